@@ -1,0 +1,18 @@
+import type { SessionUser } from '$lib/server/auth/session';
+import type { Session } from '$lib/server/db/schema';
+
+declare global {
+	namespace App {
+		interface Error {
+			code?: string;
+			message: string;
+		}
+		interface Locals {
+			user: SessionUser | null;
+			session: Session | null;
+			locale: 'en' | 'ur';
+		}
+	}
+}
+
+export {};

@@ -1,0 +1,78 @@
+import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { getTextDirection } from '$lib/paraglide/runtime';
+import { getDatabase } from '$lib/server/db';
+import { env } from '$lib/server/env';
+import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
+import { logger } from '$lib/server/logger';
+import { errorMessage } from '$lib/i18n/errors';
+
+export const init: ServerInit = async () => {
+	env();
+	await getDatabase();
+};
+
+const i18n: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		event.locals.locale = locale;
+		return resolve(event, {
+			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale).replace('%paraglide.dir%', getTextDirection(locale))
+		});
+	});
+
+/** Paths a signed-in person may reach before finishing the second factor. */
+const secondFactorPaths = ['/login/two-factor', '/logout', '/locale', '/healthz'];
+
+const auth: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	const token = event.cookies.get(SESSION_COOKIE) ?? bearerToken(event.request);
+	if (!token) return resolve(event);
+	const { db } = await getDatabase();
+	const { session, user } = await validateSessionToken(db, token);
+	if (!session) {
+		clearSessionCookie(event.cookies);
+		return resolve(event);
+	}
+	if (event.cookies.get(SESSION_COOKIE)) setSessionCookie(event.cookies, token, session.expiresAt);
+	event.locals.session = session;
+	event.locals.user = user;
+	const path = event.url.pathname;
+	if (!session.twoFactorVerified && !secondFactorPaths.some((p) => path.startsWith(p))) {
+		if (path.startsWith('/api/')) {
+			event.locals.user = null;
+			event.locals.session = null;
+			return resolve(event);
+		}
+		redirect(303, '/login/two-factor');
+	}
+	return resolve(event);
+};
+
+function bearerToken(request: Request): string | undefined {
+	const header = request.headers.get('authorization');
+	return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const headers = response.headers;
+	headers.set('x-content-type-options', 'nosniff');
+	headers.set('referrer-policy', 'same-origin');
+	headers.set('x-frame-options', event.url.pathname.startsWith('/kiosk/') ? 'SAMEORIGIN' : 'DENY');
+	headers.set('cross-origin-opener-policy', 'same-origin');
+	headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+	if (env().secureCookies) headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	if (event.url.pathname.startsWith('/api/') && !headers.has('cache-control')) headers.set('cache-control', 'no-store');
+	return response;
+};
+
+export const handle = sequence(securityHeaders, i18n, auth);
+
+export const handleError: HandleServerError = ({ error, status }) => {
+	if (status >= 500) logger().error({ err: error }, 'unhandled error');
+	return { message: status === 404 ? errorMessage('not_found') : errorMessage('internal'), code: status === 404 ? 'not_found' : 'internal' };
+};

@@ -1,0 +1,20 @@
+import { m } from '$lib/paraglide/messages.js';
+
+export type Role = 'admin' | 'doctor' | 'reception' | 'pharmacist';
+export type NavItem = { href: string; label: string };
+
+/**
+ * The navigation a role sees in a clinic. Feature issues add their screens here, so every screen
+ * that exists is reachable from a navigation that fits the user's role.
+ */
+export function clinicNav(code: string, role: Role): NavItem[] {
+	const base = `/${code}`;
+	const items: NavItem[] = [{ href: base, label: m.nav_home() }];
+	if (role === 'doctor') items.push({ href: `${base}/profile`, label: m.nav_my_profile() });
+	items.push({ href: `${base}/admin/members`, label: m.nav_members() });
+	if (role === 'admin') {
+		items.push({ href: `${base}/admin/settings`, label: m.nav_settings() });
+		items.push({ href: '/clinics/new', label: m.nav_new_clinic() });
+	}
+	return items;
+}

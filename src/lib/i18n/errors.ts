@@ -1,0 +1,41 @@
+import { m } from '$lib/paraglide/messages.js';
+
+type Params = Record<string, string | number | undefined>;
+
+const byCode: Record<string, (p: Params) => string> = {
+	bad_request: () => m.error_bad_request(),
+	invalid_input: () => m.error_invalid_input(),
+	invalid_json: () => m.error_invalid_json(),
+	field_required: () => m.error_field_required(),
+	field_too_short: (p) => m.error_field_too_short({ min: String(p.min ?? '') }),
+	field_too_long: (p) => m.error_field_too_long({ max: String(p.max ?? '') }),
+	field_invalid: () => m.error_field_invalid(),
+	unauthenticated: () => m.error_unauthenticated(),
+	invalid_credentials: () => m.error_invalid_credentials(),
+	totp_required: () => m.error_totp_required(),
+	totp_invalid: () => m.error_totp_invalid(),
+	two_factor_setup_required: () => m.error_two_factor_setup_required(),
+	forbidden: () => m.error_forbidden(),
+	not_found: () => m.error_not_found(),
+	conflict: () => m.error_conflict(),
+	already_setup: () => m.error_already_setup(),
+	setup_required: () => m.error_setup_required(),
+	email_taken: () => m.error_email_taken(),
+	clinic_code_taken: () => m.error_clinic_code_taken(),
+	already_member: () => m.error_already_member(),
+	last_admin: () => m.error_last_admin(),
+	rate_limited: (p) => m.error_rate_limited({ seconds: String(p.seconds ?? '') }),
+	payload_too_large: () => m.error_payload_too_large(),
+	account_suspended: () => m.error_account_suspended(),
+	internal: () => m.error_internal()
+};
+
+/** The translated sentence for an error code, in the current request's language. */
+export function errorMessage(code: string, params: Params = {}): string {
+	return (byCode[code] ?? (() => m.error_generic()))(params);
+}
+
+/** Registers more codes; feature folders add theirs beside their own messages. */
+export function registerErrorMessages(more: Record<string, (p: Params) => string>) {
+	Object.assign(byCode, more);
+}

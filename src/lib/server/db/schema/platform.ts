@@ -1,0 +1,57 @@
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, customType } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+	dataType: () => 'bytea'
+});
+
+/** Transactional outbox: events written in the same transaction as the command that caused them. */
+export const outboxEvent = pgTable(
+	'outbox_event',
+	{
+		id: bigserial({ mode: 'number' }).primaryKey(),
+		clinicId: uuid(),
+		type: text().notNull(),
+		payload: jsonb().$type<Record<string, unknown>>().notNull(),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+		availableAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+		processedAt: timestamp({ withTimezone: true }),
+		attempts: integer().notNull().default(0),
+		lastError: text()
+	},
+	(t) => [index('outbox_pending_idx').on(t.processedAt, t.availableAt)]
+);
+
+/** A retried request with the same key returns the first response instead of acting twice. */
+export const idempotencyKey = pgTable(
+	'idempotency_key',
+	{
+		scope: text().notNull(),
+		key: text().notNull(),
+		userId: uuid(),
+		response: jsonb().$type<unknown>().notNull(),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.scope, t.key] })]
+);
+
+/** Collaborative Yjs documents: a compacted snapshot plus the updates appended since. */
+export const syncDocument = pgTable('sync_document', {
+	name: text().primaryKey(),
+	clinicId: uuid(),
+	snapshot: bytea(),
+	/** Id of the last sync_update folded into the snapshot. */
+	snapshotUpdateId: bigint({ mode: "number" }).notNull().default(0),
+	closedAt: timestamp({ withTimezone: true }),
+	updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+});
+
+export const syncUpdate = pgTable(
+	'sync_update',
+	{
+		id: bigserial({ mode: 'number' }).primaryKey(),
+		documentName: text().notNull(),
+		data: bytea().notNull(),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('sync_update_document_idx').on(t.documentName, t.id)]
+);

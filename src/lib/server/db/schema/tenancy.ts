@@ -1,0 +1,100 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { appUser } from './auth';
+
+export const clinicStatus = pgEnum('clinic_status', ['active', 'inactive', 'suspended']);
+export const role = pgEnum('role', ['admin', 'doctor', 'reception', 'pharmacist']);
+export const membershipStatus = pgEnum('membership_status', ['active', 'suspended', 'removed']);
+export const doctorListing = pgEnum('doctor_listing', ['public', 'private']);
+
+export type ClinicBranding = { color?: string; tagline?: string };
+
+export const clinic = pgTable(
+	'clinic',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		code: text().notNull(),
+		name: text().notNull(),
+		country: text().notNull(),
+		state: text().notNull().default(''),
+		city: text().notNull(),
+		timezone: text().notNull(),
+		currency: text().notNull(),
+		status: clinicStatus().notNull().default('active'),
+		branding: jsonb().$type<ClinicBranding>().notNull().default({}),
+		require2fa: boolean('require_2fa').notNull().default(false),
+		parentClinicId: uuid(),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [uniqueIndex('clinic_code_key').on(t.code), check('clinic_code_format', sql`${t.code} ~ '^[A-Z0-9]{3,8}$'`)]
+);
+
+export const membership = pgTable(
+	'membership',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		userId: uuid()
+			.notNull()
+			.references(() => appUser.id),
+		role: role().notNull(),
+		status: membershipStatus().notNull().default('active'),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [uniqueIndex('membership_clinic_user_key').on(t.clinicId, t.userId)]
+);
+
+export const doctorProfile = pgTable(
+	'doctor_profile',
+	{
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		userId: uuid()
+			.notNull()
+			.references(() => appUser.id),
+		specialization: text().notNull().default(''),
+		registrationNumber: text().notNull().default(''),
+		/** Integer minor units of the clinic's currency. */
+		consultationFee: integer().notNull().default(0),
+		listing: doctorListing().notNull().default('public'),
+		updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.clinicId, t.userId] }), check('doctor_fee_nonnegative', sql`${t.consultationFee} >= 0`)]
+);
+
+/** Who is on duty on a clinic-day; feeds the staff projection. */
+export const staffDuty = pgTable(
+	'staff_duty',
+	{
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		userId: uuid()
+			.notNull()
+			.references(() => appUser.id),
+		day: text().notNull(),
+		onDuty: boolean().notNull(),
+		updatedBy: uuid().references(() => appUser.id),
+		updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.clinicId, t.userId, t.day] })]
+);
+
+/** A single row, present once the first clinic and admin exist: setup is closed for good. */
+export const installation = pgTable(
+	'installation',
+	{
+		id: integer().primaryKey().default(1),
+		setupAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [check('installation_single_row', sql`${t.id} = 1`)]
+);
+
+export type Clinic = typeof clinic.$inferSelect;
+export type Membership = typeof membership.$inferSelect;
+export type DoctorProfile = typeof doctorProfile.$inferSelect;
+export type Role = (typeof role.enumValues)[number];
+export const ROLES = role.enumValues;

@@ -1,0 +1,1 @@
+export type FormError = { code: string; message: string; field?: string };

@@ -1,0 +1,63 @@
+/**
+ * Errors are values with a code, an HTTP status and the offending field. Each edge (form
+ * actions, /api/v1, the sync server) translates them once; a user never sees a stack trace.
+ */
+export type ErrorCode =
+	| 'bad_request'
+	| 'invalid_input'
+	| 'invalid_json'
+	| 'field_required'
+	| 'field_too_short'
+	| 'field_too_long'
+	| 'field_invalid'
+	| 'unauthenticated'
+	| 'invalid_credentials'
+	| 'totp_required'
+	| 'totp_invalid'
+	| 'two_factor_setup_required'
+	| 'forbidden'
+	| 'not_found'
+	| 'conflict'
+	| 'already_setup'
+	| 'setup_required'
+	| 'email_taken'
+	| 'clinic_code_taken'
+	| 'already_member'
+	| 'last_admin'
+	| 'rate_limited'
+	| 'payload_too_large'
+	| 'account_suspended'
+	| 'internal';
+
+export class AppError extends Error {
+	readonly code: ErrorCode;
+	readonly status: number;
+	readonly field?: string;
+	readonly params: Record<string, string | number>;
+
+	constructor(code: ErrorCode, status: number, message: string, field?: string, params: Record<string, string | number> = {}) {
+		super(message);
+		this.name = 'AppError';
+		this.code = code;
+		this.status = status;
+		this.field = field;
+		this.params = params;
+	}
+}
+
+export const badRequest = (message: string, field?: string, code: ErrorCode = 'invalid_input', params = {}) =>
+	new AppError(code, 400, message, field, params);
+export const unauthenticated = (message = 'Sign in first', code: ErrorCode = 'unauthenticated') =>
+	new AppError(code, 401, message);
+export const forbidden = (message = 'Not allowed') => new AppError('forbidden', 403, message);
+export const notFound = (message = 'Not found') => new AppError('not_found', 404, message);
+export const conflict = (message: string, code: ErrorCode = 'conflict', field?: string) =>
+	new AppError(code, 409, message, field);
+export const tooManyRequests = (retryAfterSeconds: number) =>
+	new AppError('rate_limited', 429, `Too many attempts; try again in ${retryAfterSeconds} s`, undefined, {
+		seconds: retryAfterSeconds
+	});
+
+export function isAppError(e: unknown): e is AppError {
+	return e instanceof AppError;
+}

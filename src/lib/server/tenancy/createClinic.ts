@@ -1,0 +1,38 @@
+import { clinic, membership } from '../db/schema';
+import type { Db } from '../db';
+import { runCommand } from '../command';
+import { appendAudit } from '../audit/audit';
+import { conflict, forbidden } from '../errors';
+import { isUniqueViolation } from '../db/errors';
+import { parseInput } from '../validation';
+import { clinicInput } from './schema';
+import { activeMemberships } from './queries';
+
+/** A further clinic (a branch). Only an admin of some clinic may create one, and becomes its admin. */
+export async function createClinic(db: Db, actorUserId: string, input: unknown) {
+	const data = parseInput(clinicInput, input);
+	const memberships = await activeMemberships(db, actorUserId);
+	const parent = memberships.find((m) => m.role === 'admin');
+	if (!parent) throw forbidden('Only a clinic admin can create a clinic');
+	try {
+		return await runCommand(db, null, async (tx) => {
+			const [created] = await tx
+				.insert(clinic)
+				.values({ ...data, parentClinicId: parent.clinicId })
+				.returning();
+			await tx.insert(membership).values({ clinicId: created.id, userId: actorUserId, role: 'admin' });
+			await appendAudit(tx, {
+				clinicId: created.id,
+				actorUserId,
+				action: 'clinic.create',
+				entityType: 'clinic',
+				entityId: created.id,
+				data: { code: created.code, parentClinicId: parent.clinicId }
+			});
+			return created;
+		});
+	} catch (e) {
+		if (isUniqueViolation(e, 'clinic_code_key')) throw conflict('That clinic code is taken', 'clinic_code_taken', 'code');
+		throw e;
+	}
+}

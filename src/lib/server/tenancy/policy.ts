@@ -1,0 +1,35 @@
+import type { Role } from '../db/schema';
+
+/** Who is asking, as far as a clinic is concerned: their role there, or none. */
+export type ClinicActor = { userId: string; role: Role | null };
+
+export type TenancyAction =
+	| 'clinic.view'
+	| 'clinic.manage'
+	| 'members.view'
+	| 'members.manage'
+	| 'branch.create'
+	| 'doctorProfile.edit'
+	| 'duty.manage'
+	| 'audit.view';
+
+const rules: Record<TenancyAction, readonly Role[]> = {
+	'clinic.view': ['admin', 'doctor', 'reception', 'pharmacist'],
+	'clinic.manage': ['admin'],
+	'members.view': ['admin', 'doctor', 'reception', 'pharmacist'],
+	'members.manage': ['admin'],
+	'branch.create': ['admin'],
+	'doctorProfile.edit': ['admin'],
+	'duty.manage': ['admin', 'reception'],
+	'audit.view': ['admin']
+};
+
+/**
+ * Pure authorization for clinic-level actions. A doctor may also edit their own profile,
+ * which the `subjectUserId` names.
+ */
+export function can(actor: ClinicActor, action: TenancyAction, subjectUserId?: string): boolean {
+	if (!actor.role) return false;
+	if (rules[action].includes(actor.role)) return true;
+	return action === 'doctorProfile.edit' && actor.role === 'doctor' && subjectUserId === actor.userId;
+}

@@ -1,0 +1,88 @@
+import { and, asc, eq, ne } from 'drizzle-orm';
+import { appUser, clinic, doctorProfile, installation, membership, type Clinic, type Role } from '../db/schema';
+import type { Db } from '../db';
+
+export type ClinicMembership = { clinicId: string; clinicCode: string; clinicName: string; role: Role; status: 'active' | 'suspended' | 'removed' };
+
+export async function isSetupDone(db: Db): Promise<boolean> {
+	const rows = await db.select({ id: installation.id }).from(installation).limit(1);
+	return rows.length > 0;
+}
+
+/** Every clinic the user belongs to with an active membership, in the order they joined. */
+export async function activeMemberships(db: Db, userId: string): Promise<ClinicMembership[]> {
+	return db
+		.select({ clinicId: clinic.id, clinicCode: clinic.code, clinicName: clinic.name, role: membership.role, status: membership.status })
+		.from(membership)
+		.innerJoin(clinic, eq(membership.clinicId, clinic.id))
+		.where(and(eq(membership.userId, userId), eq(membership.status, 'active'), ne(clinic.status, 'suspended')))
+		.orderBy(asc(membership.createdAt));
+}
+
+export type ClinicAccess = { clinic: Clinic; role: Role };
+
+/**
+ * The clinic by code and the user's role in it, or null when the user has no active membership
+ * there. Callers answer null with 404, so another clinic's existence is not revealed.
+ */
+export async function findClinicAccess(db: Db, userId: string, code: string): Promise<ClinicAccess | null> {
+	const [row] = await db
+		.select({ clinic, role: membership.role })
+		.from(clinic)
+		.innerJoin(membership, eq(membership.clinicId, clinic.id))
+		.where(and(eq(clinic.code, code.toUpperCase()), eq(membership.userId, userId), eq(membership.status, 'active')));
+	if (!row || row.clinic.status === 'suspended') return null;
+	return row;
+}
+
+export async function findClinicAccessById(db: Db, userId: string, clinicId: string): Promise<ClinicAccess | null> {
+	const [row] = await db
+		.select({ clinic, role: membership.role })
+		.from(clinic)
+		.innerJoin(membership, eq(membership.clinicId, clinic.id))
+		.where(and(eq(clinic.id, clinicId), eq(membership.userId, userId), eq(membership.status, 'active')));
+	if (!row || row.clinic.status === 'suspended') return null;
+	return row;
+}
+
+export async function findClinicByCode(db: Db, code: string): Promise<Clinic | null> {
+	const [row] = await db.select().from(clinic).where(eq(clinic.code, code.toUpperCase()));
+	return row ?? null;
+}
+
+export type MemberRow = {
+	membershipId: string;
+	userId: string;
+	email: string;
+	name: string;
+	role: Role;
+	status: 'active' | 'suspended' | 'removed';
+	twoFactorEnabled: boolean;
+	specialization: string | null;
+	registrationNumber: string | null;
+	consultationFee: number | null;
+	listing: 'public' | 'private' | null;
+};
+
+export async function listMembers(db: Db, clinicId: string): Promise<MemberRow[]> {
+	const rows = await db
+		.select({
+			membershipId: membership.id,
+			userId: appUser.id,
+			email: appUser.email,
+			name: appUser.name,
+			role: membership.role,
+			status: membership.status,
+			totpKey: appUser.totpKey,
+			specialization: doctorProfile.specialization,
+			registrationNumber: doctorProfile.registrationNumber,
+			consultationFee: doctorProfile.consultationFee,
+			listing: doctorProfile.listing
+		})
+		.from(membership)
+		.innerJoin(appUser, eq(membership.userId, appUser.id))
+		.leftJoin(doctorProfile, and(eq(doctorProfile.clinicId, membership.clinicId), eq(doctorProfile.userId, membership.userId)))
+		.where(and(eq(membership.clinicId, clinicId), ne(membership.status, 'removed')))
+		.orderBy(asc(appUser.name));
+	return rows.map(({ totpKey, ...row }) => ({ ...row, twoFactorEnabled: totpKey !== null }));
+}

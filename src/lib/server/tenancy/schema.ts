@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { ROLES } from '../db/schema';
+
+const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
+timeZones.add('UTC');
+const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+/** Text a person typed: trimmed, no control characters, bounded. */
+export const text = (max: number) =>
+	z
+		.string()
+		.trim()
+		.max(max)
+		.refine((v) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(v), 'must not contain control characters');
+export const requiredText = (max: number) => text(max).pipe(z.string().min(1));
+
+export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+export const password = z.string().min(10).max(200);
+export const personName = requiredText(120);
+export const clinicCode = z
+	.string()
+	.trim()
+	.toUpperCase()
+	.pipe(z.string().min(3).max(8).regex(/^[A-Z0-9]+$/, 'letters and digits only'));
+export const timezone = z.string().trim().refine((v) => timeZones.has(v), 'not a known IANA time zone');
+export const currency = z
+	.string()
+	.trim()
+	.toUpperCase()
+	.refine((v) => currencies.has(v), 'not an ISO 4217 currency code');
+export const country = z
+	.string()
+	.trim()
+	.toUpperCase()
+	.regex(/^[A-Z]{2}$/, 'two-letter country code');
+export const role = z.enum(ROLES);
+
+export const clinicInput = z.object({
+	name: requiredText(120),
+	code: clinicCode,
+	country,
+	state: text(120).default(''),
+	city: requiredText(120),
+	timezone,
+	currency
+});
+export type ClinicInput = z.infer<typeof clinicInput>;
+
+export const setupInput = z.object({
+	clinic: clinicInput,
+	admin: z.object({ name: personName, email, password })
+});
+export type SetupInput = z.infer<typeof setupInput>;
+
+export const memberInput = z.object({ email, name: personName, role, password });
+export type MemberInput = z.infer<typeof memberInput>;
+
+export const doctorProfileInput = z.object({
+	specialization: text(120).default(''),
+	registrationNumber: text(60).default(''),
+	consultationFee: z.coerce.number().int().min(0).max(100_000_000).default(0),
+	listing: z.enum(['public', 'private']).default('public')
+});
+export type DoctorProfileInput = z.infer<typeof doctorProfileInput>;
+
+export const clinicSettingsInput = z.object({
+	name: requiredText(120),
+	require2fa: z.boolean(),
+	color: z
+		.string()
+		.regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0f766e')
+		.optional(),
+	tagline: text(160).optional()
+});
+export type ClinicSettingsInput = z.infer<typeof clinicSettingsInput>;

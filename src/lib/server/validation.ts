@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import { AppError, type ErrorCode } from './errors';
+
+/** Parses outside input with a zod schema; the first problem becomes a field error value. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+	const result = schema.safeParse(input);
+	if (result.success) return result.data;
+	const issue = result.error.issues[0];
+	const field = issue.path.map(String).join('.') || undefined;
+	const { code, params } = describeIssue(issue, input);
+	throw new AppError(code, 400, `${field ?? 'input'}: ${issue.message}`, field, params);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): { code: ErrorCode; params: Record<string, number> } {
+	if (issue.code === 'too_small') {
+		const missing = issue.minimum === 1 && issue.origin === 'string';
+		return { code: missing ? 'field_required' : 'field_too_short', params: { min: Number(issue.minimum) } };
+	}
+	if (issue.code === 'too_big') return { code: 'field_too_long', params: { max: Number(issue.maximum) } };
+	if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) return { code: 'field_required', params: {} };
+	return { code: 'field_invalid', params: {} };
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+	let current: unknown = input;
+	for (const key of path) {
+		if (current === null || typeof current !== 'object') return undefined;
+		current = Reflect.get(current, key);
+	}
+	return current;
+}

@@ -1,0 +1,43 @@
+/**
+ * `npm start`: one Node process serving the built SvelteKit app and the sync server (WebSocket
+ * upgrade at /sync) on the same HTTP server, plus the background workers.
+ */
+import { createServer } from 'node:http';
+import { env, EnvError } from '../src/lib/server/env';
+import { getDatabase } from '../src/lib/server/db';
+import { logger } from '../src/lib/server/logger';
+import { createSyncServer } from './index';
+
+type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
+
+async function main() {
+	const config = env();
+	const database = await getDatabase();
+	const { handler } = (await import(new URL('./handler.js', import.meta.url).href)) as { handler: Handler };
+	const sync = await createSyncServer();
+	const server = createServer((req, res) => handler(req, res));
+	server.on('upgrade', (request, socket, head) => {
+		if (new URL(request.url ?? '/', 'http://localhost').pathname === '/sync') sync.handleUpgrade(request, socket, head);
+		else socket.destroy();
+	});
+	server.listen(config.PORT, config.HOST, () => {
+		const shown = config.ORIGIN ?? `http://localhost:${config.PORT}`;
+		logger().info({ port: config.PORT, database: database.driver }, `Tabeeb is running on ${shown}`);
+		if (process.stdout.isTTY) console.log(`\n  Tabeeb is running: open ${shown}\n`);
+	});
+	const shutdown = async (signal: string) => {
+		logger().info({ signal }, 'shutting down');
+		server.close();
+		await sync.destroy();
+		await database.close();
+		process.exit(0);
+	};
+	process.once('SIGINT', () => void shutdown('SIGINT'));
+	process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((e) => {
+	if (e instanceof EnvError) console.error(e.message);
+	else console.error(e instanceof Error && e.message.startsWith('Tabeeb') ? e.message : `Tabeeb could not start: ${e instanceof Error ? e.message : String(e)}`);
+	process.exit(1);
+});

@@ -1,0 +1,15 @@
+/** Standalone sync instance, for deployments that run sync apart from the web app. */
+import { createServer } from 'node:http';
+import { env } from '../src/lib/server/env';
+import { getDatabase } from '../src/lib/server/db';
+import { logger } from '../src/lib/server/logger';
+import { createSyncServer } from './index';
+
+const config = env();
+await getDatabase();
+const sync = await createSyncServer();
+const server = createServer((_req, res) => {
+	res.writeHead(404).end();
+});
+server.on('upgrade', (request, socket, head) => sync.handleUpgrade(request, socket, head));
+server.listen(config.PORT, config.HOST, () => logger().info({ port: config.PORT }, 'Tabeeb sync instance listening'));

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { appUser, clinic, membership, type Role } from '../src/lib/server/db/schema';
+import type { Db } from '../src/lib/server/db';
+import { hashPassword } from '../src/lib/server/auth/password';
+import { createSession, generateSessionToken } from '../src/lib/server/auth/session';
+
+/** Small factories with random identifiers: tests share a database and never reset it. */
+export const rand = (n = 6) => randomBytes(n).toString('hex');
+
+export function clinicCode(): string {
+	return ('T' + randomBytes(4).toString('hex').toUpperCase()).slice(0, 8);
+}
+
+export const PASSWORD = 'correct horse battery';
+let passwordHash: Promise<string> | undefined;
+
+export async function makeClinic(db: Db, overrides: Partial<typeof clinic.$inferInsert> = {}) {
+	const [row] = await db
+		.insert(clinic)
+		.values({ name: `Clinic ${rand(3)}`, code: clinicCode(), country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR', ...overrides })
+		.returning();
+	return row;
+}
+
+export async function makeUser(db: Db, overrides: Partial<typeof appUser.$inferInsert> = {}) {
+	passwordHash ??= hashPassword(PASSWORD);
+	const [row] = await db
+		.insert(appUser)
+		.values({ email: `user-${rand()}@example.test`, name: `Person ${rand(3)}`, passwordHash: await passwordHash, ...overrides })
+		.returning();
+	return row;
+}
+
+export async function makeMember(db: Db, clinicId: string, role: Role, overrides: Partial<typeof appUser.$inferInsert> = {}) {
+	const user = await makeUser(db, overrides);
+	await db.insert(membership).values({ clinicId, userId: user.id, role });
+	return user;
+}
+
+/** A signed-in session for the user; returns the token a cookie or a sync provider would carry. */
+export async function makeSession(db: Db, userId: string): Promise<string> {
+	const token = generateSessionToken();
+	await createSession(db, token, userId, { twoFactorVerified: true });
+	return token;
+}

@@ -1,0 +1,26 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { defineConfig } from 'vitest/config';
+import { syncDevPlugin } from './sync-server/vite-plugin';
+
+export default defineConfig({
+	plugins: [
+		paraglideVitePlugin({
+			project: './project.inlang',
+			outdir: './src/lib/paraglide',
+			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
+		}),
+		sveltekit(),
+		syncDevPlugin()
+	],
+	server: { port: 3000 },
+	test: {
+		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/sync/**/*.test.ts', 'sync-server/**/*.test.ts'],
+		environment: 'node',
+		pool: 'forks',
+		maxWorkers: 2,
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
+		globalSetup: ['./tests/global-setup.ts']
+	}
+});
