@@ -6,7 +6,9 @@ const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
 	kit: {
-		adapter: adapter({ out: 'build' }),
+		// Separate output folders let several builds (CI, a developer's e2e run) coexist.
+		outDir: process.env.TABEEB_KIT_DIR ?? '.svelte-kit',
+		adapter: adapter({ out: process.env.TABEEB_BUILD_DIR ?? 'build' }),
 		csrf: { trustedOrigins: [] },
 		csp: {
 			mode: 'auto',

@@ -3,9 +3,11 @@
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 
+const outdir = process.env.TABEEB_BUILD_DIR ?? 'build';
+
 await build({
 	entryPoints: { 'tabeeb-server': 'sync-server/app.ts', 'tabeeb-sync': 'sync-server/main.ts' },
-	outdir: 'build',
+	outdir,
 	bundle: true,
 	platform: 'node',
 	format: 'esm',
@@ -15,4 +17,4 @@ await build({
 	logLevel: 'warning',
 	outExtension: { '.js': '.js' }
 });
-writeFileSync('build/.stamp', new Date().toISOString());
+writeFileSync(`${outdir}/.stamp`, new Date().toISOString());

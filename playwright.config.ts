@@ -1,0 +1,54 @@
+import { defineConfig, devices } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * End-to-end tests drive Debian's Chromium (never a downloaded browser) against the built app,
+ * started fresh: an empty data directory (PGlite) or the PostgreSQL database in DATABASE_URL.
+ */
+const port = Number(process.env.E2E_PORT ?? 4173);
+const baseURL = `http://localhost:${port}`;
+const buildDir = resolve(process.env.TABEEB_BUILD_DIR ?? 'build');
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tabeeb-e2e-'));
+process.env.E2E_DATA_DIR = dataDir;
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	fullyParallel: false,
+	workers: process.env.CI ? 2 : 2,
+	retries: process.env.CI ? 1 : 0,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: [['list']],
+	use: {
+		baseURL,
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']
+		}
+	},
+	projects: [
+		{ name: 'setup', testMatch: /setup\.e2e\.ts/ },
+		{ name: 'chromium', testMatch: /\.e2e\.ts/, testIgnore: /setup\.e2e\.ts/, dependencies: ['setup'], use: { ...devices['Desktop Chrome'] } }
+	],
+	webServer: {
+		command: `node ${join(buildDir, 'tabeeb-server.js')}`,
+		url: `${baseURL}/healthz`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		stdout: 'ignore',
+		stderr: 'pipe',
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: baseURL,
+			DATA_DIR: dataDir,
+			NODE_ENV: 'production',
+			LOG_LEVEL: 'warn',
+			LOGIN_RATE_LIMIT: '20',
+			...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {})
+		}
+	}
+});

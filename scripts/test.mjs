@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// `npm test`: unit, integration and sync tests (vitest), then end-to-end tests (Playwright in
+// Debian's Chromium) against a fresh build. With DATABASE_URL, everything runs on a fresh
+// PostgreSQL database created for this run and dropped after it; without, on PGlite.
+import { spawnSync } from 'node:child_process';
+
+const run = (cmd, args, env = {}) => {
+	const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+	return result.status ?? 1;
+};
+
+const only = process.argv[2]; // 'unit' or 'e2e' to run one half
+const baseUrl = process.env.DATABASE_URL;
+let testUrl;
+let adminSql;
+
+if (baseUrl) {
+	const { default: postgres } = await import('postgres');
+	const name = `tabeeb_test_${Date.now()}_${process.pid}`;
+	adminSql = postgres(baseUrl, { max: 1, onnotice: () => {} });
+	await adminSql.unsafe(`CREATE DATABASE ${name}`);
+	const url = new URL(baseUrl);
+	url.pathname = `/${name}`;
+	testUrl = url.toString();
+	adminSql.dbName = name;
+	console.log(`Testing on PostgreSQL (database ${name})`);
+} else {
+	console.log('Testing on embedded PGlite');
+}
+
+const env = { ...(testUrl ? { DATABASE_URL: testUrl } : {}), NODE_ENV: 'test' };
+let status = 0;
+try {
+	if (only !== 'e2e') status ||= run('npx', ['vitest', 'run'], env);
+	if (only !== 'unit' && status === 0) {
+		status ||= run('npm', ['run', 'build'], { NODE_ENV: 'production' });
+		if (testUrl) {
+			// The e2e run gets its own empty database: its setup test needs a fresh installation.
+			const e2eName = `${adminSql.dbName}_e2e`;
+			await adminSql.unsafe(`CREATE DATABASE ${e2eName}`);
+			const url = new URL(testUrl);
+			url.pathname = `/${e2eName}`;
+			adminSql.e2eName = e2eName;
+			status ||= run('npx', ['playwright', 'test'], { DATABASE_URL: url.toString() });
+		} else {
+			status ||= run('npx', ['playwright', 'test'], { DATABASE_URL: '' });
+		}
+	}
+} finally {
+	if (adminSql) {
+		for (const db of [adminSql.dbName, adminSql.e2eName].filter(Boolean)) {
+			await adminSql.unsafe(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => {});
+		}
+		await adminSql.end();
+	}
+}
+process.exit(status);
