@@ -15,8 +15,21 @@ export function countryOptions(locale: string): { code: string; name: string }[]
 	return out.sort((x, y) => x.name.localeCompare(y.name, locale));
 }
 
+/** ICU lists some zones under names the tz database has since replaced; offer the current ones. */
+const currentNames: Record<string, string> = {
+	'Asia/Calcutta': 'Asia/Kolkata',
+	'Asia/Katmandu': 'Asia/Kathmandu',
+	'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+	'Asia/Rangoon': 'Asia/Yangon',
+	'Europe/Kiev': 'Europe/Kyiv',
+	'Atlantic/Faeroe': 'Atlantic/Faroe',
+	'America/Godthab': 'America/Nuuk',
+	'Pacific/Enderbury': 'Pacific/Kanton'
+};
+
 export function timezoneOptions(): string[] {
-	return Intl.supportedValuesOf('timeZone');
+	const names = Intl.supportedValuesOf('timeZone').map((tz) => currentNames[tz] ?? tz);
+	return [...new Set([...names, 'UTC'])].sort();
 }
 
 export function currencyOptions(locale: string): { code: string; name: string }[] {

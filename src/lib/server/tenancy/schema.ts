@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import { ROLES } from '../db/schema';
 
-const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
-timeZones.add('UTC');
+/** Any zone the runtime's tz database knows, including current names ICU lists under old ones (Asia/Kathmandu). */
+function isTimeZone(value: string): boolean {
+	if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+){0,2}$/.test(value)) return false;
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: value });
+		return true;
+	} catch {
+		return false;
+	}
+}
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 /** Text a person typed: trimmed, no control characters, bounded. */
@@ -22,7 +30,7 @@ export const clinicCode = z
 	.trim()
 	.toUpperCase()
 	.pipe(z.string().min(3).max(8).regex(/^[A-Z0-9]+$/, 'letters and digits only'));
-export const timezone = z.string().trim().refine((v) => timeZones.has(v), 'not a known IANA time zone');
+export const timezone = z.string().trim().max(64).refine(isTimeZone, 'not a known IANA time zone');
 export const currency = z
 	.string()
 	.trim()
@@ -52,13 +60,18 @@ export const setupInput = z.object({
 });
 export type SetupInput = z.infer<typeof setupInput>;
 
-export const memberInput = z.object({ email, name: personName, role, password });
+/** The password is only needed when the email is new; an existing account keeps its own. */
+export const memberInput = z.object({ email, name: personName, role, password: password.optional() });
 export type MemberInput = z.infer<typeof memberInput>;
+
+/** The largest fee in minor units (1,000,000.00 in a two-decimal currency); well inside a 32-bit integer. */
+export const MAX_FEE_MINOR = 100_000_000;
 
 export const doctorProfileInput = z.object({
 	specialization: text(120).default(''),
 	registrationNumber: text(60).default(''),
-	consultationFee: z.coerce.number().int().min(0).max(100_000_000).default(0),
+	/** Integer minor units of the clinic's currency; routes convert what people type with `parseMajorAmount`. */
+	consultationFee: z.number().int().min(0).max(MAX_FEE_MINOR).default(0),
 	listing: z.enum(['public', 'private']).default('public')
 });
 export type DoctorProfileInput = z.infer<typeof doctorProfileInput>;
@@ -68,7 +81,9 @@ export const clinicSettingsInput = z.object({
 	require2fa: z.boolean(),
 	color: z
 		.string()
+		.trim()
 		.regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0f766e')
+		.transform((v) => v.toLowerCase())
 		.optional(),
 	tagline: text(160).optional()
 });
