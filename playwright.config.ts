@@ -48,6 +48,8 @@ export default defineConfig({
 			NODE_ENV: 'production',
 			LOG_LEVEL: 'warn',
 			LOGIN_RATE_LIMIT: '20',
+			REDIS_PREFIX: process.env.REDIS_PREFIX ?? `tabeeb_e2e_${process.pid}`,
+			...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
 			...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {})
 		}
 	}

@@ -28,7 +28,8 @@ if (baseUrl) {
 	console.log('Testing on embedded PGlite');
 }
 
-const env = { ...(testUrl ? { DATABASE_URL: testUrl } : {}), NODE_ENV: 'test' };
+// Each run gets its own Redis namespace: rate-limit counters of an earlier run must not leak in.
+const env = { ...(testUrl ? { DATABASE_URL: testUrl } : {}), NODE_ENV: 'test', REDIS_PREFIX: `tabeeb_test_${process.pid}_${Date.now()}` };
 let status = 0;
 try {
 	if (only !== 'e2e') status ||= run('npx', ['vitest', 'run'], env);
@@ -41,9 +42,9 @@ try {
 			const url = new URL(testUrl);
 			url.pathname = `/${e2eName}`;
 			adminSql.e2eName = e2eName;
-			status ||= run('npx', ['playwright', 'test'], { DATABASE_URL: url.toString() });
+			status ||= run('npx', ['playwright', 'test'], { DATABASE_URL: url.toString(), REDIS_PREFIX: env.REDIS_PREFIX });
 		} else {
-			status ||= run('npx', ['playwright', 'test'], { DATABASE_URL: '' });
+			status ||= run('npx', ['playwright', 'test'], { DATABASE_URL: '', REDIS_PREFIX: env.REDIS_PREFIX });
 		}
 	}
 } finally {

@@ -19,6 +19,11 @@ const schema = z.object({
 		.string()
 		.refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://')
 		.optional(),
+	/** Namespaces every Redis key, so several installations (or test runs) can share one Redis. */
+	REDIS_PREFIX: z
+		.string()
+		.regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and - only')
+		.default('tabeeb'),
 	SMTP_URL: z.string().optional(),
 	MAIL_FROM: z.string().default('Tabeeb <no-reply@tabeeb.local>'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
