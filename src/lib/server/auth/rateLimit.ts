@@ -17,8 +17,9 @@ function limiters(): Promise<Limiters> {
 
 async function buildLimiters(): Promise<Limiters> {
 	const points = env().LOGIN_RATE_LIMIT;
-	const account = { keyPrefix: 'login_account', points, duration: 15 * 60, blockDuration: 15 * 60 };
-	const address = { keyPrefix: 'login_address', points: points * 4, duration: 15 * 60, blockDuration: 15 * 60 };
+	const prefix = env().REDIS_PREFIX;
+	const account = { keyPrefix: `${prefix}:login_account`, points, duration: 15 * 60, blockDuration: 15 * 60 };
+	const address = { keyPrefix: `${prefix}:login_address`, points: points * 4, duration: 15 * 60, blockDuration: 15 * 60 };
 	const url = env().REDIS_URL;
 	if (!url) return { account: new RateLimiterMemory(account), address: new RateLimiterMemory(address) };
 	const { Redis } = await import('ioredis');
