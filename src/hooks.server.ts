@@ -6,6 +6,7 @@ import { getDatabase } from '$lib/server/db';
 import { env } from '$lib/server/env';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
+import { accountGate } from '$lib/server/auth/gate';
 import { logger } from '$lib/server/logger';
 import { errorMessage } from '$lib/i18n/errors';
 
@@ -23,9 +24,6 @@ const i18n: Handle = ({ event, resolve }) =>
 		});
 	});
 
-/** Paths a signed-in person may reach before finishing the second factor. */
-const secondFactorPaths = ['/login/two-factor', '/logout', '/locale', '/healthz'];
-
 const auth: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
@@ -41,14 +39,16 @@ const auth: Handle = async ({ event, resolve }) => {
 	event.locals.session = session;
 	event.locals.user = user;
 	const path = event.url.pathname;
-	if (!session.twoFactorVerified && !secondFactorPaths.some((p) => path.startsWith(p))) {
-		if (path.startsWith('/api/')) {
+	if (path.startsWith('/api/')) {
+		// The API never redirects: a session still waiting for its second factor is simply not signed in.
+		if (!session.twoFactorVerified) {
 			event.locals.user = null;
 			event.locals.session = null;
-			return resolve(event);
 		}
-		redirect(303, '/login/two-factor');
+		return resolve(event);
 	}
+	const gate = accountGate(session, user, path);
+	if (gate) redirect(303, gate);
 	return resolve(event);
 };
 

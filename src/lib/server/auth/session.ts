@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { appUser, session, type AppUser, type Session } from '../db/schema';
@@ -8,7 +8,7 @@ export const SESSION_COOKIE = 'session';
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SESSION_LIFETIME_MS = 30 * DAY_MS;
 
-export type SessionUser = Pick<AppUser, 'id' | 'email' | 'name' | 'kind' | 'locale'> & { twoFactorEnabled: boolean };
+export type SessionUser = Pick<AppUser, 'id' | 'email' | 'name' | 'kind' | 'locale' | 'mustChangePassword'> & { twoFactorEnabled: boolean };
 export type SessionValidation = { session: Session; user: SessionUser } | { session: null; user: null };
 
 export function generateSessionToken(): string {
@@ -58,8 +58,8 @@ export async function validateSessionToken(db: Db, token: string): Promise<Sessi
 		current.expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
 		await db.update(session).set({ expiresAt: current.expiresAt }).where(eq(session.id, id));
 	}
-	const { id: userId, email, name, kind, locale, totpKey } = row.user;
-	return { session: current, user: { id: userId, email, name, kind, locale, twoFactorEnabled: totpKey !== null } };
+	const { id: userId, email, name, kind, locale, totpKey, mustChangePassword } = row.user;
+	return { session: current, user: { id: userId, email, name, kind, locale, mustChangePassword, twoFactorEnabled: totpKey !== null } };
 }
 
 export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
@@ -68,6 +68,11 @@ export async function invalidateSession(db: Db, sessionId: string): Promise<void
 
 export async function invalidateUserSessions(db: Db, userId: string): Promise<void> {
 	await db.delete(session).where(eq(session.userId, userId));
+}
+
+/** Ends every other session of the person, keeping the one they are using. */
+export async function invalidateOtherSessions(db: Db, userId: string, keepSessionId: string): Promise<void> {
+	await db.delete(session).where(and(eq(session.userId, userId), ne(session.id, keepSessionId)));
 }
 
 export async function markSessionTwoFactorVerified(db: Db, sessionId: string): Promise<void> {

@@ -1,5 +1,5 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { appUser, recoveryCode, type AppUser } from '../db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { appUser, type AppUser } from '../db/schema';
 import type { Db } from '../db';
 import { AppError, unauthenticated } from '../errors';
 import { parseInput } from '../validation';
@@ -7,7 +7,8 @@ import { appendAudit } from '../audit/audit';
 import { runCommand } from '../command';
 import { dummyPasswordHash, verifyPasswordHash } from './password';
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from './rateLimit';
-import { hashRecoveryCode, verifyTotp } from './totp';
+import { verifyTotp } from './totp';
+import { checkSecondFactor } from './secondFactor';
 import { loginInput } from './schema';
 import { createSession, generateSessionToken, markSessionTwoFactorVerified } from './session';
 
@@ -57,25 +58,16 @@ export async function signIn(db: Db, input: unknown, address: string, opts: { re
 export async function verifySecondFactor(db: Db, sessionId: string, userId: string, email: string, code: string, address: string) {
 	await assertLoginAllowed(email, address);
 	const [user] = await db.select({ totpKey: appUser.totpKey }).from(appUser).where(eq(appUser.id, userId));
-	if (!user?.totpKey) return;
-	const ok = verifyTotp(user.totpKey, code) || (await consumeRecoveryCode(db, userId, code));
+	// 2FA was turned off from another session since this one began: nothing is left to check.
+	if (!user?.totpKey) return markSessionTwoFactorVerified(db, sessionId);
+	const { ok, usedRecoveryCode } = await checkSecondFactor(db, userId, user.totpKey, code);
 	if (!ok) {
 		await recordLoginFailure(email, address);
 		throw new AppError('totp_invalid', 400, 'That code is not right', 'code');
 	}
+	if (usedRecoveryCode) await audit(db, userId, 'auth.recovery_code_used', {});
 	await recordLoginSuccess(email);
 	await markSessionTwoFactorVerified(db, sessionId);
-}
-
-async function consumeRecoveryCode(db: Db, userId: string, code: string): Promise<boolean> {
-	if (code.replace(/[^A-Za-z0-9]/g, '').length !== 10) return false;
-	const used = await db
-		.update(recoveryCode)
-		.set({ usedAt: new Date() })
-		.where(and(eq(recoveryCode.userId, userId), eq(recoveryCode.codeHash, hashRecoveryCode(code)), isNull(recoveryCode.usedAt)))
-		.returning({ id: recoveryCode.id });
-	if (used.length > 0) await audit(db, userId, 'auth.recovery_code_used', {});
-	return used.length > 0;
 }
 
 async function audit(db: Db, userId: string, action: string, data: Record<string, unknown>) {
