@@ -18,3 +18,8 @@ export function clinicNav(code: string, role: Role): NavItem[] {
 	}
 	return items;
 }
+
+/** The navigation a patient sees in their own app; later issues add bookings and the queue. */
+export function patientNav(): NavItem[] {
+	return [{ href: '/me', label: m.nav_my_health() }];
+}
