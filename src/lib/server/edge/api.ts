@@ -1,0 +1,146 @@
+import { json, type RequestEvent } from '@sveltejs/kit';
+import { z } from 'zod';
+import { AppError, isAppError, notFound, unauthenticated } from '../errors';
+import { getDatabase } from '../db';
+import { findClinicAccess, type ClinicAccess } from '../tenancy/queries';
+import type { ClinicContext } from '../tenancy/members';
+import type { SessionUser } from '../auth/session';
+import { errorMessage, registerErrorMessages } from '$lib/i18n/errors';
+import { m } from '$lib/paraglide/messages.js';
+import { apiError } from './index';
+
+/**
+ * The /api/v1 edge: JSON bodies read with a size cap, the caller and their clinic resolved as
+ * error values, and every failure answered as `{"error": {"code", "message", "field?"}}`.
+ */
+
+/** Bodies larger than this are refused before parsing; no API input needs more. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Codes that only the HTTP edge produces; the domain never raises them. */
+type EdgeCode = 'method_not_allowed' | 'unsupported_media_type' | 'not_found';
+
+registerErrorMessages({
+	method_not_allowed: () => m.api_error_method_not_allowed(),
+	unsupported_media_type: () => m.api_error_unsupported_media_type()
+});
+
+/** A protocol failure (wrong method, wrong content type) that is not a domain error. */
+class EdgeError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: EdgeCode,
+		readonly headers: Record<string, string> = {}
+	) {
+		super(code);
+	}
+}
+
+export function edgeErrorResponse(status: number, code: EdgeCode, headers: Record<string, string> = {}): Response {
+	return json({ error: { code, message: errorMessage(code) } }, { status, headers });
+}
+
+/**
+ * Wraps a handler so that anything it throws becomes a JSON error: AppErrors keep their code,
+ * status and field; anything else is logged and answered 500 without details.
+ */
+export function apiRoute<E extends RequestEvent>(handler: (event: E) => Promise<Response>): (event: E) => Promise<Response> {
+	return async (event) => {
+		try {
+			return await handler(event);
+		} catch (e) {
+			if (e instanceof EdgeError) return edgeErrorResponse(e.status, e.code, e.headers);
+			return apiError(e);
+		}
+	};
+}
+
+/** The `fallback` export of an API route: any method it does not serve gets 405 and `Allow`. */
+export function methodNotAllowed(...allowed: string[]) {
+	return async () => edgeErrorResponse(405, 'method_not_allowed', { allow: allowed.join(', ') });
+}
+
+export const created = (body: unknown) => json(body, { status: 201 });
+
+/**
+ * Reads a JSON body: 415 unless it says it is JSON, 413 past MAX_BODY_BYTES (by the declared
+ * length, and by what actually arrives, since a chunked body declares none), 400 when malformed.
+ */
+export async function readJson(request: Request): Promise<unknown> {
+	const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+	if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
+		throw new EdgeError(415, 'unsupported_media_type');
+	}
+	const declared = Number(request.headers.get('content-length'));
+	if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+	const bytes = await readCapped(request, MAX_BODY_BYTES);
+	try {
+		return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+	} catch {
+		throw new AppError('invalid_json', 400, 'Malformed JSON');
+	}
+}
+
+const tooLarge = () => new AppError('payload_too_large', 413, `Body over ${MAX_BODY_BYTES} bytes`);
+
+async function readCapped(request: Request, max: number): Promise<Uint8Array> {
+	if (!request.body) return new Uint8Array();
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			size += value.byteLength;
+			if (size > max) {
+				await reader.cancel().catch(() => undefined);
+				throw tooLarge();
+			}
+			chunks.push(value);
+		}
+	} catch (e) {
+		if (isAppError(e)) throw e;
+		// The adapter errors the stream itself past its own limit; a client that hangs up mid-body lands here too.
+		if (hasStatus(e, 413)) throw tooLarge();
+		throw new AppError('bad_request', 400, 'The request body could not be read');
+	}
+	const bytes = new Uint8Array(size);
+	let offset = 0;
+	for (const chunk of chunks) {
+		bytes.set(chunk, offset);
+		offset += chunk.byteLength;
+	}
+	return bytes;
+}
+
+function hasStatus(e: unknown, status: number): boolean {
+	return typeof e === 'object' && e !== null && 'status' in e && e.status === status;
+}
+
+/** The signed-in person (by the session cookie or `Authorization: Bearer`), else 401. */
+export function requireApiUser(locals: App.Locals): SessionUser {
+	if (!locals.user) throw unauthenticated();
+	return locals.user;
+}
+
+/**
+ * The caller's access to the clinic named in the path. Another clinic's code, an unknown code
+ * and a suspended membership all answer the same 404, so nothing about other clinics leaks.
+ */
+export async function requireApiClinic(locals: App.Locals, code: string): Promise<ClinicAccess & { ctx: ClinicContext }> {
+	const user = requireApiUser(locals);
+	const { db } = await getDatabase();
+	const access = await findClinicAccess(db, user.id, code);
+	if (!access) throw notFound('No such clinic');
+	return { ...access, ctx: { clinicId: access.clinic.id, actor: { userId: user.id, role: access.role } } };
+}
+
+const uuid = z.uuid();
+
+/** An id from the path; one that cannot exist (not a UUID) is simply not found, never a database error. */
+export function resourceId(value: string): string {
+	const parsed = uuid.safeParse(value);
+	if (!parsed.success) throw notFound();
+	return parsed.data;
+}

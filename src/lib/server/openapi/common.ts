@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { jsonSchemaOf, type JsonSchema } from './jsonSchema';
+import type { MediaType, Parameter, Response, ResponseOrRef } from './types';
+
+/** Every failure, whatever the endpoint: a stable code, a sentence in the caller's language, and the field at fault. */
+export const errorBody = z.object({
+	error: z.object({
+		code: z.string().meta({ description: 'Stable, machine-readable reason, e.g. `field_required`, `not_found`.', example: 'field_required' }),
+		message: z.string().meta({ description: 'A sentence for people, in the language picked by the PARAGLIDE_LOCALE cookie or Accept-Language.' }),
+		field: z.string().optional().meta({ description: 'The input field at fault, as a dotted path (`clinic.code`).', example: 'clinic.code' })
+	})
+});
+
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+export const jsonContent = (schema: JsonSchema | { $ref: string }): Record<string, MediaType> => ({ 'application/json': { schema } });
+
+/** A JSON request body validated by the given zod schema (the same one the command parses with). */
+export const jsonRequest = (schema: z.ZodType) => ({ required: true, content: jsonContent(jsonSchemaOf(schema, 'input')) });
+
+export const jsonResponse = (description: string, schemaName: string): Response => ({ description, content: jsonContent(ref(schemaName)) });
+
+const errorResponse = (description: string, headers?: Response['headers']): Response => ({
+	description,
+	...(headers ? { headers } : {}),
+	content: jsonContent(ref('Error'))
+});
+
+/** Shared error responses, referenced by status from each operation. */
+export const errorResponses = {
+	BadRequest: errorResponse('Invalid input or malformed JSON (`invalid_json`); `field` names the offending input.'),
+	Unauthenticated: errorResponse('Not signed in: no valid session cookie or bearer token (`unauthenticated`).'),
+	Forbidden: errorResponse('Signed in, but the role does not allow this (`forbidden`).'),
+	NotFound: errorResponse('No such resource, or it belongs to a clinic the caller is not a member of (`not_found`).'),
+	Conflict: errorResponse('The change conflicts with existing data; `code` says how.'),
+	PayloadTooLarge: errorResponse('The body is over 64 KB (`payload_too_large`).'),
+	UnsupportedMediaType: errorResponse('The body is not sent as `application/json` (`unsupported_media_type`).'),
+	TooManyRequests: errorResponse('Too many failed attempts (`rate_limited`); wait before trying again.', {
+		'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } }
+	})
+} satisfies Record<string, Response>;
+
+export type ErrorResponseName = keyof typeof errorResponses;
+
+const byStatus: Record<ErrorResponseName, string> = {
+	BadRequest: '400',
+	Unauthenticated: '401',
+	Forbidden: '403',
+	NotFound: '404',
+	Conflict: '409',
+	PayloadTooLarge: '413',
+	UnsupportedMediaType: '415',
+	TooManyRequests: '429'
+};
+
+/** The error part of an operation's responses, by name: `errors('BadRequest', 'NotFound')`. */
+export function errors(...names: ErrorResponseName[]): Record<string, ResponseOrRef> {
+	return Object.fromEntries(names.map((name) => [byStatus[name], { $ref: `#/components/responses/${name}` }]));
+}
+
+/** What every endpoint with a JSON body can answer besides its own errors. */
+export const bodyErrors = ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType'] as const;
+
+export const pathParameter = (name: string, description: string, schema: JsonSchema): Parameter => ({
+	name,
+	in: 'path',
+	required: true,
+	description,
+	schema
+});
