@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: unit, integration and sync tests (vitest), then end-to-end tests (Playwright in
-// Debian's Chromium) against a fresh build. With DATABASE_URL, everything runs on a fresh
-// PostgreSQL database created for this run and dropped after it; without, on PGlite.
+// `npm test`: builds the app, then unit, integration and sync tests (vitest; the API tests run
+// against the build), then end-to-end tests (Playwright in Debian's Chromium) against the same
+// build. With DATABASE_URL, everything runs on a fresh PostgreSQL database created for this run
+// and dropped after it; without, on PGlite.
 import { spawnSync } from 'node:child_process';
 
 const run = (cmd, args, env = {}) => {
@@ -10,6 +11,7 @@ const run = (cmd, args, env = {}) => {
 };
 
 const only = process.argv[2]; // 'unit' or 'e2e' to run one half
+const buildDir = process.env.TABEEB_BUILD_DIR ?? 'build';
 const baseUrl = process.env.DATABASE_URL;
 let testUrl;
 let adminSql;
@@ -32,9 +34,10 @@ if (baseUrl) {
 const env = { ...(testUrl ? { DATABASE_URL: testUrl } : {}), NODE_ENV: 'test', REDIS_PREFIX: `tabeeb_test_${process.pid}_${Date.now()}` };
 let status = 0;
 try {
-	if (only !== 'e2e') status ||= run('npx', ['vitest', 'run'], env);
+	// One build serves both halves: the API integration tests spawn it (tests/integration/http.ts), Playwright too.
+	status ||= run('npm', ['run', 'build'], { NODE_ENV: 'production', TABEEB_BUILD_DIR: buildDir });
+	if (only !== 'e2e' && status === 0) status ||= run('npx', ['vitest', 'run'], { ...env, TABEEB_BUILD_DIR: buildDir });
 	if (only !== 'unit' && status === 0) {
-		status ||= run('npm', ['run', 'build'], { NODE_ENV: 'production' });
 		if (testUrl) {
 			// The e2e run gets its own empty database: its setup test needs a fresh installation.
 			const e2eName = `${adminSql.dbName}_e2e`;
