@@ -7,12 +7,18 @@ import { isUniqueViolation } from '../db/errors';
 import { parseInput } from '../validation';
 import { clinicInput } from './schema';
 import { activeMemberships } from './queries';
+import { can } from './policy';
 
-/** A further clinic (a branch). Only an admin of some clinic may create one, and becomes its admin. */
-export async function createClinic(db: Db, actorUserId: string, input: unknown) {
+/**
+ * A further clinic (a branch). Only an admin of some clinic may create one, and becomes its
+ * admin. The branch hangs under `fromClinicId` when the actor administers it (the clinic they
+ * were working in), else under the first clinic they administer.
+ */
+export async function createClinic(db: Db, actorUserId: string, input: unknown, opts: { fromClinicId?: string | null } = {}) {
 	const data = parseInput(clinicInput, input);
 	const memberships = await activeMemberships(db, actorUserId);
-	const parent = memberships.find((m) => m.role === 'admin');
+	const administered = memberships.filter((m) => can({ userId: actorUserId, role: m.role }, 'branch.create'));
+	const parent = administered.find((m) => m.clinicId === opts.fromClinicId) ?? administered[0];
 	if (!parent) throw forbidden('Only a clinic admin can create a clinic');
 	try {
 		return await runCommand(db, null, async (tx) => {

@@ -1,12 +1,12 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
-import { appUser, membership, type Role } from '../db/schema';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { appUser, membership, session, type Role } from '../db/schema';
 import type { Db, Tx } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
-import { conflict, forbidden, notFound } from '../errors';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { isUniqueViolation } from '../db/errors';
 import { hashPassword } from '../auth/password';
-import { invalidateUserSessions } from '../auth/session';
 import { parseInput } from '../validation';
 import { memberInput, password as passwordSchema, role as roleSchema } from './schema';
 import { can, type ClinicActor } from './policy';
@@ -20,19 +20,22 @@ function assertManage(ctx: ClinicContext) {
 
 /**
  * Adds a person to the clinic. A new email makes a new staff account with the given password;
- * an existing account (a doctor who works in two clinics) just gains the membership.
+ * an existing account (a doctor who works in two clinics) just gains the membership and keeps
+ * its own password.
  */
 export async function addMember(db: Db, ctx: ClinicContext, input: unknown) {
 	assertManage(ctx);
 	const data = parseInput(memberInput, input);
-	const passwordHash = await hashPassword(data.password);
+	const passwordHash = data.password ? await hashPassword(data.password) : null;
 	try {
 		return await runCommand(db, null, async (tx) => {
+			await lockClinicMembers(tx, ctx.clinicId);
 			const [existing] = await tx.select().from(appUser).where(sql`lower(${appUser.email}) = ${data.email}`);
 			if (existing?.kind === 'patient') throw conflict('That email belongs to a patient account', 'email_taken', 'email');
+			if (!existing && !passwordHash) throw badRequest('A new account needs an initial password', 'password', 'field_required');
 			const user =
 				existing ??
-				(await tx.insert(appUser).values({ email: data.email, name: data.name, passwordHash, kind: 'staff' }).returning())[0];
+				(await tx.insert(appUser).values({ email: data.email, name: data.name, passwordHash: passwordHash ?? '', kind: 'staff' }).returning())[0];
 			const [row] = await tx
 				.insert(membership)
 				.values({ clinicId: ctx.clinicId, userId: user.id, role: data.role })
@@ -51,12 +54,20 @@ export async function addMember(db: Db, ctx: ClinicContext, input: unknown) {
 				entityId: row.id,
 				data: { userId: user.id, email: user.email, role: data.role, newAccount: !existing }
 			});
-			return { membershipId: row.id, userId: user.id, email: user.email, name: user.name, role: row.role };
+			return { membershipId: row.id, userId: user.id, email: user.email, name: user.name, role: row.role, newAccount: !existing };
 		});
 	} catch (e) {
 		if (isUniqueViolation(e, 'app_user_email_key')) throw conflict('That email is already registered', 'email_taken', 'email');
 		throw e;
 	}
+}
+
+/**
+ * Serializes membership changes within one clinic, so two admins demoting each other at once
+ * cannot both pass the last-admin check (and cannot deadlock on each other's row locks).
+ */
+async function lockClinicMembers(tx: Tx, clinicId: string) {
+	await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${'members:' + clinicId}))`);
 }
 
 async function loadMembership(tx: Tx, clinicId: string, userId: string) {
@@ -85,6 +96,7 @@ export async function changeMemberRole(db: Db, ctx: ClinicContext, userId: strin
 	assertManage(ctx);
 	const newRole: Role = parseInput(z.object({ role: roleSchema }), input).role;
 	return runCommand(db, null, async (tx) => {
+		await lockClinicMembers(tx, ctx.clinicId);
 		const row = await loadMembership(tx, ctx.clinicId, userId);
 		if (row.role === 'admin' && newRole !== 'admin') await assertAdminRemains(tx, ctx.clinicId, userId);
 		await tx.update(membership).set({ role: newRole }).where(eq(membership.id, row.id));
@@ -103,6 +115,7 @@ export async function changeMemberRole(db: Db, ctx: ClinicContext, userId: strin
 export async function setMemberStatus(db: Db, ctx: ClinicContext, userId: string, status: 'active' | 'suspended' | 'removed') {
 	assertManage(ctx);
 	return runCommand(db, null, async (tx) => {
+		await lockClinicMembers(tx, ctx.clinicId);
 		const row = await loadMembership(tx, ctx.clinicId, userId);
 		if (status !== 'active' && row.role === 'admin') await assertAdminRemains(tx, ctx.clinicId, userId);
 		await tx.update(membership).set({ status }).where(eq(membership.id, row.id));
@@ -118,13 +131,34 @@ export async function setMemberStatus(db: Db, ctx: ClinicContext, userId: string
 	});
 }
 
-/** An admin sets a new password for a member; every session of that person ends. */
+/**
+ * An admin sets a new password for a member, who must change it at next sign-in; every session
+ * of that person ends. Accounts are shared between clinics, so an admin may only do this for
+ * someone whose every other clinic they also administer: otherwise adding a colleague from
+ * another clinic and resetting their password would take over their access there.
+ */
 export async function resetMemberPassword(db: Db, ctx: ClinicContext, userId: string, input: unknown) {
 	assertManage(ctx);
 	const newPassword = parseInput(z.object({ password: passwordSchema }), input).password;
 	const passwordHash = await hashPassword(newPassword);
 	await runCommand(db, null, async (tx) => {
 		const row = await loadMembership(tx, ctx.clinicId, userId);
+		const actorAdmin = alias(membership, 'actor_admin');
+		const [elsewhere] = await tx
+			.select({ clinicId: membership.clinicId })
+			.from(membership)
+			.leftJoin(
+				actorAdmin,
+				and(
+					eq(actorAdmin.clinicId, membership.clinicId),
+					eq(actorAdmin.userId, ctx.actor.userId),
+					eq(actorAdmin.role, 'admin'),
+					eq(actorAdmin.status, 'active')
+				)
+			)
+			.where(and(eq(membership.userId, userId), ne(membership.clinicId, ctx.clinicId), ne(membership.status, 'removed'), isNull(actorAdmin.id)))
+			.limit(1);
+		if (elsewhere) throw new AppError('member_in_other_clinic', 403, 'That person also works at a clinic you do not administer');
 		await tx
 			.update(appUser)
 			.set({ passwordHash, passwordChangedAt: new Date(), mustChangePassword: true })
@@ -137,7 +171,8 @@ export async function resetMemberPassword(db: Db, ctx: ClinicContext, userId: st
 			entityId: row.id,
 			data: { userId }
 		});
+		// Inside the transaction, so a failed audit write cannot leave sessions ended for nothing.
+		await tx.delete(session).where(eq(session.userId, userId));
 	});
-	await invalidateUserSessions(db, userId);
 	return { userId };
 }

@@ -64,8 +64,8 @@ export type MemberRow = {
 	listing: 'public' | 'private' | null;
 };
 
-export async function listMembers(db: Db, clinicId: string): Promise<MemberRow[]> {
-	const rows = await db
+function memberQuery(db: Db) {
+	return db
 		.select({
 			membershipId: membership.id,
 			userId: appUser.id,
@@ -82,7 +82,27 @@ export async function listMembers(db: Db, clinicId: string): Promise<MemberRow[]
 		.from(membership)
 		.innerJoin(appUser, eq(membership.userId, appUser.id))
 		.leftJoin(doctorProfile, and(eq(doctorProfile.clinicId, membership.clinicId), eq(doctorProfile.userId, membership.userId)))
+		.$dynamic();
+}
+
+/** The TOTP key itself never leaves the query; callers only learn whether 2FA is on. */
+type MemberQueryRow = Omit<MemberRow, 'twoFactorEnabled'> & { totpKey: string | null };
+const toMemberRow = ({ totpKey, ...row }: MemberQueryRow): MemberRow => ({
+	...row,
+	twoFactorEnabled: totpKey !== null
+});
+
+export async function listMembers(db: Db, clinicId: string): Promise<MemberRow[]> {
+	const rows = await memberQuery(db)
 		.where(and(eq(membership.clinicId, clinicId), ne(membership.status, 'removed')))
 		.orderBy(asc(appUser.name));
-	return rows.map(({ totpKey, ...row }) => ({ ...row, twoFactorEnabled: totpKey !== null }));
+	return rows.map(toMemberRow);
+}
+
+/** One member of the clinic (not removed), or null. */
+export async function findMember(db: Db, clinicId: string, userId: string): Promise<MemberRow | null> {
+	const [row] = await memberQuery(db).where(
+		and(eq(membership.clinicId, clinicId), eq(membership.userId, userId), ne(membership.status, 'removed'))
+	);
+	return row ? toMemberRow(row) : null;
 }

@@ -1,21 +1,28 @@
 import { eq } from 'drizzle-orm';
-import { clinic } from '../db/schema';
+import { appUser, clinic } from '../db/schema';
 import type { Db } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
-import { forbidden } from '../errors';
+import { AppError, forbidden } from '../errors';
 import { parseInput } from '../validation';
 import { clinicSettingsInput } from './schema';
 import { can } from './policy';
 import type { ClinicContext } from './members';
 
+/** Name, branding and the clinic-wide 2FA rule. An empty colour or tagline clears it. */
 export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: unknown) {
 	if (!can(ctx.actor, 'clinic.manage')) throw forbidden('Only a clinic admin can change its settings');
 	const data = parseInput(clinicSettingsInput, input);
 	return runCommand(db, null, async (tx) => {
+		if (data.require2fa) {
+			// Requiring 2FA sends staff without it to enrol first; an admin without it would lock themselves out.
+			const [actor] = await tx.select({ totpKey: appUser.totpKey }).from(appUser).where(eq(appUser.id, ctx.actor.userId));
+			if (!actor?.totpKey) throw new AppError('own_two_factor_required', 409, 'Turn on two-factor authentication for your own account first', 'require2fa');
+		}
+		const branding = { ...(data.color ? { color: data.color } : {}), ...(data.tagline ? { tagline: data.tagline } : {}) };
 		const [row] = await tx
 			.update(clinic)
-			.set({ name: data.name, require2fa: data.require2fa, branding: { color: data.color, tagline: data.tagline } })
+			.set({ name: data.name, require2fa: data.require2fa, branding })
 			.where(eq(clinic.id, ctx.clinicId))
 			.returning();
 		await appendAudit(tx, {
@@ -24,7 +31,7 @@ export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: un
 			action: 'clinic.settings',
 			entityType: 'clinic',
 			entityId: ctx.clinicId,
-			data
+			data: { name: data.name, require2fa: data.require2fa, branding }
 		});
 		return row;
 	});

@@ -1,0 +1,42 @@
+import { currencyDigits, formatMajorAmount, formatMoney, parseMajorAmount } from './money';
+import { MAX_FEE_MINOR } from './schema';
+import type { MemberRow } from './queries';
+
+/**
+ * The doctor-profile form speaks major units of the clinic's currency ("1500.50"); the command
+ * takes integer minor units. Both the admin's member page and a doctor's own profile page use
+ * these two helpers, so the conversion happens in one place.
+ */
+export function doctorProfileFromForm(values: Record<string, string>, currency: string) {
+	return {
+		specialization: values.specialization ?? '',
+		registrationNumber: values.registrationNumber ?? '',
+		consultationFee: parseMajorAmount(values.consultationFee, currency, MAX_FEE_MINOR, 'consultationFee'),
+		listing: values.listing || undefined
+	};
+}
+
+export type DoctorProfileView = {
+	specialization: string;
+	registrationNumber: string;
+	/** The fee as the form field shows it, in major units. */
+	feeInput: string;
+	/** The fee for reading, in the reader's language. */
+	feeDisplay: string;
+	listing: 'public' | 'private';
+	currency: string;
+	currencyDigits: number;
+};
+
+export function doctorProfileView(member: MemberRow, currency: string, locale: string): DoctorProfileView {
+	const fee = member.consultationFee ?? 0;
+	return {
+		specialization: member.specialization ?? '',
+		registrationNumber: member.registrationNumber ?? '',
+		feeInput: formatMajorAmount(fee, currency),
+		feeDisplay: formatMoney(fee, currency, locale),
+		listing: member.listing ?? 'public',
+		currency,
+		currencyDigits: currencyDigits(currency)
+	};
+}
