@@ -1,15 +1,117 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Hocuspocus, type Extension } from '@hocuspocus/server';
+import { WebSocketServer } from 'ws';
+import { SyncClose } from '../src/lib/sync/protocol';
+import { getDatabase, type Database } from '../src/lib/server/db';
+import { env } from '../src/lib/server/env';
+import { logger } from '../src/lib/server/logger';
+import { defaultCatalogue, type Catalogue } from '../src/lib/server/sync/catalogue';
+import { authentication } from './extensions/authentication';
+import { logging } from './extensions/logging';
+import { Persistence } from './extensions/persistence';
+import { presence } from './extensions/presence';
+import { Projections } from './extensions/projections';
+import { redisScaleOut } from './extensions/redis';
+import { defaultLimits, GatedSocket, SocketState, type SyncLimits } from './gate';
+import type { DisplayKeyResolver } from './identity';
+
+export type { SyncLimits } from './gate';
+export type { DisplayKeyResolver } from './identity';
+
+export type SyncDeps = {
+	/** Defaults to the process database. */
+	database?: Database;
+	/** Shares documents with other instances; defaults to REDIS_URL. `null` turns it off. */
+	redis?: { url: string; prefix?: string } | null;
+	/** Kiosk display keys; until that issue lands, kiosks are refused. */
+	resolveDisplayKey?: DisplayKeyResolver | null;
+	/** The app's public origin, for the session-cookie origin check; defaults to ORIGIN. */
+	origin?: string | null;
+	catalogue?: Catalogue;
+	limits?: Partial<SyncLimits>;
+	/** How long after the last change a collaborative document is compacted (and the cap). */
+	compaction?: { debounceMs: number; maxDebounceMs: number };
+	name?: string;
+};
 
 export type SyncServer = {
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+	/** Rebuilds projections this instance holds (what a published change does). */
+	rebuildProjections(names: string[]): Promise<void>;
+	hocuspocus: Hocuspocus;
+	/** Waits until every accepted update is in the log. */
+	flush(): Promise<void>;
 	destroy(): Promise<void>;
 };
 
-/** Placeholder until the sync engine lands: refuses every upgrade. */
-export async function createSyncServer(): Promise<SyncServer> {
+/**
+ * The sync server: Hocuspocus behind a gate (limits and frame checks), then, in this order,
+ * authentication and authorization, projections, collaborative persistence, presence, logging,
+ * and Redis when configured. Mount `handleUpgrade` on any HTTP server's upgrade event at /sync.
+ */
+export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer> {
+	const database = deps.database ?? (await getDatabase());
+	const db = database.db;
+	const limits: SyncLimits = { ...defaultLimits, ...deps.limits };
+	const catalogue = deps.catalogue ?? defaultCatalogue();
+	const redisUrl = deps.redis === undefined ? env().REDIS_URL : deps.redis?.url;
+	const projections = new Projections({ db, projections: catalogue.projections });
+	const persistence = new Persistence(db);
+	const scaleOut = redisUrl ? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? 'tabeeb' }, projections) : null;
+
+	const extensions: Extension[] = [
+		authentication({
+			db,
+			catalogue,
+			resolveDisplayKey: deps.resolveDisplayKey ?? null,
+			allowedOrigin: deps.origin === undefined ? (env().ORIGIN ?? null) : deps.origin
+		}),
+		projections,
+		persistence,
+		presence(),
+		logging(),
+		...(scaleOut ? [scaleOut.extension] : [])
+	];
+	const hocuspocus = new Hocuspocus({
+		name: deps.name ?? null,
+		quiet: true,
+		debounce: deps.compaction?.debounceMs ?? 5_000,
+		maxDebounce: deps.compaction?.maxDebounceMs ?? 30_000,
+		extensions
+	});
+	await scaleOut?.start();
+
+	const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, WebSocket: GatedSocket, perMessageDeflate: false });
+	const open = new Set<SocketState>();
+
 	return {
-		handleUpgrade: (_request, socket) => socket.destroy(),
-		destroy: async () => {}
+		hocuspocus,
+		handleUpgrade(request, socket, head) {
+			sockets.handleUpgrade(request, socket, head, (ws) => {
+				const state = new SocketState(ws, limits);
+				ws.gate = state.admit;
+				open.add(state);
+				ws.once('close', () => open.delete(state));
+				// Without a listener, a socket error (a peer's bad frame) would crash the process.
+				ws.on('error', (err) => logger().debug({ err }, 'sync socket error'));
+				hocuspocus.handleConnection(ws, request, { socket: state });
+			});
+		},
+		rebuildProjections: (names) => projections.rebuild(names),
+		flush: () => persistence.log.drain(),
+		async destroy() {
+			await scaleOut?.stop();
+			for (const state of open) state.close(SyncClose.serverError);
+			hocuspocus.closeConnections();
+			await waitFor(() => hocuspocus.getDocumentsCount() === 0, 10_000);
+			await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
+			sockets.close();
+		}
 	};
+}
+
+async function waitFor(done: () => boolean, timeoutMs: number) {
+	const until = Date.now() + timeoutMs;
+	while (!done() && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
 }

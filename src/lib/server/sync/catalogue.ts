@@ -1,0 +1,69 @@
+import { documentKindOf, documentName, type DocumentRef, type DocumentType } from '../../sync/protocol';
+import type { Db } from '../db';
+import { findClinicAccessById } from '../tenancy/queries';
+import { isDocumentClosed } from './persistence';
+import type { DocumentFacts, SyncActor } from './policy';
+import type { ProjectionRegistry } from './projection';
+import { projectClinicStaff } from './projections/staff';
+
+/**
+ * Looks up what the policy needs to know about a document for an actor; null when the
+ * document does not exist (the server answers "unknown document").
+ */
+export type FactsLocator = (db: Db, ref: DocumentRef, actor: SyncActor) => Promise<DocumentFacts | null>;
+
+/**
+ * The document catalogue as the server runs it. A domain that owns a document kind adds its
+ * locator (for kinds whose clinic is not in the name) and, for a projection, its builder:
+ * one line each below.
+ */
+export type Catalogue = {
+	projections: ProjectionRegistry;
+	locators: Partial<Record<DocumentType, FactsLocator>>;
+};
+
+/** Documents named `clinic/{clinicId}/…`: the actor's role in that clinic decides. */
+export const locateClinicDocument: FactsLocator = async (db, ref, actor) => {
+	if (!('clinicId' in ref)) return null;
+	const closed = documentKindOf(ref) === 'collaborative' ? await isDocumentClosed(db, nameOf(ref)) : false;
+	if (actor.kind === 'display') return { clinicId: ref.clinicId, role: null, closed };
+	const access = await findClinicAccessById(db, actor.userId, ref.clinicId);
+	return { clinicId: ref.clinicId, role: access?.role ?? null, closed };
+};
+
+/** Rebuilds a name from a parsed ref (the protocol is the only place that spells names). */
+export function nameOf(ref: DocumentRef): string {
+	switch (ref.type) {
+		case 'calendar':
+		case 'desk':
+		case 'queue':
+		case 'display':
+			return documentName[ref.type](ref.clinicId, ref.day);
+		case 'pharmacy':
+		case 'staff':
+			return documentName[ref.type](ref.clinicId);
+		case 'chart':
+			return documentName.chart(ref.visitId);
+		case 'patientLive':
+			return documentName.patientLive(ref.patientId);
+	}
+}
+
+export function defaultCatalogue(): Catalogue {
+	return {
+		projections: {
+			staff: projectClinicStaff
+			// calendar, queue, display, pharmacy, patientLive: registered by their domains' issues.
+		},
+		locators: {
+			calendar: locateClinicDocument,
+			desk: locateClinicDocument,
+			queue: locateClinicDocument,
+			display: locateClinicDocument,
+			pharmacy: locateClinicDocument,
+			staff: locateClinicDocument
+			// chart (visits) and patientLive (patients): their domains add locators that find the
+			// visit's clinic and clinicians, and the patient's account and clinics.
+		}
+	};
+}

@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HocuspocusProvider } from '@hocuspocus/provider';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { createSyncServer, type SyncDeps, type SyncServer } from '../../sync-server';
+import type { Database } from '../../src/lib/server/db';
+import { testDatabase } from '../db';
+
+/** A real sync server on a real HTTP server (ephemeral port), on the test file's database. */
+export type RunningSync = { url: string; sync: SyncServer; database: Database; server: Server; close(): Promise<void> };
+
+export async function startSync(deps: SyncDeps = {}): Promise<RunningSync> {
+	const database = deps.database ?? (await testDatabase());
+	const sync = await createSyncServer({ redis: null, origin: null, ...deps, database });
+	const server = createServer((_req, res) => res.writeHead(404).end());
+	server.on('upgrade', (request, socket, head) => sync.handleUpgrade(request, socket, head));
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `ws://127.0.0.1:${port}/sync`,
+		sync,
+		database,
+		server,
+		async close() {
+			await sync.destroy();
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		}
+	};
+}
+
+/** A ws WebSocket that sends the given cookie, as a browser would. */
+export function cookieSocket(cookie: string, origin?: string) {
+	return class extends WebSocket {
+		constructor(url: string) {
+			super(url, { headers: { cookie, ...(origin ? { origin } : {}) } });
+		}
+	};
+}
+
+export type Client = {
+	provider: HocuspocusProvider;
+	doc: Y.Doc;
+	/** Resolves 'synced', or the refusal reason the server sent. */
+	outcome: Promise<string>;
+	closed: Promise<{ code: number; reason: string }>;
+	destroy(): void;
+};
+
+/** A real Hocuspocus provider over `ws`, authenticated by token, cookie or nothing. */
+export function connect(url: string, name: string, options: { token?: string; cookie?: string; origin?: string; doc?: Y.Doc } = {}): Client {
+	const doc = options.doc ?? new Y.Doc();
+	let closed!: (e: { code: number; reason: string }) => void;
+	const closedPromise = new Promise<{ code: number; reason: string }>((r) => (closed = r));
+	const provider = new HocuspocusProvider({
+		url,
+		name,
+		document: doc,
+		token: options.token ?? '',
+		WebSocketPolyfill: options.cookie ? cookieSocket(options.cookie, options.origin) : WebSocket,
+		// Tests want refusals to stay refusals, not retried.
+		maxAttempts: 1,
+		onClose: ({ event }) => closed({ code: event.code, reason: event.reason })
+	});
+	const outcome = new Promise<string>((resolve) => {
+		provider.on('synced', () => resolve('synced'));
+		provider.on('authenticationFailed', ({ reason }: { reason: string }) => resolve(reason));
+	});
+	return { provider, doc, outcome, closed: closedPromise, destroy: () => provider.destroy() };
+}
+
+/** Polls until the check passes (sync is asynchronous); fails with the last value seen. */
+export async function eventually<T>(read: () => T, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+	const until = Date.now() + timeoutMs;
+	let value = read();
+	while (!ok(value)) {
+		if (Date.now() > until) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
+		await new Promise((r) => setTimeout(r, 20));
+		value = read();
+	}
+	return value;
+}

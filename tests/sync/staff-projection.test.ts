@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { documentName } from '../../src/lib/sync/protocol';
+import { readProjection } from '../../src/lib/server/sync/projection';
+import { publishDocumentChanges } from '../../src/lib/server/sync/publish';
+import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
+import { clinicToday } from '../../src/lib/server/sync/projections/staff';
+import { staffDuty } from '../../src/lib/server/db/schema';
+import { makeClinic, makeMember, makeSession } from '../factories';
+import { connect, eventually, startSync, type RunningSync } from './harness';
+
+let running: RunningSync;
+beforeAll(async () => {
+	running = await startSync();
+});
+afterAll(() => running.close());
+
+type StaffEntry = { userId: string; name: string; role: string; onDuty: boolean };
+const staffOf = (doc: import('yjs').Doc) => (readProjection(doc).staff ?? []) as StaffEntry[];
+
+describe('the clinic staff projection', () => {
+	it('loads from Postgres and shows a duty change to every open client after the command commits', async () => {
+		const { db } = running.database;
+		const clinic = await makeClinic(db);
+		const admin = await makeMember(db, clinic.id, 'admin', { name: 'Amina Admin' });
+		const doctor = await makeMember(db, clinic.id, 'doctor', { name: 'Bilal Doctor' });
+		const name = documentName.staff(clinic.id);
+		const a = connect(running.url, name, { token: await makeSession(db, admin.id) });
+		const b = connect(running.url, name, { token: await makeSession(db, doctor.id) });
+		expect(await a.outcome).toBe('synced');
+		expect(await b.outcome).toBe('synced');
+		expect(staffOf(b.doc).map((s) => [s.name, s.role, s.onDuty])).toEqual([
+			['Amina Admin', 'admin', false],
+			['Bilal Doctor', 'doctor', false]
+		]);
+
+		const ctx = { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' as const } };
+		await setStaffDuty(db, ctx, { userId: doctor.id, day: clinicToday(clinic.timezone), onDuty: true });
+		await publishDocumentChanges([name]);
+
+		const seen = await eventually(() => staffOf(b.doc).find((s) => s.userId === doctor.id)?.onDuty, (v) => v === true);
+		expect(seen).toBe(true);
+		expect(staffOf(a.doc).find((s) => s.userId === doctor.id)?.onDuty).toBe(true);
+		a.destroy();
+		b.destroy();
+	});
+
+	it('drops a client write to a projection: it never reaches Postgres, the server copy or another client', async () => {
+		const { db } = running.database;
+		const clinic = await makeClinic(db);
+		const admin = await makeMember(db, clinic.id, 'admin');
+		const other = await makeMember(db, clinic.id, 'reception');
+		const name = documentName.staff(clinic.id);
+		const writer = connect(running.url, name, { token: await makeSession(db, admin.id) });
+		const watcher = connect(running.url, name, { token: await makeSession(db, other.id) });
+		await writer.outcome;
+		await watcher.outcome;
+
+		writer.doc.getMap('projection').set('staff', [{ userId: admin.id, name: 'Forged', role: 'admin', onDuty: true }]);
+		writer.doc.getMap('projection').set('injected', 'yes');
+		await new Promise((r) => setTimeout(r, 300));
+
+		expect(readProjection(watcher.doc).injected).toBeUndefined();
+		expect(staffOf(watcher.doc).some((s) => s.name === 'Forged')).toBe(false);
+		const held = running.sync.hocuspocus.documents.get(name);
+		expect(held && readProjection(held).injected).toBeUndefined();
+		expect(await db.select().from(staffDuty).where(eq(staffDuty.clinicId, clinic.id))).toEqual([]);
+		writer.destroy();
+		watcher.destroy();
+	});
+});
