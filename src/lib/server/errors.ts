@@ -30,6 +30,14 @@ export type ErrorCode =
 	| 'rate_limited'
 	| 'payload_too_large'
 	| 'account_suspended'
+	| 'possible_duplicate'
+	| 'outside_schedule'
+	| 'slot_taken'
+	| 'in_the_past'
+	| 'invalid_transition'
+	| 'too_early'
+	| 'file_too_large'
+	| 'file_type'
 	| 'internal';
 
 export class AppError extends Error {

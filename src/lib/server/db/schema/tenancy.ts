@@ -23,6 +23,8 @@ export const clinic = pgTable(
 		status: clinicStatus().notNull().default('active'),
 		branding: jsonb().$type<ClinicBranding>().notNull().default({}),
 		require2fa: boolean('require_2fa').notNull().default(false),
+		/** Bookings made by staff start confirmed; otherwise the doctor confirms each request. */
+		autoConfirmStaffBookings: boolean().notNull().default(true),
 		parentClinicId: uuid(),
 		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},

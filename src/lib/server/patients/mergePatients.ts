@@ -1,0 +1,87 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { patient, patientMerge } from '../db/schema/patients';
+import type { Db, Tx } from '../db';
+import { runCommand } from '../command';
+import { executeRows } from '../db/rows';
+import { appendAudit } from '../audit/audit';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { parseInput } from '../validation';
+import type { ClinicContext } from '../tenancy/members';
+import { can } from './policy';
+import { mergeInput } from './schema';
+
+/**
+ * Every table that points at a patient. A feature that adds one (visits, prescriptions,
+ * invoices…) lists it here, so a merge moves it too.
+ */
+export const patientReferences: { table: string; column: string }[] = [
+	{ table: 'appointment', column: 'patient_id' },
+	{ table: 'waitlist_entry', column: 'patient_id' },
+	{ table: 'patient_document', column: 'patient_id' }
+];
+
+const fillable = ['dateOfBirth', 'sex', 'phone', 'email', 'nationalId', 'externalRef', 'emergencyContactPhone', 'userId'] as const;
+
+/**
+ * Merges a duplicate record into the survivor: everything that pointed at the duplicate moves,
+ * the survivor gains the fields it lacked, and the duplicate stays behind (marked merged) with
+ * a merge row that explains what moved, by whom and why.
+ */
+export async function mergePatients(db: Db, ctx: ClinicContext, survivorId: string, input: unknown) {
+	if (!can(ctx.actor, 'patient.merge')) throw forbidden();
+	const { mergeId, reason } = parseInput(mergeInput, input);
+	if (mergeId === survivorId) throw badRequest('A record cannot be merged into itself', 'mergeId');
+	return runCommand(db, null, async (tx) => {
+		const rows = await tx
+			.select()
+			.from(patient)
+			.where(and(eq(patient.clinicId, ctx.clinicId), inArray(patient.id, [survivorId, mergeId])))
+			.orderBy(patient.id)
+			.for('update');
+		const survivor = rows.find((r) => r.id === survivorId);
+		const merged = rows.find((r) => r.id === mergeId);
+		if (!survivor || !merged) throw notFound('No such patient');
+		if (survivor.mergedIntoId || merged.mergedIntoId) throw conflict('One of these records was already merged');
+		const moved = await moveReferences(tx, ctx.clinicId, mergeId, survivorId);
+		const gains = Object.fromEntries(fillable.filter((f) => survivor[f] === null && merged[f] !== null).map((f) => [f, merged[f]]));
+		const notes = {
+			allergies: joinNotes(survivor.allergies, merged.allergies),
+			chronicConditions: joinNotes(survivor.chronicConditions, merged.chronicConditions)
+		};
+		await tx
+			.update(patient)
+			.set({ ...gains, ...notes, updatedAt: new Date() })
+			.where(eq(patient.id, survivorId));
+		await tx.update(patient).set({ mergedIntoId: survivorId, userId: null, updatedAt: new Date() }).where(eq(patient.id, mergeId));
+		const [record] = await tx
+			.insert(patientMerge)
+			.values({ clinicId: ctx.clinicId, survivorId, mergedId: mergeId, moved, mergedBy: ctx.actor.userId, reason })
+			.returning();
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'patient.merge',
+			entityType: 'patient',
+			entityId: survivorId,
+			data: { mergedId: mergeId, moved, gainedFields: Object.keys(gains), reason }
+		});
+		return { mergeId: record.id, survivorId, mergedId: mergeId, moved };
+	});
+}
+
+async function moveReferences(tx: Tx, clinicId: string, fromId: string, toId: string): Promise<Record<string, number>> {
+	const moved: Record<string, number> = {};
+	for (const { table, column } of patientReferences) {
+		const rows = await executeRows(
+			tx,
+			sql`UPDATE ${sql.identifier(table)} SET ${sql.identifier(column)} = ${toId} WHERE clinic_id = ${clinicId} AND ${sql.identifier(column)} = ${fromId} RETURNING 1`
+		);
+		moved[table] = rows.length;
+	}
+	return moved;
+}
+
+function joinNotes(a: string, b: string): string {
+	if (!b.trim() || a.includes(b)) return a;
+	return a.trim() ? `${a}\n${b}` : b;
+}

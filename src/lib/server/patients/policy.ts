@@ -1,0 +1,16 @@
+import type { ClinicActor } from '../tenancy/policy';
+import type { Role } from '../db/schema';
+
+export type PatientAction = 'patient.view' | 'patient.register' | 'patient.edit' | 'patient.merge' | 'patient.documents';
+
+const rules: Record<PatientAction, readonly Role[]> = {
+	'patient.view': ['admin', 'doctor', 'reception', 'pharmacist'],
+	'patient.register': ['admin', 'doctor', 'reception'],
+	'patient.edit': ['admin', 'doctor', 'reception'],
+	'patient.merge': ['admin', 'reception'],
+	'patient.documents': ['admin', 'doctor', 'reception']
+};
+
+export function can(actor: ClinicActor, action: PatientAction): boolean {
+	return actor.role !== null && rules[action].includes(actor.role);
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js';
+import { email as emailSchema, requiredText, text } from '../tenancy/schema';
+
+/** A phone number in international (E.164) form, read with the clinic's country as the default. */
+export function phoneSchema(defaultCountry: string) {
+	return z
+		.string()
+		.trim()
+		.max(32)
+		.transform((value, ctx) => {
+			try {
+				const parsed = parsePhoneNumberWithError(value, defaultCountry as CountryCode);
+				if (parsed.isValid()) return parsed.number;
+			} catch {
+				// fall through to the issue below
+			}
+			ctx.addIssue({ code: 'custom', message: 'not a valid phone number' });
+			return z.NEVER;
+		});
+}
+
+const optionalText = (max: number) => text(max).optional().transform((v) => (v ? v : undefined));
+
+export function patientInput(defaultCountry: string, today: string) {
+	const phone = phoneSchema(defaultCountry);
+	return z
+		.object({
+			name: requiredText(120),
+			dateOfBirth: z.iso
+				.date()
+				.refine((d) => d <= today && d >= '1900-01-01', 'not a plausible birth date')
+				.optional(),
+			age: z.coerce.number().int().min(0).max(125).optional(),
+			sex: z.enum(['male', 'female', 'other']).optional(),
+			phone: phone.optional(),
+			email: emailSchema.optional(),
+			address: text(500).default(''),
+			nationalId: optionalText(40),
+			externalRef: optionalText(60),
+			allergies: text(2000).default(''),
+			chronicConditions: text(2000).default(''),
+			emergencyContactName: text(120).default(''),
+			emergencyContactPhone: phone.optional(),
+			preferredLanguage: z.enum(['en', 'ur']).default('en')
+		})
+		.strict();
+}
+export type PatientInput = z.infer<ReturnType<typeof patientInput>>;
+
+export const searchInput = z.object({
+	q: z.string().trim().max(100).default(''),
+	limit: z.coerce.number().int().min(1).max(50).default(20)
+});
+
+export const mergeInput = z.object({
+	mergeId: z.uuid(),
+	reason: text(500).default('')
+});

@@ -1,0 +1,100 @@
+import { and, eq } from 'drizzle-orm';
+import { appointment, type Appointment } from '../db/schema/scheduling';
+import { patient } from '../db/schema/patients';
+import { clinic, outboxEvent, type Clinic } from '../db/schema';
+import type { Db, Tx } from '../db';
+import { runCommand } from '../command';
+import { appendAudit } from '../audit/audit';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../errors';
+import { pgError } from '../db/errors';
+import { parseInput } from '../validation';
+import { formatRef, nextNumber } from '../tenancy/counters';
+import type { ClinicContext } from '../tenancy/members';
+import { clinicToday } from '../time';
+import { can } from './policy';
+import { bookInput } from './schema';
+import { doctorShifts, isClinicDoctor } from './queries';
+import { daySlots } from './slots';
+
+export type BookedAppointment = Pick<Appointment, 'id' | 'refNo' | 'patientId' | 'doctorId' | 'status' | 'reason'> & {
+	ref: string;
+	start: string;
+	end: string;
+};
+
+export const EXCLUSION_CONSTRAINT = 'appointment_no_overlap';
+
+/** The slot of the doctor's schedule that starts exactly at `start`, or a field error. */
+export async function scheduledSlot(db: Db | Tx, home: Clinic, doctorId: string, start: Date) {
+	const day = clinicToday(home.timezone, start);
+	const slot = daySlots(day, home.timezone, await doctorShifts(db, home.id, doctorId, day)).find((s) => s.start.getTime() === start.getTime());
+	if (!slot) throw new AppError('outside_schedule', 400, 'The doctor does not work at that time', 'start');
+	return slot;
+}
+
+export function presentAppointment(home: Clinic, row: Appointment): BookedAppointment {
+	return {
+		id: row.id,
+		refNo: row.refNo,
+		ref: formatRef(home.code, 'A', row.refNo),
+		patientId: row.patientId,
+		doctorId: row.doctorId,
+		status: row.status,
+		reason: row.reason,
+		start: row.startsAt.toISOString(),
+		end: row.endsAt.toISOString()
+	};
+}
+
+/** Turns the exclusion constraint's refusal into the "slot just taken" answer. */
+export function slotTakenOr(e: unknown): never {
+	const err = pgError(e);
+	if (err?.code === '23P01') throw conflict('That slot was just taken', 'slot_taken', 'start');
+	throw e;
+}
+
+/**
+ * Books a patient with a doctor in a slot of the doctor's schedule. The database refuses an
+ * overlap (exclusion constraint), so two desks racing for one slot get one booking and one
+ * `slot_taken`; a retried request with the same idempotency key returns the first booking.
+ */
+export async function bookAppointment(db: Db, ctx: ClinicContext, input: unknown): Promise<BookedAppointment> {
+	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
+	const data = parseInput(bookInput, input);
+	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
+	if (!home) throw notFound();
+	if (!(await isClinicDoctor(db, ctx.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
+	const [who] = await db
+		.select({ id: patient.id, mergedIntoId: patient.mergedIntoId })
+		.from(patient)
+		.where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, data.patientId)));
+	if (!who || who.mergedIntoId) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
+	if (data.start.getTime() < Date.now() - 60_000) throw new AppError('in_the_past', 400, 'That time has passed', 'start');
+	const slot = await scheduledSlot(db, home, data.doctorId, data.start);
+	const status = home.autoConfirmStaffBookings ? 'confirmed' : 'requested';
+	try {
+		return await runCommand(db, { scope: `appointment.book:${ctx.clinicId}`, key: data.idempotencyKey, userId: ctx.actor.userId }, async (tx) => {
+			const refNo = await nextNumber(tx, ctx.clinicId, 'A');
+			const [row] = await tx
+				.insert(appointment)
+				.values({
+					clinicId: ctx.clinicId,
+					refNo,
+					patientId: data.patientId,
+					doctorId: data.doctorId,
+					startsAt: slot.start,
+					endsAt: slot.end,
+					status,
+					reason: data.reason,
+					createdBy: ctx.actor.userId
+				})
+				.returning();
+			const booked = presentAppointment(home, row);
+			await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'appointment.book', entityType: 'appointment', entityId: row.id, data: { ref: booked.ref, start: booked.start, doctorId: row.doctorId, status } });
+			await tx.insert(outboxEvent).values({ clinicId: ctx.clinicId, type: 'appointment.booked', payload: { appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId, start: booked.start } });
+			return booked;
+		});
+	} catch (e) {
+		return slotTakenOr(e);
+	}
+}

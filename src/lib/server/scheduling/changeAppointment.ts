@@ -1,0 +1,111 @@
+import { and, eq } from 'drizzle-orm';
+import { appointment, type Appointment, type AppointmentStatus } from '../db/schema/scheduling';
+import { clinic, outboxEvent, type Clinic } from '../db/schema';
+import type { Db, Tx } from '../db';
+import { runCommand } from '../command';
+import { appendAudit } from '../audit/audit';
+import { AppError, badRequest, forbidden, notFound } from '../errors';
+import { parseInput } from '../validation';
+import type { ClinicContext } from '../tenancy/members';
+import { can } from './policy';
+import { cancelInput, rescheduleInput } from './schema';
+import { isClinicDoctor } from './queries';
+import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
+import { offerFreedSlot } from './waitlist';
+
+/** Which status may become which: anything else is refused as an invalid transition. */
+const transitions: Record<string, AppointmentStatus[]> = {
+	confirm: ['requested'],
+	decline: ['requested'],
+	cancel: ['requested', 'confirmed'],
+	noShow: ['confirmed', 'requested'],
+	reschedule: ['requested', 'confirmed']
+};
+
+async function loadForChange(db: Db, ctx: ClinicContext, appointmentId: string) {
+	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
+	if (!home || !/^[0-9a-f-]{36}$/i.test(appointmentId)) throw notFound('No such appointment');
+	return home;
+}
+
+async function lockAppointment(tx: Tx, clinicId: string, appointmentId: string, change: keyof typeof transitions): Promise<Appointment> {
+	const [row] = await tx
+		.select()
+		.from(appointment)
+		.where(and(eq(appointment.clinicId, clinicId), eq(appointment.id, appointmentId)))
+		.for('update');
+	if (!row) throw notFound('No such appointment');
+	if (!transitions[change].includes(row.status)) {
+		throw new AppError('invalid_transition', 409, `A ${row.status} appointment cannot be changed that way`, undefined, { status: row.status });
+	}
+	return row;
+}
+
+async function record(tx: Tx, ctx: ClinicContext, home: Clinic, row: Appointment, action: string, data: Record<string, unknown>) {
+	await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action, entityType: 'appointment', entityId: row.id, data });
+	await tx.insert(outboxEvent).values({ clinicId: ctx.clinicId, type: action, payload: { appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId, ...data } });
+	return presentAppointment(home, row);
+}
+
+/** Moves an appointment to another slot (and optionally another doctor); the database still refuses overlaps. */
+export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointmentId: string, input: unknown): Promise<BookedAppointment> {
+	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
+	const data = parseInput(rescheduleInput, input);
+	const home = await loadForChange(db, ctx, appointmentId);
+	if (data.doctorId && !(await isClinicDoctor(db, ctx.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
+	if (data.start.getTime() < Date.now() - 60_000) throw new AppError('in_the_past', 400, 'That time has passed', 'start');
+	const idempotency = data.idempotencyKey ? { scope: `appointment.reschedule:${appointmentId}`, key: data.idempotencyKey, userId: ctx.actor.userId } : null;
+	try {
+		return await runCommand(db, idempotency, async (tx) => {
+			const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'reschedule');
+			const doctorId = data.doctorId ?? current.doctorId;
+			const slot = await scheduledSlot(tx, home, doctorId, data.start);
+			const [row] = await tx
+				.update(appointment)
+				.set({ startsAt: slot.start, endsAt: slot.end, doctorId, updatedAt: new Date() })
+				.where(eq(appointment.id, appointmentId))
+				.returning();
+			await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
+			return record(tx, ctx, home, row, 'appointment.reschedule', { from: current.startsAt.toISOString(), to: row.startsAt.toISOString(), fromDoctorId: current.doctorId });
+		});
+	} catch (e) {
+		return slotTakenOr(e);
+	}
+}
+
+export async function cancelAppointment(db: Db, ctx: ClinicContext, appointmentId: string, input: unknown) {
+	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
+	const { reason } = parseInput(cancelInput, input);
+	const home = await loadForChange(db, ctx, appointmentId);
+	return runCommand(db, null, async (tx) => {
+		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'cancel');
+		const [row] = await tx.update(appointment).set({ status: 'cancelled', cancelReason: reason, updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
+		await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
+		return record(tx, ctx, home, row, 'appointment.cancel', { reason });
+	});
+}
+
+/** The doctor (or the desk and admins on their behalf) confirms or declines a requested appointment. */
+export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentId: string, decision: 'confirm' | 'decline') {
+	const home = await loadForChange(db, ctx, appointmentId);
+	return runCommand(db, null, async (tx) => {
+		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, decision);
+		if (!can(ctx.actor, 'appointment.confirm', { doctorId: current.doctorId })) throw forbidden();
+		const status = decision === 'confirm' ? 'confirmed' : 'declined';
+		const [row] = await tx.update(appointment).set({ status, updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
+		if (decision === 'decline') await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
+		return record(tx, ctx, home, row, `appointment.${decision}`, {});
+	});
+}
+
+/** A patient who did not come: only once the appointment's time has begun. */
+export async function markNoShow(db: Db, ctx: ClinicContext, appointmentId: string) {
+	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
+	const home = await loadForChange(db, ctx, appointmentId);
+	return runCommand(db, null, async (tx) => {
+		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'noShow');
+		if (current.startsAt.getTime() > Date.now()) throw new AppError('too_early', 409, 'The appointment has not started yet');
+		const [row] = await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
+		return record(tx, ctx, home, row, 'appointment.no_show', {});
+	});
+}

@@ -1,0 +1,35 @@
+import { createEvent, type EventAttributes } from 'ics';
+
+export type IcsAppointment = {
+	id: string;
+	ref: string;
+	start: Date;
+	end: Date;
+	doctorName: string;
+	clinicName: string;
+	clinicAddress: string;
+	status: string;
+};
+
+/** An iCalendar file for one appointment; times in UTC so every calendar app places it right. */
+export function appointmentIcs(a: IcsAppointment): string {
+	const utc = (d: Date): [number, number, number, number, number] => [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()];
+	const event: EventAttributes = {
+		uid: `${a.id}@tabeeb`,
+		start: utc(a.start),
+		startInputType: 'utc',
+		startOutputType: 'utc',
+		end: utc(a.end),
+		endInputType: 'utc',
+		endOutputType: 'utc',
+		title: `${a.clinicName}: ${a.doctorName}`,
+		description: `Appointment ${a.ref}`,
+		location: a.clinicAddress,
+		status: a.status === 'cancelled' || a.status === 'declined' ? 'CANCELLED' : a.status === 'requested' ? 'TENTATIVE' : 'CONFIRMED',
+		productId: 'tabeeb/ics',
+		calName: a.clinicName
+	};
+	const { error, value } = createEvent(event);
+	if (error || !value) throw error ?? new Error('could not build the calendar file');
+	return value;
+}

@@ -1,0 +1,110 @@
+import { and, asc, eq, gt, gte, inArray, lt } from "drizzle-orm";
+import { appointment, availabilityException, availabilityTemplate, clinicClosure, ACTIVE_APPOINTMENT_STATUSES } from '../db/schema/scheduling';
+import { patient } from '../db/schema/patients';
+import { appUser, membership } from '../db/schema';
+import type { Db, Tx } from '../db';
+import { daySlots, isoWeekday, overlaps, shiftsForDay, type Shift, type Slot } from './slots';
+
+type Reader = Db | Tx;
+const time = (t: string) => t.slice(0, 5);
+
+/** The working shifts of a doctor on one clinic-local date, after leave, one-off hours and closures. */
+export async function doctorShifts(db: Reader, clinicId: string, doctorId: string, day: string): Promise<Shift[]> {
+	const [weekly, exceptions, closures] = await Promise.all([
+		db
+			.select()
+			.from(availabilityTemplate)
+			.where(and(eq(availabilityTemplate.clinicId, clinicId), eq(availabilityTemplate.doctorId, doctorId), eq(availabilityTemplate.weekday, isoWeekday(day)))),
+		db
+			.select()
+			.from(availabilityException)
+			.where(and(eq(availabilityException.clinicId, clinicId), eq(availabilityException.doctorId, doctorId), eq(availabilityException.day, day))),
+		db.select({ id: clinicClosure.id }).from(clinicClosure).where(and(eq(clinicClosure.clinicId, clinicId), eq(clinicClosure.day, day)))
+	]);
+	const exception = exceptions[0];
+	return shiftsForDay({
+		weekly: weekly.map((w) => ({ start: time(w.startTime), end: time(w.endTime), slotMinutes: w.slotMinutes, breaks: w.breaks })),
+		exception: exception
+			? { off: exception.off, start: exception.startTime && time(exception.startTime), end: exception.endTime && time(exception.endTime), slotMinutes: exception.slotMinutes }
+			: null,
+		closed: closures.length > 0
+	});
+}
+
+/** Active appointments of a doctor (in any clinic: one person cannot be in two rooms) in a time window. */
+export async function doctorBusy(db: Reader, doctorId: string, from: Date, to: Date): Promise<{ start: Date; end: Date }[]> {
+	const rows = await db
+		.select({ start: appointment.startsAt, end: appointment.endsAt })
+		.from(appointment)
+		.where(
+			and(
+				eq(appointment.doctorId, doctorId),
+				inArray(appointment.status, [...ACTIVE_APPOINTMENT_STATUSES]),
+				lt(appointment.startsAt, to),
+				gt(appointment.endsAt, from)
+			)
+		);
+	return rows;
+}
+
+/** Free slots of a doctor on a date: the schedule's slots minus bookings and minus the past. */
+export async function freeSlots(db: Reader, clinicId: string, timeZone: string, doctorId: string, day: string, now = new Date()): Promise<Slot[]> {
+	const all = daySlots(day, timeZone, await doctorShifts(db, clinicId, doctorId, day));
+	if (all.length === 0) return [];
+	const busy = await doctorBusy(db, doctorId, all[0].start, all[all.length - 1].end);
+	return all.filter((slot) => slot.start > now && !busy.some((b) => overlaps(slot, b)));
+}
+
+export async function isClinicDoctor(db: Reader, clinicId: string, userId: string): Promise<boolean> {
+	const [row] = await db
+		.select({ role: membership.role })
+		.from(membership)
+		.where(and(eq(membership.clinicId, clinicId), eq(membership.userId, userId), eq(membership.status, 'active')));
+	return row?.role === 'doctor';
+}
+
+export type CalendarEntry = {
+	id: string;
+	refNo: number;
+	patientId: string;
+	patientName: string;
+	patientRefNo: number;
+	doctorId: string;
+	doctorName: string;
+	startsAt: Date;
+	endsAt: Date;
+	status: string;
+	reason: string;
+};
+
+/** Every appointment of a clinic in a window, with names, for calendars and lists. */
+export async function clinicAppointments(db: Reader, clinicId: string, from: Date, to: Date): Promise<CalendarEntry[]> {
+	return db
+		.select({
+			id: appointment.id,
+			refNo: appointment.refNo,
+			patientId: appointment.patientId,
+			patientName: patient.name,
+			patientRefNo: patient.refNo,
+			doctorId: appointment.doctorId,
+			doctorName: appUser.name,
+			startsAt: appointment.startsAt,
+			endsAt: appointment.endsAt,
+			status: appointment.status,
+			reason: appointment.reason
+		})
+		.from(appointment)
+		.innerJoin(patient, eq(patient.id, appointment.patientId))
+		.innerJoin(appUser, eq(appUser.id, appointment.doctorId))
+		.where(and(eq(appointment.clinicId, clinicId), gte(appointment.startsAt, from), lt(appointment.startsAt, to)))
+		.orderBy(asc(appointment.startsAt));
+}
+
+export async function clinicDoctors(db: Reader, clinicId: string): Promise<{ id: string; name: string }[]> {
+	return db
+		.select({ id: appUser.id, name: appUser.name })
+		.from(membership)
+		.innerJoin(appUser, eq(appUser.id, membership.userId))
+		.where(and(eq(membership.clinicId, clinicId), eq(membership.role, 'doctor'), eq(membership.status, 'active')))
+		.orderBy(asc(appUser.name));
+}

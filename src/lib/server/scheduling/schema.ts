@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { text } from '../tenancy/schema';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:30');
+const range = z.object({ start: hhmm, end: hhmm }).refine((r) => r.start < r.end, { message: 'must end after it starts', path: ['end'] });
+
+export const slotMinutes = z.union([z.literal(10), z.literal(15), z.literal(20), z.literal(30)]);
+
+export const weeklyShift = z
+	.object({
+		weekday: z.number().int().min(1).max(7),
+		start: hhmm,
+		end: hhmm,
+		slotMinutes,
+		breaks: z.array(range).max(6).default([])
+	})
+	.refine((s) => s.start < s.end, { message: 'must end after it starts', path: ['end'] })
+	.refine((s) => s.breaks.every((b) => b.start >= s.start && b.end <= s.end), { message: 'breaks must fall inside working hours', path: ['breaks'] });
+
+export const availabilityException = z
+	.object({
+		date: z.iso.date(),
+		start: hhmm.optional(),
+		end: hhmm.optional(),
+		slotMinutes: slotMinutes.optional(),
+		off: z.boolean().default(false),
+		reason: text(200).default('')
+	})
+	.refine((e) => e.off || (e.start && e.end && e.start < e.end), { message: 'give hours, or mark the day off', path: ['start'] });
+
+export const availabilityInput = z
+	.object({
+		weekly: z.array(weeklyShift).max(50),
+		exceptions: z.array(availabilityException).max(400).default([])
+	})
+	.refine((a) => noOverlaps(a.weekly), { message: 'shifts of one weekday overlap', path: ['weekly'] })
+	.refine((a) => new Set(a.exceptions.map((e) => e.date)).size === a.exceptions.length, { message: 'one exception per date', path: ['exceptions'] });
+export type AvailabilityInput = z.infer<typeof availabilityInput>;
+
+function noOverlaps(shifts: { weekday: number; start: string; end: string }[]): boolean {
+	const sorted = [...shifts].sort((a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start));
+	return sorted.every((s, i) => i === 0 || sorted[i - 1].weekday !== s.weekday || sorted[i - 1].end <= s.start);
+}
+
+export const closureInput = z.object({ date: z.iso.date(), reason: text(200).default('') });
+
+export const slotsQuery = z.object({ doctor: z.uuid(), date: z.iso.date() });
+
+/** An instant with an explicit offset or Z, as the API promises. */
+export const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+
+export const bookInput = z.object({
+	patientId: z.uuid(),
+	doctorId: z.uuid(),
+	start: instant,
+	reason: text(500).default(''),
+	idempotencyKey: z.string().trim().min(8).max(100)
+});
+
+export const rescheduleInput = z.object({
+	start: instant,
+	doctorId: z.uuid().optional(),
+	idempotencyKey: z.string().trim().min(8).max(100).optional()
+});
+
+export const cancelInput = z.object({ reason: text(500).pipe(z.string().min(1)) });
+
+export const followUpInput = z.object({
+	weeks: z.coerce.number().int().min(1).max(52),
+	idempotencyKey: z.string().trim().min(8).max(100)
+});
+
+export const waitlistInput = z.object({
+	patientId: z.uuid(),
+	doctorId: z.uuid(),
+	currentAppointmentId: z.uuid().optional(),
+	note: text(300).default('')
+});

@@ -1,0 +1,90 @@
+import { CalendarDate, CalendarDateTime, parseDate, toZoned, type ZonedDateTime } from '@internationalized/date';
+import type { TimeRange } from '../db/schema/scheduling';
+
+/** One working period of a day in clinic-local wall time, e.g. 09:00–13:00 in 15-minute slots. */
+export type Shift = { start: string; end: string; slotMinutes: number; breaks: TimeRange[] };
+export type Slot = { start: Date; end: Date };
+
+export type DayRules = {
+	/** Template shifts of that weekday. */
+	weekly: Shift[];
+	/** A one-off change for that date: off, or other hours. */
+	exception?: { off: boolean; start?: string | null; end?: string | null; slotMinutes?: number | null } | null;
+	/** A clinic holiday or blackout. */
+	closed?: boolean;
+};
+
+const minutes = (hhmm: string) => {
+	const [h, m] = hhmm.split(':').map(Number);
+	return h * 60 + m;
+};
+
+/** ISO weekday of a date: Monday = 1 … Sunday = 7. */
+export function isoWeekday(day: string): number {
+	const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+	return weekday === 0 ? 7 : weekday;
+}
+
+/** The shifts that apply on one date after exceptions and closures. */
+export function shiftsForDay(rules: DayRules): Shift[] {
+	if (rules.closed) return [];
+	const exception = rules.exception;
+	if (exception?.off) return [];
+	if (exception?.start && exception.end) {
+		const slotMinutes = exception.slotMinutes ?? rules.weekly[0]?.slotMinutes ?? 15;
+		return [{ start: exception.start, end: exception.end, slotMinutes, breaks: [] }];
+	}
+	return rules.weekly;
+}
+
+/**
+ * The slots of a date in the clinic's time zone. Wall-clock times that do not exist (the hour
+ * skipped when clocks go forward) yield no slot; each slot lasts its length in real time, so a
+ * slot across a change is still slotMinutes long.
+ */
+export function daySlots(day: string, timeZone: string, shifts: Shift[]): Slot[] {
+	const date = parseDate(day);
+	const slots: Slot[] = [];
+	for (const shift of shifts) {
+		const breaks = shift.breaks.map((b) => [minutes(b.start), minutes(b.end)] as const);
+		for (let t = minutes(shift.start); t + shift.slotMinutes <= minutes(shift.end); t += shift.slotMinutes) {
+			const end = t + shift.slotMinutes;
+			if (breaks.some(([bs, be]) => t < be && end > bs)) continue;
+			const start = wallClock(date, t, timeZone);
+			if (!start) continue;
+			const startDate = start.toDate();
+			slots.push({ start: startDate, end: new Date(startDate.getTime() + shift.slotMinutes * 60_000) });
+		}
+	}
+	return slots.sort((a, b) => a.start.getTime() - b.start.getTime());
+}
+
+function wallClock(date: CalendarDate, minuteOfDay: number, timeZone: string): ZonedDateTime | null {
+	const local = new CalendarDateTime(date.year, date.month, date.day, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
+	const zoned = toZoned(local, timeZone, 'earlier');
+	// A time inside the skipped hour comes back moved: it does not exist on that day.
+	if (zoned.hour !== local.hour || zoned.minute !== local.minute) return null;
+	return zoned;
+}
+
+/** ISO 8601 with the clinic's offset, e.g. 2026-03-29T09:00:00+02:00. */
+export function isoWithOffset(instant: Date, timeZone: string): string {
+	const parts = new Intl.DateTimeFormat('en-CA', {
+		timeZone,
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+		hourCycle: 'h23',
+		timeZoneName: 'longOffset'
+	}).formatToParts(instant);
+	const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+	const offset = get('timeZoneName').replace('GMT', '') || '+00:00';
+	return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;
+}
+
+export function overlaps(a: { start: Date; end: Date }, b: { start: Date; end: Date }): boolean {
+	return a.start < b.end && b.start < a.end;
+}

@@ -1,0 +1,94 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { appointment, waitlistEntry } from '../db/schema/scheduling';
+import { patient } from '../db/schema/patients';
+import { outboxEvent } from '../db/schema';
+import type { Db, Tx } from '../db';
+import { runCommand } from '../command';
+import { appendAudit } from '../audit/audit';
+import { badRequest, forbidden, notFound } from '../errors';
+import { parseInput } from '../validation';
+import type { ClinicContext } from '../tenancy/members';
+import { can } from './policy';
+import { waitlistInput } from './schema';
+import { isClinicDoctor } from './queries';
+
+/** A patient waits for an earlier slot with a doctor. */
+export async function joinWaitlist(db: Db, ctx: ClinicContext, input: unknown) {
+	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
+	const data = parseInput(waitlistInput, input);
+	if (!(await isClinicDoctor(db, ctx.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
+	const [who] = await db.select({ id: patient.id }).from(patient).where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, data.patientId)));
+	if (!who) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
+	return runCommand(db, null, async (tx) => {
+		const [row] = await tx
+			.insert(waitlistEntry)
+			.values({ clinicId: ctx.clinicId, patientId: data.patientId, doctorId: data.doctorId, currentAppointmentId: data.currentAppointmentId ?? null, note: data.note })
+			.returning();
+		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.join', entityType: 'waitlist_entry', entityId: row.id, data: { doctorId: data.doctorId, patientId: data.patientId } });
+		return row;
+	});
+}
+
+/**
+ * When a slot frees up, the first patient waiting for that doctor (in the order they joined, and
+ * only if the slot is earlier than what they hold) is offered it: the entry turns `offered` and a
+ * notification event goes to the outbox, in the same transaction as the change that freed it.
+ */
+export async function offerFreedSlot(tx: Tx, clinicId: string, doctorId: string, freedStart: Date): Promise<string | null> {
+	if (freedStart.getTime() <= Date.now()) return null;
+	const [first] = await tx
+		.select({ id: waitlistEntry.id, patientId: waitlistEntry.patientId })
+		.from(waitlistEntry)
+		.leftJoin(appointment, eq(appointment.id, waitlistEntry.currentAppointmentId))
+		.where(
+			and(
+				eq(waitlistEntry.clinicId, clinicId),
+				eq(waitlistEntry.doctorId, doctorId),
+				eq(waitlistEntry.status, 'waiting'),
+				sql`(${appointment.startsAt} IS NULL OR ${appointment.startsAt} > ${freedStart.toISOString()})`
+			)
+		)
+		.orderBy(asc(waitlistEntry.createdAt))
+		.limit(1)
+		.for('update', { of: waitlistEntry, skipLocked: true });
+	if (!first) return null;
+	await tx.update(waitlistEntry).set({ status: 'offered', offeredStart: freedStart, updatedAt: new Date() }).where(eq(waitlistEntry.id, first.id));
+	await tx.insert(outboxEvent).values({
+		clinicId,
+		type: 'waitlist.offered',
+		payload: { waitlistEntryId: first.id, patientId: first.patientId, doctorId, start: freedStart.toISOString() }
+	});
+	return first.id;
+}
+
+export async function withdrawFromWaitlist(db: Db, ctx: ClinicContext, entryId: string) {
+	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
+	return runCommand(db, null, async (tx) => {
+		const [row] = await tx
+			.update(waitlistEntry)
+			.set({ status: 'withdrawn', updatedAt: new Date() })
+			.where(and(eq(waitlistEntry.clinicId, ctx.clinicId), eq(waitlistEntry.id, entryId)))
+			.returning();
+		if (!row) throw notFound();
+		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.withdraw', entityType: 'waitlist_entry', entityId: row.id });
+		return row;
+	});
+}
+
+export async function clinicWaitlist(db: Db, clinicId: string) {
+	return db
+		.select({
+			id: waitlistEntry.id,
+			patientId: waitlistEntry.patientId,
+			patientName: patient.name,
+			doctorId: waitlistEntry.doctorId,
+			status: waitlistEntry.status,
+			offeredStart: waitlistEntry.offeredStart,
+			note: waitlistEntry.note,
+			createdAt: waitlistEntry.createdAt
+		})
+		.from(waitlistEntry)
+		.innerJoin(patient, eq(patient.id, waitlistEntry.patientId))
+		.where(and(eq(waitlistEntry.clinicId, clinicId), sql`${waitlistEntry.status} IN ('waiting', 'offered')`))
+		.orderBy(asc(waitlistEntry.createdAt));
+}
