@@ -152,10 +152,10 @@ describe('signing in with two-factor authentication', () => {
 		const sessionId = sessionIdFromToken(result.token);
 		expect((await validateSessionToken(db, result.token)).session?.twoFactorVerified).toBe(false);
 
-		await expect(verifySecondFactor(db, sessionId, user.id, user.email, '000000', address)).rejects.toMatchObject({ code: 'totp_invalid' });
+		await expect(verifySecondFactor(db, sessionId, user.id, user.email, { code: '000000' }, address)).rejects.toMatchObject({ code: 'totp_invalid' });
 		expect((await validateSessionToken(db, result.token)).session?.twoFactorVerified).toBe(false);
 
-		await verifySecondFactor(db, sessionId, user.id, user.email, codeFor(key), address);
+		await verifySecondFactor(db, sessionId, user.id, user.email, { code: codeFor(key) }, address);
 		expect((await validateSessionToken(db, result.token)).session?.twoFactorVerified).toBe(true);
 	});
 
@@ -164,13 +164,13 @@ describe('signing in with two-factor authentication', () => {
 		const address = `10.2.${rand(1)}.1`;
 		const first = await signIn(db, { email: user.email, password: PASSWORD }, address);
 		const typed = ` ${codes[3].toLowerCase().replace('-', ' ')} `;
-		await verifySecondFactor(db, sessionIdFromToken(first.token), user.id, user.email, typed, address);
+		await verifySecondFactor(db, sessionIdFromToken(first.token), user.id, user.email, { code: typed }, address);
 		expect((await validateSessionToken(db, first.token)).session?.twoFactorVerified).toBe(true);
 		expect(await unusedRecoveryCodes(db, user.id)).toBe(9);
 		expect(await auditActions(user.id)).toContain('auth.recovery_code_used');
 
 		const second = await signIn(db, { email: user.email, password: PASSWORD }, address);
-		await expect(verifySecondFactor(db, sessionIdFromToken(second.token), user.id, user.email, codes[3], address)).rejects.toMatchObject({
+		await expect(verifySecondFactor(db, sessionIdFromToken(second.token), user.id, user.email, { code: codes[3] }, address)).rejects.toMatchObject({
 			code: 'totp_invalid'
 		});
 		expect((await validateSessionToken(db, second.token)).session?.twoFactorVerified).toBe(false);
@@ -181,7 +181,7 @@ describe('signing in with two-factor authentication', () => {
 		const b = await enrolledStaff();
 		const address = `10.3.${rand(1)}.1`;
 		const result = await signIn(db, { email: a.user.email, password: PASSWORD }, address);
-		await expect(verifySecondFactor(db, sessionIdFromToken(result.token), a.user.id, a.user.email, b.codes[0], address)).rejects.toMatchObject({
+		await expect(verifySecondFactor(db, sessionIdFromToken(result.token), a.user.id, a.user.email, { code: b.codes[0] }, address)).rejects.toMatchObject({
 			code: 'totp_invalid'
 		});
 		expect(await unusedRecoveryCodes(db, b.user.id)).toBe(10);
@@ -195,13 +195,13 @@ describe('signing in with two-factor authentication', () => {
 		let limited = false;
 		for (let i = 0; i < 30 && !limited; i++) {
 			try {
-				await verifySecondFactor(db, sessionId, user.id, user.email, '000000', address);
+				await verifySecondFactor(db, sessionId, user.id, user.email, { code: '000000' }, address);
 			} catch (e) {
 				limited = (e as { code?: string }).code === 'rate_limited';
 			}
 		}
 		expect(limited).toBe(true);
-		await expect(verifySecondFactor(db, sessionId, user.id, user.email, codeFor(key), address)).rejects.toMatchObject({ code: 'rate_limited' });
+		await expect(verifySecondFactor(db, sessionId, user.id, user.email, { code: codeFor(key) }, address)).rejects.toMatchObject({ code: 'rate_limited' });
 	});
 });
 
@@ -217,8 +217,8 @@ describe('managing two-factor authentication', () => {
 		const address = `10.5.${rand(1)}.1`;
 		const result = await signIn(db, { email: user.email, password: PASSWORD }, address);
 		const sessionId = sessionIdFromToken(result.token);
-		await expect(verifySecondFactor(db, sessionId, user.id, user.email, codes[0], address)).rejects.toMatchObject({ code: 'totp_invalid' });
-		await verifySecondFactor(db, sessionId, user.id, user.email, fresh[0], address);
+		await expect(verifySecondFactor(db, sessionId, user.id, user.email, { code: codes[0] }, address)).rejects.toMatchObject({ code: 'totp_invalid' });
+		await verifySecondFactor(db, sessionId, user.id, user.email, { code: fresh[0] }, address);
 		expect(await auditActions(user.id)).toContain('auth.recovery_regenerate');
 	});
 
@@ -252,7 +252,7 @@ describe('managing two-factor authentication', () => {
 		const address = `10.7.${rand(1)}.1`;
 		const result = await signIn(db, { email: user.email, password: PASSWORD }, address);
 		await disableTotp(db, actor, { code: codeFor(key) });
-		await verifySecondFactor(db, sessionIdFromToken(result.token), user.id, user.email, 'anything', address);
+		await verifySecondFactor(db, sessionIdFromToken(result.token), user.id, user.email, { code: 'anything' }, address);
 		expect((await validateSessionToken(db, result.token)).session?.twoFactorVerified).toBe(true);
 	});
 

@@ -9,7 +9,7 @@ import { dummyPasswordHash, verifyPasswordHash } from './password';
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from './rateLimit';
 import { verifyTotp } from './totp';
 import { checkSecondFactor } from './secondFactor';
-import { loginInput } from './schema';
+import { loginInput, totpCodeInput } from './schema';
 import { createSession, generateSessionToken, markSessionTwoFactorVerified } from './session';
 
 export type SignInResult = {
@@ -55,7 +55,8 @@ export async function signIn(db: Db, input: unknown, address: string, opts: { re
 }
 
 /** The second step of a web sign-in: a TOTP code or an unused recovery code. */
-export async function verifySecondFactor(db: Db, sessionId: string, userId: string, email: string, code: string, address: string) {
+export async function verifySecondFactor(db: Db, sessionId: string, userId: string, email: string, input: unknown, address: string) {
+	const { code } = parseInput(totpCodeInput, input);
 	await assertLoginAllowed(email, address);
 	const [user] = await db.select({ totpKey: appUser.totpKey }).from(appUser).where(eq(appUser.id, userId));
 	// 2FA was turned off from another session since this one began: nothing is left to check.
