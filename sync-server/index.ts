@@ -9,7 +9,7 @@ import { logger } from '../src/lib/server/logger';
 import { defaultCatalogue, type Catalogue } from '../src/lib/server/sync/catalogue';
 import { authentication } from './extensions/authentication';
 import { logging } from './extensions/logging';
-import { Persistence } from './extensions/persistence';
+import { Persistence, type CompactDocument } from './extensions/persistence';
 import { presence } from './extensions/presence';
 import { Projections } from './extensions/projections';
 import { redisScaleOut } from './extensions/redis';
@@ -31,7 +31,7 @@ export type SyncDeps = {
 	catalogue?: Catalogue;
 	limits?: Partial<SyncLimits>;
 	/** How long after the last change a collaborative document is compacted (and the cap). */
-	compaction?: { debounceMs: number; maxDebounceMs: number };
+	compaction?: { debounceMs?: number; maxDebounceMs?: number; compact?: CompactDocument };
 	name?: string;
 };
 
@@ -57,7 +57,7 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 	const catalogue = deps.catalogue ?? defaultCatalogue();
 	const redisUrl = deps.redis === undefined ? env().REDIS_URL : deps.redis?.url;
 	const projections = new Projections({ db, projections: catalogue.projections });
-	const persistence = new Persistence(db);
+	const persistence = new Persistence(db, deps.compaction?.compact);
 	const scaleOut = redisUrl ? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? 'tabeeb' }, projections) : null;
 
 	const extensions: Extension[] = [

@@ -22,11 +22,17 @@ const isEmptyUpdate = (update: Uint8Array) => update.length <= 2 && update.every
  * if the append fails, the update is refused and the provider resends it after reconnecting.
  * Hocuspocus's debounced store (and the store on unload) compacts the log into the snapshot.
  */
+export type CompactDocument = typeof compactCollaborativeDocument;
+
 export class Persistence implements Extension {
 	extensionName = 'tabeeb-persistence';
 	readonly log: UpdateLog;
 
-	constructor(private readonly db: Db) {
+	constructor(
+		private readonly db: Db,
+		/** Replaceable so a test can make compaction fail. */
+		private readonly compact: CompactDocument = compactCollaborativeDocument
+	) {
 		this.log = new UpdateLog(db);
 	}
 
@@ -50,7 +56,7 @@ export class Persistence implements Extension {
 		if (!isCollaborative(documentName)) return;
 		try {
 			await this.log.drain();
-			const result = await compactCollaborativeDocument(this.db, documentName);
+			const result = await this.compact(this.db, documentName);
 			if (result.folded > 0) logger().debug({ document: documentName, ...result }, 'compacted');
 		} catch (err) {
 			// The log still holds every update and the document stays in memory: nothing is lost.

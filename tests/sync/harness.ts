@@ -49,7 +49,7 @@ export type Client = {
 };
 
 /** A real Hocuspocus provider over `ws`, authenticated by token, cookie or nothing. */
-export function connect(url: string, name: string, options: { token?: string; cookie?: string; origin?: string; doc?: Y.Doc } = {}): Client {
+export function connect(url: string, name: string, options: { token?: string; cookie?: string; origin?: string; doc?: Y.Doc; keepRetrying?: boolean } = {}): Client {
 	const doc = options.doc ?? new Y.Doc();
 	let closed!: (e: { code: number; reason: string }) => void;
 	const closedPromise = new Promise<{ code: number; reason: string }>((r) => (closed = r));
@@ -59,8 +59,8 @@ export function connect(url: string, name: string, options: { token?: string; co
 		document: doc,
 		token: options.token ?? '',
 		WebSocketPolyfill: options.cookie ? cookieSocket(options.cookie, options.origin) : WebSocket,
-		// Tests want refusals to stay refusals, not retried.
-		maxAttempts: 1,
+		// Tests want refusals to stay refusals, not retried (a client that outlives its server retries).
+		maxAttempts: options.keepRetrying ? 0 : 1,
 		onClose: ({ event }) => closed({ code: event.code, reason: event.reason })
 	});
 	const outcome = new Promise<string>((resolve) => {
