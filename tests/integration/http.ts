@@ -17,7 +17,9 @@ export type StartOptions = {
 	env?: Record<string, string>;
 	/** Writes rows the API cannot make (a TOTP key…) before the server starts; PGlite allows one process at a time. */
 	seed?: (db: Db) => Promise<void>;
-	/** Point the server at this PostgreSQL URL instead of a fresh database (the healthz test's proxy). */
+	/** Use a fresh database on this PostgreSQL server even when DATABASE_URL is not set. */
+	postgres?: string;
+	/** Rewrites the fresh database's URL before the server gets it (the healthz test puts a proxy in between). */
 	databaseUrl?: (freshUrl: string) => Promise<string>;
 };
 
@@ -32,7 +34,7 @@ export async function startApp(options: StartOptions = {}): Promise<App> {
 	if (!existsSync(serverJs)) {
 		throw new Error(`No build at ${serverJs}: run \`npm run build\` (or \`npm test\`, which builds first); TABEEB_BUILD_DIR picks the folder.`);
 	}
-	const store = await freshStore();
+	const store = await freshStore(options.postgres ?? process.env.DATABASE_URL);
 	try {
 		if (options.seed) {
 			const database = await openDatabase(store.url ? { url: store.url } : { dataDir: store.dataDir });
@@ -52,10 +54,12 @@ export async function startApp(options: StartOptions = {}): Promise<App> {
 			DATA_DIR: store.dataDir,
 			DATABASE_URL: databaseUrl ?? '',
 			LOG_LEVEL: 'warn',
-			LOGIN_RATE_LIMIT: '50'
+			LOGIN_RATE_LIMIT: '50',
+			// With REDIS_URL, failed-login counters live in Redis: each server counts apart from other files' servers.
+			REDIS_PREFIX: `tabeeb_api_${randomBytes(6).toString('hex')}`
 		};
-		// The origin comes from the Host header unless a test sets one.
-		delete env.ORIGIN;
+		// As deployed: the public origin is configured (without it adapter-node assumes https).
+		env.ORIGIN = `http://127.0.0.1:${port}`;
 		const child = spawn(process.execPath, [serverJs], { env: { ...env, ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
 		let stderr = '';
 		child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -77,10 +81,9 @@ export async function startApp(options: StartOptions = {}): Promise<App> {
 
 type Store = { url?: string; dataDir: string; drop(): Promise<void> };
 
-async function freshStore(): Promise<Store> {
+async function freshStore(base: string | undefined): Promise<Store> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'tabeeb-api-'));
 	const removeDir = () => rmSync(dataDir, { recursive: true, force: true });
-	const base = process.env.DATABASE_URL;
 	if (!base) return { dataDir, drop: async () => removeDir() };
 	const name = `tabeeb_api_${randomBytes(6).toString('hex')}`;
 	await adminQuery(base, `CREATE DATABASE ${name}`);

@@ -17,7 +17,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): { code: ErrorCo
 		return { code: missing ? 'field_required' : 'field_too_short', params: { min: Number(issue.minimum) } };
 	}
 	if (issue.code === 'too_big') return { code: 'field_too_long', params: { max: Number(issue.maximum) } };
-	if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) return { code: 'field_required', params: {} };
+	// A missing enum value fails as invalid_value, not invalid_type; either way the field was simply left out.
+	if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && valueAt(input, issue.path) === undefined) {
+		return { code: 'field_required', params: {} };
+	}
 	return { code: 'field_invalid', params: {} };
 }
 

@@ -17,9 +17,9 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
 		unrepresentable: 'throw',
 		override: (ctx) => {
 			const def = ctx.zodSchema._zod.def;
-			if (io !== 'input' || def.type !== 'pipe') return;
+			// Only string-into-string pipes: a pipe into a transform (`.transform()`, codecs) has no output schema.
+			if (io !== 'input' || def.type !== 'pipe' || def.out._zod.def.type !== 'string' || ctx.jsonSchema.type !== 'string') return;
 			const out = z.toJSONSchema(def.out, { target: 'draft-2020-12', io: 'output' });
-			if (ctx.jsonSchema.type !== 'string' || out.type !== 'string') return;
 			for (const key of ['minLength', 'maxLength', 'pattern', 'format'] as const) {
 				if (out[key] !== undefined) Object.assign(ctx.jsonSchema, { [key]: out[key] });
 			}
