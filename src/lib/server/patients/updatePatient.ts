@@ -12,13 +12,25 @@ import { can } from './policy';
 import { patientInput } from './schema';
 import { birthFields } from './registerPatient';
 
+/** Optional fields a correction may empty: `null` (or an empty string) stores NULL. */
+export const CLEARABLE = ['dateOfBirth', 'sex', 'phone', 'email', 'nationalId', 'externalRef', 'emergencyContactPhone'] as const;
+
+/** Splits the fields being emptied from the ones to validate. */
+function splitCleared(input: unknown): { rest: unknown; cleared: string[] } {
+	if (!input || typeof input !== 'object' || Array.isArray(input)) return { rest: input, cleared: [] };
+	const entries = Object.entries(input);
+	const isCleared = ([key, value]: [string, unknown]) => (CLEARABLE as readonly string[]).includes(key) && (value === null || value === '');
+	return { rest: Object.fromEntries(entries.filter((e) => !isCleared(e))), cleared: entries.filter(isCleared).map(([key]) => key) };
+}
+
 /** Changes the fields given (a partial update); the audit row names which fields changed. */
 export async function updatePatient(db: Db, ctx: ClinicContext, patientId: string, input: unknown) {
 	if (!can(ctx.actor, 'patient.edit')) throw forbidden();
 	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
 	if (!home) throw notFound();
 	const today = clinicToday(home.timezone);
-	const data = parseInput(patientInput(home.country, today).partial(), input);
+	const { rest, cleared } = splitCleared(input);
+	const data = parseInput(patientInput(home.country, today).partial(), rest);
 	return runCommand(db, null, async (tx) => {
 		const [current] = await tx
 			.select()
@@ -28,11 +40,14 @@ export async function updatePatient(db: Db, ctx: ClinicContext, patientId: strin
 		if (!current) throw notFound('No such patient');
 		if (current.mergedIntoId) throw conflict('This record was merged into another one');
 		// Only the fields the caller sent change; zod's defaults must not blank the others.
-		const sent = new Set(input && typeof input === 'object' ? Object.keys(input) : []);
+		const sent = new Set(rest && typeof rest === 'object' ? Object.keys(rest) : []);
 		const changes: Partial<typeof patient.$inferInsert> = Object.fromEntries(
 			Object.entries(data).filter(([key]) => sent.has(key) && key !== 'age' && key !== 'dateOfBirth')
 		);
+		for (const key of cleared) Object.assign(changes, { [key]: null });
+		// An age given beside an emptied birth date still estimates one.
 		if (sent.has('dateOfBirth') || sent.has('age')) Object.assign(changes, birthFields(data, today));
+		else if (cleared.includes('dateOfBirth')) Object.assign(changes, { dobEstimated: false });
 		const [row] = await tx
 			.update(patient)
 			.set({ ...changes, updatedAt: new Date() })
