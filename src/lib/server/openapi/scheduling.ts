@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { appointmentStatus, waitlistStatus } from '../db/schema/scheduling';
+import { availabilityInput, bookInput, cancelInput, closureInput, rescheduleInput, waitlistInput } from '../scheduling/schema';
+import { clinicCode } from '../tenancy/schema';
+import { jsonSchemaOf } from './jsonSchema';
+import { bodyErrors, errors, jsonRequest, jsonResponse, pathParameter } from './common';
+import type { ApiContribution, Parameter } from './types';
+
+/* Responses: parsing through these drops every field the document does not promise. */
+
+export const appointmentView = z.object({
+	id: z.uuid(),
+	ref: z.string().meta({ description: 'Human reference, e.g. `SHF01-A1042`.' }),
+	refNo: z.number().int(),
+	patientId: z.uuid(),
+	doctorId: z.uuid(),
+	status: z.enum(appointmentStatus.enumValues),
+	reason: z.string(),
+	start: z.string().meta({ description: 'ISO 8601 instant (UTC).' }),
+	end: z.string().meta({ description: 'ISO 8601 instant (UTC).' })
+});
+
+export const appointmentsView = z.object({ appointments: z.array(appointmentView.extend({ patientName: z.string(), patientRef: z.string(), doctorName: z.string() })) });
+
+export const slotsView = z.object({
+	slots: z.array(z.object({ start: z.string().meta({ description: 'ISO 8601 with the clinic’s offset.' }), end: z.string() }))
+});
+
+export const availabilityView = z.object({
+	weekly: z.array(z.object({ weekday: z.number().int(), start: z.string(), end: z.string(), slotMinutes: z.number().int(), breaks: z.array(z.object({ start: z.string(), end: z.string() })) })),
+	exceptions: z.array(z.object({ date: z.string(), start: z.string().optional(), end: z.string().optional(), slotMinutes: z.number().int().optional(), off: z.boolean(), reason: z.string() }))
+});
+
+export const waitlistEntryView = z.object({
+	id: z.uuid(),
+	patientId: z.uuid(),
+	doctorId: z.uuid(),
+	status: z.enum(waitlistStatus.enumValues),
+	offeredStart: z.string().nullable(),
+	note: z.string()
+});
+export const waitlistView = z.object({ entries: z.array(waitlistEntryView.extend({ patientName: z.string() })) });
+
+export const closureView = z.object({ id: z.uuid(), day: z.string(), reason: z.string() });
+
+const codeParameter: Parameter = pathParameter('code', 'The clinic code, e.g. `SHF01`.', jsonSchemaOf(clinicCode, 'input'));
+const uuidParameter = (name: string, description: string): Parameter => pathParameter(name, description, { type: 'string', format: 'uuid' });
+const scoped = ['Unauthenticated', 'NotFound'] as const;
+
+const action = (operationId: string, summary: string, description: string, body?: z.ZodType) => ({
+	post: {
+		operationId,
+		summary,
+		description,
+		tags: ['scheduling'],
+		...(body ? { requestBody: jsonRequest(body) } : {}),
+		responses: { '200': jsonResponse('The appointment after the change.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+	}
+});
+
+export const schedulingApi: ApiContribution = {
+	tag: { name: 'scheduling', description: 'Doctors’ availability, free slots, appointments and the waitlist. Times in requests carry an offset.' },
+	schemas: {
+		Appointment: jsonSchemaOf(appointmentView, 'output'),
+		Appointments: jsonSchemaOf(appointmentsView, 'output'),
+		Slots: jsonSchemaOf(slotsView, 'output'),
+		Availability: jsonSchemaOf(availabilityView, 'output'),
+		WaitlistEntry: jsonSchemaOf(waitlistEntryView, 'output'),
+		Waitlist: jsonSchemaOf(waitlistView, 'output'),
+		Closure: jsonSchemaOf(closureView, 'output')
+	},
+	paths: {
+		'/clinics/{code}/doctors/{userId}/availability': {
+			parameters: [codeParameter, uuidParameter('userId', 'The doctor’s user id.')],
+			put: {
+				operationId: 'putAvailability',
+				summary: 'Replace a doctor’s weekly template and upcoming exceptions',
+				description: 'Clinic-local times. Weekday 1 is Monday. Slot lengths: 10, 15, 20 or 30 minutes. Admins, reception, or the doctor themself.',
+				tags: ['scheduling'],
+				requestBody: jsonRequest(availabilityInput),
+				responses: { '200': jsonResponse('Saved.', 'Availability'), ...errors(...bodyErrors, ...scoped, 'Forbidden') }
+			}
+		},
+		'/clinics/{code}/slots': {
+			parameters: [codeParameter],
+			get: {
+				operationId: 'listSlots',
+				summary: 'A doctor’s free slots on a clinic-local date',
+				tags: ['scheduling'],
+				parameters: [
+					{ name: 'doctor', in: 'query', required: true, description: 'The doctor’s user id.', schema: { type: 'string', format: 'uuid' } },
+					{ name: 'date', in: 'query', required: true, description: 'YYYY-MM-DD in the clinic’s time zone.', schema: { type: 'string', format: 'date' } }
+				],
+				responses: { '200': jsonResponse('Free slots, earliest first.', 'Slots'), ...errors('BadRequest', ...scoped) }
+			}
+		},
+		'/clinics/{code}/appointments': {
+			parameters: [codeParameter],
+			get: {
+				operationId: 'listAppointments',
+				summary: 'Every appointment of a clinic-local date',
+				tags: ['scheduling'],
+				parameters: [{ name: 'date', in: 'query', required: true, description: 'YYYY-MM-DD in the clinic’s time zone.', schema: { type: 'string', format: 'date' } }],
+				responses: { '200': jsonResponse('The day’s appointments.', 'Appointments'), ...errors('BadRequest', ...scoped) }
+			},
+			post: {
+				operationId: 'bookAppointment',
+				summary: 'Book a patient with a doctor in a free slot',
+				description:
+					'`start` must be the start of a slot of the doctor’s schedule. Exactly one of several simultaneous bookings of a slot succeeds; the others get 409 `slot_taken`. ' +
+					'Retrying with the same `idempotencyKey` returns the first booking instead of booking twice.',
+				tags: ['scheduling'],
+				requestBody: jsonRequest(bookInput),
+				responses: { '201': jsonResponse('Booked.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+			}
+		},
+		'/clinics/{code}/appointments/{id}/reschedule': {
+			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
+			...action('rescheduleAppointment', 'Move an appointment to another slot (or doctor)', 'A taken slot answers 409 `slot_taken`.', rescheduleInput)
+		},
+		'/clinics/{code}/appointments/{id}/cancel': {
+			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
+			...action('cancelAppointment', 'Cancel an appointment, with a reason', 'The freed slot is offered to the first patient on the doctor’s waitlist.', cancelInput)
+		},
+		'/clinics/{code}/appointments/{id}/confirm': {
+			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
+			...action('confirmAppointment', 'Confirm a requested appointment', 'The doctor it is with, or the desk and admins.')
+		},
+		'/clinics/{code}/appointments/{id}/decline': {
+			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
+			...action('declineAppointment', 'Decline a requested appointment', 'The doctor it is with, or the desk and admins.')
+		},
+		'/clinics/{code}/appointments/{id}/no-show': {
+			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
+			...action('markNoShow', 'Mark that the patient did not come', 'Only once the appointment has begun (409 `too_early` before).')
+		},
+		'/clinics/{code}/appointments/{id}.ics': {
+			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
+			get: {
+				operationId: 'appointmentCalendarFile',
+				summary: 'The appointment as an iCalendar file',
+				tags: ['scheduling'],
+				responses: { '200': { description: 'An iCalendar (RFC 5545) file.', content: { 'text/calendar': { schema: { type: 'string' } } } }, ...errors(...scoped) }
+			}
+		},
+		'/clinics/{code}/waitlist': {
+			parameters: [codeParameter],
+			get: {
+				operationId: 'listWaitlist',
+				summary: 'Patients waiting for an earlier slot, and the offers made to them',
+				tags: ['scheduling'],
+				responses: { '200': jsonResponse('The waitlist.', 'Waitlist'), ...errors(...scoped) }
+			},
+			post: {
+				operationId: 'joinWaitlist',
+				summary: 'Put a patient on a doctor’s waitlist',
+				tags: ['scheduling'],
+				requestBody: jsonRequest(waitlistInput),
+				responses: { '201': jsonResponse('Added.', 'WaitlistEntry'), ...errors(...bodyErrors, ...scoped, 'Forbidden') }
+			}
+		},
+		'/clinics/{code}/closures': {
+			parameters: [codeParameter],
+			post: {
+				operationId: 'addClosure',
+				summary: 'A clinic holiday or blackout date (admins)',
+				tags: ['scheduling'],
+				requestBody: jsonRequest(closureInput),
+				responses: { '201': jsonResponse('Added.', 'Closure'), ...errors(...bodyErrors, ...scoped, 'Forbidden') }
+			}
+		}
+	}
+};

@@ -1,0 +1,60 @@
+import { eq } from 'drizzle-orm';
+import { clinic } from '../db/schema';
+import type { Db } from '../db';
+import { documentName, type DocumentRef } from '../../sync/protocol';
+import type { ProjectionContent } from '../sync/projection';
+import { publishDocumentChanges } from '../sync/publish';
+import { formatRef } from '../tenancy/counters';
+import { clinicToday } from '../time';
+import { clinicAppointments, clinicDoctors } from './queries';
+
+/** The UTC instants that bound a clinic-local day, found by asking the zone (DST-safe). */
+export function dayBounds(day: string, timeZone: string): { from: Date; to: Date } {
+	const guess = new Date(`${day}T00:00:00Z`);
+	// Clinics sit within ±14 h of UTC: scan a window around the guess for the local midnight.
+	const offsetAt = (at: Date) => {
+		const local = new Date(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).format(at) + ' UTC');
+		return local.getTime() - at.getTime();
+	};
+	const from = new Date(guess.getTime() - offsetAt(guess));
+	const next = new Date(from.getTime() + 36 * 3_600_000);
+	const nextDay = clinicToday(timeZone, next);
+	const nextGuess = new Date(`${nextDay}T00:00:00Z`);
+	const to = new Date(nextGuess.getTime() - offsetAt(nextGuess));
+	return { from, to };
+}
+
+/**
+ * `clinic/{id}/day/{date}/calendar`: every appointment of the clinic-day, per doctor, with the
+ * patient's name and reference (staff only read it). Rebuilt whole from Postgres.
+ */
+export async function projectClinicCalendar(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
+	if (ref.type !== 'calendar') throw new Error(`calendar projection asked for ${ref.type}`);
+	const [home] = await db.select({ code: clinic.code, timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ref.clinicId));
+	if (!home) return { day: ref.day, doctors: [], appointments: [] };
+	const { from, to } = dayBounds(ref.day, home.timezone);
+	const [doctors, rows] = await Promise.all([clinicDoctors(db, ref.clinicId), clinicAppointments(db, ref.clinicId, from, to)]);
+	return {
+		day: ref.day,
+		timezone: home.timezone,
+		doctors: doctors.map((d) => ({ id: d.id, name: d.name })),
+		appointments: rows.map((a) => ({
+			id: a.id,
+			ref: formatRef(home.code, 'A', a.refNo),
+			patientId: a.patientId,
+			patientName: a.patientName,
+			patientRef: formatRef(home.code, 'P', a.patientRefNo),
+			doctorId: a.doctorId,
+			start: a.startsAt.toISOString(),
+			end: a.endsAt.toISOString(),
+			status: a.status,
+			reason: a.reason
+		}))
+	};
+}
+
+/** After a scheduling command commits: refresh the calendars of the clinic-days it touched. */
+export async function publishCalendarChange(clinicId: string, timeZone: string, instants: (Date | string)[]): Promise<void> {
+	const days = new Set(instants.map((i) => clinicToday(timeZone, new Date(i))));
+	await publishDocumentChanges([...days].map((day) => documentName.calendar(clinicId, day)));
+}

@@ -1,0 +1,41 @@
+import { json } from '@sveltejs/kit';
+import { z } from 'zod';
+import { getDatabase } from '$lib/server/db';
+import { parseInput } from '$lib/server/validation';
+import { apiRoute, created, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';
+import { bookAppointment } from '$lib/server/scheduling/bookAppointment';
+import { clinicAppointments } from '$lib/server/scheduling/queries';
+import { dayBounds, publishCalendarChange } from '$lib/server/scheduling/project';
+import { formatRef } from '$lib/server/tenancy/counters';
+import { appointmentView, appointmentsView } from '$lib/server/openapi/scheduling';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
+	const { clinic, ctx } = await requireApiClinic(locals, params.code);
+	const { date } = parseInput(z.object({ date: z.iso.date() }), Object.fromEntries(url.searchParams));
+	const { db } = await getDatabase();
+	const { from, to } = dayBounds(date, clinic.timezone);
+	const rows = await clinicAppointments(db, ctx.clinicId, from, to);
+	return json(
+		appointmentsView.parse({
+			appointments: rows.map((a) => ({
+				...a,
+				ref: formatRef(clinic.code, 'A', a.refNo),
+				patientRef: formatRef(clinic.code, 'P', a.patientRefNo),
+				start: a.startsAt.toISOString(),
+				end: a.endsAt.toISOString()
+			}))
+		})
+	);
+});
+
+export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
+	const { clinic, ctx } = await requireApiClinic(locals, params.code);
+	const body = await readJson(request);
+	const { db } = await getDatabase();
+	const booked = await bookAppointment(db, ctx, body);
+	await publishCalendarChange(ctx.clinicId, clinic.timezone, [booked.start]);
+	return created(appointmentView.parse(booked));
+});
+
+export const fallback = methodNotAllowed('GET', 'POST');

@@ -1,0 +1,35 @@
+import { json } from '@sveltejs/kit';
+import { getDatabase } from '$lib/server/db';
+import { notFound } from '$lib/server/errors';
+import { apiRoute, methodNotAllowed, readJson, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '$lib/server/scheduling/changeAppointment';
+import { publishCalendarChange } from '$lib/server/scheduling/project';
+import { appointmentView } from '$lib/server/openapi/scheduling';
+import type { Db } from '$lib/server/db';
+import type { ClinicContext } from '$lib/server/tenancy/members';
+import type { BookedAppointment } from '$lib/server/scheduling/bookAppointment';
+import type { RequestHandler } from './$types';
+
+type Change = (db: Db, ctx: ClinicContext, id: string, request: Request) => Promise<BookedAppointment>;
+
+/** The state changes of an appointment, one POST each. */
+const changes: Record<string, Change> = {
+	reschedule: async (db, ctx, id, request) => rescheduleAppointment(db, ctx, id, await readJson(request)),
+	cancel: async (db, ctx, id, request) => cancelAppointment(db, ctx, id, await readJson(request)),
+	confirm: (db, ctx, id) => decideAppointment(db, ctx, id, 'confirm'),
+	decline: (db, ctx, id) => decideAppointment(db, ctx, id, 'decline'),
+	'no-show': (db, ctx, id) => markNoShow(db, ctx, id)
+};
+
+export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
+	const change = Object.hasOwn(changes, params.action) ? changes[params.action] : null;
+	if (!change) throw notFound();
+	const { clinic, ctx } = await requireApiClinic(locals, params.code);
+	const { db } = await getDatabase();
+	const before = await db.query.appointment.findFirst({ columns: { startsAt: true }, where: (a, { and, eq }) => and(eq(a.clinicId, ctx.clinicId), eq(a.id, resourceId(params.id))) });
+	const result = await change(db, ctx, resourceId(params.id), request);
+	await publishCalendarChange(ctx.clinicId, clinic.timezone, [result.start, ...(before ? [before.startsAt] : [])]);
+	return json(appointmentView.parse(result));
+});
+
+export const fallback = methodNotAllowed('POST');
