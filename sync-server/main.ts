@@ -13,3 +13,14 @@ const server = createServer((_req, res) => {
 });
 server.on('upgrade', (request, socket, head) => sync.handleUpgrade(request, socket, head));
 server.listen(config.PORT, config.HOST, () => logger().info({ port: config.PORT }, 'Tabeeb sync instance listening'));
+
+const shutdown = async (signal: string) => {
+	logger().info({ signal }, 'sync instance shutting down');
+	server.close();
+	// Closes every connection, compacts what they leave behind and drains the update log.
+	await sync.destroy();
+	await (await getDatabase()).close();
+	process.exit(0);
+};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,6 +1,39 @@
-import type { Plugin } from 'vite';
+import type { Plugin, ViteDevServer } from 'vite';
 
-/** Hosts the sync server on the Vite dev server at /sync (filled in by the sync engine). */
+type SyncModule = typeof import('./index');
+
+/**
+ * Hosts the sync server on the Vite dev server at /sync, so `npm run dev` is live like
+ * `npm start`. The server is loaded through Vite's SSR loader, so it shares modules (and the
+ * process database) with the app's routes, and only when the dev server really listens
+ * (never during builds or vitest).
+ */
 export function syncDevPlugin(): Plugin {
-	return { name: 'tabeeb-sync-dev' };
+	return {
+		name: 'tabeeb-sync-dev',
+		apply: 'serve',
+		configureServer(server: ViteDevServer) {
+			const http = server.httpServer;
+			if (!http) return;
+			let sync: ReturnType<SyncModule['createSyncServer']> | null = null;
+			const start = () => {
+				sync ??= server.ssrLoadModule('/sync-server/index.ts').then((mod) => {
+					const create: SyncModule['createSyncServer'] = mod.createSyncServer;
+					return create();
+				});
+				return sync;
+			};
+			http.on('upgrade', (request, socket, head) => {
+				if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/sync') return;
+				start().then(
+					(s) => s.handleUpgrade(request, socket, head),
+					(err) => {
+						server.config.logger.error(`Tabeeb sync server could not start: ${err instanceof Error ? err.message : String(err)}`);
+						socket.destroy();
+					}
+				);
+			});
+			http.once('close', () => void sync?.then((s) => s.destroy()));
+		}
+	};
 }

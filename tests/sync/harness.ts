@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HocuspocusProvider } from '@hocuspocus/provider';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createSyncServer, type SyncDeps, type SyncServer } from '../../sync-server';
@@ -53,21 +53,29 @@ export function connect(url: string, name: string, options: { token?: string; co
 	const doc = options.doc ?? new Y.Doc();
 	let closed!: (e: { code: number; reason: string }) => void;
 	const closedPromise = new Promise<{ code: number; reason: string }>((r) => (closed = r));
-	const provider = new HocuspocusProvider({
+	const socket = new HocuspocusProviderWebsocket({
 		url,
-		name,
-		document: doc,
-		token: options.token ?? '',
 		WebSocketPolyfill: options.cookie ? cookieSocket(options.cookie, options.origin) : WebSocket,
 		// Tests want refusals to stay refusals, not retried (a client that outlives its server retries).
 		maxAttempts: options.keepRetrying ? 0 : 1,
 		onClose: ({ event }) => closed({ code: event.code, reason: event.reason })
 	});
+	const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc, token: options.token ?? '' });
+	provider.attach();
 	const outcome = new Promise<string>((resolve) => {
 		provider.on('synced', () => resolve('synced'));
 		provider.on('authenticationFailed', ({ reason }: { reason: string }) => resolve(reason));
 	});
-	return { provider, doc, outcome, closed: closedPromise, destroy: () => provider.destroy() };
+	return {
+		provider,
+		doc,
+		outcome,
+		closed: closedPromise,
+		destroy: () => {
+			provider.destroy();
+			socket.destroy();
+		}
+	};
 }
 
 /** Polls until the check passes (sync is asynchronous); fails with the last value seen. */

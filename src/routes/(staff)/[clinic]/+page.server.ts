@@ -1,10 +1,39 @@
 import { getDatabase } from '$lib/server/db';
-import { listMembers } from '$lib/server/tenancy/queries';
-import type { PageServerLoad } from './$types';
+import { requireClinic } from '$lib/server/edge/access';
+import { formFailure, formValues } from '$lib/server/edge';
+import { can } from '$lib/server/tenancy/policy';
+import { setStaffDuty } from '$lib/server/tenancy/setStaffDuty';
+import { clinicToday, projectClinicStaff } from '$lib/server/sync/projections/staff';
+import { publishDocumentChanges } from '$lib/server/sync/publish';
+import { documentName } from '$lib/sync/protocol';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent }) => {
-	const { clinic } = await parent();
+	const { clinic, role, user } = await parent();
 	const { db } = await getDatabase();
-	const members = await listMembers(db, clinic.id);
-	return { staff: members.filter((m) => m.status === 'active').map((m) => ({ userId: m.userId, name: m.name, role: m.role })) };
+	const name = documentName.staff(clinic.id);
+	// The same content the live document carries, so the page is right before the socket connects.
+	const initial = await projectClinicStaff(db, { type: 'staff', clinicId: clinic.id });
+	return {
+		staffDocument: name,
+		initial,
+		canManageDuty: can({ userId: user.id, role }, 'duty.manage')
+	};
+};
+
+const asBoolean = (value: string | undefined) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export const actions: Actions = {
+	duty: async (event) => {
+		const { clinic, ctx } = await requireClinic(event, event.params.clinic);
+		const values = await formValues(event.request);
+		const { db } = await getDatabase();
+		try {
+			await setStaffDuty(db, ctx, { userId: values.userId, day: clinicToday(clinic.timezone), onDuty: asBoolean(values.onDuty) });
+		} catch (e) {
+			return formFailure(e, values);
+		}
+		await publishDocumentChanges([documentName.staff(clinic.id)]);
+		return { saved: true };
+	}
 };
