@@ -1,0 +1,9 @@
+import { m } from '$lib/paraglide/messages.js';
+import { registerErrorMessages } from '$lib/i18n/errors';
+
+/** The tenancy commands' own error codes; imported for its effect by the admin routes' server files. */
+registerErrorMessages({
+	member_in_other_clinic: () => m.error_member_in_other_clinic(),
+	own_two_factor_required: () => m.error_own_two_factor_required(),
+	amount_too_large: (p) => m.error_amount_too_large({ max: String(p.max ?? '') })
+});
