@@ -49,7 +49,7 @@ test('a patient turns on 2FA, then signs in with a TOTP code and with a recovery
 	// A wrong code is refused and 2FA stays off.
 	await page.getByLabel('6-digit code').fill('000000');
 	await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
-	await expect(page.getByRole('alert')).toContainText('That code is not right');
+	await expect(page.getByLabel('6-digit code')).toHaveAccessibleDescription(/That code is not right/);
 	await expect(page.getByText('Off', { exact: true })).toBeVisible();
 
 	const { key, codes } = await enrol(page);
@@ -71,7 +71,8 @@ test('a patient turns on 2FA, then signs in with a TOTP code and with a recovery
 	await expect(page).toHaveURL(/\/login\/two-factor$/);
 	await page.getByLabel('Code').fill('123456');
 	await page.getByRole('button', { name: 'Verify and continue' }).click();
-	await expect(page.getByRole('alert')).toContainText('That code is not right');
+	await expect(page.getByLabel('Code')).toHaveAccessibleDescription(/That code is not right/);
+	await expect(page.getByLabel('Code')).toHaveAttribute('aria-invalid', 'true');
 	await page.getByLabel('Code').fill(generateTOTP(key, 30, 6));
 	await page.getByRole('button', { name: 'Verify and continue' }).click();
 	await expect(page).toHaveURL(/\/me$/);
@@ -86,7 +87,7 @@ test('a patient turns on 2FA, then signs in with a TOTP code and with a recovery
 	await signIn(page, email, PASSWORD);
 	await page.getByLabel('Code').fill(codes[0]);
 	await page.getByRole('button', { name: 'Verify and continue' }).click();
-	await expect(page.getByRole('alert')).toContainText('That code is not right');
+	await expect(page.getByLabel('Code')).toHaveAccessibleDescription(/That code is not right/);
 
 	// Start over signs out of the half-finished session.
 	await page.getByRole('button', { name: 'Sign out' }).click();
@@ -100,7 +101,7 @@ test('a patient makes new recovery codes, turns 2FA off, and changes their passw
 
 	await page.getByLabel('Code from your app, or a recovery code').first().fill('000000');
 	await page.getByRole('button', { name: 'Make new recovery codes' }).click();
-	await expect(page.getByRole('alert')).toContainText('That code is not right');
+	await expect(page.locator('#regenerate-code')).toHaveAccessibleDescription(/That code is not right/);
 	await page.getByLabel('Code from your app, or a recovery code').first().fill(generateTOTP(key, 30, 6));
 	await page.getByRole('button', { name: 'Make new recovery codes' }).click();
 	await expect(page.getByTestId('recovery-codes').locator('code')).toHaveCount(10);
@@ -119,7 +120,7 @@ test('a patient makes new recovery codes, turns 2FA off, and changes their passw
 	await page.getByLabel('Current password').fill('not my password');
 	await page.getByLabel('New password').fill('a brand new password');
 	await page.getByRole('button', { name: 'Change password' }).click();
-	await expect(page.getByRole('alert')).toContainText('Your current password is not right');
+	await expect(page.getByLabel('Current password')).toHaveAccessibleDescription(/Your current password is not right/);
 	await page.getByLabel('Current password').fill(PASSWORD);
 	await page.getByLabel('New password').fill('a brand new password');
 	await page.getByRole('button', { name: 'Change password' }).click();
