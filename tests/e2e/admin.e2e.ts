@@ -78,6 +78,17 @@ test.describe('clinic administration', () => {
 		await expectAccessible(page);
 		const branch = await page.goto('/clinics/new');
 		expect(branch?.status()).toBe(403);
+
+		// Posting the admin form directly is refused too, and adds no one.
+		const intruder = `intruder-${rand()}@clinic.test`;
+		const posted = await page.request.post(`/${CLINIC.code}/admin/members?/add`, {
+			headers: { origin: new URL(page.url()).origin, 'x-sveltekit-action': 'true' },
+			form: { name: 'Intruder', email: intruder, role: 'admin', password: 'intruder password' }
+		});
+		const body = await posted.json();
+		expect([body.type, body.status]).toEqual(['failure', 403]);
+		await page.goto(`/${CLINIC.code}/admin/members`);
+		await expect(page.getByText(intruder)).toHaveCount(0);
 	});
 
 	test('an admin creates a branch, brands it, and switches between clinics', async ({ page }) => {
