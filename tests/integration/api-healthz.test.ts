@@ -1,5 +1,5 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminQuery, startApp, type App } from './http';
 
 /**
@@ -12,9 +12,13 @@ afterAll(async () => {
 });
 
 describe('GET /healthz', () => {
-	it('answers 200 {"status":"ok"} on a working database', async () => {
-		const app = await startApp();
+	let app: App;
+	beforeAll(async () => {
+		app = await startApp();
 		apps.push(app);
+	});
+
+	it('answers 200 {"status":"ok"} on a working database', async () => {
 		const res = await app.client().get('/healthz');
 		expect(res.status).toBe(200);
 		expect(res.body).toEqual({ status: 'ok' });
@@ -63,7 +67,7 @@ describe.skipIf(!postgresUp)('GET /healthz when the database does not answer', (
 			proxy.mode = 'pass';
 			await proxy.close();
 		}
-	});
+	}, 120_000);
 });
 
 /** A TCP proxy in front of PostgreSQL that can pass traffic, cut every connection, or swallow it. */

@@ -61,6 +61,10 @@ export async function startApp(options: StartOptions = {}): Promise<App> {
 		// As deployed: the public origin is configured (without it adapter-node assumes https).
 		env.ORIGIN = `http://127.0.0.1:${port}`;
 		const child = spawn(process.execPath, [serverJs], { env: { ...env, ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+		// Never outlive the test process, even when it ends without reaching afterAll.
+		const orphanGuard = () => child.kill('SIGKILL');
+		process.once('exit', orphanGuard);
+		child.once('exit', () => process.off('exit', orphanGuard));
 		let stderr = '';
 		child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		const url = `http://127.0.0.1:${port}`;
@@ -156,7 +160,7 @@ export type RequestOptions = {
 	/** Sent as JSON with `content-type: application/json`. */
 	json?: unknown;
 	/** Sent as is (for malformed bodies); set the content type in `headers`. */
-	body?: string | Uint8Array | ReadableStream<Uint8Array>;
+	body?: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
 	headers?: Record<string, string>;
 };
 
