@@ -17,7 +17,9 @@ import { mergeInput } from './schema';
 export const patientReferences: { table: string; column: string }[] = [
 	{ table: 'appointment', column: 'patient_id' },
 	{ table: 'waitlist_entry', column: 'patient_id' },
-	{ table: 'patient_document', column: 'patient_id' }
+	{ table: 'patient_document', column: 'patient_id' },
+	{ table: 'queue_token', column: 'patient_id' },
+	{ table: 'visit', column: 'patient_id' }
 ];
 
 const fillable = ['dateOfBirth', 'sex', 'phone', 'email', 'nationalId', 'externalRef', 'emergencyContactPhone', 'userId'] as const;

@@ -5,3 +5,4 @@ export * from './platform';
 export * from './counters';
 export * from './patients';
 export * from './scheduling';
+export * from './queue';

@@ -25,6 +25,8 @@ export const clinic = pgTable(
 		require2fa: boolean('require_2fa').notNull().default(false),
 		/** Bookings made by staff start confirmed; otherwise the doctor confirms each request. */
 		autoConfirmStaffBookings: boolean().notNull().default(true),
+		/** Queue tokens numbered per doctor (`D2-014`) instead of one clinic-wide sequence. */
+		perDoctorTokens: boolean().notNull().default(false),
 		parentClinicId: uuid(),
 		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},

@@ -1,0 +1,126 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { appUser } from './auth';
+import { clinic } from './tenancy';
+import { patient } from './patients';
+import { appointment } from './scheduling';
+
+export const queueTokenStatus = pgEnum('queue_token_status', ['waiting', 'with_doctor', 'completed', 'skipped', 'no_show']);
+/** How the patient arrived against their appointment; walk-ins had none. */
+export const arrivalTiming = pgEnum('arrival_timing', ['on_time', 'early', 'late', 'walk_in']);
+
+/**
+ * One check-in: a token number unique per clinic, day and prefix (the prefix is empty for
+ * clinic-wide numbering, `D2` and so on when the clinic numbers per doctor). Numbers come from
+ * the clinic counter in the check-in's own transaction, so they are never issued twice or skipped.
+ */
+export const queueToken = pgTable(
+	'queue_token',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		/** The clinic-local date the token belongs to. */
+		day: date({ mode: 'string' }).notNull(),
+		number: integer().notNull(),
+		prefix: text().notNull().default(''),
+		/** Null for a walk-in who will see whichever doctor calls them first. */
+		doctorId: uuid().references(() => appUser.id),
+		patientId: uuid()
+			.notNull()
+			.references(() => patient.id),
+		appointmentId: uuid().references(() => appointment.id),
+		status: queueTokenStatus().notNull().default('waiting'),
+		arrival: arrivalTiming().notNull(),
+		/** Minutes after (positive) or before (negative) the appointment's start; null for walk-ins. */
+		arrivalMinutes: integer(),
+		urgent: boolean().notNull().default(false),
+		urgentReason: text(),
+		urgentAt: timestamp({ withTimezone: true }),
+		/** Set when a token re-enters the line (recalled after a skip, sent back): its place is then this time. */
+		returnedAt: timestamp({ withTimezone: true }),
+		/** Set when staff move a token by hand: it is due from this time, like an appointment. */
+		manualDueAt: timestamp({ withTimezone: true }),
+		skipCount: integer().notNull().default(0),
+		callCount: integer().notNull().default(0),
+		/** When the "two before you" notice went to the outbox, so it goes once. */
+		nearNotifiedAt: timestamp({ withTimezone: true }),
+		/** The doctor who called the token (a walk-in without a chosen doctor gets one here). */
+		calledBy: uuid().references(() => appUser.id),
+		checkedInAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+		calledAt: timestamp({ withTimezone: true }),
+		completedAt: timestamp({ withTimezone: true }),
+		createdBy: uuid().references(() => appUser.id),
+		updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('queue_token_number_key').on(t.clinicId, t.day, t.prefix, t.number),
+		uniqueIndex('queue_token_appointment_key').on(t.appointmentId),
+		// One place in the line per patient per day: a second desk checking the same person in is refused.
+		uniqueIndex('queue_token_patient_active_key')
+			.on(t.clinicId, t.day, t.patientId)
+			.where(sql`${t.status} IN ('waiting', 'with_doctor')`),
+		index('queue_token_day_idx').on(t.clinicId, t.day, t.status),
+		index('queue_token_patient_idx').on(t.patientId),
+		check('queue_token_number_positive', sql`${t.number} > 0`),
+		check('queue_token_urgent_reason', sql`NOT ${t.urgent} OR ${t.urgentReason} IS NOT NULL`)
+	]
+);
+
+/**
+ * A waiting-room screen's credential. Only the SHA-256 of the key is stored; the key itself is
+ * shown once, in the kiosk link, when the admin creates it.
+ */
+export const displayKey = pgTable(
+	'display_key',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		name: text().notNull(),
+		keyHash: text().notNull(),
+		createdBy: uuid().references(() => appUser.id),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+		revokedAt: timestamp({ withTimezone: true })
+	},
+	(t) => [uniqueIndex('display_key_hash_key').on(t.keyHash), index('display_key_clinic_idx').on(t.clinicId)]
+);
+
+export const visitStatus = pgEnum('visit_status', ['open', 'completed']);
+
+/** The consultation a call starts; the visits issue builds the chart on it. */
+export const visit = pgTable(
+	'visit',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		refNo: integer().notNull(),
+		patientId: uuid()
+			.notNull()
+			.references(() => patient.id),
+		doctorId: uuid()
+			.notNull()
+			.references(() => appUser.id),
+		appointmentId: uuid().references(() => appointment.id),
+		tokenId: uuid().references(() => queueToken.id),
+		status: visitStatus().notNull().default('open'),
+		startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+		completedAt: timestamp({ withTimezone: true })
+	},
+	(t) => [
+		uniqueIndex('visit_clinic_ref_key').on(t.clinicId, t.refNo),
+		uniqueIndex('visit_token_key').on(t.tokenId),
+		index('visit_patient_idx').on(t.patientId),
+		index('visit_doctor_idx').on(t.clinicId, t.doctorId, t.status)
+	]
+);
+
+export type QueueToken = typeof queueToken.$inferSelect;
+export type QueueTokenStatus = (typeof queueTokenStatus.enumValues)[number];
+export type ArrivalTiming = (typeof arrivalTiming.enumValues)[number];
+export type DisplayKey = typeof displayKey.$inferSelect;
+export type Visit = typeof visit.$inferSelect;
