@@ -106,6 +106,11 @@ describe('request bodies', () => {
 		expectError(await admin.request('POST', '/api/v1/clinics', { body: stream, headers: json }), 413, 'payload_too_large');
 	});
 
+	it('answers a body past the server-wide limit (512 KB) with 413 too, before any route runs', async () => {
+		const huge = JSON.stringify({ name: 'x'.repeat(1024 * 1024) });
+		expect((await admin.request('POST', '/api/v1/clinics', { body: huge, headers: json })).status).toBe(413);
+	});
+
 	it('reads a body just under 64 KB and validates it as usual', async () => {
 		const body = JSON.stringify({ role: 'doctor', padding: 'x'.repeat(60 * 1024) });
 		const res = await admin.request('PATCH', `/api/v1/clinics/${code}/members/${doctorId}`, { body, headers: json });
@@ -146,9 +151,10 @@ describe('routes and methods', () => {
 		['GET', '/api/v1/clinics/SHF01/members/00000000-0000-4000-8000-000000000000', 'PATCH'],
 		['PUT', '/api/v1/clinics/SHF01/members/00000000-0000-4000-8000-000000000000/password', 'POST'],
 		['POST', '/api/v1/clinics/SHF01/doctors/00000000-0000-4000-8000-000000000000/profile', 'PUT'],
-		['POST', '/api/v1/openapi.json', 'GET']
+		['POST', '/api/v1/openapi.json', 'GET'],
+		['OPTIONS', '/api/v1/clinics', 'POST']
 	])('answers %s %s with a JSON 405 that names the allowed methods', async (method, path, allow) => {
-		const res = await admin.request(method, path, method === 'GET' ? {} : { body: '{}', headers: { ...json, origin: app.url } });
+		const res = await admin.request(method, path, method === 'GET' || method === 'OPTIONS' ? {} : { body: '{}', headers: { ...json, origin: app.url } });
 		expectError(res, 405, 'method_not_allowed');
 		expect(res.headers.get('allow')).toBe(allow);
 	});
