@@ -99,6 +99,17 @@ describe('POST /api/v1/clinics/{code}/members', () => {
 		expectError(await app.client().post('/api/v1/auth/login', { email, password: "' OR 1=1 --" }), 401, 'invalid_credentials');
 	});
 
+	it('lets a doctor of another clinic join with their own account, but not have their password reset from here', async () => {
+		const res = await admin.post(members(clinicA.code), { email: doctorB.email, name: 'Ignored', role: 'doctor' });
+		expect(addedMemberView.parse(res.body)).toMatchObject({ userId: doctorB.id, name: doctorB.name, newAccount: false });
+		const both = await signedIn(app, doctorB.email, PASSWORD);
+		expect(meView.parse((await both.get('/api/v1/me')).body).memberships.map((m) => m.clinicCode).sort()).toEqual([clinicA.code, clinicB.code].sort());
+		// Resetting it would take over their access at clinic B, which this admin does not run.
+		expectError(await admin.post(`${member(clinicA.code, doctorB.id)}/password`, { password: 'taken over 123' }), 403, 'member_in_other_clinic');
+		expect((await app.client().post('/api/v1/auth/login', { email: doctorB.email, password: PASSWORD })).status).toBe(200);
+		expect((await admin.patch(member(clinicA.code, doctorB.id), { status: 'removed' })).status).toBe(200);
+	});
+
 	it('refuses an existing member with 409 already_member', async () => {
 		const res = await admin.post(members(clinicA.code), { email: doctorA.email, name: 'Again', role: 'doctor', password: 'first password 1' });
 		expectError(res, 409, 'already_member', 'email');
