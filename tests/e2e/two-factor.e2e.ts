@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { generateTOTP } from '@oslojs/otp';
 import { decodeBase32IgnorePadding } from '@oslojs/encoding';
-import { expect, expectAccessible, signIn, test } from './fixtures';
+import { ADMIN, CLINIC, expect, expectAccessible, signIn, test } from './fixtures';
 
 /**
  * The shared setup admin must never get 2FA (every spec signs in with it), so these tests enrol
@@ -156,4 +156,60 @@ test('the security page and the second step work on a phone in Urdu', async ({ b
 	await page.getByRole('button', { name: 'تصدیق کریں اور آگے بڑھیں' }).click();
 	await expect(page).toHaveURL(/\/me$/);
 	await context.close();
+});
+
+test('a staff member enrols 2FA from their clinic, and after an admin reset must choose a new password first', async ({ page }) => {
+	const member = { name: `Rida Receptionist ${randomBytes(3).toString('hex')}`, email: `rida-${randomBytes(5).toString('hex')}@clinic.test` };
+	await signIn(page, ADMIN.email, ADMIN.password);
+	await expect(page).toHaveURL(new RegExp(`/${CLINIC.code}$`));
+	await page.goto(`/${CLINIC.code}/admin/members`);
+	await page.getByLabel('Full name').fill(member.name);
+	await page.getByLabel('Email').fill(member.email);
+	await page.getByLabel('Role').selectOption('reception');
+	await page.getByLabel('Initial password').fill('first password 1');
+	await page.getByRole('button', { name: 'Add to staff' }).click();
+	await expect(page.getByRole('row', { name: new RegExp(member.name) })).toBeVisible();
+	await signOut(page);
+
+	// The staff member's security page sits in their clinic's navigation.
+	await signIn(page, member.email, 'first password 1');
+	await expect(page).toHaveURL(new RegExp(`/${CLINIC.code}$`));
+	await page.getByRole('link', { name: 'Account security' }).click();
+	await expect(page.getByRole('link', { name: 'Home' })).toHaveAttribute('href', `/${CLINIC.code}`);
+	const { key } = await enrol(page);
+	await signOut(page);
+
+	await signIn(page, ADMIN.email, ADMIN.password);
+	await expect(page).toHaveURL(new RegExp(`/${CLINIC.code}$`));
+	await page.goto(`/${CLINIC.code}/admin/members`);
+	await page.getByRole('row', { name: new RegExp(member.name) }).getByRole('link', { name: member.name }).click();
+	await page.locator('#reset-password').fill('given password 1');
+	await page.getByRole('button', { name: 'Reset password' }).click();
+	await expect(page.getByRole('status')).toBeVisible();
+	await signOut(page);
+
+	// Password, then the second factor, then the forced change before anything else opens.
+	await signIn(page, member.email, 'given password 1');
+	await expect(page).toHaveURL(/\/login\/two-factor$/);
+	await page.getByLabel('Code').fill(generateTOTP(key, 30, 6));
+	await page.getByRole('button', { name: 'Verify and continue' }).click();
+	await expect(page).toHaveURL(/\/account\/password$/);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Choose a new password');
+	await expectAccessible(page);
+	await page.goto(`/${CLINIC.code}`);
+	await expect(page).toHaveURL(/\/account\/password$/);
+
+	await page.getByLabel('Password you were given').fill('given password 1');
+	await page.getByLabel('New password').fill('given password 1');
+	await page.getByRole('button', { name: 'Change password' }).click();
+	await expect(page.getByLabel('New password')).toHaveAccessibleDescription(/different from the current one/);
+	await page.getByLabel('Password you were given').fill('given password 1');
+	await page.getByLabel('New password').fill('only rida knows');
+	await page.getByRole('button', { name: 'Change password' }).click();
+	await expect(page).toHaveURL(/\/login\?passwordChanged=1$/);
+
+	await signIn(page, member.email, 'only rida knows');
+	await page.getByLabel('Code').fill(generateTOTP(key, 30, 6));
+	await page.getByRole('button', { name: 'Verify and continue' }).click();
+	await expect(page).toHaveURL(new RegExp(`/${CLINIC.code}$`));
 });
