@@ -5,6 +5,7 @@ import { isDocumentClosed } from './persistence';
 import type { DocumentFacts, SyncActor } from './policy';
 import type { ProjectionRegistry } from './projection';
 import { projectClinicStaff } from './projections/staff';
+import { projectClinicCalendar } from '../scheduling/project';
 
 /**
  * Looks up what the policy needs to know about a document for an actor; null when the
@@ -52,7 +53,8 @@ export function nameOf(ref: DocumentRef): string {
 export function defaultCatalogue(): Catalogue {
 	return {
 		projections: {
-			staff: projectClinicStaff
+			staff: projectClinicStaff,
+			calendar: projectClinicCalendar
 			// calendar, queue, display, pharmacy, patientLive: registered by their domains' issues.
 		},
 		locators: {
