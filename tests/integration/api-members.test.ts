@@ -266,9 +266,9 @@ describe('PUT /api/v1/clinics/{code}/doctors/{userId}/profile', () => {
 
 	it.each([
 		['a fee in words', { consultationFee: 'abc' }, 'field_invalid', 'consultationFee'],
-		['a negative fee', { consultationFee: -1 }, 'field_too_short', 'consultationFee'],
+		['a negative fee', { consultationFee: -1 }, 'field_too_small', 'consultationFee'],
 		['a fractional fee', { consultationFee: 1.5 }, 'field_invalid', 'consultationFee'],
-		['a huge fee', { consultationFee: 1e12 }, 'field_too_long', 'consultationFee'],
+		['a huge fee', { consultationFee: 1e12 }, 'field_too_large', 'consultationFee'],
 		['SQL as a fee', { consultationFee: SQL_INJECTION }, 'field_invalid', 'consultationFee'],
 		['a made-up listing', { listing: 'everyone' }, 'field_invalid', 'listing'],
 		['an oversized specialization', { specialization: 's'.repeat(121) }, 'field_too_long', 'specialization'],

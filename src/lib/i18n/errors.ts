@@ -9,6 +9,8 @@ const byCode: Record<string, (p: Params) => string> = {
 	field_required: () => m.error_field_required(),
 	field_too_short: (p) => m.error_field_too_short({ min: String(p.min ?? '') }),
 	field_too_long: (p) => m.error_field_too_long({ max: String(p.max ?? '') }),
+	field_too_small: (p) => m.error_field_too_small({ min: String(p.min ?? '') }),
+	field_too_large: (p) => m.error_field_too_large({ max: String(p.max ?? '') }),
 	field_invalid: () => m.error_field_invalid(),
 	unauthenticated: () => m.error_unauthenticated(),
 	invalid_credentials: () => m.error_invalid_credentials(),

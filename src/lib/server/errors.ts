@@ -9,6 +9,8 @@ export type ErrorCode =
 	| 'field_required'
 	| 'field_too_short'
 	| 'field_too_long'
+	| 'field_too_small'
+	| 'field_too_large'
 	| 'field_invalid'
 	| 'unauthenticated'
 	| 'invalid_credentials'
@@ -38,6 +40,10 @@ export type ErrorCode =
 	| 'too_early'
 	| 'file_too_large'
 	| 'file_type'
+	| 'already_in_queue'
+	| 'queue_empty'
+	| 'doctor_busy'
+	| 'not_today'
 	| 'internal';
 
 export class AppError extends Error {

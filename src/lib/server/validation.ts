@@ -12,6 +12,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): { code: ErrorCode; params: Record<string, number> } {
+	// Numbers are bounded in value, not length: "at least 0 characters" would mislead.
+	const numeric = (issue.code === 'too_small' || issue.code === 'too_big') && (issue.origin === 'number' || issue.origin === 'bigint');
+	if (numeric && issue.code === 'too_small') return { code: 'field_too_small', params: { min: Number(issue.minimum) } };
+	if (numeric && issue.code === 'too_big') return { code: 'field_too_large', params: { max: Number(issue.maximum) } };
 	if (issue.code === 'too_small') {
 		const missing = issue.minimum === 1 && issue.origin === 'string';
 		return { code: missing ? 'field_required' : 'field_too_short', params: { min: Number(issue.minimum) } };
