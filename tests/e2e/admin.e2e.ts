@@ -122,6 +122,18 @@ test.describe('clinic administration', () => {
 		await expect(page).toHaveURL(new RegExp(`/${CLINIC.code}$`));
 		await expect(page.getByRole('heading', { level: 1 })).toContainText(CLINIC.name);
 
+		// The admin is the branch's only admin, so they cannot suspend themselves or step down.
+		await page.goto(`/${code}/admin/members`);
+		await page.getByRole('link', { name: ADMIN.name }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(ADMIN.name);
+		await page.getByRole('button', { name: 'Suspend' }).click();
+		await expect(page.getByRole('alert')).toHaveText('A clinic needs at least one active admin.');
+		await page.getByRole('combobox', { name: 'Role' }).selectOption('reception');
+		await page.getByRole('button', { name: 'Change role' }).click();
+		await expect(page.getByRole('alert')).toHaveText('A clinic needs at least one active admin.');
+		await page.reload();
+		await expect(page.getByRole('combobox', { name: 'Role' })).toHaveValue('admin');
+
 		// Branding the branch colours its app bar; the first clinic keeps its own.
 		await page.goto(`/${code}/admin/settings`);
 		await expectAccessible(page);
