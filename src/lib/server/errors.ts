@@ -44,6 +44,10 @@ export type ErrorCode =
 	| 'queue_empty'
 	| 'doctor_busy'
 	| 'not_today'
+	| 'already_in_queue'
+	| 'queue_empty'
+	| 'doctor_busy'
+	| 'not_today'
 	| 'internal';
 
 export class AppError extends Error {

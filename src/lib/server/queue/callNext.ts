@@ -1,0 +1,71 @@
+import { and, eq } from 'drizzle-orm';
+import { outboxEvent, queueToken, visit, type QueueToken } from '../db/schema';
+import type { Db, Tx } from '../db';
+import { runCommand } from '../command';
+import { AppError, badRequest, forbidden } from '../errors';
+import { parseInput } from '../validation';
+import { nextNumber } from '../tenancy/counters';
+import type { ClinicContext } from '../tenancy/members';
+import { isClinicDoctor } from '../scheduling/queries';
+import { can } from './policy';
+import { callNextInput } from './schema';
+import { eligibleFor, pickNext } from './order';
+import { dayTokens, lineToken, tokenLabel } from './queries';
+import { audit, loadClinic, lockQueue, presentToken, publishQueueChange, queueNearNotices, today, type TokenView } from './common';
+
+/** Calling a token starts the patient's visit, or opens again the one a send-back left open. */
+export async function startVisit(tx: Tx, row: QueueToken, doctorId: string, now: Date): Promise<string> {
+	const [existing] = await tx.select({ id: visit.id }).from(visit).where(eq(visit.tokenId, row.id));
+	if (existing) {
+		await tx.update(visit).set({ status: 'open', doctorId, completedAt: null }).where(eq(visit.id, existing.id));
+		return existing.id;
+	}
+	const refNo = await nextNumber(tx, row.clinicId, 'V');
+	const [created] = await tx
+		.insert(visit)
+		.values({ clinicId: row.clinicId, refNo, patientId: row.patientId, doctorId, appointmentId: row.appointmentId, tokenId: row.id, startedAt: now })
+		.returning({ id: visit.id });
+	return created.id;
+}
+
+export async function notifyCalled(tx: Tx, row: QueueToken, doctorId: string, visitId: string) {
+	await tx.insert(outboxEvent).values({
+		clinicId: row.clinicId,
+		type: 'queue.called',
+		payload: { tokenId: row.id, patientId: row.patientId, token: tokenLabel(row), doctorId, visitId }
+	});
+}
+
+/**
+ * "Call next": the doctor takes the next token the order rule gives them (see order.ts), the
+ * patient moves to "with doctor" and their visit starts. A doctor still with a patient must
+ * finish with them first; an empty line answers `queue_empty`.
+ */
+export async function callNext(db: Db, ctx: ClinicContext, input: unknown, now = new Date()): Promise<TokenView> {
+	const { doctorId } = parseInput(callNextInput, input);
+	if (!can(ctx.actor, 'queue.call', { doctorId })) throw forbidden();
+	if (!(await isClinicDoctor(db, ctx.clinicId, doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
+	const home = await loadClinic(db, ctx.clinicId);
+	const day = today(home, now);
+	const result = await runCommand(db, null, async (tx) => {
+		await lockQueue(tx, ctx.clinicId, day);
+		const tokens = await dayTokens(tx, ctx.clinicId, day);
+		const busy = tokens.find((t) => t.status === 'with_doctor' && (t.calledBy ?? t.doctorId) === doctorId);
+		if (busy) throw new AppError('doctor_busy', 409, `Token ${tokenLabel(busy)} is still with the doctor`);
+		const waiting = tokens.filter((t) => t.status === 'waiting');
+		const next = pickNext(eligibleFor(waiting.map(lineToken), doctorId), now);
+		if (!next) throw new AppError('queue_empty', 409, 'Nobody is waiting for this doctor');
+		const [row] = await tx
+			.update(queueToken)
+			.set({ status: 'with_doctor', calledAt: now, calledBy: doctorId, callCount: waiting.find((t) => t.id === next.id)!.callCount + 1, updatedAt: now })
+			.where(and(eq(queueToken.id, next.id), eq(queueToken.status, 'waiting')))
+			.returning();
+		const visitId = await startVisit(tx, row, doctorId, now);
+		await audit(tx, ctx, 'queue.call', row, { doctorId, visitId });
+		await notifyCalled(tx, row, doctorId, visitId);
+		await queueNearNotices(tx, ctx.clinicId, day, now);
+		return presentToken(row, { visitId });
+	});
+	await publishQueueChange(db, ctx.clinicId, day);
+	return result;
+}

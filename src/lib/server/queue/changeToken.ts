@@ -1,0 +1,137 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { queueToken, visit, type QueueToken } from '../db/schema';
+import { appointment } from '../db/schema/scheduling';
+import type { Db, Tx } from '../db';
+import { runCommand } from '../command';
+import { badRequest, forbidden } from '../errors';
+import { parseInput } from '../validation';
+import type { ClinicContext } from '../tenancy/members';
+import { can } from './policy';
+import { reorderInput, urgentInput } from './schema';
+import { placeBetween } from './order';
+import { loadQueueDay } from './queries';
+import { isClinicDoctor } from '../scheduling/queries';
+import { audit, loadClinic, lockQueue, lockToken, presentToken, publishQueueChange, queueNearNotices, refuseTransition, today, type TokenView } from './common';
+import { notifyCalled, startVisit } from './callNext';
+
+/** A token skipped this many times is recorded as a no-show (and so is its appointment). */
+export const NO_SHOW_AFTER_SKIPS = 2;
+
+type Change = (tx: Tx, row: QueueToken, now: Date) => Promise<Partial<typeof queueToken.$inferInsert> | null>;
+
+/**
+ * One state change of one of today's tokens: lock the line and the token, check who may, apply,
+ * audit, refresh the "you're next" notices; publish after commit.
+ */
+async function changeToken(db: Db, ctx: ClinicContext, tokenId: string, action: string, check: (row: QueueToken) => boolean, change: Change, data: Record<string, unknown> = {}) {
+	const home = await loadClinic(db, ctx.clinicId);
+	const now = new Date();
+	const day = today(home, now);
+	const result = await runCommand(db, null, async (tx) => {
+		await lockQueue(tx, ctx.clinicId, day);
+		const current = await lockToken(tx, ctx.clinicId, tokenId);
+		if (!check(current)) throw forbidden();
+		const set = await change(tx, current, now);
+		const [row] = set ? await tx.update(queueToken).set({ ...set, updatedAt: now }).where(eq(queueToken.id, current.id)).returning() : [current];
+		await audit(tx, ctx, action, row, { from: current.status, to: row.status, ...data });
+		await queueNearNotices(tx, ctx.clinicId, current.day, now);
+		return presentToken(row);
+	});
+	await publishQueueChange(db, ctx.clinicId, result.day);
+	return result;
+}
+
+const doctorOf = (row: QueueToken) => row.calledBy ?? row.doctorId;
+const mayCall = (ctx: ClinicContext) => (row: QueueToken) => can(ctx.actor, 'queue.call', { doctorId: doctorOf(row) });
+
+/**
+ * "Recall": a token with the doctor is called again (the display announces it once more); a
+ * skipped token comes back into the line, queued by the time it returned (order.ts), not in front.
+ */
+export async function recallToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
+	return changeToken(db, ctx, tokenId, 'queue.recall', mayCall(ctx), async (tx, row, now) => {
+		if (row.status === 'with_doctor') {
+			const [open] = await tx.select({ id: visit.id }).from(visit).where(eq(visit.tokenId, row.id));
+			await notifyCalled(tx, row, doctorOf(row)!, open?.id ?? (await startVisit(tx, row, doctorOf(row)!, now)));
+			return { callCount: row.callCount + 1 };
+		}
+		if (row.status === 'skipped') return { status: 'waiting', returnedAt: now, manualDueAt: null };
+		return refuseTransition(row);
+	});
+}
+
+/** The patient did not come when called (or left): out of the line; twice makes a no-show. */
+export async function skipToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
+	return changeToken(db, ctx, tokenId, 'queue.skip', mayCall(ctx), async (tx, row) => {
+		if (row.status !== 'waiting' && row.status !== 'with_doctor') return refuseTransition(row);
+		const skips = row.skipCount + 1;
+		if (skips < NO_SHOW_AFTER_SKIPS) return { status: 'skipped', skipCount: skips };
+		if (row.appointmentId) await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, row.appointmentId));
+		return { status: 'no_show', skipCount: skips };
+	});
+}
+
+/** The doctor sends the patient back to wait (for a test, a report): the visit stays open. */
+export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
+	return changeToken(db, ctx, tokenId, 'queue.send_back', mayCall(ctx), async (_tx, row, now) => {
+		if (row.status !== 'with_doctor') return refuseTransition(row);
+		return { status: 'waiting', returnedAt: now, manualDueAt: null, urgent: false, urgentAt: null };
+	});
+}
+
+/** The consultation is over: the token, its visit and its appointment complete. */
+export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
+	return changeToken(db, ctx, tokenId, 'queue.complete', mayCall(ctx), async (tx, row, now) => {
+		if (row.status !== 'with_doctor') return refuseTransition(row);
+		await tx.update(visit).set({ status: 'completed', completedAt: now }).where(and(eq(visit.tokenId, row.id), eq(visit.status, 'open')));
+		if (row.appointmentId) {
+			await tx.update(appointment).set({ status: 'completed', updatedAt: now }).where(and(eq(appointment.id, row.appointmentId), inArray(appointment.status, ['checked_in', 'confirmed', 'requested'])));
+		}
+		return { status: 'completed', completedAt: now };
+	});
+}
+
+/** Moves a waiting token to the front, with the reason in the audit log. */
+export async function markUrgent(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
+	if (!can(ctx.actor, 'queue.urgent')) throw forbidden();
+	const { reason } = parseInput(urgentInput, input);
+	return changeToken(
+		db,
+		ctx,
+		tokenId,
+		'queue.urgent',
+		() => true,
+		async (_tx, row, now) => {
+			if (row.status !== 'waiting') return refuseTransition(row);
+			return { urgent: true, urgentAt: row.urgentAt ?? now, urgentReason: reason };
+		},
+		{ reason }
+	);
+}
+
+/**
+ * Staff drag a waiting token to another place in a doctor's line, with a reason (admins and the
+ * desk). The token becomes due from a time between its new neighbours (order.ts `placeBetween`).
+ */
+export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
+	if (!can(ctx.actor, 'queue.reorder')) throw forbidden();
+	const data = parseInput(reorderInput, input);
+	return changeToken(
+		db,
+		ctx,
+		tokenId,
+		'queue.reorder',
+		() => true,
+		async (tx, row, now) => {
+			if (row.status !== 'waiting') return refuseTransition(row);
+			if (data.doctorId && !(await isClinicDoctor(tx, row.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
+			const withIt = await loadQueueDay(tx, row.clinicId, row.day, now);
+			const lineDoctor = data.doctorId ?? row.doctorId ?? withIt.plan.find((p) => p.tokenId === row.id)?.doctorId ?? null;
+			// The line as planned without the token: its new neighbours' places are what the rule compares.
+			const without = await loadQueueDay(tx, row.clinicId, row.day, now, row.id);
+			const line = without.plan.filter((p) => p.doctorId === lineDoctor);
+			return { manualDueAt: placeBetween(line, data.position), returnedAt: null, ...(data.doctorId ? { doctorId: data.doctorId } : {}) };
+		},
+		{ position: data.position, reason: data.reason, doctorId: data.doctorId ?? null }
+	);
+}

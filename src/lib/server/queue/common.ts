@@ -1,0 +1,113 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { clinic, outboxEvent, queueToken, type Clinic, type QueueToken } from '../db/schema';
+import type { Db, Tx } from '../db';
+import { appendAudit } from '../audit/audit';
+import { AppError, notFound } from '../errors';
+import { documentName } from '../../sync/protocol';
+import { publishDocumentChanges } from '../sync/publish';
+import { clinicToday } from '../time';
+import type { ClinicContext } from '../tenancy/members';
+import { loadQueueDay, tokenLabel } from './queries';
+import { waitMinutes } from './estimate';
+
+/** Tokens this many places from the front get the "you're next" notice. */
+export const NEAR_AHEAD = 2;
+
+export type TokenView = {
+	id: string;
+	token: string;
+	number: number;
+	prefix: string;
+	day: string;
+	status: QueueToken['status'];
+	patientId: string;
+	doctorId: string | null;
+	appointmentId: string | null;
+	arrival: QueueToken['arrival'];
+	arrivalMinutes: number | null;
+	urgent: boolean;
+	checkedInAt: string;
+	calledAt: string | null;
+	completedAt: string | null;
+	visitId?: string | null;
+};
+
+export function presentToken(row: QueueToken, extra: { visitId?: string | null } = {}): TokenView {
+	return {
+		id: row.id,
+		token: tokenLabel(row),
+		number: row.number,
+		prefix: row.prefix,
+		day: row.day,
+		status: row.status,
+		patientId: row.patientId,
+		doctorId: row.calledBy ?? row.doctorId,
+		appointmentId: row.appointmentId,
+		arrival: row.arrival,
+		arrivalMinutes: row.arrivalMinutes,
+		urgent: row.urgent,
+		checkedInAt: row.checkedInAt.toISOString(),
+		calledAt: row.calledAt?.toISOString() ?? null,
+		completedAt: row.completedAt?.toISOString() ?? null,
+		...extra
+	};
+}
+
+export async function loadClinic(db: Db | Tx, clinicId: string): Promise<Clinic> {
+	const [home] = await db.select().from(clinic).where(eq(clinic.id, clinicId));
+	if (!home) throw notFound();
+	return home;
+}
+
+export const today = (home: Pick<Clinic, 'timezone'>, now = new Date()) => clinicToday(home.timezone, now);
+
+/** Serializes the commands that change one clinic-day's line, so two doctors never call one token. */
+export async function lockQueue(tx: Tx, clinicId: string, day: string): Promise<void> {
+	await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`queue:${clinicId}:${day}`}))`);
+}
+
+/** The token, locked, in this clinic; anything else is simply not found. */
+export async function lockToken(tx: Tx, clinicId: string, tokenId: string): Promise<QueueToken> {
+	if (!/^[0-9a-f-]{36}$/i.test(tokenId)) throw notFound('No such token');
+	const [row] = await tx.select().from(queueToken).where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.id, tokenId))).for('update');
+	if (!row) throw notFound('No such token');
+	return row;
+}
+
+export function refuseTransition(row: QueueToken): never {
+	throw new AppError('invalid_transition', 409, `A ${row.status} token cannot be changed that way`, undefined, { status: row.status });
+}
+
+export async function audit(tx: Tx, ctx: ClinicContext, action: string, row: QueueToken, data: Record<string, unknown> = {}) {
+	await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action, entityType: 'queue_token', entityId: row.id, data: { token: tokenLabel(row), day: row.day, ...data } });
+}
+
+/**
+ * The "you're next" notices, in the command's own transaction: once per token when only
+ * `NEAR_AHEAD` (or fewer) tokens remain before it, and when it is called (`queue.called`,
+ * written by callNext). The notification worker delivers them by email and web push.
+ */
+export async function queueNearNotices(tx: Tx, clinicId: string, day: string, now = new Date()): Promise<void> {
+	const { plan, tokens } = await loadQueueDay(tx, clinicId, day, now);
+	for (const planned of plan) {
+		if (planned.ahead > NEAR_AHEAD || planned.doctorId === null) continue;
+		const row = tokens.find((t) => t.id === planned.tokenId);
+		if (!row || row.nearNotifiedAt) continue;
+		await tx.update(queueToken).set({ nearNotifiedAt: now }).where(eq(queueToken.id, row.id));
+		await tx.insert(outboxEvent).values({
+			clinicId,
+			type: 'queue.almost_next',
+			payload: { tokenId: row.id, patientId: row.patientId, token: tokenLabel(row), ahead: planned.ahead, waitMinutes: waitMinutes(now, planned.callAt), doctorId: planned.doctorId }
+		});
+	}
+}
+
+/**
+ * After a queue command commits: the staff queue, the display, and the live documents of every
+ * patient in the day's line (one change moves everyone behind it). Only documents some
+ * instance holds are rebuilt, so naming them all is cheap.
+ */
+export async function publishQueueChange(db: Db, clinicId: string, day: string): Promise<void> {
+	const rows = await db.selectDistinct({ patientId: queueToken.patientId }).from(queueToken).where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.day, day)));
+	await publishDocumentChanges([documentName.queue(clinicId, day), documentName.display(clinicId, day), ...rows.map((r) => documentName.patientLive(r.patientId))]);
+}

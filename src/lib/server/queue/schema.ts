@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { text } from '../tenancy/schema';
+
+const idempotencyKey = z.string().trim().min(8).max(100);
+
+/** Check in against today's appointment, or as a walk-in (with or without a chosen doctor). */
+export const checkInInput = z
+	.object({
+		appointmentId: z.uuid().optional(),
+		patientId: z.uuid().optional(),
+		doctorId: z.uuid().optional(),
+		idempotencyKey
+	})
+	.refine((v) => Boolean(v.appointmentId) !== Boolean(v.patientId), { message: 'give an appointment or a patient, not both', path: ['patientId'] })
+	.refine((v) => !(v.appointmentId && v.doctorId), { message: 'the appointment names the doctor', path: ['doctorId'] });
+export type CheckInInput = z.infer<typeof checkInInput>;
+
+export const callNextInput = z.object({ doctorId: z.uuid() });
+
+const reason = text(300).pipe(z.string().min(1));
+
+export const urgentInput = z.object({ reason });
+
+export const reorderInput = z.object({
+	/** The place in the doctor's line (0 = next) the token moves to. */
+	position: z.coerce.number().int().min(0).max(1000),
+	/** Whose line; defaults to the token's doctor, or the doctor it is planned for. */
+	doctorId: z.uuid().optional(),
+	reason
+});
+
+export const displayKeyInput = z.object({ name: text(80).pipe(z.string().min(1)) });
+
+export const queueDayQuery = z.object({ date: z.iso.date().optional() });
