@@ -55,6 +55,15 @@ test('a patient turns on 2FA, then signs in with a TOTP code and with a recovery
 	const { key, codes } = await enrol(page);
 	await expect(page.getByRole('status').first()).toContainText('Two-factor authentication is on');
 	await expect(page.getByRole('link', { name: 'Download (.txt)' })).toHaveAttribute('download', 'tabeeb-recovery-codes.txt');
+	await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+	await page.getByRole('button', { name: 'Copy' }).click();
+	await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+	expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(codes.join('\n'));
+	// Printed, the page shows the codes and hides the navigation.
+	await page.emulateMedia({ media: 'print' });
+	await expect(page.locator('#main-nav')).toHaveCSS('visibility', 'hidden');
+	await expect(page.getByTestId('recovery-codes')).toHaveCSS('visibility', 'visible');
+	await page.emulateMedia({ media: 'screen' });
 	await expectAccessible(page);
 	await page.getByRole('link', { name: 'I have saved them' }).click();
 	await expect(page.getByText('On', { exact: true })).toBeVisible();
