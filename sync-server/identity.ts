@@ -3,8 +3,8 @@ import type { Db } from '../src/lib/server/db';
 import { SESSION_COOKIE, validateSessionToken } from '../src/lib/server/auth/session';
 import type { SyncActor } from '../src/lib/server/sync/policy';
 
-/** Turns a kiosk's display key into its clinic; plugged in by the display-key issue. */
-export type DisplayKeyResolver = (key: string) => Promise<{ clinicId: string } | null>;
+/** Turns a kiosk's display key into its clinic (and the key's id, so a revocation can be noticed). */
+export type DisplayKeyResolver = (key: string) => Promise<{ clinicId: string; keyId?: string } | null>;
 
 const sessionTokenShape = /^[a-z2-7]{32}$/;
 
@@ -25,7 +25,7 @@ export async function identifyConnection(
 			if (actor) return actor;
 		}
 		const display = resolveDisplayKey && token.length <= 200 ? await resolveDisplayKey(token) : null;
-		return display ? { kind: 'display', clinicId: display.clinicId } : null;
+		return display ? { kind: 'display', clinicId: display.clinicId, ...(display.keyId ? { keyId: display.keyId } : {}) } : null;
 	}
 	if (!sameOrigin(input.headers, input.allowedOrigin)) return null;
 	const cookie = readCookie(input.headers.cookie, SESSION_COOKIE);

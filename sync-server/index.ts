@@ -13,6 +13,8 @@ import { Persistence, type CompactDocument } from './extensions/persistence';
 import { presence } from './extensions/presence';
 import { Projections } from './extensions/projections';
 import { redisScaleOut } from './extensions/redis';
+import { displayKeyRevocation } from './extensions/displayKeys';
+import { displayKeyResolver } from '../src/lib/server/queue/displayKeys';
 import { defaultLimits, GatedSocket, SocketState, type SyncLimits } from './gate';
 import type { DisplayKeyResolver } from './identity';
 
@@ -24,8 +26,10 @@ export type SyncDeps = {
 	database?: Database;
 	/** Shares documents with other instances; defaults to REDIS_URL. `null` turns it off. */
 	redis?: { url: string; prefix?: string } | null;
-	/** Kiosk display keys; until that issue lands, kiosks are refused. */
+	/** Kiosk display keys; defaults to the display_key table. `null` refuses every kiosk. */
 	resolveDisplayKey?: DisplayKeyResolver | null;
+	/** How often open kiosk connections are checked against revocations (ms). */
+	displayKeyRecheckMs?: number;
 	/** The app's public origin, for the session-cookie origin check; defaults to ORIGIN. */
 	origin?: string | null;
 	catalogue?: Catalogue;
@@ -64,12 +68,13 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 		authentication({
 			db,
 			catalogue,
-			resolveDisplayKey: deps.resolveDisplayKey ?? null,
+			resolveDisplayKey: deps.resolveDisplayKey === undefined ? displayKeyResolver(db) : deps.resolveDisplayKey,
 			allowedOrigin: deps.origin === undefined ? (env().ORIGIN ?? null) : deps.origin
 		}),
 		projections,
 		persistence,
 		presence(),
+		displayKeyRevocation({ db, intervalMs: deps.displayKeyRecheckMs }),
 		logging(),
 		...(scaleOut ? [scaleOut.extension] : [])
 	];

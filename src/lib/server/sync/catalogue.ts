@@ -5,6 +5,9 @@ import { isDocumentClosed } from './persistence';
 import type { DocumentFacts, SyncActor } from './policy';
 import type { ProjectionRegistry } from './projection';
 import { projectClinicStaff } from './projections/staff';
+import { projectClinicQueue } from './projections/queue';
+import { projectClinicDisplay } from './projections/display';
+import { locatePatientLive, projectPatientLive } from './projections/patientLive';
 import { projectClinicCalendar } from '../scheduling/project';
 
 /**
@@ -54,6 +57,9 @@ export function defaultCatalogue(): Catalogue {
 	return {
 		projections: {
 			staff: projectClinicStaff,
+			queue: projectClinicQueue,
+			display: projectClinicDisplay,
+			patientLive: projectPatientLive,
 			calendar: projectClinicCalendar
 			// calendar, queue, display, pharmacy, patientLive: registered by their domains' issues.
 		},
@@ -63,7 +69,8 @@ export function defaultCatalogue(): Catalogue {
 			queue: locateClinicDocument,
 			display: locateClinicDocument,
 			pharmacy: locateClinicDocument,
-			staff: locateClinicDocument
+			staff: locateClinicDocument,
+			patientLive: locatePatientLive
 			// chart (visits) and patientLive (patients): their domains add locators that find the
 			// visit's clinic and clinicians, and the patient's account and clinics.
 		}

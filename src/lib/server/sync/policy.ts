@@ -7,7 +7,7 @@ import type { Role } from '../db/schema';
  */
 export type SyncActor =
 	| { kind: 'user'; userId: string; name: string; userKind: 'staff' | 'patient' }
-	| { kind: 'display'; clinicId: string };
+	| { kind: 'display'; clinicId: string; keyId?: string };
 
 /**
  * What the server looked up about one document for one actor. `role` is the actor's active

@@ -1,0 +1,62 @@
+import type { DocumentRef } from '../../../sync/protocol';
+import type { Db } from '../../db';
+import type { ProjectionContent } from '../projection';
+import { formatRef } from '../../tenancy/counters';
+import { loadClinic } from '../../queue/common';
+import { loadQueueDay, tokenLabel } from '../../queue/queries';
+import { waitMinutes } from '../../queue/estimate';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * `clinic/{id}/day/{date}/queue`: the staff queue of a clinic-day. Every token with its patient,
+ * state and timings; waiting tokens in the order the rule will call them, with the doctor
+ * expected to call each, the number ahead and the estimated wait. Staff only.
+ */
+export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
+	if (ref.type !== 'queue') throw new Error(`queue projection asked for ${ref.type}`);
+	const home = await loadClinic(db, ref.clinicId).catch(() => null);
+	if (!home) return { day: ref.day, doctors: [], tokens: [] };
+	const now = new Date();
+	const day = await loadQueueDay(db, ref.clinicId, ref.day, now);
+	const planned = new Map(day.plan.map((p, index) => [p.tokenId, { ...p, index }]));
+	const tokens = day.tokens.map((t) => {
+		const plan = planned.get(t.id);
+		return {
+			id: t.id,
+			token: tokenLabel(t),
+			status: t.status,
+			patientId: t.patientId,
+			patientName: t.patientName,
+			patientRef: formatRef(home.code, 'P', t.patientRefNo),
+			doctorId: t.calledBy ?? t.doctorId,
+			chosenDoctorId: t.doctorId,
+			appointmentId: t.appointmentId,
+			appointmentStart: iso(t.appointmentStart),
+			arrival: t.arrival,
+			arrivalMinutes: t.arrivalMinutes,
+			urgent: t.urgent,
+			urgentReason: t.urgentReason,
+			returned: t.returnedAt !== null,
+			moved: t.manualDueAt !== null,
+			skipCount: t.skipCount,
+			callCount: t.callCount,
+			checkedInAt: t.checkedInAt.toISOString(),
+			calledAt: iso(t.calledAt),
+			completedAt: iso(t.completedAt),
+			order: plan ? plan.index : null,
+			plannedDoctorId: plan?.doctorId ?? null,
+			ahead: plan ? plan.ahead : null,
+			estimatedCallAt: plan ? plan.callAt.toISOString() : null,
+			waitMinutes: plan ? waitMinutes(now, plan.callAt) : null
+		};
+	});
+	return {
+		day: ref.day,
+		timezone: home.timezone,
+		perDoctorTokens: home.perDoctorTokens,
+		builtAt: now.toISOString(),
+		doctors: day.doctors.map((d) => ({ id: d.id, name: d.name, consultationMinutes: Math.round(d.consultationMs / 60_000), withDoctor: d.withDoctor?.id ?? null })),
+		tokens
+	};
+}
