@@ -4,6 +4,7 @@ import { env } from '../src/lib/server/env';
 import { getDatabase } from '../src/lib/server/db';
 import { logger } from '../src/lib/server/logger';
 import { createSyncServer } from './index';
+import { SYNC_PATH } from '../src/lib/sync/protocol';
 
 const config = env();
 await getDatabase();
@@ -11,7 +12,10 @@ const sync = await createSyncServer();
 const server = createServer((_req, res) => {
 	res.writeHead(404).end();
 });
-server.on('upgrade', (request, socket, head) => sync.handleUpgrade(request, socket, head));
+server.on('upgrade', (request, socket, head) => {
+	if (new URL(request.url ?? '/', 'http://localhost').pathname === SYNC_PATH) sync.handleUpgrade(request, socket, head);
+	else socket.destroy();
+});
 server.listen(config.PORT, config.HOST, () => logger().info({ port: config.PORT }, 'Tabeeb sync instance listening'));
 
 const shutdown = async (signal: string) => {

@@ -97,6 +97,28 @@ describe('limits and bad input', () => {
 		healthy.destroy();
 	});
 
+	it('shares presence that carries the signed-in user', async () => {
+		const { db } = running.database;
+		const member = await makeMember(db, clinicId, 'doctor', { name: 'Present Person' });
+		const name = documentName.staff(clinicId);
+		const client = connect(running.url, name, { token: await makeSession(db, member.id) });
+		await client.outcome;
+		client.provider.setAwarenessField('user', { id: member.id, name: 'Present Person', color: 'hsl(120 65% 42%)' });
+		const watcher = connect(running.url, name, { token });
+		await watcher.outcome;
+		// The watcher publishes its own presence too; providers echo each other's states back.
+		const admin = (readProjection(watcher.doc).staff as { userId: string; role: string }[]).find((s) => s.role === 'admin')!;
+		watcher.provider.setAwarenessField('user', { id: admin.userId, name: 'Watching Admin', color: '#123456' });
+		const namesSeenBy = (c: typeof client) => [...c.provider.awareness!.getStates().values()].map((s) => s.user?.name);
+		await eventually(() => namesSeenBy(watcher), (names) => names.includes('Present Person'));
+		await eventually(() => namesSeenBy(client), (names) => names.includes('Watching Admin'));
+		await new Promise((r) => setTimeout(r, 300));
+		expect(client.provider.isAuthenticated && watcher.provider.isAuthenticated).toBe(true);
+		expect(namesSeenBy(watcher)).toContain('Present Person');
+		client.destroy();
+		watcher.destroy();
+	});
+
 	it('refuses presence that claims to be someone else', async () => {
 		const name = documentName.staff(clinicId);
 		const client = connect(running.url, name, { token });
