@@ -4,12 +4,13 @@ import { isSetupDone } from '$lib/server/tenancy/queries';
 import { signIn } from '$lib/server/auth/signIn';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { formFailure, formValues } from '$lib/server/edge';
+import { safeNext } from '$lib/server/edge/next';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const { db } = await getDatabase();
 	if (!(await isSetupDone(db))) redirect(303, '/setup');
-	if (locals.user) redirect(303, '/');
+	if (locals.user) redirect(303, safeNext(url));
 	return {
 		email: url.searchParams.get('email') ?? '',
 		notice: url.searchParams.has('setup') ? 'setup' : url.searchParams.has('signedOut') ? 'signedOut' : url.searchParams.has('passwordChanged') ? 'passwordChanged' : null
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, getClientAddress }) => {
+	default: async ({ request, cookies, getClientAddress, url }) => {
 		const values = await formValues(request);
 		const { db } = await getDatabase();
 		let needsSecondFactor: boolean;
@@ -28,6 +29,6 @@ export const actions: Actions = {
 		} catch (e) {
 			return formFailure(e, { email: values.email });
 		}
-		redirect(303, needsSecondFactor ? '/login/two-factor' : '/');
+		redirect(303, needsSecondFactor ? `/login/two-factor?next=${encodeURIComponent(safeNext(url))}` : safeNext(url));
 	}
 };

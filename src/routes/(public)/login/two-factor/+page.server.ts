@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
 import { verifySecondFactor } from '$lib/server/auth/signIn';
 import { formFailure, formValues } from '$lib/server/edge';
+import { safeNext } from '$lib/server/edge/next';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The second sign-in step; hooks send every page here until the session is verified. */
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, locals, getClientAddress }) => {
+	default: async ({ request, locals, getClientAddress, url }) => {
 		const { session, user } = locals;
 		if (!session || !user) redirect(303, '/login');
 		const values = await formValues(request);
@@ -22,6 +23,6 @@ export const actions: Actions = {
 		} catch (e) {
 			return formFailure(e);
 		}
-		redirect(303, '/');
+		redirect(303, safeNext(url));
 	}
 };
