@@ -11,6 +11,8 @@ import { createSyncServer } from './index';
 type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
 
 async function main() {
+	// adapter-node reads this when the handler is imported; its 512 KB default refuses 10 MB patient documents.
+	process.env.BODY_SIZE_LIMIT ??= '12M';
 	const config = env();
 	const database = await getDatabase();
 	const { handler } = (await import(new URL('./handler.js', import.meta.url).href)) as { handler: Handler };

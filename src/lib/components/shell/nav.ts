@@ -10,6 +10,7 @@ export type NavItem = { href: string; label: string };
 export function clinicNav(code: string, role: Role): NavItem[] {
 	const base = `/${code}`;
 	const items: NavItem[] = [{ href: base, label: m.nav_home() }];
+	items.push({ href: `${base}/patients`, label: m.nav_patients() });
 	if (role === 'doctor') items.push({ href: `${base}/profile`, label: m.nav_my_profile() });
 	items.push({ href: `${base}/admin/members`, label: m.nav_members() });
 	if (role === 'admin') {

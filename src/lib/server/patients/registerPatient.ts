@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { patient, type Patient } from '../db/schema/patients';
-import { clinic } from '../db/schema';
+import { clinic, idempotencyKey } from '../db/schema';
 import type { Db } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
@@ -59,11 +59,14 @@ export async function registerPatient(
 	if (!home) throw notFound();
 	const today = clinicToday(home.timezone);
 	const fields = recordFields(parseInput(patientInput(home.country, today), input), today);
+	const idempotency = options.idempotencyKey ? { scope: `patient.register:${ctx.clinicId}`, key: options.idempotencyKey, userId: ctx.actor.userId } : null;
+	// A retry of a registration that went through answers as the first did, before the duplicate check would see its own record.
+	const replay = idempotency ? await storedResponse(db, idempotency.scope, idempotency.key) : null;
+	if (replay) return replay;
 	if (!options.allowDuplicate) {
 		const candidates = await findPossibleDuplicates(db, ctx.clinicId, fields);
 		if (candidates.length > 0) return { status: 'possible_duplicates', candidates };
 	}
-	const idempotency = options.idempotencyKey ? { scope: `patient.register:${ctx.clinicId}`, key: options.idempotencyKey, userId: ctx.actor.userId } : null;
 	return runCommand(db, idempotency, async (tx) => {
 		const refNo = await nextNumber(tx, ctx.clinicId, 'P');
 		const [row] = await tx
@@ -81,4 +84,17 @@ export async function registerPatient(
 		});
 		return { status: 'created' as const, patient: row, ref };
 	});
+}
+
+async function storedResponse(db: Db, scope: string, key: string): Promise<RegisterResult | null> {
+	const [row] = await db
+		.select({ response: idempotencyKey.response })
+		.from(idempotencyKey)
+		.where(and(eq(idempotencyKey.scope, scope), eq(idempotencyKey.key, key)));
+	const response = row?.response;
+	return isCreated(response) ? response : null;
+}
+
+function isCreated(value: unknown): value is RegisterResult {
+	return typeof value === 'object' && value !== null && 'status' in value && value.status === 'created';
 }

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { patientDocumentKind, sex } from '../db/schema/patients';
+import { formatRef } from '../tenancy/counters';
+import { patientInput, mergeInput } from '../patients/schema';
+import type { Patient } from '../db/schema/patients';
+import type { PatientSummary } from '../patients/queries';
+import { clinicCode } from '../tenancy/schema';
+import { jsonSchemaOf } from './jsonSchema';
+import { bodyErrors, errors, jsonContent, jsonRequest, jsonResponse, pathParameter, ref } from './common';
+import type { ApiContribution, Parameter } from './types';
+
+/* Request bodies. The record fields are the domain's own schema; the country and date only shape checks the document cannot state. */
+
+const recordFields = patientInput('PK', '2100-01-01');
+
+export const registerOptions = z.object({
+	allowDuplicate: z.boolean().default(false).meta({ description: 'True when the caller confirmed that this is a different person from the candidates a 409 named.' }),
+	idempotencyKey: z.string().trim().min(8).max(100).optional().meta({ description: 'Retrying with the same key returns the first registration instead of registering twice.' })
+});
+
+export const registerBody = recordFields.extend(registerOptions.shape);
+
+const clearable = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
+
+/** PATCH: any subset of the fields; `null` empties an optional one. */
+export const patchBody = recordFields.partial().extend({
+	dateOfBirth: clearable(recordFields.shape.dateOfBirth.unwrap()).optional(),
+	sex: clearable(recordFields.shape.sex.unwrap()).optional(),
+	phone: clearable(recordFields.shape.phone.unwrap()).optional(),
+	email: clearable(recordFields.shape.email.unwrap()).optional(),
+	nationalId: clearable(z.string().max(40)).optional(),
+	externalRef: clearable(z.string().max(60)).optional(),
+	emergencyContactPhone: clearable(recordFields.shape.emergencyContactPhone.unwrap()).optional()
+});
+
+export const searchQuery = z.object({
+	q: z.string().trim().max(100).default(''),
+	limit: z.coerce.number().int().min(1).max(50).default(20)
+});
+
+/* Responses: parsing through these drops every field the document does not promise. */
+
+const instant = z.string().meta({ description: 'ISO 8601 instant (UTC).' });
+
+export const patientView = z.object({
+	id: z.uuid(),
+	ref: z.string().meta({ description: 'Human reference, e.g. `SHF01-P1042`; kept by the survivor of a merge.' }),
+	refNo: z.number().int(),
+	name: z.string(),
+	dateOfBirth: z.string().nullable().meta({ description: 'YYYY-MM-DD.' }),
+	dobEstimated: z.boolean().meta({ description: 'True when only an age was given; the birth date is then 1 July of the estimated year.' }),
+	sex: z.enum(sex.enumValues).nullable(),
+	phone: z.string().nullable().meta({ description: 'E.164, e.g. `+923001234567`.' }),
+	email: z.string().nullable(),
+	address: z.string(),
+	nationalId: z.string().nullable(),
+	externalRef: z.string().nullable(),
+	allergies: z.string(),
+	chronicConditions: z.string(),
+	emergencyContactName: z.string(),
+	emergencyContactPhone: z.string().nullable(),
+	preferredLanguage: z.enum(['en', 'ur']),
+	mergedIntoId: z.uuid().nullable().meta({ description: 'Set when this record was merged into another; follow it.' }),
+	createdAt: instant,
+	updatedAt: instant
+});
+
+export const patientSummaryView = z.object({
+	id: z.uuid(),
+	ref: z.string(),
+	name: z.string(),
+	dateOfBirth: z.string().nullable(),
+	sex: z.enum(sex.enumValues).nullable(),
+	phone: z.string().nullable(),
+	nationalId: z.string().nullable()
+});
+
+export const patientsView = z.object({ patients: z.array(patientSummaryView) });
+
+export const duplicateView = z.object({
+	error: z.object({ code: z.literal('possible_duplicate'), message: z.string() }),
+	candidates: z.array(patientSummaryView).meta({ description: 'Records that may be the same person: same phone or national ID, or a similar name with the same birth date.' })
+});
+
+export const mergeView = z.object({
+	mergeId: z.uuid(),
+	survivorId: z.uuid(),
+	mergedId: z.uuid(),
+	moved: z.record(z.string(), z.number().int()).meta({ description: 'How many rows of each table now point at the survivor.' })
+});
+
+export const documentKinds = patientDocumentKind.enumValues;
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+/** A record as the API shows it. Dates may arrive as strings when an idempotent retry replays stored JSON. */
+export function toPatientView(row: Patient, code: string) {
+	return patientView.parse({ ...row, ref: formatRef(code, 'P', row.refNo), createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) });
+}
+
+export function toSummaryView(row: Pick<PatientSummary, 'id' | 'refNo' | 'name' | 'dateOfBirth' | 'sex' | 'phone' | 'nationalId'>, code: string) {
+	return patientSummaryView.parse({ ...row, ref: formatRef(code, 'P', row.refNo) });
+}
+
+const codeParameter: Parameter = pathParameter('code', 'The clinic code, e.g. `SHF01`.', jsonSchemaOf(clinicCode, 'input'));
+const idParameter: Parameter = pathParameter('id', 'The patient record id.', { type: 'string', format: 'uuid' });
+const scoped = ['Unauthenticated', 'NotFound'] as const;
+const tags = ['patients'];
+
+export const patientsApi: ApiContribution = {
+	tag: { name: 'patients', description: 'The clinic’s patient registry: search, registration with duplicate warnings, corrections and merges. Another clinic’s records answer 404.' },
+	schemas: {
+		Patient: jsonSchemaOf(patientView, 'output'),
+		PatientSummary: jsonSchemaOf(patientSummaryView, 'output'),
+		Patients: jsonSchemaOf(patientsView, 'output'),
+		PossibleDuplicate: jsonSchemaOf(duplicateView, 'output'),
+		PatientMerge: jsonSchemaOf(mergeView, 'output')
+	},
+	paths: {
+		'/clinics/{code}/patients': {
+			parameters: [codeParameter],
+			get: {
+				operationId: 'searchPatients',
+				summary: 'Search the registry as you type',
+				description:
+					'`q` may be a reference (`SHF01-P1042`, `P1042`, `1042`), 4 or more digits of a phone number, a national ID, or part of a name; ' +
+					'names match despite small misspellings. Without `q`, the newest records. Merged-away records are left out.',
+				tags,
+				parameters: [
+					{ name: 'q', in: 'query', description: 'What to look for (at most 100 characters).', schema: { type: 'string', maxLength: 100 } },
+					{ name: 'limit', in: 'query', description: 'At most this many results (1–50, default 20).', schema: { type: 'integer', minimum: 1, maximum: 50, default: 20 } }
+				],
+				responses: { '200': jsonResponse('Best matches first.', 'Patients'), ...errors('BadRequest', ...scoped, 'Forbidden') }
+			},
+			post: {
+				operationId: 'registerPatient',
+				summary: 'Register a patient',
+				description:
+					'Phone numbers may be national (read with the clinic’s country) or international; they are stored in E.164. Give `dateOfBirth` or `age`. ' +
+					'When the record looks like someone already registered, nothing is created and the answer is 409 `possible_duplicate` with the candidates; ' +
+					'send again with `allowDuplicate: true` to register anyway. Admins, doctors and reception.',
+				tags,
+				requestBody: jsonRequest(registerBody),
+				responses: {
+					'201': jsonResponse('Registered.', 'Patient'),
+					'409': { description: 'Possibly someone already registered (`possible_duplicate`).', content: jsonContent(ref('PossibleDuplicate')) },
+					...errors(...bodyErrors, ...scoped, 'Forbidden')
+				}
+			}
+		},
+		'/clinics/{code}/patients/{id}': {
+			parameters: [codeParameter, idParameter],
+			get: {
+				operationId: 'getPatient',
+				summary: 'One patient record',
+				tags,
+				responses: { '200': jsonResponse('The record.', 'Patient'), ...errors(...scoped, 'Forbidden') }
+			},
+			patch: {
+				operationId: 'updatePatient',
+				summary: 'Correct a patient record',
+				description: 'Only the fields sent change; `null` empties an optional field. A merged-away record cannot change (409). Admins, doctors and reception.',
+				tags,
+				requestBody: jsonRequest(patchBody),
+				responses: { '200': jsonResponse('The record after the change.', 'Patient'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+			}
+		},
+		'/clinics/{code}/patients/{id}/merge': {
+			parameters: [codeParameter, idParameter],
+			post: {
+				operationId: 'mergePatients',
+				summary: 'Merge a duplicate record into this one',
+				description:
+					'Everything that pointed at the duplicate (appointments, documents…) moves to this record, which keeps its reference and gains the fields it lacked; ' +
+					'the duplicate stays, marked merged. Admins and reception.',
+				tags,
+				requestBody: jsonRequest(mergeInput),
+				responses: { '200': jsonResponse('Merged.', 'PatientMerge'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+			}
+		}
+	}
+};

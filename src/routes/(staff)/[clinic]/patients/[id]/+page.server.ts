@@ -1,0 +1,88 @@
+import { error } from '@sveltejs/kit';
+import { getDatabase } from '$lib/server/db';
+import { requireClinic } from '$lib/server/edge/access';
+import { formFailure, formValues } from '$lib/server/edge';
+import { errorMessage } from '$lib/i18n/errors';
+import '$lib/components/patients/errorMessages';
+import { formatRef } from '$lib/server/tenancy/counters';
+import type { Patient } from '$lib/server/db/schema/patients';
+import { can } from '$lib/server/patients/policy';
+import { getPatient } from '$lib/server/patients/queries';
+import { listPatientDocuments, mergeHistory } from '$lib/server/patients/recordQueries';
+import { updatePatient } from '$lib/server/patients/updatePatient';
+import { uploadPatientDocument } from '$lib/server/patients/uploadPatientDocument';
+import { deletePatientDocument } from '$lib/server/patients/deletePatientDocument';
+import { clinicToday } from '$lib/server/time';
+import { correctionInput, formOf } from '../forms';
+import type { Actions, PageServerLoad } from './$types';
+
+const notFound = (): never => error(404, { message: errorMessage('not_found'), code: 'not_found' });
+
+const withRef = (record: Patient, code: string): Patient & { ref: string } => ({ ...record, ref: formatRef(code, 'P', record.refNo) });
+
+export const load: PageServerLoad = async (event) => {
+	const { clinic, ctx } = await requireClinic(event, event.params.clinic);
+	if (!can(ctx.actor, 'patient.view')) error(403, { message: errorMessage('forbidden'), code: 'forbidden' });
+	const { db } = await getDatabase();
+	const record = await getPatient(db, clinic.id, event.params.id);
+	if (!record) return notFound();
+	const today = clinicToday(clinic.timezone);
+	const history = await mergeHistory(db, clinic.id, record.id);
+	const canDocuments = can(ctx.actor, 'patient.documents');
+	const live = !record.mergedIntoId;
+	return {
+		patient: withRef(record, clinic.code),
+		form: formOf(record, today),
+		today,
+		country: clinic.country,
+		history: {
+			absorbed: history.absorbed.map((h) => ({ ...h, otherRef: formatRef(clinic.code, 'P', h.otherRefNo) })),
+			into: history.into ? { ...history.into, otherRef: formatRef(clinic.code, 'P', history.into.otherRefNo) } : null
+		},
+		documents: canDocuments ? await listPatientDocuments(db, clinic.id, record.id) : null,
+		canEdit: live && can(ctx.actor, 'patient.edit'),
+		canDocuments: live && canDocuments,
+		canMerge: live && can(ctx.actor, 'patient.merge'),
+		notice: ['registered', 'merged'].find((key) => event.url.searchParams.has(key)) ?? null
+	};
+};
+
+export const actions: Actions = {
+	update: async (event) => {
+		const { clinic, ctx } = await requireClinic(event, event.params.clinic);
+		const values = await formValues(event.request);
+		const { db } = await getDatabase();
+		const current = (await getPatient(db, clinic.id, event.params.id)) ?? notFound();
+		try {
+			await updatePatient(db, ctx, current.id, correctionInput(values, current, clinicToday(clinic.timezone)));
+		} catch (e) {
+			return formFailure(e, { ...values, form: 'update' });
+		}
+		return { saved: true };
+	},
+	upload: async (event) => {
+		const { ctx } = await requireClinic(event, event.params.clinic);
+		const data = await event.request.formData();
+		const file = data.get('file');
+		const kind = data.get('kind');
+		const { db } = await getDatabase();
+		try {
+			const bytes = file instanceof File ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array();
+			await uploadPatientDocument(db, ctx, event.params.id, { kind, fileName: file instanceof File ? file.name : '', bytes });
+		} catch (e) {
+			return formFailure(e, { form: 'upload', kind: typeof kind === 'string' ? kind : '' });
+		}
+		return { uploaded: true };
+	},
+	deleteDocument: async (event) => {
+		const { ctx } = await requireClinic(event, event.params.clinic);
+		const values = await formValues(event.request);
+		const { db } = await getDatabase();
+		try {
+			await deletePatientDocument(db, ctx, event.params.id, values.documentId ?? '');
+		} catch (e) {
+			return formFailure(e, { form: 'documents' });
+		}
+		return { deleted: true };
+	}
+};
