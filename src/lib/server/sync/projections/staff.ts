@@ -3,13 +3,11 @@ import { appUser, clinic, membership, staffDuty, type Role } from '../../db/sche
 import type { Db } from '../../db';
 import type { DocumentRef } from '../../../sync/protocol';
 import type { ProjectionContent } from '../projection';
+import { clinicToday } from '../../time';
 
 export type StaffOnDuty = { userId: string; name: string; role: Role; onDuty: boolean };
 
-/** The clinic's local date now, as YYYY-MM-DD (en-CA formats dates that way). */
-export function clinicToday(timezone: string, now = new Date()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+export { clinicToday };
 
 /**
  * `clinic/{id}/staff`: every active member of the clinic with their role and whether they are
