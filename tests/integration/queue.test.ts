@@ -139,7 +139,7 @@ describe('the doctor’s controls', () => {
 		expect(closed.status).toBe('completed');
 		expect((await db.select().from(appointment).where(eq(appointment.id, appt.id)))[0].status).toBe('completed');
 		await expect(callNext(db, doctorCtx, { doctorId: doctor.id })).rejects.toMatchObject({ code: 'queue_empty' });
-		await expect(completeToken(db, doctorCtx, booked.id)).rejects.toMatchObject({ code: 'invalid_transition' });
+		await expect(completeToken(db, doctorCtx, booked.id)).rejects.toMatchObject({ code: 'token_state' });
 	});
 
 	it('skips, recalls a skipped token to the back of the line, and makes a no-show of a second skip', async () => {

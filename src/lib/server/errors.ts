@@ -44,6 +44,7 @@ export type ErrorCode =
 	| 'queue_empty'
 	| 'doctor_busy'
 	| 'not_today'
+	| 'token_state'
 	| 'already_in_queue'
 	| 'queue_empty'
 	| 'doctor_busy'

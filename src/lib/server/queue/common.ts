@@ -75,7 +75,7 @@ export async function lockToken(tx: Tx, clinicId: string, tokenId: string): Prom
 }
 
 export function refuseTransition(row: QueueToken): never {
-	throw new AppError('invalid_transition', 409, `A ${row.status} token cannot be changed that way`, undefined, { status: row.status });
+	throw new AppError('token_state', 409, `A ${row.status} token cannot be changed that way`, undefined, { status: row.status });
 }
 
 export async function audit(tx: Tx, ctx: ClinicContext, action: string, row: QueueToken, data: Record<string, unknown> = {}) {

@@ -1,0 +1,11 @@
+import { m } from '$lib/paraglide/messages.js';
+import { registerErrorMessages } from '$lib/i18n/errors';
+
+/** The queue commands' own error codes; imported for its effect by the queue routes' server files. */
+registerErrorMessages({
+	already_in_queue: () => m.queue_error_already_in_queue(),
+	queue_empty: () => m.queue_error_queue_empty(),
+	doctor_busy: () => m.queue_error_doctor_busy(),
+	not_today: () => m.queue_error_not_today(),
+	token_state: () => m.queue_error_invalid_transition()
+});

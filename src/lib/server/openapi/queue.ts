@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { arrivalTiming, queueTokenStatus } from '../db/schema/queue';
+import { callNextInput, checkInInput, displayKeyInput, reorderInput, urgentInput } from '../queue/schema';
+import { clinicCode } from '../tenancy/schema';
+import { jsonSchemaOf } from './jsonSchema';
+import { bodyErrors, errors, jsonRequest, jsonResponse, pathParameter } from './common';
+import type { ApiContribution, Parameter } from './types';
+
+/* Responses: parsing through these drops every field the document does not promise. */
+
+const instant = (description = 'ISO 8601 instant (UTC).') => z.string().meta({ description });
+
+export const tokenView = z.object({
+	id: z.uuid(),
+	token: z.string().meta({ description: 'The number people see and hear: `014`, or `D2-014` when the clinic numbers per doctor.' }),
+	number: z.number().int(),
+	prefix: z.string(),
+	day: z.string().meta({ description: 'The clinic-local date (YYYY-MM-DD).' }),
+	status: z.enum(queueTokenStatus.enumValues),
+	patientId: z.uuid(),
+	doctorId: z.uuid().nullable().meta({ description: 'The chosen or calling doctor; null for a walk-in not yet called.' }),
+	appointmentId: z.uuid().nullable(),
+	arrival: z.enum(arrivalTiming.enumValues),
+	arrivalMinutes: z.number().int().nullable().meta({ description: 'Minutes after (positive) or before (negative) the appointment’s start.' }),
+	urgent: z.boolean(),
+	checkedInAt: instant(),
+	calledAt: instant().nullable(),
+	completedAt: instant().nullable(),
+	visitId: z.uuid().nullable().optional().meta({ description: 'The visit the call started (call next only).' })
+});
+
+export const queueView = z.object({
+	day: z.string(),
+	timezone: z.string(),
+	doctors: z.array(z.object({ id: z.uuid(), name: z.string(), consultationMinutes: z.number().int(), withDoctor: z.uuid().nullable() })),
+	tokens: z.array(
+		tokenView.omit({ number: true, prefix: true, day: true, visitId: true }).extend({
+			patientName: z.string(),
+			patientRef: z.string(),
+			urgentReason: z.string().nullable(),
+			appointmentStart: instant().nullable(),
+			order: z.number().int().nullable().meta({ description: 'Place in the expected call order of the day (waiting tokens only).' }),
+			plannedDoctorId: z.uuid().nullable(),
+			ahead: z.number().int().nullable().meta({ description: 'Tokens expected before this one with the same doctor.' }),
+			estimatedCallAt: instant().nullable(),
+			waitMinutes: z.number().int().nullable()
+		})
+	)
+});
+
+export const displayKeyCreatedView = z.object({
+	id: z.uuid(),
+	name: z.string(),
+	key: z.string().meta({ description: 'Shown this once; the kiosk page is `/kiosk/{key}`. Only its SHA-256 is stored.' })
+});
+export const displayKeyView = z.object({ id: z.uuid(), name: z.string(), createdAt: instant(), revokedAt: instant().nullable() });
+export const displayKeysView = z.object({ keys: z.array(displayKeyView) });
+
+const codeParameter: Parameter = pathParameter('code', 'The clinic code, e.g. `SHF01`.', jsonSchemaOf(clinicCode, 'input'));
+const tokenParameter = pathParameter('tokenId', 'The token id.', { type: 'string', format: 'uuid' });
+const scoped = ['Unauthenticated', 'NotFound'] as const;
+const tags = ['queue'];
+
+const tokenAction = (operationId: string, summary: string, description: string, body?: z.ZodType) => ({
+	parameters: [codeParameter, tokenParameter],
+	post: {
+		operationId,
+		summary,
+		description,
+		tags,
+		...(body ? { requestBody: jsonRequest(body) } : {}),
+		responses: { '200': jsonResponse('The token after the change.', 'QueueToken'), ...errors(...(body ? bodyErrors : []), ...scoped, 'Forbidden', 'Conflict') }
+	}
+});
+
+export const queueApi: ApiContribution = {
+	tag: {
+		name: 'queue',
+		description:
+			'Check-in, tokens and the live queue. Order rule: urgent tokens first; then appointment patients who are present and whose time has come, by appointment time; ' +
+			'then walk-ins (and patients more than 10 minutes late) by arrival; a recalled or sent-back token queues by the time it returned. Staff may move a token by hand, with a reason.'
+	},
+	schemas: {
+		QueueToken: jsonSchemaOf(tokenView, 'output'),
+		Queue: jsonSchemaOf(queueView, 'output'),
+		DisplayKeyCreated: jsonSchemaOf(displayKeyCreatedView, 'output'),
+		DisplayKey: jsonSchemaOf(displayKeyView, 'output'),
+		DisplayKeys: jsonSchemaOf(displayKeysView, 'output')
+	},
+	paths: {
+		'/clinics/{code}/queue': {
+			parameters: [codeParameter],
+			get: {
+				operationId: 'getQueue',
+				summary: 'The queue of a clinic-local date, in expected call order, with estimated waits',
+				tags,
+				parameters: [{ name: 'date', in: 'query', required: false, description: 'YYYY-MM-DD in the clinic’s time zone; today when left out.', schema: { type: 'string', format: 'date' } }],
+				responses: { '200': jsonResponse('Every token of the day.', 'Queue'), ...errors('BadRequest', ...scoped) }
+			}
+		},
+		'/clinics/{code}/queue/check-in': {
+			parameters: [codeParameter],
+			post: {
+				operationId: 'checkIn',
+				summary: 'Check a patient in and issue a token',
+				description:
+					'Either `appointmentId` (one of today’s appointments: arrival is recorded as early, on time or late and the appointment becomes `checked_in`) or `patientId` with an optional `doctorId` (a walk-in). ' +
+					'Token numbers are issued by the database: consecutive, never twice. A patient already in today’s queue answers 409 `already_in_queue`. Retrying with the same `idempotencyKey` returns the first token.',
+				tags,
+				requestBody: jsonRequest(checkInInput),
+				responses: { '201': jsonResponse('Checked in.', 'QueueToken'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+			}
+		},
+		'/clinics/{code}/queue/next': {
+			parameters: [codeParameter],
+			post: {
+				operationId: 'callNext',
+				summary: 'Call the next token for a doctor',
+				description: 'Takes the next token by the order rule (the doctor’s own and walk-ins without a chosen doctor), moves it to `with_doctor` and starts its visit. 409 `doctor_busy` while a patient is with the doctor, `queue_empty` when nobody waits. Doctors call for themselves; admins and reception for anyone.',
+				tags,
+				requestBody: jsonRequest(callNextInput),
+				responses: { '200': jsonResponse('The called token, with `visitId`.', 'QueueToken'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+			}
+		},
+		'/clinics/{code}/queue/{tokenId}/recall': tokenAction('recallToken', 'Call a token again, or bring a skipped one back', 'With the doctor: announced again. Skipped: back into the line, queued by the time it returned (not in front).'),
+		'/clinics/{code}/queue/{tokenId}/skip': tokenAction('skipToken', 'Skip a token whose patient did not come', 'A token skipped twice becomes `no_show` (and so does its appointment).'),
+		'/clinics/{code}/queue/{tokenId}/send-back': tokenAction('sendBackToken', 'Send the patient back to wait', 'From `with_doctor` to `waiting`; the visit stays open and reopens on the next call.'),
+		'/clinics/{code}/queue/{tokenId}/complete': tokenAction('completeToken', 'Complete the consultation', 'The token, its visit and its appointment complete.'),
+		'/clinics/{code}/queue/{tokenId}/urgent': tokenAction('markTokenUrgent', 'Move a waiting token to the front', 'The reason is kept in the audit log.', urgentInput),
+		'/clinics/{code}/queue/{tokenId}/reorder': tokenAction('reorderToken', 'Move a waiting token to another place in a doctor’s line', 'Admins and reception only; the reason is kept in the audit log. `position` 0 is next.', reorderInput),
+		'/clinics/{code}/display-keys': {
+			parameters: [codeParameter],
+			get: {
+				operationId: 'listDisplayKeys',
+				summary: 'The clinic’s waiting-room display keys (never the keys themselves)',
+				tags,
+				responses: { '200': jsonResponse('Newest first.', 'DisplayKeys'), ...errors(...scoped, 'Forbidden') }
+			},
+			post: {
+				operationId: 'createDisplayKey',
+				summary: 'Create a named display key for a waiting-room screen',
+				description: 'Admins only. The response holds the key, once; open `/kiosk/{key}` on the screen.',
+				tags,
+				requestBody: jsonRequest(displayKeyInput),
+				responses: { '201': jsonResponse('Created.', 'DisplayKeyCreated'), ...errors(...bodyErrors, ...scoped, 'Forbidden') }
+			}
+		},
+		'/clinics/{code}/display-keys/{id}': {
+			parameters: [codeParameter, pathParameter('id', 'The display key’s id.', { type: 'string', format: 'uuid' })],
+			delete: {
+				operationId: 'revokeDisplayKey',
+				summary: 'Revoke a display key',
+				description: 'Screens using it stop within seconds.',
+				tags,
+				responses: { '200': jsonResponse('Revoked.', 'DisplayKey'), ...errors(...scoped, 'Forbidden') }
+			}
+		}
+	}
+};

@@ -1,0 +1,32 @@
+import '$lib/components/queue/errorMessages';
+import { json } from '@sveltejs/kit';
+import { getDatabase, type Db } from '$lib/server/db';
+import { notFound } from '$lib/server/errors';
+import { apiRoute, methodNotAllowed, readJson, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { completeToken, markUrgent, recallToken, reorderToken, sendBackToken, skipToken } from '$lib/server/queue/changeToken';
+import type { TokenView } from '$lib/server/queue/common';
+import type { ClinicContext } from '$lib/server/tenancy/members';
+import { tokenView } from '$lib/server/openapi/queue';
+import type { RequestHandler } from './$types';
+
+type Change = (db: Db, ctx: ClinicContext, id: string, request: Request) => Promise<TokenView>;
+
+/** The state changes of a token, one POST each. */
+const changes: Record<string, Change> = {
+	recall: (db, ctx, id) => recallToken(db, ctx, id),
+	skip: (db, ctx, id) => skipToken(db, ctx, id),
+	'send-back': (db, ctx, id) => sendBackToken(db, ctx, id),
+	complete: (db, ctx, id) => completeToken(db, ctx, id),
+	urgent: async (db, ctx, id, request) => markUrgent(db, ctx, id, await readJson(request)),
+	reorder: async (db, ctx, id, request) => reorderToken(db, ctx, id, await readJson(request))
+};
+
+export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
+	const change = Object.hasOwn(changes, params.action) ? changes[params.action] : null;
+	if (!change) throw notFound();
+	const { ctx } = await requireApiClinic(locals, params.code);
+	const { db } = await getDatabase();
+	return json(tokenView.parse(await change(db, ctx, resourceId(params.tokenId), request)));
+});
+
+export const fallback = methodNotAllowed('POST');

@@ -1,0 +1,16 @@
+import '$lib/components/queue/errorMessages';
+import '$lib/components/scheduling/errorMessages';
+import { getDatabase } from '$lib/server/db';
+import { apiRoute, created, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';
+import { checkInPatient } from '$lib/server/queue/checkIn';
+import { tokenView } from '$lib/server/openapi/queue';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
+	const { ctx } = await requireApiClinic(locals, params.code);
+	const body = await readJson(request);
+	const { db } = await getDatabase();
+	return created(tokenView.parse(await checkInPatient(db, ctx, body)));
+});
+
+export const fallback = methodNotAllowed('POST');
