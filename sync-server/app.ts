@@ -22,6 +22,11 @@ async function main() {
 		if (new URL(request.url ?? '/', 'http://localhost').pathname === '/sync') sync.handleUpgrade(request, socket, head);
 		else socket.destroy();
 	});
+	server.once('error', (err: NodeJS.ErrnoException) => {
+		const reason = err.code === 'EADDRINUSE' ? `port ${config.PORT} is already in use (set PORT to another one)` : err.message;
+		console.error(`Tabeeb cannot start: ${reason}`);
+		process.exit(1);
+	});
 	server.listen(config.PORT, config.HOST, () => {
 		const shown = config.ORIGIN ?? `http://localhost:${config.PORT}`;
 		logger().info({ port: config.PORT, database: database.driver }, `Tabeeb is running on ${shown}`);
