@@ -143,7 +143,7 @@ test.describe('clinic administration', () => {
 		await page.getByRole('button', { name: 'Save' }).click();
 		await expect(page.getByRole('status')).toHaveText('Settings saved.');
 		await page.reload();
-		await expect(page.locator('header.topbar')).toHaveCSS('border-bottom-color', 'rgb(170, 51, 119)');
+		await expect(page.locator('nav a[aria-current="page"]')).toHaveCSS('border-left-color', 'rgb(170, 51, 119)');
 		await expect(page.getByLabel('Tagline')).toHaveValue('Care close to home');
 
 		// Requiring 2FA without having it oneself is refused, so the admin is not locked out.
@@ -154,7 +154,7 @@ test.describe('clinic administration', () => {
 		await expect(page).toHaveURL(new RegExp(`/${code}$`));
 
 		await page.goto(`/${CLINIC.code}`);
-		await expect(page.locator('header.topbar')).not.toHaveCSS('border-bottom-color', 'rgb(170, 51, 119)');
+		await expect(page.locator('nav a[aria-current="page"]')).not.toHaveCSS('border-left-color', 'rgb(170, 51, 119)');
 	});
 
 	test('another clinic answers 404 and an unknown member 404', async ({ page }) => {

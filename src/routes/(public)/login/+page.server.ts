@@ -29,6 +29,8 @@ export const actions: Actions = {
 		} catch (e) {
 			return formFailure(e, { email: values.email });
 		}
-		redirect(303, needsSecondFactor ? `/login/two-factor?next=${encodeURIComponent(safeNext(url))}` : safeNext(url));
+		const next = safeNext(url);
+		const secondStep = next === '/' ? '/login/two-factor' : `/login/two-factor?next=${encodeURIComponent(next)}`;
+		redirect(303, needsSecondFactor ? secondStep : next);
 	}
 };
