@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
 import { invalidateSession } from '$lib/server/auth/session';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
@@ -10,5 +9,6 @@ export const POST: RequestHandler = async ({ locals, cookies }) => {
 		await invalidateSession(db, locals.session.id);
 	}
 	clearSessionCookie(cookies);
-	redirect(303, '/login?signedOut=1');
+	// Offline copies of live documents (IndexedDB) must not outlive the session on a shared computer.
+	return new Response(null, { status: 303, headers: { location: '/login?signedOut=1', 'clear-site-data': '"storage"' } });
 };
