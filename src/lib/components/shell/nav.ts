@@ -11,10 +11,12 @@ export function clinicNav(code: string, role: Role): NavItem[] {
 	const base = `/${code}`;
 	const items: NavItem[] = [{ href: base, label: m.nav_home() }];
 	items.push({ href: `${base}/patients`, label: m.nav_patients() });
+	items.push({ href: `${base}/queue`, label: m.nav_queue() });
 	if (role === 'doctor') items.push({ href: `${base}/profile`, label: m.nav_my_profile() });
 	items.push({ href: `${base}/admin/members`, label: m.nav_members() });
 	if (role === 'admin') {
 		items.push({ href: `${base}/admin/settings`, label: m.nav_settings() });
+		items.push({ href: `${base}/admin/display-keys`, label: m.nav_display_keys() });
 		items.push({ href: '/clinics/new', label: m.nav_new_clinic() });
 	}
 	return items;

@@ -1,7 +1,7 @@
 import type { ClinicActor } from '../tenancy/policy';
 import type { Role } from '../db/schema';
 
-export type QueueAction = 'queue.view' | 'queue.checkIn' | 'queue.call' | 'queue.urgent' | 'queue.reorder' | 'displayKey.manage';
+export type QueueAction = 'queue.view' | 'queue.checkIn' | 'queue.call' | 'queue.urgent' | 'queue.reorder' | 'queue.settings' | 'displayKey.manage';
 
 const rules: Record<QueueAction, readonly Role[]> = {
 	'queue.view': ['admin', 'doctor', 'reception', 'pharmacist'],
@@ -9,6 +9,7 @@ const rules: Record<QueueAction, readonly Role[]> = {
 	'queue.call': ['admin', 'doctor', 'reception'],
 	'queue.urgent': ['admin', 'doctor', 'reception'],
 	'queue.reorder': ['admin', 'reception'],
+	'queue.settings': ['admin'],
 	'displayKey.manage': ['admin']
 };
 

@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { appUser, membership, patient, queueToken, type QueueToken } from '../db/schema';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { appUser, clinic, membership, patient, queueToken, type QueueToken } from '../db/schema';
 import { appointment } from '../db/schema/scheduling';
 import type { Db, Tx } from '../db';
 import { doctorShifts } from '../scheduling/queries';
@@ -102,4 +102,14 @@ export async function loadQueueDay(db: Reader, clinicId: string, day: string, no
 export async function patientTokens(db: Reader, patientIds: string[], day: string) {
 	if (patientIds.length === 0) return [];
 	return db.select().from(queueToken).where(and(inArray(queueToken.patientId, patientIds), eq(queueToken.day, day)));
+}
+
+/** The clinic records linked to a patient's own account (one per clinic), for their live queue cards. */
+export async function linkedPatientRecords(db: Reader, userId: string): Promise<{ patientId: string; clinicName: string }[]> {
+	return db
+		.select({ patientId: patient.id, clinicName: clinic.name })
+		.from(patient)
+		.innerJoin(clinic, eq(clinic.id, patient.clinicId))
+		.where(and(eq(patient.userId, userId), isNull(patient.mergedIntoId)))
+		.orderBy(asc(clinic.name));
 }
