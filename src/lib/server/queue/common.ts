@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/audit';
 import { AppError, notFound } from '../errors';
 import { documentName } from '../../sync/protocol';
 import { publishDocumentChanges } from '../sync/publish';
+import { queueChanged } from '../sync/projections/queueDay';
 import { clinicToday } from '../time';
 import type { ClinicContext } from '../tenancy/members';
 import { loadQueueDay, tokenLabel } from './queries';
@@ -108,6 +109,7 @@ export async function queueNearNotices(tx: Tx, clinicId: string, day: string, no
  * instance holds are rebuilt, so naming them all is cheap.
  */
 export async function publishQueueChange(db: Db, clinicId: string, day: string): Promise<void> {
+	queueChanged();
 	const rows = await db.selectDistinct({ patientId: queueToken.patientId }).from(queueToken).where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.day, day)));
 	await publishDocumentChanges([documentName.queue(clinicId, day), documentName.display(clinicId, day), ...rows.map((r) => documentName.patientLive(r.patientId))]);
 }

@@ -1,8 +1,8 @@
 import type { DocumentRef } from '../../../sync/protocol';
 import type { Db } from '../../db';
 import type { ProjectionContent } from '../projection';
-import { loadClinic } from '../../queue/common';
-import { loadQueueDay, tokenLabel } from '../../queue/queries';
+import { tokenLabel } from '../../queue/queries';
+import { sharedQueueDay } from './queueDay';
 
 /** How many upcoming tokens the waiting room sees per doctor and overall. */
 export const DISPLAY_NEXT_PER_DOCTOR = 3;
@@ -16,9 +16,9 @@ export const DISPLAY_NEXT = 8;
  */
 export async function projectClinicDisplay(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'display') throw new Error(`display projection asked for ${ref.type}`);
-	const home = await loadClinic(db, ref.clinicId).catch(() => null);
-	if (!home) return { day: ref.day, clinic: null, doctors: [], next: [] };
-	const day = await loadQueueDay(db, ref.clinicId, ref.day);
+	const loaded = await sharedQueueDay(db, ref.clinicId, ref.day);
+	if (!loaded) return { day: ref.day, clinic: null, doctors: [], next: [] };
+	const { home, day } = loaded;
 	const label = new Map(day.tokens.map((t) => [t.id, tokenLabel(t)]));
 	const doctors = day.doctors
 		.filter((d) => d.withDoctor || day.plan.some((p) => p.doctorId === d.id) || day.tokens.some((t) => t.calledBy === d.id))

@@ -2,8 +2,8 @@ import type { DocumentRef } from '../../../sync/protocol';
 import type { Db } from '../../db';
 import type { ProjectionContent } from '../projection';
 import { formatRef } from '../../tenancy/counters';
-import { loadClinic } from '../../queue/common';
-import { loadQueueDay, tokenLabel } from '../../queue/queries';
+import { tokenLabel } from '../../queue/queries';
+import { sharedQueueDay } from './queueDay';
 import { waitMinutes } from '../../queue/estimate';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -15,10 +15,10 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
  */
 export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'queue') throw new Error(`queue projection asked for ${ref.type}`);
-	const home = await loadClinic(db, ref.clinicId).catch(() => null);
-	if (!home) return { day: ref.day, doctors: [], tokens: [] };
-	const now = new Date();
-	const day = await loadQueueDay(db, ref.clinicId, ref.day, now);
+	const loaded = await sharedQueueDay(db, ref.clinicId, ref.day);
+	if (!loaded) return { day: ref.day, doctors: [], tokens: [] };
+	const { home, day } = loaded;
+	const now = day.now;
 	const planned = new Map(day.plan.map((p, index) => [p.tokenId, { ...p, index }]));
 	const tokens = day.tokens.map((t) => {
 		const plan = planned.get(t.id);
