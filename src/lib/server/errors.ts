@@ -38,6 +38,8 @@ export type ErrorCode =
 	| 'in_the_past'
 	| 'invalid_transition'
 	| 'too_early'
+	| 'no_free_slot'
+	| 'offer_not_open'
 	| 'file_too_large'
 	| 'file_type'
 	| 'already_in_queue'

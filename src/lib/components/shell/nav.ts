@@ -10,6 +10,9 @@ export type NavItem = { href: string; label: string };
 export function clinicNav(code: string, role: Role): NavItem[] {
 	const base = `/${code}`;
 	const items: NavItem[] = [{ href: base, label: m.nav_home() }];
+	items.push({ href: `${base}/calendar`, label: m.nav_calendar() });
+	if (role === 'doctor') items.push({ href: `${base}/my-schedule`, label: m.nav_my_schedule() });
+	if (role !== 'pharmacist') items.push({ href: `${base}/availability`, label: m.nav_availability() }, { href: `${base}/waitlist`, label: m.nav_waitlist() });
 	items.push({ href: `${base}/patients`, label: m.nav_patients() });
 	items.push({ href: `${base}/queue`, label: m.nav_queue() });
 	if (role === 'doctor') items.push({ href: `${base}/profile`, label: m.nav_my_profile() });

@@ -73,28 +73,43 @@ export async function bookAppointment(db: Db, ctx: ClinicContext, input: unknown
 	const slot = await scheduledSlot(db, home, data.doctorId, data.start);
 	const status = home.autoConfirmStaffBookings ? 'confirmed' : 'requested';
 	try {
-		return await runCommand(db, { scope: `appointment.book:${ctx.clinicId}`, key: data.idempotencyKey, userId: ctx.actor.userId }, async (tx) => {
-			const refNo = await nextNumber(tx, ctx.clinicId, 'A');
-			const [row] = await tx
-				.insert(appointment)
-				.values({
-					clinicId: ctx.clinicId,
-					refNo,
-					patientId: data.patientId,
-					doctorId: data.doctorId,
-					startsAt: slot.start,
-					endsAt: slot.end,
-					status,
-					reason: data.reason,
-					createdBy: ctx.actor.userId
-				})
-				.returning();
-			const booked = presentAppointment(home, row);
-			await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'appointment.book', entityType: 'appointment', entityId: row.id, data: { ref: booked.ref, start: booked.start, doctorId: row.doctorId, status } });
-			await tx.insert(outboxEvent).values({ clinicId: ctx.clinicId, type: 'appointment.booked', payload: { appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId, start: booked.start } });
-			return booked;
-		});
+		return await runCommand(db, { scope: `appointment.book:${ctx.clinicId}`, key: data.idempotencyKey, userId: ctx.actor.userId }, (tx) =>
+			insertAppointment(tx, ctx, home, { patientId: data.patientId, doctorId: data.doctorId, slot, status, reason: data.reason })
+		);
 	} catch (e) {
 		return slotTakenOr(e);
 	}
+}
+
+export type NewAppointment = { patientId: string; doctorId: string; slot: { start: Date; end: Date }; status: 'requested' | 'confirmed'; reason: string; followUpOf?: string };
+
+/** The insert, audit row and outbox event of a booking, inside the caller's transaction. */
+export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic, values: NewAppointment): Promise<BookedAppointment> {
+	const refNo = await nextNumber(tx, ctx.clinicId, 'A');
+	const [row] = await tx
+		.insert(appointment)
+		.values({
+			clinicId: ctx.clinicId,
+			refNo,
+			patientId: values.patientId,
+			doctorId: values.doctorId,
+			startsAt: values.slot.start,
+			endsAt: values.slot.end,
+			status: values.status,
+			reason: values.reason,
+			followUpOf: values.followUpOf ?? null,
+			createdBy: ctx.actor.userId
+		})
+		.returning();
+	const booked = presentAppointment(home, row);
+	await appendAudit(tx, {
+		clinicId: ctx.clinicId,
+		actorUserId: ctx.actor.userId,
+		action: 'appointment.book',
+		entityType: 'appointment',
+		entityId: row.id,
+		data: { ref: booked.ref, start: booked.start, doctorId: row.doctorId, status: values.status, ...(values.followUpOf ? { followUpOf: values.followUpOf } : {}) }
+	});
+	await tx.insert(outboxEvent).values({ clinicId: ctx.clinicId, type: 'appointment.booked', payload: { appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId, start: booked.start } });
+	return booked;
 }

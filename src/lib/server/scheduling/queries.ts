@@ -108,3 +108,39 @@ export async function clinicDoctors(db: Reader, clinicId: string): Promise<{ id:
 		.where(and(eq(membership.clinicId, clinicId), eq(membership.role, 'doctor'), eq(membership.status, 'active')))
 		.orderBy(asc(appUser.name));
 }
+
+/** A doctor's weekly template and their one-off changes from a date on, in the shape `setAvailability` takes. */
+export async function doctorAvailability(db: Reader, clinicId: string, doctorId: string, fromDay: string) {
+	const [weekly, exceptions] = await Promise.all([
+		db
+			.select()
+			.from(availabilityTemplate)
+			.where(and(eq(availabilityTemplate.clinicId, clinicId), eq(availabilityTemplate.doctorId, doctorId)))
+			.orderBy(asc(availabilityTemplate.weekday), asc(availabilityTemplate.startTime)),
+		db
+			.select()
+			.from(availabilityException)
+			.where(and(eq(availabilityException.clinicId, clinicId), eq(availabilityException.doctorId, doctorId), gte(availabilityException.day, fromDay)))
+			.orderBy(asc(availabilityException.day))
+	]);
+	return {
+		weekly: weekly.map((w) => ({ weekday: w.weekday, start: time(w.startTime), end: time(w.endTime), slotMinutes: w.slotMinutes, breaks: w.breaks })),
+		exceptions: exceptions.map((e) => ({
+			date: e.day,
+			off: e.off,
+			start: e.startTime ? time(e.startTime) : undefined,
+			end: e.endTime ? time(e.endTime) : undefined,
+			slotMinutes: e.slotMinutes ?? undefined,
+			reason: e.reason
+		}))
+	};
+}
+
+/** Clinic holidays and blackout dates from a date on. */
+export async function clinicClosures(db: Reader, clinicId: string, fromDay: string) {
+	return db
+		.select({ id: clinicClosure.id, date: clinicClosure.day, reason: clinicClosure.reason })
+		.from(clinicClosure)
+		.where(and(eq(clinicClosure.clinicId, clinicId), gte(clinicClosure.day, fromDay)))
+		.orderBy(asc(clinicClosure.day));
+}

@@ -18,6 +18,7 @@ import { isClinicDoctor } from './queries';
  */
 export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: string, input: unknown) {
 	if (!can(ctx.actor, 'availability.manage', { doctorId })) throw forbidden();
+	if (!isUuid(doctorId)) throw notFound('No such doctor in this clinic');
 	const data = parseInput(availabilityInput, input);
 	const [home] = await db.select({ timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ctx.clinicId));
 	if (!home || !(await isClinicDoctor(db, ctx.clinicId, doctorId))) throw notFound('No such doctor in this clinic');
@@ -77,6 +78,7 @@ export async function addClinicClosure(db: Db, ctx: ClinicContext, input: unknow
 
 export async function removeClinicClosure(db: Db, ctx: ClinicContext, closureId: string) {
 	if (!can(ctx.actor, 'closure.manage')) throw forbidden();
+	if (!isUuid(closureId)) throw notFound();
 	return runCommand(db, null, async (tx) => {
 		const [row] = await tx.delete(clinicClosure).where(and(eq(clinicClosure.clinicId, ctx.clinicId), eq(clinicClosure.id, closureId))).returning();
 		if (!row) throw notFound();
@@ -84,3 +86,6 @@ export async function removeClinicClosure(db: Db, ctx: ClinicContext, closureId:
 		return row;
 	});
 }
+
+/** Ids from forms and URLs are checked before they reach a uuid column (which would fail loudly). */
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);

@@ -63,6 +63,7 @@ export async function offerFreedSlot(tx: Tx, clinicId: string, doctorId: string,
 
 export async function withdrawFromWaitlist(db: Db, ctx: ClinicContext, entryId: string) {
 	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
+	if (!/^[0-9a-f-]{36}$/i.test(entryId)) throw notFound();
 	return runCommand(db, null, async (tx) => {
 		const [row] = await tx
 			.update(waitlistEntry)

@@ -1,3 +1,4 @@
+import '$lib/components/scheduling/errorMessages';
 import { getDatabase } from '$lib/server/db';
 import { apiRoute, created, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';
 import { addClinicClosure } from '$lib/server/scheduling/setAvailability';

@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import '$lib/components/scheduling/errorMessages';
 import { getDatabase } from '$lib/server/db';
 import { apiRoute, created, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';
 import { clinicWaitlist, joinWaitlist } from '$lib/server/scheduling/waitlist';

@@ -1,0 +1,131 @@
+import { parseAbsolute, parseDateTime, toCalendarDateTime, toZoned } from '@internationalized/date';
+import { m } from '$lib/paraglide/messages.js';
+
+/**
+ * The browser's reading of the `clinic/{id}/day/{date}/calendar` projection (built by
+ * `projectClinicCalendar`). The document is plain JSON from the server, so every field is checked
+ * before the screen trusts it.
+ */
+export type CalendarAppointment = {
+	id: string;
+	ref: string;
+	patientId: string;
+	patientName: string;
+	patientRef: string;
+	doctorId: string;
+	start: string;
+	end: string;
+	status: AppointmentStatus;
+	reason: string;
+};
+export type CalendarDoctor = { id: string; name: string };
+export type CalendarDay = { day: string; doctors: CalendarDoctor[]; appointments: CalendarAppointment[] };
+
+export const STATUSES = ['requested', 'confirmed', 'checked_in', 'completed', 'cancelled', 'no_show', 'declined'] as const;
+export type AppointmentStatus = (typeof STATUSES)[number];
+/** Statuses that no longer hold the slot: drawn faded and never draggable. */
+export const CLOSED_STATUSES: ReadonlySet<AppointmentStatus> = new Set(['cancelled', 'declined', 'no_show', 'completed']);
+
+const isStatus = (v: unknown): v is AppointmentStatus => typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
+const str = (o: object, key: string) => {
+	const v: unknown = Reflect.get(o, key);
+	return typeof v === 'string' ? v : null;
+};
+
+function toAppointment(v: unknown): CalendarAppointment | null {
+	if (typeof v !== 'object' || v === null) return null;
+	const status: unknown = Reflect.get(v, 'status');
+	const fields = ['id', 'ref', 'patientId', 'patientName', 'patientRef', 'doctorId', 'start', 'end'] as const;
+	const values = fields.map((f) => str(v, f));
+	if (!isStatus(status) || values.some((x) => x === null)) return null;
+	const [id, ref, patientId, patientName, patientRef, doctorId, start, end] = values.map((x) => x ?? '');
+	return { id, ref, patientId, patientName, patientRef, doctorId, start, end, status, reason: str(v, 'reason') ?? '' };
+}
+
+function toDoctor(v: unknown): CalendarDoctor | null {
+	if (typeof v !== 'object' || v === null) return null;
+	const id = str(v, 'id');
+	const name = str(v, 'name');
+	return id && name !== null ? { id, name } : null;
+}
+
+const present = <T>(v: T | null): v is T => v !== null;
+
+export function readCalendar(content: Record<string, unknown>, day: string): CalendarDay {
+	const doctors = Array.isArray(content.doctors) ? content.doctors.map(toDoctor).filter(present) : [];
+	const appointments = Array.isArray(content.appointments) ? content.appointments.map(toAppointment).filter(present) : [];
+	return { day: typeof content.day === 'string' ? content.day : day, doctors, appointments };
+}
+
+/** "2026-11-24T09:00:00": the clinic's wall clock at an instant (what the calendar grid shows). */
+export function wallClock(iso: string, timeZone: string): string {
+	return toCalendarDateTime(parseAbsolute(iso, timeZone)).toString().slice(0, 19);
+}
+
+/** The instant of a clinic wall-clock time, as ISO with Z (DST-correct: the zone decides). */
+export function instantOf(wall: string, timeZone: string): string {
+	return toZoned(parseDateTime(wall.slice(0, 19)), timeZone, 'earlier').toAbsoluteString();
+}
+
+/**
+ * The calendar hands back Dates whose local fields are the grid's wall clock (it works in
+ * "floating" time), so the browser's own zone never leaks into a booking.
+ */
+export function wallOfGridDate(date: Date): string {
+	const p = (n: number) => String(n).padStart(2, '0');
+	return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}:00`;
+}
+
+/** The zone's offset on a day as ±HH:MM, for the calendar's now-indicator. */
+export function offsetOn(day: string, timeZone: string): string {
+	const zoned = toZoned(parseDateTime(`${day}T12:00:00`), timeZone);
+	const minutes = Math.round(zoned.offset / 60_000);
+	const sign = minutes < 0 ? '-' : '+';
+	const abs = Math.abs(minutes);
+	return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+export function addDays(day: string, days: number): string {
+	return new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Monday of the ISO week holding the day. */
+export function weekStart(day: string): string {
+	const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+	return addDays(day, -((weekday + 6) % 7));
+}
+
+export function statusLabel(status: string): string {
+	const labels: Record<string, () => string> = {
+		requested: m.calendar_status_requested,
+		confirmed: m.calendar_status_confirmed,
+		checked_in: m.calendar_status_checked_in,
+		completed: m.calendar_status_completed,
+		cancelled: m.calendar_status_cancelled,
+		no_show: m.calendar_status_no_show,
+		declined: m.calendar_status_declined
+	};
+	return (labels[status] ?? (() => status))();
+}
+
+/** One colour pair per status; the legend shows the same ones, and text never relies on colour alone. */
+export const statusColours: Record<AppointmentStatus, { background: string; text: string }> = {
+	requested: { background: '#fef0c7', text: '#7a2e0e' },
+	confirmed: { background: '#0f766e', text: '#ffffff' },
+	checked_in: { background: '#1d4ed8', text: '#ffffff' },
+	completed: { background: '#e4e7ec', text: '#344054' },
+	cancelled: { background: '#fee4e2', text: '#912018' },
+	no_show: { background: '#f4ebff', text: '#53389e' },
+	declined: { background: '#fee4e2', text: '#912018' }
+};
+
+/** Time of day in the clinic's zone for a person to read, in the page's language. */
+export function timeText(iso: string, timeZone: string, locale: string): string {
+	return new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+}
+
+export function dateText(day: string, locale: string, style: 'long' | 'short' = 'long'): string {
+	const options: Intl.DateTimeFormatOptions =
+		style === 'long' ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' } : { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' };
+	return new Intl.DateTimeFormat(locale, options).format(new Date(`${day}T12:00:00Z`));
+}

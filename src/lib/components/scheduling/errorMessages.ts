@@ -1,0 +1,13 @@
+import { m } from '$lib/paraglide/messages.js';
+import { registerErrorMessages } from '$lib/i18n/errors';
+
+/** The scheduling commands' own error codes; imported for its effect by the scheduling routes' server files. */
+registerErrorMessages({
+	slot_taken: () => m.error_slot_taken(),
+	outside_schedule: () => m.error_outside_schedule(),
+	in_the_past: () => m.error_in_the_past(),
+	invalid_transition: () => m.error_invalid_transition(),
+	too_early: () => m.error_too_early(),
+	no_free_slot: () => m.error_no_free_slot(),
+	offer_not_open: () => m.error_offer_not_open()
+});

@@ -1,0 +1,2 @@
+/** A patient as the booking and waitlist pickers show them. */
+export type PickedPatient = { id: string; name: string; ref: string; phone: string | null };

@@ -1,0 +1,36 @@
+import { and, eq } from 'drizzle-orm';
+import { appointment, waitlistEntry } from '../db/schema/scheduling';
+import type { Db } from '../db';
+import { runCommand } from '../command';
+import { appendAudit } from '../audit/audit';
+import { conflict, forbidden, notFound } from '../errors';
+import type { ClinicContext } from '../tenancy/members';
+import { can } from './policy';
+import { bookAppointment, type BookedAppointment } from './bookAppointment';
+import { rescheduleAppointment } from './changeAppointment';
+
+/**
+ * Takes up an offered slot: a patient who already holds an appointment has it moved to the
+ * offered time (`moved` says from when), anyone else is booked into it; then the entry is marked booked. The move or
+ * booking is its own command (the slot may have been taken meanwhile: `slot_taken`), so the entry
+ * is only marked once that commits.
+ */
+export async function acceptWaitlistOffer(db: Db, ctx: ClinicContext, entryId: string, idempotencyKey: string): Promise<{ booked: BookedAppointment; moved: Date | null }> {
+	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
+	if (!/^[0-9a-f-]{36}$/i.test(entryId)) throw notFound();
+	const [entry] = await db.select().from(waitlistEntry).where(and(eq(waitlistEntry.clinicId, ctx.clinicId), eq(waitlistEntry.id, entryId)));
+	if (!entry) throw notFound();
+	if (entry.status !== 'offered' || !entry.offeredStart) throw conflict('This offer is no longer open', 'offer_not_open');
+	const start = entry.offeredStart.toISOString();
+	const current = entry.currentAppointmentId
+		? await db.query.appointment.findFirst({ columns: { startsAt: true }, where: and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, entry.currentAppointmentId)) })
+		: undefined;
+	const booked = entry.currentAppointmentId
+		? await rescheduleAppointment(db, ctx, entry.currentAppointmentId, { start, doctorId: entry.doctorId, idempotencyKey })
+		: await bookAppointment(db, ctx, { patientId: entry.patientId, doctorId: entry.doctorId, start, idempotencyKey });
+	await runCommand(db, null, async (tx) => {
+		await tx.update(waitlistEntry).set({ status: 'booked', updatedAt: new Date() }).where(eq(waitlistEntry.id, entry.id));
+		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.book', entityType: 'waitlist_entry', entityId: entry.id, data: { appointmentId: booked.id, start } });
+	});
+	return { booked, moved: current?.startsAt ?? null };
+}

@@ -1,0 +1,88 @@
+import { error } from '@sveltejs/kit';
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import '$lib/components/scheduling/errorMessages';
+import { getDatabase } from '$lib/server/db';
+import { requireClinic } from '$lib/server/edge/access';
+import { formFailure, formValues } from '$lib/server/edge';
+import { errorMessage } from '$lib/i18n/errors';
+import { appointment } from '$lib/server/db/schema/scheduling';
+import { can } from '$lib/server/scheduling/policy';
+import { bookAppointment } from '$lib/server/scheduling/bookAppointment';
+import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '$lib/server/scheduling/changeAppointment';
+import { bookFollowUp } from '$lib/server/scheduling/followUp';
+import { projectClinicCalendar, publishCalendarChange } from '$lib/server/scheduling/project';
+import { clinicToday } from '$lib/server/time';
+import { documentName } from '$lib/sync/protocol';
+import type { BookedAppointment } from '$lib/server/scheduling/bookAppointment';
+import type { ClinicContext } from '$lib/server/tenancy/members';
+import type { Db } from '$lib/server/db';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const pageQuery = z.object({
+	date: z.iso.date().optional().catch(undefined),
+	view: z.enum(['day', 'week']).catch('day')
+});
+
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const monday = (day: string) => addDays(day, -((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7));
+
+export const load: PageServerLoad = async ({ parent, url }) => {
+	const { clinic, role, user } = await parent();
+	const actor = { userId: user.id, role };
+	if (!can(actor, 'calendar.view')) error(403, { message: errorMessage('forbidden'), code: 'forbidden' });
+	const query = pageQuery.parse(Object.fromEntries(url.searchParams));
+	const today = clinicToday(clinic.timezone);
+	const date = query.date ?? today;
+	const days = query.view === 'week' ? Array.from({ length: 7 }, (_, i) => addDays(monday(date), i)) : [date];
+	const { db } = await getDatabase();
+	// The same content the live documents carry, so the page is right before the sockets connect.
+	const initial = await Promise.all(days.map((day) => projectClinicCalendar(db, { type: 'calendar', clinicId: clinic.id, day })));
+	return {
+		view: query.view,
+		date,
+		today,
+		days: days.map((day, i) => ({ day, document: documentName.calendar(clinic.id, day), initial: initial[i] })),
+		deskDocument: documentName.desk(clinic.id, date),
+		canBook: can(actor, 'appointment.book'),
+		canChange: can(actor, 'appointment.change')
+	};
+};
+
+/** Runs one appointment command from a form action and refreshes the calendars of the days it touched. */
+async function appointmentAction(event: RequestEvent, run: (db: Db, ctx: ClinicContext, values: Record<string, string>) => Promise<BookedAppointment>) {
+	const { clinic, ctx } = await requireClinic(event, event.params.clinic);
+	const values = await formValues(event.request);
+	const { db } = await getDatabase();
+	const id = values.appointmentId ?? '';
+	const before = /^[0-9a-f-]{36}$/i.test(id)
+		? await db.query.appointment.findFirst({ columns: { startsAt: true }, where: and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, id)) })
+		: undefined;
+	let result: BookedAppointment;
+	try {
+		result = await run(db, ctx, values);
+	} catch (e) {
+		return formFailure(e, values);
+	}
+	await publishCalendarChange(ctx.clinicId, clinic.timezone, [result.start, ...(before ? [before.startsAt] : [])]);
+	return { appointment: result };
+}
+
+const optional = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
+
+export const actions: Actions = {
+	book: (event) =>
+		appointmentAction(event, (db, ctx, v) =>
+			bookAppointment(db, ctx, { patientId: v.patientId, doctorId: v.doctorId, start: v.start, reason: v.reason, idempotencyKey: v.idempotencyKey })
+		),
+	reschedule: (event) =>
+		appointmentAction(event, (db, ctx, v) =>
+			rescheduleAppointment(db, ctx, v.appointmentId ?? '', { start: v.start, doctorId: optional(v.doctorId), idempotencyKey: optional(v.idempotencyKey) })
+		),
+	cancel: (event) => appointmentAction(event, (db, ctx, v) => cancelAppointment(db, ctx, v.appointmentId ?? '', { reason: v.reason })),
+	confirm: (event) => appointmentAction(event, (db, ctx, v) => decideAppointment(db, ctx, v.appointmentId ?? '', 'confirm')),
+	decline: (event) => appointmentAction(event, (db, ctx, v) => decideAppointment(db, ctx, v.appointmentId ?? '', 'decline')),
+	noShow: (event) => appointmentAction(event, (db, ctx, v) => markNoShow(db, ctx, v.appointmentId ?? '')),
+	followUp: (event) =>
+		appointmentAction(event, (db, ctx, v) => bookFollowUp(db, ctx, v.appointmentId ?? '', { weeks: v.weeks, idempotencyKey: v.idempotencyKey }))
+};
