@@ -28,16 +28,23 @@ export async function searchPatients(db: Db, clinicId: string, query: string, li
 	const ref = /^(?:[A-Z0-9]{3,8}-)?P?(\d{1,9})$/i.exec(q);
 	const digits = q.replace(/\D/g, '');
 	const lowered = q.toLowerCase();
+	// A query of digits is a phone number, a reference or an ID, never a name; a query with letters
+	// is never a phone number. Keeping the name arms (trigram index) apart from the phone arm (no
+	// index) lets a name search use the index instead of scanning every record of the clinic.
+	const phoneLike = digits.length >= 4 && /^[+\d][\d\s().-]*$/.test(q);
+	// Stored numbers are E.164, so a national number's trunk 0 (0300…) is not part of them.
+	const phoneDigits = digits.length > 4 ? digits.replace(/^0+/, '') : digits;
 	const nameMatch = sql`(lower(${patient.name}) % ${lowered} OR lower(${patient.name}) LIKE ${'%' + escapeLike(lowered) + '%'})`;
-	const conditions = [nameMatch, sql`${patient.nationalId} = ${q}`];
+	const conditions = [sql`${patient.nationalId} = ${q}`];
+	if (!phoneLike) conditions.push(nameMatch);
 	if (ref) conditions.push(sql`${patient.refNo} = ${Number(ref[1])}`);
-	if (digits.length >= 4) conditions.push(sql`${patient.phone} LIKE ${'%' + digits + '%'}`);
+	if (phoneLike) conditions.push(sql`${patient.phone} LIKE ${'%' + phoneDigits + '%'}`);
 	const score = sql<number>`greatest(
 		similarity(lower(${patient.name}), ${lowered}),
 		CASE WHEN lower(${patient.name}) LIKE ${escapeLike(lowered) + '%'} THEN 0.9 ELSE 0 END,
 		CASE WHEN ${patient.nationalId} = ${q} THEN 1 ELSE 0 END
 		${ref ? sql`, CASE WHEN ${patient.refNo} = ${Number(ref[1])} THEN 1 ELSE 0 END` : sql``}
-		${digits.length >= 4 ? sql`, CASE WHEN ${patient.phone} LIKE ${'%' + digits + '%'} THEN 0.95 ELSE 0 END` : sql``}
+		${phoneLike ? sql`, CASE WHEN ${patient.phone} LIKE ${'%' + phoneDigits + '%'} THEN 0.95 ELSE 0 END` : sql``}
 	)`;
 	return db
 		.select({ ...summary, score })
