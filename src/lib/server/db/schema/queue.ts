@@ -40,8 +40,13 @@ export const queueToken = pgTable(
 		urgentAt: timestamp({ withTimezone: true }),
 		/** Set when a token re-enters the line (recalled after a skip, sent back): its place is then this time. */
 		returnedAt: timestamp({ withTimezone: true }),
-		/** Set when staff move a token by hand: it is due from this time, like an appointment. */
+		/** When staff last moved the token by hand (see movedBeforeId). */
 		manualDueAt: timestamp({ withTimezone: true }),
+		/**
+		 * Staff moved the token to just before this one; it keeps that place while the other
+		 * waits, and goes next (after urgent tokens) once the other has been called.
+		 */
+		movedBeforeId: uuid(),
 		skipCount: integer().notNull().default(0),
 		callCount: integer().notNull().default(0),
 		/** When the "two before you" notice went to the outbox, so it goes once. */

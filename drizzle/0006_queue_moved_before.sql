@@ -1,0 +1,1 @@
+ALTER TABLE "queue_token" ADD COLUMN "moved_before_id" uuid;
