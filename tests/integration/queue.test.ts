@@ -184,6 +184,9 @@ describe('the doctor’s controls', () => {
 		const [moved] = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, home.id), eq(auditLog.action, 'queue.reorder')));
 		expect(moved).toMatchObject({ actorUserId: desk.id, data: expect.objectContaining({ reason: 'Elderly, waited long', position: 1 }) });
 		expect((await callNext(db, doctorCtx, { doctorId: doctor.id })).id).toBe(t[3].id);
+		await completeToken(db, doctorCtx, t[3].id);
+		// The doctor is free long before the plan expected: the moved token still goes where it was put.
+		expect((await callNext(db, doctorCtx, { doctorId: doctor.id })).id).toBe(t[2].id);
 	});
 
 	it('writes "you’re next" to the outbox when two tokens remain before a patient, and when they are called', async () => {

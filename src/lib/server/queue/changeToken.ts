@@ -8,7 +8,7 @@ import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
 import { reorderInput, urgentInput } from './schema';
-import { placeBetween } from './order';
+import { placeBefore } from './order';
 import { loadQueueDay } from './queries';
 import { isClinicDoctor } from '../scheduling/queries';
 import { audit, loadClinic, lockQueue, lockToken, presentToken, publishQueueChange, queueNearNotices, refuseTransition, today, type TokenView } from './common';
@@ -55,7 +55,7 @@ export async function recallToken(db: Db, ctx: ClinicContext, tokenId: string): 
 			await notifyCalled(tx, row, doctorOf(row)!, open?.id ?? (await startVisit(tx, row, doctorOf(row)!, now)));
 			return { callCount: row.callCount + 1 };
 		}
-		if (row.status === 'skipped') return { status: 'waiting', returnedAt: now, manualDueAt: null };
+		if (row.status === 'skipped') return { status: 'waiting', returnedAt: now, movedBeforeId: null, manualDueAt: null };
 		return refuseTransition(row);
 	});
 }
@@ -75,7 +75,7 @@ export async function skipToken(db: Db, ctx: ClinicContext, tokenId: string): Pr
 export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
 	return changeToken(db, ctx, tokenId, 'queue.send_back', mayCall(ctx), async (_tx, row, now) => {
 		if (row.status !== 'with_doctor') return refuseTransition(row);
-		return { status: 'waiting', returnedAt: now, manualDueAt: null, urgent: false, urgentAt: null };
+		return { status: 'waiting', returnedAt: now, movedBeforeId: null, manualDueAt: null, urgent: false, urgentAt: null };
 	});
 }
 
@@ -111,7 +111,7 @@ export async function markUrgent(db: Db, ctx: ClinicContext, tokenId: string, in
 
 /**
  * Staff drag a waiting token to another place in a doctor's line, with a reason (admins and the
- * desk). The token becomes due from a time between its new neighbours (order.ts `placeBetween`).
+ * desk). The token is then called just before the token that held that place (order.ts).
  */
 export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
 	if (!can(ctx.actor, 'queue.reorder')) throw forbidden();
@@ -130,7 +130,10 @@ export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, 
 			// The line as planned without the token: its new neighbours' places are what the rule compares.
 			const without = await loadQueueDay(tx, row.clinicId, row.day, now, row.id);
 			const line = without.plan.filter((p) => p.doctorId === lineDoctor);
-			return { manualDueAt: placeBetween(line, data.position), returnedAt: null, ...(data.doctorId ? { doctorId: data.doctorId } : {}) };
+			const before = placeBefore(line, data.position);
+			// Past the end of the line: behind everyone waiting now, as if it had just come back.
+			const place = before ? { movedBeforeId: before, returnedAt: row.returnedAt } : { movedBeforeId: null, returnedAt: now };
+			return { ...place, manualDueAt: now, ...(data.doctorId ? { doctorId: data.doctorId } : {}) };
 		},
 		{ position: data.position, reason: data.reason, doctorId: data.doctorId ?? null }
 	);

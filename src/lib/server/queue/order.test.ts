@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { eligibleFor, pickNext, placeBetween, planQueue, type LineToken } from './order';
+import { eligibleFor, pickNext, placeBefore, planQueue, type LineToken } from './order';
 import { arrivalTiming, consultationMs, freeAt, waitMinutes } from './estimate';
 
 const at = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00Z`);
 let n = 0;
 function token(over: Partial<LineToken> & { id: string }): LineToken {
 	n += 1;
-	return { number: n, doctorId: 'd1', checkedInAt: at('09:00'), appointmentStart: null, late: false, urgentAt: null, returnedAt: null, manualDueAt: null, ...over };
+	return { number: n, doctorId: 'd1', checkedInAt: at('09:00'), appointmentStart: null, late: false, urgentAt: null, returnedAt: null, movedBeforeId: null, movedAt: null, ...over };
 }
 const ids = (tokens: (LineToken | null)[]) => tokens.map((t) => t?.id ?? null);
 
@@ -103,14 +103,25 @@ describe('planning the day forward', () => {
 		const appt = token({ id: 'appt', checkedInAt: at('08:55'), appointmentStart: at('09:30') });
 		const doctors = [{ id: 'd1', freeAt: at('09:05'), consultationMs: 10 * 60_000 }];
 		const now = at('09:05');
-		for (const target of [0, 1, 2, 3, 4]) {
-			const moving = base[3];
+		for (const target of [0, 1, 2, 3]) {
 			const others = [...base.slice(0, 3), appt];
 			const line = planQueue(others, doctors, now);
-			const moved = { ...moving, manualDueAt: placeBetween(line, target) };
+			const moved = { ...base[3], movedBeforeId: placeBefore(line, target), movedAt: now };
 			const order = planQueue([...others, moved], doctors, now).map((p) => p.tokenId);
 			expect(order.indexOf('t4'), `dropped at ${target}: ${order.join(',')}`).toBe(target);
 		}
+		expect(placeBefore(planQueue(base.slice(0, 3), doctors, now), 3)).toBeNull();
+	});
+
+	it('keeps a moved token’s place even when the doctor is free earlier than planned', () => {
+		const walkIn = token({ id: 'walk', checkedInAt: at('09:00') });
+		const moved = token({ id: 'moved', checkedInAt: at('09:20'), movedBeforeId: 'walk', movedAt: at('09:21') });
+		expect(pickNext([walkIn, moved], at('09:22'))?.id).toBe('moved');
+		const urgent = token({ id: 'urgent', urgentAt: at('09:25') });
+		expect(pickNext([walkIn, moved, urgent], at('09:26'))?.id).toBe('urgent');
+		// Its anchor has left the line: it goes next.
+		const other = token({ id: 'other', checkedInAt: at('08:00') });
+		expect(pickNext([other, moved], at('09:30'))?.id).toBe('moved');
 	});
 });
 

@@ -6,8 +6,7 @@
  *
  *  1. An urgent token: the earliest marked urgent first.
  *  2. A token that is due at `t`: an appointment patient who is present and whose appointment
- *     has begun (earliest appointment first), or a token that staff placed by hand (it is due
- *     from the time its new place was planned, see `placeBetween`).
+ *     has begun (earliest appointment first).
  *  3. Otherwise, walk-ins in arrival order. Late appointment patients (more than
  *     `LATE_GRACE_MINUTES` after their start) have lost their slot and queue here by arrival too.
  *     A token that re-enters the line (recalled after a skip, or sent back by the doctor) queues
@@ -16,6 +15,10 @@
  *
  * Walk-ins therefore fill the gaps between appointments, and an appointment patient who is
  * present is called at their time. Ties go to the lower token number.
+ *
+ * Staff may move a token by hand (with a reason) to just before another waiting token: it is
+ * then called right before that token, whenever the rule reaches it. If that token leaves the
+ * line first (called elsewhere, skipped), the moved token goes next, after urgent ones.
  */
 
 export const LATE_GRACE_MINUTES = 10;
@@ -32,12 +35,14 @@ export type LineToken = {
 	late: boolean;
 	urgentAt: Date | null;
 	returnedAt: Date | null;
-	manualDueAt: Date | null;
+	/** Moved by hand to just before this token… */
+	movedBeforeId: string | null;
+	/** …at this time (orders tokens moved before the same one, or whose anchor has left). */
+	movedAt: Date | null;
 };
 
 /** From when the token is due (tier 2), or null when it queues by arrival (tier 3). */
 export function dueAt(token: LineToken): Date | null {
-	if (token.manualDueAt) return token.manualDueAt;
 	if (token.returnedAt || token.late || !token.appointmentStart) return null;
 	return token.appointmentStart;
 }
@@ -56,18 +61,36 @@ function rank(token: LineToken, at: number): Ranked {
 	return { tier: 4, key: due.getTime() };
 }
 
-/** The token the rule calls next at time `at` among `candidates`, or null when there is none. */
-export function pickNext<T extends LineToken>(candidates: readonly T[], at: Date): T | null {
+const isAnchored = (token: LineToken, ids: ReadonlySet<string>) => token.movedBeforeId !== null && ids.has(token.movedBeforeId);
+
+function byRule<T extends LineToken>(candidates: readonly T[], at: Date, orphaned: (t: T) => boolean): T | null {
 	let best: T | null = null;
 	let bestRank: Ranked | null = null;
 	for (const token of candidates) {
-		const r = rank(token, at.getTime());
+		// A moved token whose anchor has left the line goes next, after urgent ones.
+		const r = !token.urgentAt && orphaned(token) ? { tier: 1.5, key: token.movedAt?.getTime() ?? 0 } : rank(token, at.getTime());
 		if (!best || !bestRank || r.tier < bestRank.tier || (r.tier === bestRank.tier && (r.key < bestRank.key || (r.key === bestRank.key && token.number < best.number)))) {
 			best = token;
 			bestRank = r;
 		}
 	}
 	return best;
+}
+
+/** The token the rule calls next at time `at` among `candidates`, or null when there is none. */
+export function pickNext<T extends LineToken>(candidates: readonly T[], at: Date): T | null {
+	const ids = new Set(candidates.map((c) => c.id));
+	const free = candidates.filter((t) => t.urgentAt || !isAnchored(t, ids));
+	// Two tokens moved before each other leave no free token: then the rule alone decides.
+	let next = byRule(free.length > 0 ? free : candidates, at, (t) => t.movedBeforeId !== null);
+	// Tokens moved before the chosen one go first (and tokens moved before those, first of all).
+	for (let guard = 0; next && guard < candidates.length; guard++) {
+		const anchor: T = next;
+		const before = candidates.filter((t) => !t.urgentAt && t.movedBeforeId === anchor.id).sort((a, b) => (a.movedAt?.getTime() ?? 0) - (b.movedAt?.getTime() ?? 0) || a.number - b.number)[0];
+		if (!before) break;
+		next = before;
+	}
+	return next;
 }
 
 /** The tokens a doctor may call: their own and walk-ins who chose no doctor. */
@@ -134,16 +157,12 @@ export function planQueue<T extends LineToken>(waiting: readonly T[], doctors: r
 }
 
 /**
- * Where a token moved by hand becomes due so that the rule places it at `index` of a doctor's
- * planned line (planned without it). Keys along a planned line never decrease, so a due time
- * strictly between the neighbours' keys puts it between them. A token cannot pass urgent ones.
+ * Where a token moved by hand goes: before the token now at `index` of a doctor's planned line
+ * (planned without it). Null past the end of the line: the caller then queues it from now, as
+ * if it had just returned. A token cannot pass urgent ones.
  */
-export function placeBetween(line: readonly PlannedToken[], index: number): Date {
+export function placeBefore(line: readonly PlannedToken[], index: number): string | null {
 	const regular = line.filter((p) => p.tier !== 1);
 	const urgentCount = line.length - regular.length;
-	const i = Math.max(0, Math.min(index - urgentCount, regular.length));
-	if (regular.length === 0) return new Date(Date.now() - 60_000);
-	if (i === 0) return new Date(regular[0].key - 60_000);
-	if (i === regular.length) return new Date(regular[i - 1].key + 1);
-	return new Date(Math.floor((regular[i - 1].key + regular[i].key) / 2));
+	return regular[Math.max(0, index - urgentCount)]?.tokenId ?? null;
 }

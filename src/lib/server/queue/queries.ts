@@ -36,7 +36,8 @@ export function lineToken(t: DayToken): LineToken {
 		late: t.arrival === 'late' && (t.arrivalMinutes ?? 0) > LATE_GRACE_MINUTES,
 		urgentAt: t.urgent ? t.urgentAt : null,
 		returnedAt: t.returnedAt,
-		manualDueAt: t.manualDueAt
+		movedBeforeId: t.movedBeforeId,
+		movedAt: t.manualDueAt
 	};
 }
 

@@ -38,7 +38,7 @@ export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<Proj
 			urgent: t.urgent,
 			urgentReason: t.urgentReason,
 			returned: t.returnedAt !== null,
-			moved: t.manualDueAt !== null,
+			moved: t.movedBeforeId !== null,
 			skipCount: t.skipCount,
 			callCount: t.callCount,
 			checkedInAt: t.checkedInAt.toISOString(),
