@@ -8,6 +8,9 @@ import { callNext } from '../../src/lib/server/queue/callNext';
 import { createDisplayKey, revokeDisplayKey } from '../../src/lib/server/queue/displayKeys';
 import { clinicToday } from '../../src/lib/server/time';
 import { makeClinic, makeMember, makeSession, makeUser, rand } from '../factories';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSyncServer } from '../../sync-server';
 import { connect, eventually, startSync, type RunningSync } from './harness';
 
 let running: RunningSync;
@@ -103,4 +106,31 @@ describe('queue, display and patient live projections', () => {
 		kiosk.destroy();
 		again.destroy();
 	});
+
+	it('a kiosk reconnects by itself after the sync server restarts and shows what changed meanwhile', async () => {
+		const s = await scene();
+		const { key } = await createDisplayKey(s.db, s.adminCtx, { name: 'Restarted' });
+		const start = async (port: number) => {
+			const sync = await createSyncServer({ database: running.database, redis: null, origin: null });
+			const server = createServer((_req, res) => res.writeHead(404).end());
+			server.on('upgrade', (request, socket, head) => sync.handleUpgrade(request, socket, head));
+			await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+			return { sync, server, port: (server.address() as AddressInfo).port };
+		};
+		const stop = async (r: Awaited<ReturnType<typeof start>>) => {
+			await r.sync.destroy();
+			r.server.closeAllConnections();
+			await new Promise((resolve) => r.server.close(resolve));
+		};
+		const first = await start(0);
+		const kiosk = connect(`ws://127.0.0.1:${first.port}/sync`, documentName.display(s.home.id, s.day), { token: key, keepRetrying: true });
+		expect(await kiosk.outcome).toBe('synced');
+		await stop(first);
+		await checkInPatient(s.db, s.deskCtx, { patientId: s.mine.id, doctorId: s.doctor.id, idempotencyKey: `k-${rand(6)}` });
+		const second = await start(first.port);
+		const next = await eventually(() => readProjection(kiosk.doc).next as string[] | undefined, (n) => Array.isArray(n) && n.includes('001'), 15_000);
+		expect(next).toEqual(['001']);
+		kiosk.destroy();
+		await stop(second);
+	}, 30_000);
 });
