@@ -47,10 +47,6 @@ export type ErrorCode =
 	| 'doctor_busy'
 	| 'not_today'
 	| 'token_state'
-	| 'already_in_queue'
-	| 'queue_empty'
-	| 'doctor_busy'
-	| 'not_today'
 	| 'internal';
 
 export class AppError extends Error {
