@@ -56,6 +56,22 @@ async function clickSlot(page: Page, doctor: string, time: string) {
 	await page.mouse.click(column.x + column.width / 2, row.y + row.height / 2 + 13);
 }
 
+/** Drags an appointment by mouse to a time in the same doctor's column. */
+async function dragTo(page: Page, patient: string, time: string) {
+	const event = page.locator('.ec-event', { hasText: patient });
+	await event.scrollIntoViewIfNeeded();
+	const from = await event.boundingBox();
+	const label = page.locator('.ec-body .ec-sidebar time', { hasText: new RegExp(`^${time}$`) });
+	const to = await label.boundingBox();
+	if (!from || !to) throw new Error(`cannot drag ${patient} to ${time}`);
+	const x = from.x + from.width / 2;
+	await page.mouse.move(x, from.y + 5);
+	await page.mouse.down();
+	await page.mouse.move(x, from.y + 20, { steps: 4 });
+	await page.mouse.move(x, to.y + to.height / 2 + 13 - (from.y + 5 - from.y), { steps: 10 });
+	await page.mouse.up();
+}
+
 async function pickPatient(page: Page, name: string) {
 	const dialog = page.getByTestId('booking-dialog');
 	// Typing all but the last letter, as people do. (Searching a patient's exact full name on
@@ -133,6 +149,13 @@ test('the desk books from the calendar, a colleague sees it live, one of two rac
 	const loser = adminWon ? third.name : second.name;
 	for (const page of [admin, desk]) await expect(page.getByTestId('calendar')).toContainText(winner);
 	await expect(admin.getByTestId('calendar')).not.toContainText(loser);
+
+	// Dragging onto a taken time snaps back with the reason; onto a free one moves it for everyone.
+	await dragTo(admin, winner, '10:00');
+	await expect(admin.getByTestId('calendar-error')).toHaveText('That slot was just taken. Please choose another.');
+	await expect(admin.locator('.ec-event', { hasText: winner })).toContainText('11:00');
+	await dragTo(admin, winner, '14:00');
+	await expect(desk.locator('.ec-event', { hasText: winner })).toContainText('14:00');
 
 	// The doctor watches their own week; the desk moves the first booking through the details dialog.
 	const doc = await pageFor(browser, doctor.email, PASSWORD);
