@@ -1,62 +1,42 @@
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
-import * as Y from 'yjs';
-import { PROJECTION_MAP, SyncClose } from '$lib/sync/protocol';
 import { defaultSyncUrl } from '$lib/sync/provider.svelte';
 import { displayContent, type DisplayContent, type DisplayDoctor } from './content';
+import { KioskConnection, type KioskState } from './kioskConnection';
 
-export type KioskState = 'connecting' | 'live' | 'stale' | 'revoked';
+export type { KioskState };
 export type Call = { token: string; doctor: string };
 
 /**
- * A waiting-room screen's connection: the display projection, read with the display key as the
- * provider token. Kiosks publish no presence. The provider reconnects by itself (network loss,
- * server restart); while it is away the screen is `stale`. A revoked key closes the connection
- * with the unauthenticated code, after which the screen stops retrying.
+ * A waiting-room screen: the display projection as rune state, read with the display key (see
+ * KioskConnection for reconnecting, staleness and revocation). New calls are handed to `onCall`,
+ * never the state the screen found when it first connected.
  */
 export class KioskDisplay {
 	state = $state<KioskState>('connecting');
 	content = $state.raw<DisplayContent>({ clinic: null, doctors: [], next: [] });
 
-	private readonly doc = new Y.Doc();
-	private readonly socket: HocuspocusProviderWebsocket;
-	private readonly provider: HocuspocusProvider;
+	private readonly connection: KioskConnection;
 	private seen = false;
 
 	constructor(name: string, key: string, onCall: (calls: Call[]) => void) {
-		this.socket = new HocuspocusProviderWebsocket({ url: defaultSyncUrl(), delay: 1000, factor: 1.5, maxDelay: 8000, jitter: true });
-		this.provider = new HocuspocusProvider({ websocketProvider: this.socket, name, document: this.doc, token: key });
-		this.provider.attach();
-		const map = this.doc.getMap(PROJECTION_MAP);
-		map.observe(() => {
-			const next = displayContent(map.toJSON());
-			const calls = this.seen ? newCalls(this.content.doctors, next.doctors) : [];
-			this.content = next;
-			if (calls.length > 0) onCall(calls);
-		});
-		this.provider.on('synced', () => {
-			this.seen = true;
-			if (this.state !== 'revoked') this.state = 'live';
-		});
-		this.provider.on('status', ({ status }: { status: string }) => {
-			if (this.state === 'revoked') return;
-			if (status !== 'connected') this.state = this.seen ? 'stale' : 'connecting';
-		});
-		this.provider.on('authenticationFailed', () => this.revoke());
-		this.provider.on('close', ({ event }: { event: { code: number } }) => {
-			if (event.code === SyncClose.unauthenticated.code) this.revoke();
+		this.connection = new KioskConnection({
+			url: defaultSyncUrl(),
+			name,
+			key,
+			onContent: (raw) => {
+				const next = displayContent(raw);
+				const calls = this.seen ? newCalls(this.content.doctors, next.doctors) : [];
+				this.content = next;
+				if (calls.length > 0) onCall(calls);
+			},
+			onState: (state) => {
+				this.state = state;
+				if (state === 'live') this.seen = true;
+			}
 		});
 	}
 
 	destroy() {
-		this.provider.destroy();
-		this.socket.destroy();
-		this.doc.destroy();
-	}
-
-	private revoke() {
-		this.state = 'revoked';
-		this.socket.shouldConnect = false;
-		this.socket.disconnect();
+		this.connection.destroy();
 	}
 }
 
