@@ -50,6 +50,9 @@ describe('check-in', () => {
 		const numbers = tokens.map((t) => t.number).sort((a, b) => a - b);
 		expect(numbers).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
 		expect(new Set(tokens.map((t) => t.token)).size).toBe(60);
+		// Walk-ins are called in arrival order, and arrival order is token order.
+		const byArrival = [...tokens].sort((a, b) => a.checkedInAt.localeCompare(b.checkedInAt) || a.number - b.number);
+		expect(byArrival.map((t) => t.number)).toEqual(numbers);
 	});
 
 	it('checks an appointment in, records the arrival and moves the appointment to checked_in', async () => {

@@ -57,9 +57,11 @@ export async function checkInPatient(db: Db, ctx: ClinicContext, input: unknown,
 		result = await runCommand(db, { scope: `queue.check_in:${ctx.clinicId}`, key: data.idempotencyKey, userId: ctx.actor.userId }, async (tx) => {
 			await lockQueue(tx, ctx.clinicId, day);
 			const number = await nextNumber(tx, ctx.clinicId, perDoctor ? `T:${day}:${who.doctorId}` : `T:${day}`, 1);
+			// Arrival order is token order: the time is read after the number, under the same lock.
+			const checkedInAt = new Date(Math.max(now.getTime(), Date.now()));
 			const [row] = await tx
 				.insert(queueToken)
-				.values({ clinicId: ctx.clinicId, day, number, prefix, ...who, checkedInAt: now, createdBy: ctx.actor.userId })
+				.values({ clinicId: ctx.clinicId, day, number, prefix, ...who, checkedInAt, createdBy: ctx.actor.userId })
 				.returning();
 			if (who.appointmentId) {
 				const moved = await tx
