@@ -28,6 +28,7 @@ const migrationsFolder = () => resolve(process.env.TABEEB_MIGRATIONS_DIR ?? 'dri
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
 	const database = options.url ? await openPostgres(options.url) : await openPglite(options.dataDir ?? null);
 	if (options.migrate !== false) await migrateDatabase(database);
+	if (database.driver === 'pglite') await preloadTrigramLibrary(database);
 	return database;
 }
 
@@ -65,6 +66,16 @@ async function openPglite(dataDir: string | null): Promise<Database> {
 			release();
 		}
 	};
+}
+
+/**
+ * PGlite on disk loses its way when pg_trgm's library is first loaded by a GIN index update
+ * (inserting a patient): trigram operators then match nothing and the next insert can spin.
+ * Loading the library up front, through a plain function call, avoids that.
+ */
+async function preloadTrigramLibrary(database: Database) {
+	const [extension] = await database.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'`);
+	if (extension) await database.query(`SELECT similarity('a', 'b')`);
 }
 
 async function migrateDatabase(database: Database) {
