@@ -28,7 +28,7 @@ const migrationsFolder = () => resolve(process.env.TABEEB_MIGRATIONS_DIR ?? 'dri
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
 	const database = options.url ? await openPostgres(options.url) : await openPglite(options.dataDir ?? null);
 	if (options.migrate !== false) await migrateDatabase(database);
-	if (database.driver === 'pglite') await preloadTrigramLibrary(database);
+	if (database.driver === 'pglite') await avoidPgliteTrigramIndexes(database);
 	return database;
 }
 
@@ -69,13 +69,17 @@ async function openPglite(dataDir: string | null): Promise<Database> {
 }
 
 /**
- * PGlite on disk loses its way when pg_trgm's library is first loaded by a GIN index update
- * (inserting a patient): trigram operators then match nothing and the next insert can spin.
- * Loading the library up front, through a plain function call, avoids that.
+ * PGlite's trigram GIN indexes are not reliable: searches through them intermittently match
+ * nothing (in memory and on disk) and an insert can then spin. On PGlite — one clinic on one
+ * computer — patient search scans the table instead, which is correct and fast enough at that
+ * size; PostgreSQL keeps the indexes. Loading pg_trgm's library up front avoids a second fault
+ * seen when a GIN update loaded it first.
  */
-async function preloadTrigramLibrary(database: Database) {
+async function avoidPgliteTrigramIndexes(database: Database) {
 	const [extension] = await database.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'`);
-	if (extension) await database.query(`SELECT similarity('a', 'b')`);
+	if (!extension) return;
+	await database.query(`DROP INDEX IF EXISTS patient_name_trgm_idx, patient_phone_trgm_idx`);
+	await database.query(`SELECT similarity('a', 'b')`);
 }
 
 async function migrateDatabase(database: Database) {
