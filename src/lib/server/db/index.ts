@@ -69,17 +69,13 @@ async function openPglite(dataDir: string | null): Promise<Database> {
 }
 
 /**
- * PGlite's trigram GIN indexes are not reliable: searches through them intermittently match
- * nothing (in memory and on disk) and an insert can then spin. On PGlite — one clinic on one
- * computer — patient search scans the table instead, which is correct and fast enough at that
- * size; PostgreSQL keeps the indexes. Loading pg_trgm's library up front avoids a second fault
- * seen when a GIN update loaded it first.
+ * PGlite's pg_trgm is not reliable (trigram GIN scans intermittently match nothing, and an
+ * insert can then spin). Nothing calls pg_trgm's functions (search ranks in patients/trigram.ts),
+ * and on PGlite — one clinic on one computer — the trigram indexes are dropped so no insert
+ * touches them; PostgreSQL keeps them to serve the search's LIKE prefilter.
  */
 async function avoidPgliteTrigramIndexes(database: Database) {
-	const [extension] = await database.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'`);
-	if (!extension) return;
 	await database.query(`DROP INDEX IF EXISTS patient_name_trgm_idx, patient_phone_trgm_idx`);
-	await database.query(`SELECT similarity('a', 'b')`);
 }
 
 async function migrateDatabase(database: Database) {

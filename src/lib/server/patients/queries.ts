@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { patient, type Patient } from '../db/schema/patients';
 import type { Db, Tx } from '../db';
+import { innerTrigrams, similarity } from './trigram';
 
 export type PatientSummary = Pick<Patient, 'id' | 'refNo' | 'name' | 'dateOfBirth' | 'sex' | 'phone' | 'nationalId'> & { score: number };
 
@@ -14,9 +15,16 @@ const summary = {
 	nationalId: patient.nationalId
 };
 
+/** How many candidate names the database hands over for ranking; the best matches share the most pieces. */
+const CANDIDATES = 300;
+/** pg_trgm's default threshold: below it a name is not "similar". */
+const THRESHOLD = 0.3;
+
 /**
  * Search as you type: a reference (ABC01-P1042, P1042, 1042), a phone number (any 4+ digits of
- * it), a national ID, or a name, tolerant of spelling through trigram similarity.
+ * it), a national ID, or a name, tolerant of spelling. The database narrows names to those
+ * sharing three-letter pieces with the query (LIKE, which PostgreSQL's trigram index serves);
+ * the ranking is trigram similarity computed here (see trigram.ts for why not in SQL).
  */
 export async function searchPatients(db: Db, clinicId: string, query: string, limit = 20): Promise<PatientSummary[]> {
 	const q = query.trim();
@@ -29,37 +37,45 @@ export async function searchPatients(db: Db, clinicId: string, query: string, li
 	const digits = q.replace(/\D/g, '');
 	const lowered = q.toLowerCase();
 	// A query of digits is a phone number, a reference or an ID, never a name; a query with letters
-	// is never a phone number. Keeping the name arms (trigram index) apart from the phone arm (no
-	// index) lets a name search use the index instead of scanning every record of the clinic.
+	// is never a phone number.
 	const phoneLike = digits.length >= 4 && /^[+\d][\d\s().-]*$/.test(q);
 	// Stored numbers are E.164, so a national number's trunk 0 (0300…) is not part of them.
 	const phoneDigits = digits.length > 4 ? digits.replace(/^0+/, '') : digits;
-	const nameMatch = sql`(lower(${patient.name}) % ${lowered} OR lower(${patient.name}) LIKE ${'%' + escapeLike(lowered) + '%'})`;
+	const pieces = phoneLike ? [] : innerTrigrams(lowered);
+	const likes = [sql`lower(${patient.name}) LIKE ${'%' + escapeLike(lowered) + '%'}`, ...pieces.map((p) => sql`lower(${patient.name}) LIKE ${'%' + escapeLike(p) + '%'}`)];
 	const conditions = [sql`${patient.nationalId} = ${q}`];
-	if (!phoneLike) conditions.push(nameMatch);
+	if (!phoneLike) conditions.push(...likes);
 	if (ref) conditions.push(sql`${patient.refNo} = ${Number(ref[1])}`);
 	if (phoneLike) conditions.push(sql`${patient.phone} LIKE ${'%' + phoneDigits + '%'}`);
-	const score = sql<number>`greatest(
-		similarity(lower(${patient.name}), ${lowered}),
-		CASE WHEN lower(${patient.name}) LIKE ${escapeLike(lowered) + '%'} THEN 0.9 ELSE 0 END,
-		CASE WHEN ${patient.nationalId} = ${q} THEN 1 ELSE 0 END
-		${ref ? sql`, CASE WHEN ${patient.refNo} = ${Number(ref[1])} THEN 1 ELSE 0 END` : sql``}
-		${phoneLike ? sql`, CASE WHEN ${patient.phone} LIKE ${'%' + phoneDigits + '%'} THEN 0.95 ELSE 0 END` : sql``}
-	)`;
-	return db
-		.select({ ...summary, score })
+	const shared = pieces.length ? sql.join(pieces.map((p) => sql`(CASE WHEN lower(${patient.name}) LIKE ${'%' + escapeLike(p) + '%'} THEN 1 ELSE 0 END)`), sql` + `) : null;
+	const rows = await db
+		.select(summary)
 		.from(patient)
 		.where(and(scope, sql`(${sql.join(conditions, sql` OR `)})`))
-		.orderBy(sql`${score} DESC`, patient.name)
-		.limit(limit)
-		.then((rows) => rows.map((r) => ({ ...r, score: Number(r.score) })));
+		.orderBy(shared ? sql`${shared} DESC` : patient.name)
+		.limit(CANDIDATES);
+	const scored = rows.map((r) => {
+		const name = r.name.toLowerCase();
+		const score = Math.max(
+			phoneLike ? 0 : similarity(name, lowered),
+			name.startsWith(lowered) ? 0.9 : name.includes(lowered) ? 0.8 : 0,
+			r.nationalId === q ? 1 : 0,
+			ref && r.refNo === Number(ref[1]) ? 1 : 0,
+			phoneLike && r.phone?.includes(phoneDigits) ? 0.95 : 0
+		);
+		return { ...r, score };
+	});
+	return scored
+		.filter((r) => r.score >= THRESHOLD)
+		.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
+		.slice(0, limit);
 }
 
 function escapeLike(value: string): string {
 	return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Records that may be the same person: the same phone, or a similar name with the same birth date. */
+/** Records that may be the same person: the same phone or national ID, or a similar name with the same birth date. */
 export async function findPossibleDuplicates(
 	db: Db | Tx,
 	clinicId: string,
@@ -69,12 +85,10 @@ export async function findPossibleDuplicates(
 	const conditions = [];
 	if (candidate.phone) conditions.push(sql`${patient.phone} = ${candidate.phone}`);
 	if (candidate.nationalId) conditions.push(sql`${patient.nationalId} = ${candidate.nationalId}`);
-	if (candidate.dateOfBirth) {
-		conditions.push(sql`(${patient.dateOfBirth} = ${candidate.dateOfBirth} AND similarity(lower(${patient.name}), ${candidate.name.toLowerCase()}) > 0.4)`);
-	}
+	if (candidate.dateOfBirth) conditions.push(sql`${patient.dateOfBirth} = ${candidate.dateOfBirth}`);
 	if (conditions.length === 0) return [];
 	const rows = await db
-		.select({ ...summary, score: sql<number>`similarity(lower(${patient.name}), ${candidate.name.toLowerCase()})` })
+		.select(summary)
 		.from(patient)
 		.where(
 			and(
@@ -84,8 +98,16 @@ export async function findPossibleDuplicates(
 				sql`(${sql.join(conditions, sql` OR `)})`
 			)
 		)
-		.limit(10);
-	return rows.map((r) => ({ ...r, score: Number(r.score) }));
+		.limit(50);
+	return rows
+		.map((r) => ({ ...r, score: similarity(r.name, candidate.name) }))
+		.filter(
+			(r) =>
+				(candidate.phone && r.phone === candidate.phone) ||
+				(candidate.nationalId && r.nationalId === candidate.nationalId) ||
+				(candidate.dateOfBirth && r.dateOfBirth === candidate.dateOfBirth && r.score > 0.4)
+		)
+		.slice(0, 10);
 }
 
 export async function getPatient(db: Db | Tx, clinicId: string, id: string): Promise<Patient | null> {
