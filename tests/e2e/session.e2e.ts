@@ -17,7 +17,7 @@ test('signing out ends the session and clears the browser’s offline copies', a
 		page.getByRole('button', { name: 'Sign out' }).click()
 	]);
 	expect(logout.status()).toBe(303);
-	expect(logout.headers()['clear-site-data']).toBe('"storage"');
+	expect((await logout.allHeaders())['clear-site-data']).toBe('"storage"');
 	await expect(page).toHaveURL(/\/login\?signedOut=1$/);
 	await expect(page.getByRole('status')).toHaveText('You are signed out.');
 	await page.goto(`/${CLINIC.code}`);
