@@ -32,9 +32,14 @@ export async function publishDocumentChanges(names: string[]): Promise<void> {
 	try {
 		const [transport] = hub.transports;
 		if (transport) return await transport(valid);
+		// A sync server in this process without Redis hears it directly; only a web-only process
+		// (sync instances run apart) needs Redis to reach them.
+		if (hub.listeners.size > 0) {
+			for (const listener of hub.listeners) listener(valid);
+			return;
+		}
 		const redisUrl = env().REDIS_URL;
 		if (redisUrl) return await (await redisPublisher(redisUrl))(valid);
-		for (const listener of hub.listeners) listener(valid);
 	} catch (err) {
 		// A lost change leaves a projection stale until its next change or reload; log it loudly.
 		logger().error({ err, names: valid }, 'could not publish projection changes');
