@@ -4,7 +4,7 @@ import { documentName } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
 import { publishDocumentChanges } from '../../src/lib/server/sync/publish';
 import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
-import { clinicToday } from '../../src/lib/server/sync/projections/staff';
+import { clinicToday } from '../../src/lib/server/time';
 import { staffDuty } from '../../src/lib/server/db/schema';
 import { makeClinic, makeMember, makeSession } from '../factories';
 import { connect, eventually, startSync, type RunningSync } from './harness';

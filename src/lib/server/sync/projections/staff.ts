@@ -7,7 +7,6 @@ import { clinicToday } from '../../time';
 
 export type StaffOnDuty = { userId: string; name: string; role: Role; onDuty: boolean };
 
-export { clinicToday };
 
 /**
  * `clinic/{id}/staff`: every active member of the clinic with their role and whether they are
