@@ -2,14 +2,11 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { defineConfig } from 'vitest/config';
 import { syncDevPlugin } from './sync-server/vite-plugin';
+import { paraglideOptions } from './paraglide.options.js';
 
 export default defineConfig({
 	plugins: [
-		paraglideVitePlugin({
-			project: './project.inlang',
-			outdir: './src/lib/paraglide',
-			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
-		}),
+		paraglideVitePlugin(paraglideOptions),
 		sveltekit(),
 		syncDevPlugin()
 	],

@@ -14,6 +14,7 @@ import { updateDoctorProfile } from '../src/lib/server/tenancy/updateDoctorProfi
 import { setStaffDuty } from '../src/lib/server/tenancy/setStaffDuty';
 import { isSetupDone } from '../src/lib/server/tenancy/queries';
 import type { Role } from '../src/lib/server/db/schema';
+import { closeChangePublisher } from '../src/lib/server/sync/publish';
 
 const PASSWORD = 'tabeeb-demo-2026';
 
@@ -104,6 +105,8 @@ Tabeeb demo is ready (${database.driver === 'pglite' ? 'embedded database' : 'Po
   ${count} patients: patient001@demo.tabeeb … patient300@demo.tabeeb
 
 Start Tabeeb with npm start and sign in at http://localhost:3000/login`);
+	// Adding staff publishes clinic changes; with REDIS_URL that opened a connection that would keep the script alive.
+	await closeChangePublisher();
 	await database.close();
 }
 

@@ -6,6 +6,8 @@ import { createServer } from 'node:http';
 import { env, EnvError } from '../src/lib/server/env';
 import { getDatabase } from '../src/lib/server/db';
 import { logger } from '../src/lib/server/logger';
+import { checkFileStoreAtStart } from '../src/lib/server/storage';
+import { startNotificationDelivery } from '../src/lib/server/notifications';
 import { createSyncServer } from './index';
 
 type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
@@ -15,8 +17,11 @@ async function main() {
 	process.env.BODY_SIZE_LIMIT ??= '12M';
 	const config = env();
 	const database = await getDatabase();
+	await checkFileStoreAtStart();
 	const { handler } = (await import(new URL('./handler.js', import.meta.url).href)) as { handler: Handler };
 	const sync = await createSyncServer();
+	// Delivers the outbox (email, web push); every instance runs one, claims keep them apart.
+	const notifications = startNotificationDelivery(database.db, config, logger());
 	const server = createServer((req, res) => handler(req, res));
 	server.on('upgrade', (request, socket, head) => {
 		if (new URL(request.url ?? '/', 'http://localhost').pathname === '/sync') sync.handleUpgrade(request, socket, head);
@@ -35,6 +40,7 @@ async function main() {
 	const shutdown = async (signal: string) => {
 		logger().info({ signal }, 'shutting down');
 		server.close();
+		await notifications.stop();
 		await sync.destroy();
 		await database.close();
 		process.exit(0);

@@ -14,6 +14,7 @@ import { presence } from './extensions/presence';
 import { Projections } from './extensions/projections';
 import { redisScaleOut } from './extensions/redis';
 import { displayKeyRevocation } from './extensions/displayKeys';
+import { AccessRecheck } from './extensions/accessRecheck';
 import { displayKeyResolver } from '../src/lib/server/queue/displayKeys';
 import { defaultLimits, GatedSocket, SocketState, type SyncLimits } from './gate';
 import type { DisplayKeyResolver } from './identity';
@@ -24,7 +25,7 @@ export type { DisplayKeyResolver } from './identity';
 export type SyncDeps = {
 	/** Defaults to the process database. */
 	database?: Database;
-	/** Shares documents with other instances; defaults to REDIS_URL. `null` turns it off. */
+	/** Shares documents with other instances; defaults to REDIS_URL and REDIS_PREFIX. `null` turns it off. */
 	redis?: { url: string; prefix?: string } | null;
 	/** Kiosk display keys; defaults to the display_key table. `null` refuses every kiosk. */
 	resolveDisplayKey?: DisplayKeyResolver | null;
@@ -43,6 +44,8 @@ export type SyncServer = {
 	handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
 	/** Rebuilds projections this instance holds (what a published change does). */
 	rebuildProjections(names: string[]): Promise<void>;
+	/** Rebuilds the open projections that show "today" without a day in their name (runs by itself after every quarter hour). */
+	rollOverDay(): Promise<void>;
 	hocuspocus: Hocuspocus;
 	/** Waits until every accepted update is in the log. */
 	flush(): Promise<void>;
@@ -60,9 +63,10 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 	const limits: SyncLimits = { ...defaultLimits, ...deps.limits };
 	const catalogue = deps.catalogue ?? defaultCatalogue();
 	const redisUrl = deps.redis === undefined ? env().REDIS_URL : deps.redis?.url;
-	const projections = new Projections({ db, projections: catalogue.projections });
+	const accessRecheck = new AccessRecheck({ db, catalogue });
+	const projections = new Projections({ db, projections: catalogue.projections, afterRebuild: (names, clinicWide) => accessRecheck.recheck(names, clinicWide) });
 	const persistence = new Persistence(db, deps.compaction?.compact);
-	const scaleOut = redisUrl ? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? 'tabeeb' }, projections) : null;
+	const scaleOut = redisUrl ? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? env().REDIS_PREFIX }, projections) : null;
 
 	const extensions: Extension[] = [
 		authentication({
@@ -75,6 +79,7 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 		persistence,
 		presence(),
 		displayKeyRevocation({ db, intervalMs: deps.displayKeyRecheckMs }),
+		accessRecheck,
 		logging(),
 		...(scaleOut ? [scaleOut.extension] : [])
 	];
@@ -104,6 +109,7 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 			});
 		},
 		rebuildProjections: (names) => projections.rebuild(names),
+		rollOverDay: () => projections.rollOver(),
 		flush: () => persistence.log.drain(),
 		async destroy() {
 			await scaleOut?.stop();

@@ -3,8 +3,8 @@ import type { Plugin, ViteDevServer } from 'vite';
 type SyncModule = typeof import('./index');
 
 /**
- * Hosts the sync server on the Vite dev server at /sync, so `npm run dev` is live like
- * `npm start`. The server is loaded through Vite's SSR loader, so it shares modules (and the
+ * Hosts the sync server on the Vite dev server at /sync, and the outbox worker, so `npm run dev`
+ * is live like `npm start`. The server is loaded through Vite's SSR loader, so it shares modules (and the
  * process database) with the app's routes, and only when the dev server really listens
  * (never during builds or vitest).
  */
@@ -33,7 +33,16 @@ export function syncDevPlugin(): Plugin {
 					}
 				);
 			});
-			http.once('close', () => void sync?.then((s) => s.destroy()));
+			// The outbox worker too, once the dev server really listens (never in builds or vitest).
+			let workers: Promise<{ stop(): Promise<void> }> | null = null;
+			http.once('listening', () => {
+				workers = server.ssrLoadModule('/sync-server/devWorkers.ts').then((mod) => mod.startDevWorkers());
+				workers.catch((err) => server.config.logger.error(`Tabeeb workers could not start: ${err instanceof Error ? err.message : String(err)}`));
+			});
+			http.once('close', () => {
+				void sync?.then((s) => s.destroy());
+				void workers?.then((w) => w.stop());
+			});
 		}
 	};
 }

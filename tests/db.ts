@@ -21,9 +21,10 @@ export function testDatabase(): Promise<Database> {
 
 /**
  * A database of its own for tests that need an empty installation (setup runs once per
- * database). On PostgreSQL a new database is created and migrated; call `drop()` afterwards.
+ * database). On PostgreSQL a new database is created and migrated (`url` names it, for a second
+ * connection); call `drop()` afterwards.
  */
-export async function freshDatabase(): Promise<Database & { drop(): Promise<void> }> {
+export async function freshDatabase(): Promise<Database & { drop(): Promise<void>; url?: string }> {
 	const url = process.env.DATABASE_URL;
 	if (!url) {
 		const database = await openDatabase({ dataDir: null });
@@ -38,6 +39,7 @@ export async function freshDatabase(): Promise<Database & { drop(): Promise<void
 	const database = await openDatabase({ url: target.toString() });
 	return {
 		...database,
+		url: target.toString(),
 		drop: async () => {
 			await database.close();
 			await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -14,6 +14,16 @@ export function clinicCode(): string {
 export const PASSWORD = 'correct horse battery';
 let passwordHash: Promise<string> | undefined;
 
+/**
+ * A fixed-offset zone in which it is now about noon. Tests that place appointments "now ± a few minutes"
+ * and expect them to be today use it, so a run that starts near the clinic's midnight still agrees.
+ */
+export function middayTimeZone(now = new Date()): string {
+	const offset = 12 - now.getUTCHours(); // -11 … +12, every one an Etc/GMT zone
+	// Etc/GMT names count the other way: UTC+5 is Etc/GMT-5.
+	return offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
 export async function makeClinic(db: Db, overrides: Partial<typeof clinic.$inferInsert> = {}) {
 	const [row] = await db
 		.insert(clinic)
@@ -35,6 +45,17 @@ export async function makeMember(db: Db, clinicId: string, role: Role, overrides
 	const user = await makeUser(db, overrides);
 	await db.insert(membership).values({ clinicId, userId: user.id, role });
 	return user;
+}
+
+/** Clinic A with a doctor, a receptionist and an admin, and clinic B whose admin is an outsider to A: the cast of the clinic API tests. */
+export async function twoClinicsWithStaff(db: Db, overrides: Partial<typeof clinic.$inferInsert> = {}) {
+	const clinicA = await makeClinic(db, overrides);
+	const clinicB = await makeClinic(db);
+	const doctor = await makeMember(db, clinicA.id, 'doctor');
+	const reception = await makeMember(db, clinicA.id, 'reception');
+	const admin = await makeMember(db, clinicA.id, 'admin');
+	const outsider = await makeMember(db, clinicB.id, 'admin');
+	return { clinicA, clinicB, doctor, reception, admin, outsider };
 }
 
 /** A signed-in session for the user; returns the token a cookie or a sync provider would carry. */

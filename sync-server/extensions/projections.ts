@@ -2,12 +2,17 @@ import type { beforeHandleMessagePayload, Extension, Hocuspocus, onLoadDocumentP
 import { documentKindOf, parseDocumentName, SyncClose } from '../../src/lib/sync/protocol';
 import type { Db } from '../../src/lib/server/db';
 import { applyProjection, type ProjectionRegistry } from '../../src/lib/server/sync/projection';
-import { changeHub } from '../../src/lib/server/sync/publish';
+import { changeHub, expandChangedNames, isClinicWide } from '../../src/lib/server/sync/publish';
 import { logger } from '../../src/lib/server/logger';
 import { SyncRefusal } from '../context';
 import { decodedFrame } from '../gate';
 
-export type ProjectionsOptions = { db: Db; projections: ProjectionRegistry };
+export type ProjectionsOptions = {
+	db: Db;
+	projections: ProjectionRegistry;
+	/** Runs after published changes were rebuilt (access checks that the same change may end); `clinicWide` when a whole clinic changed. */
+	afterRebuild?: (names: string[], clinicWide: boolean) => Promise<void>;
+};
 
 /**
  * Server-owned documents. Loading one always builds it from Postgres; a published change
@@ -20,16 +25,44 @@ export class Projections implements Extension {
 	private readonly running = new Map<string, Promise<void>>();
 	private readonly again = new Set<string>();
 	private readonly listener = (names: string[]) => void this.rebuild(names);
+	private rollOverTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(private readonly options: ProjectionsOptions) {}
 
 	async onConfigure({ instance }: { instance: Hocuspocus }) {
 		this.instance = instance;
 		changeHub().listeners.add(this.listener);
+		this.scheduleRollOver();
 	}
 
 	async onDestroy() {
 		changeHub().listeners.delete(this.listener);
+		if (this.rollOverTimer) clearTimeout(this.rollOverTimer);
+		this.rollOverTimer = null;
+	}
+
+	/**
+	 * Rebuilds the open projections that are not named by a day but show "today" (who is on duty,
+	 * a patient's queue card): nothing in Postgres changes at a clinic's midnight, so no command
+	 * publishes it.
+	 */
+	async rollOver(): Promise<void> {
+		const names = [...(this.instance?.documents.keys() ?? [])].filter((name) => {
+			const ref = parseDocumentName(name);
+			return ref !== null && documentKindOf(ref) === 'projection' && !('day' in ref);
+		});
+		await this.rebuild(names);
+	}
+
+	/** Every time zone's midnight falls on a quarter hour of UTC, so checking just after each one is enough. */
+	private scheduleRollOver() {
+		const quarter = 15 * 60_000;
+		const wait = quarter - (Date.now() % quarter) + 2_000;
+		this.rollOverTimer = setTimeout(() => {
+			void this.rollOver();
+			this.scheduleRollOver();
+		}, wait);
+		this.rollOverTimer.unref?.();
 	}
 
 	async onLoadDocument({ documentName, document }: onLoadDocumentPayload) {
@@ -47,9 +80,11 @@ export class Projections implements Extension {
 		if (frame.type === 'stateless' || frame.type === 'broadcastStateless') throw new SyncRefusal(SyncClose.forbidden.code, SyncClose.forbidden.reason);
 	}
 
-	/** Rebuilds each named projection held here; overlapping requests for one name coalesce. */
-	async rebuild(names: string[]): Promise<void> {
+	/** Rebuilds each named projection held here (`clinic/{id}/*`: all of that clinic's); overlapping requests for one name coalesce. */
+	async rebuild(published: string[]): Promise<void> {
+		const names = expandChangedNames(published, this.instance?.documents.keys() ?? []);
 		await Promise.all(names.map((name) => this.schedule(name)));
+		await this.options.afterRebuild?.(names, published.some(isClinicWide));
 	}
 
 	private schedule(name: string): Promise<void> {

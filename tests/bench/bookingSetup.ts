@@ -33,7 +33,8 @@ export type BookingWorld = {
  * database when `postgres` is given, seeded with doctors who work every day and patients.
  */
 export async function startBookingWorld(options: { postgres: string; doctors: number; patients: number }): Promise<BookingWorld> {
-	let seeded: Omit<BookingWorld, 'app'> | null = null;
+	// Filled by the seed callback; a holder object, since TypeScript does not follow assignments in callbacks.
+	const world: { seeded?: Omit<BookingWorld, 'app'> } = {};
 	const app = await startApp({
 		postgres: options.postgres,
 		env: { LOG_LEVEL: 'error' },
@@ -54,7 +55,7 @@ export async function startBookingWorld(options: { postgres: string; doctors: nu
 				const result = await registerPatient(db, ctx, { name: `Bench Patient ${rand(3)}` }, { allowDuplicate: true });
 				if (result.status === 'created') patientIds.push(result.patient.id);
 			}
-			seeded = {
+			world.seeded = {
 				clinicCode: clinic.code,
 				clinicId: clinic.id,
 				doctorIds,
@@ -64,8 +65,8 @@ export async function startBookingWorld(options: { postgres: string; doctors: nu
 			};
 		}
 	});
-	if (!seeded) throw new Error('the booking world was not seeded');
-	return { ...seeded, app };
+	if (!world.seeded) throw new Error('the booking world was not seeded');
+	return { ...world.seeded, app };
 }
 
 export type BookingResult = { status: number; ms: number; body: string };

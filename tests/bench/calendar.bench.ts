@@ -24,14 +24,14 @@ async function measure(database: 'pglite' | 'postgres') {
 			// Every change the watcher receives, with its time: the update may beat the HTTP answer.
 			const changes: { at: number; content: string }[] = [];
 			const onChange = () => changes.push({ at: performance.now(), content: JSON.stringify(projection.get('appointments') ?? []) });
-			projection.observe(onChange);
+			projection.observeDeep(onChange);
 			const sent = performance.now();
 			const result = await book(world, { patientId: world.patientIds[i % world.patientIds.length], doctorId: world.doctorIds[i % 2], start: slotStart(day, Math.floor(i / 2)) });
 			const committed = performance.now();
 			const id = result.status === 201 ? String(JSON.parse(result.body).id) : null;
 			const until = Date.now() + 10_000;
 			while (id && !shows(id) && Date.now() < until) await new Promise((r) => setTimeout(r, 1));
-			projection.unobserve(onChange);
+			projection.unobserveDeep(onChange);
 			const visible = id ? changes.find((c) => c.content.includes(id))?.at : undefined;
 			if (visible === undefined) {
 				failed++;

@@ -4,7 +4,7 @@
  * a second go through the real command and publisher.
  */
 import { documentName } from '../../src/lib/sync/protocol';
-import { benchClient, connectMany, percentile, round, rssMb, spawnServer, type BenchClient } from './lib';
+import { benchClient, connectMany, nextUpdateAt, percentile, round, rssMb, spawnServer, type BenchClient } from './lib';
 
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 100);
 const PER_DOCUMENT = Number(process.env.BENCH_PER_DOCUMENT ?? 20);
@@ -29,16 +29,7 @@ const writes: Promise<void>[] = [];
 for (let i = 0; i < SECONDS * WRITES_PER_SECOND; i++) {
 	const target = i % DOCUMENTS;
 	const clients = byDocument[target];
-	const arrivals = clients.map(
-		(c) =>
-			new Promise<bigint>((resolve) => {
-				const onUpdate = () => {
-					c.doc.off('update', onUpdate);
-					resolve(process.hrtime.bigint());
-				};
-				c.doc.on('update', onUpdate);
-			})
-	);
+	const arrivals = clients.map(nextUpdateAt);
 	const t0 = server.nextT0(String(target));
 	server.send(`change ${target}`);
 	writes.push(

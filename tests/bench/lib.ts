@@ -74,21 +74,23 @@ export function rssMb(pid: number): number {
 	return line ? round(Number(line.replace(/\D+/g, '')) / 1024, 1) : NaN;
 }
 
+/** The monotonic time (ns) at which the client's document next changes. */
+export function nextUpdateAt(client: BenchClient): Promise<bigint> {
+	return new Promise((resolve) => {
+		const onUpdate = () => {
+			client.doc.off('update', onUpdate);
+			resolve(process.hrtime.bigint());
+		};
+		client.doc.on('update', onUpdate);
+	});
+}
+
 /**
  * One change, timed at every client: resolves with each client's delay from the server's t0
  * to the moment its document changed.
  */
 export async function timeFanOut(clients: BenchClient[], server: BenchServer<unknown>, tag: string, trigger: () => void): Promise<number[]> {
-	const arrivals = clients.map(
-		(c) =>
-			new Promise<bigint>((resolve) => {
-				const onUpdate = () => {
-					c.doc.off('update', onUpdate);
-					resolve(process.hrtime.bigint());
-				};
-				c.doc.on('update', onUpdate);
-			})
-	);
+	const arrivals = clients.map(nextUpdateAt);
 	const t0 = server.nextT0(tag);
 	trigger();
 	const start = await t0;

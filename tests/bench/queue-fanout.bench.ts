@@ -1,28 +1,37 @@
 /**
  * Check-in to screens: one check-in through the real command, timed from the moment the
  * committed change reaches the sync engine to the moment the token is in the document on each
- * of 100 waiting-room kiosks (display key) and 50 staff queue screens (sessions). The machine
- * is shared and noisy, so a bare Hocuspocus server of the same version fanning one change out
- * to the same 150 clients is measured in the same run as the baseline.
+ * of 100 waiting-room kiosks (display key) and 50 staff queue screens (sessions). Like real
+ * devices, the clients run in their own processes (CLIENT_PROCS device farms, clients.ts), apart
+ * from the server process and from this orchestrator. The machine is shared and noisy, so a bare
+ * Hocuspocus server of the same version fanning one change out to the same 150 clients, held the
+ * same way, is measured in the same run as the baseline.
  */
-import { benchClient, connectMany, percentile, round, spawnServer, timeFanOut } from './lib';
+import { percentile, round, spawnServer } from './lib';
+import { openFarm } from './farm';
 
 const KIOSKS = 100;
 const STAFF = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const WARMUP = 5;
+const CLIENT_PROCS = Number(process.env.CLIENT_PROCS ?? 2);
 
 type Ready = { port: number; display: string; queue: string; displayKey: string; tokens: string[] };
 const server = await spawnServer<Ready>('tests/bench/servers/queue.ts', { STAFF: String(STAFF), PATIENTS: String(ROUNDS + WARMUP + 5) });
 const url = `ws://127.0.0.1:${server.ready.port}/sync`;
-const kiosks = await connectMany(KIOSKS, () => benchClient(url, server.ready.display, server.ready.displayKey));
-const staff = await connectMany(STAFF, (i) => benchClient(url, server.ready.queue, server.ready.tokens[i]));
-const clients = [...kiosks, ...staff];
+// Kiosks first, then staff screens: the delays come back in this order.
+const farm = await openFarm(
+	[
+		...Array.from({ length: KIOSKS }, () => ({ url, name: server.ready.display, token: server.ready.displayKey })),
+		...Array.from({ length: STAFF }, (_, i) => ({ url, name: server.ready.queue, token: server.ready.tokens[i] }))
+	],
+	CLIENT_PROCS
+);
 
 const kioskSamples: number[] = [];
 const staffSamples: number[] = [];
 for (let i = 0; i < WARMUP + ROUNDS; i++) {
-	const delays = await timeFanOut(clients, server, String(i), () => server.send(`checkin ${i}`));
+	const delays = await farm.timeFanOut(server, String(i), () => server.send(`checkin ${i}`));
 	if (i >= WARMUP) {
 		kioskSamples.push(...delays.slice(0, KIOSKS));
 		staffSamples.push(...delays.slice(KIOSKS));
@@ -31,7 +40,7 @@ for (let i = 0; i < WARMUP + ROUNDS; i++) {
 	server.send(`drain ${i}`);
 	await new Promise((r) => setTimeout(r, 300));
 }
-for (const c of clients) c.destroy();
+await farm.close();
 await server.stop();
 
 const bare = await measureBare();
@@ -44,6 +53,7 @@ console.log(
 		kiosks: KIOSKS,
 		staff: STAFF,
 		rounds: ROUNDS,
+		client_processes: CLIENT_PROCS,
 		database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
 		p50_ms: round(percentile(all, 50)),
 		p99_ms: round(percentile(all, 99)),
@@ -63,14 +73,17 @@ process.exit(0);
 async function measureBare() {
 	const bareServer = await spawnServer<{ port: number }>('tests/bench/servers/bare.ts');
 	const name = 'bench/doc';
-	const bareClients = await connectMany(KIOSKS + STAFF, () => benchClient(`ws://127.0.0.1:${bareServer.ready.port}/sync`, name, 'bare'));
+	const bareFarm = await openFarm(
+		Array.from({ length: KIOSKS + STAFF }, () => ({ url: `ws://127.0.0.1:${bareServer.ready.port}/sync`, name, token: 'bare' })),
+		CLIENT_PROCS
+	);
 	const samples: number[] = [];
 	for (let i = 0; i < WARMUP + ROUNDS; i++) {
-		const delays = await timeFanOut(bareClients, bareServer, name, () => bareServer.send(`change ${name}`));
+		const delays = await bareFarm.timeFanOut(bareServer, name, () => bareServer.send(`change ${name}`));
 		if (i >= WARMUP) samples.push(...delays);
 		await new Promise((r) => setTimeout(r, 50));
 	}
-	for (const c of bareClients) c.destroy();
+	await bareFarm.close();
 	await bareServer.stop();
 	samples.sort((a, b) => a - b);
 	return { p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)) };

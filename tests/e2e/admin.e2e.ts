@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { ADMIN, CLINIC, expect, expectAccessible, signIn, test } from './fixtures';
-
-const rand = () => randomBytes(3).toString('hex');
+import { ADMIN, CLINIC, expect, expectAccessible, rand, signIn, test } from './fixtures';
 
 async function signOut(page: Page) {
 	await page.getByRole('button', { name: /sign out|سائن آؤٹ/i }).click();

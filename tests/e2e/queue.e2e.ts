@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
-import { ADMIN, CLINIC, expect, expectAccessible, signIn, test } from './fixtures';
+import { ADMIN, CLINIC, expect, expectAccessible, pageFor, PASSWORD, rand, test } from './fixtures';
+import { addStaff } from './calendarHelpers';
 
-const rand = () => randomBytes(3).toString('hex');
-const PASSWORD = 'staff password 1';
 const api = `/api/v1/clinics/${CLINIC.code}`;
 
 /** With QUEUE_SCREENSHOTS=<dir>, keeps desktop and phone pictures of a page for review. */
@@ -16,15 +15,6 @@ async function screenshots(page: Page, name: string, sizes: [string, number][] =
 		await page.screenshot({ path: `${dir}/${name}-${label}.png`, fullPage: label !== 'tv' });
 	}
 	if (before) await page.setViewportSize(before);
-}
-
-async function staffPage(browser: Browser, email: string, password: string, locale?: 'ur'): Promise<Page> {
-	const context = await browser.newContext();
-	if (locale) await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: locale, url: 'http://localhost' }]);
-	const page = await context.newPage();
-	await signIn(page, email, password);
-	await expect(page).toHaveURL(/\/[A-Z0-9]{3,8}$/);
-	return page;
 }
 
 /** The kiosk records what it would say, so the test can hear the call without a speaker. */
@@ -47,7 +37,7 @@ const spoken = (page: Page) => page.evaluate(() => (Reflect.get(window, '__spoke
 
 test('two desks check in at once, a doctor calls next, the kiosk chimes and speaks in English and Urdu, and the patient sees their place', async ({ browser }) => {
 	test.setTimeout(120_000);
-	const admin = await staffPage(browser, ADMIN.email, ADMIN.password);
+	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const people = {
 		doctor: { name: `Dr Sana ${rand()}`, email: `sana-${rand()}@clinic.test`, role: 'doctor' },
 		deskA: { name: `Desk A ${rand()}`, email: `desk-a-${rand()}@clinic.test`, role: 'reception' },
@@ -73,7 +63,7 @@ test('two desks check in at once, a doctor calls next, the kiosk chimes and spea
 	const kiosk = await kioskPage(browser, link!);
 
 	// Two desks check two patients in at the same moment.
-	const [deskA, deskB] = await Promise.all([staffPage(browser, people.deskA.email, PASSWORD), staffPage(browser, people.deskB.email, PASSWORD, 'ur')]);
+	const [deskA, deskB] = await Promise.all([pageFor(browser, people.deskA.email, PASSWORD), pageFor(browser, people.deskB.email, PASSWORD, 'ur')]);
 	await deskA.goto(`/${CLINIC.code}/queue?q=${encodeURIComponent(names[0])}`);
 	await deskB.goto(`/${CLINIC.code}/queue?q=${encodeURIComponent(names[1])}`);
 	await deskA.getByTestId('search-result').getByRole('combobox').selectOption({ label: people.doctor.name });
@@ -93,7 +83,7 @@ test('two desks check in at once, a doctor calls next, the kiosk chimes and spea
 	await expectAccessible(deskA);
 
 	// The doctor calls next from a third browser.
-	const doctor = await staffPage(browser, people.doctor.email, PASSWORD);
+	const doctor = await pageFor(browser, people.doctor.email, PASSWORD);
 	await doctor.goto(`/${CLINIC.code}/queue`);
 	const controls = doctor.getByTestId('doctor-controls');
 	await controls.getByRole('button', { name: 'Call next' }).click();
@@ -135,6 +125,85 @@ test('two desks check in at once, a doctor calls next, the kiosk chimes and spea
 	await admin.getByTestId('display-key').first().getByRole('button', { name: /Revoke/ }).click();
 	await expect(kiosk.getByRole('alert')).toBeVisible({ timeout: 8_000 });
 	await expect(kiosk.getByTestId('kiosk-now-serving')).toHaveCount(0);
+	// This test's screens stay open otherwise, and the next test shares the browser.
+	await Promise.all([admin, deskA, deskB, doctor, kiosk].map((p) => p.context().close()));
+});
+
+test('an admin sets up rooms, a doctor picks today’s room, and the waiting room sends the called token there, in English and Urdu', async ({ browser }) => {
+	test.setTimeout(90_000);
+	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
+	const doctor = { name: `Dr Faisal ${rand()}`, email: `faisal-${rand()}@clinic.test`, role: 'doctor' };
+	expect((await admin.request.post(`${api}/members`, { data: { ...doctor, password: PASSWORD } })).status()).toBe(201);
+	const doctorId = await doctorIdOf(admin, doctor.email);
+	const rooms = [`Room ${10 + Math.floor(Math.random() * 89)}`, `Dental chair ${rand()}`];
+
+	// Rooms are an admin screen, reachable from the admin navigation.
+	await admin.goto(`/${CLINIC.code}`);
+	await admin.getByRole('link', { name: 'Rooms' }).first().click();
+	await expect(admin).toHaveURL(new RegExp(`/${CLINIC.code}/admin/rooms$`));
+	for (const name of rooms) {
+		await admin.getByLabel('Room name').fill(name);
+		await admin.getByRole('button', { name: 'Add room' }).click();
+		await expect(admin.getByLabel(`New name for ${name}`)).toHaveValue(name);
+	}
+	// A second room with a name in use is refused, with the reason, and nothing is added.
+	await admin.getByLabel('Room name').fill(rooms[0].toUpperCase());
+	await admin.getByRole('button', { name: 'Add room' }).click();
+	await expect(admin.getByText('A room in use already has that name.')).toBeVisible();
+	await expect(admin.getByLabel('Room name')).toHaveValue(rooms[0].toUpperCase());
+	await expect(admin.getByLabel(`New name for ${rooms[0].toUpperCase()}`, { exact: true })).toHaveCount(0);
+	await screenshots(admin, 'rooms');
+	await expectAccessible(admin);
+	const adminUr = await pageFor(browser, ADMIN.email, ADMIN.password, 'ur');
+	await adminUr.goto(`/${CLINIC.code}/admin/rooms`);
+	await expect(adminUr.locator('html')).toHaveAttribute('dir', 'rtl');
+	await screenshots(adminUr, 'rooms-ur');
+
+	// The doctor works in the first room today.
+	const doctorPage = await pageFor(browser, doctor.email, PASSWORD);
+	await doctorPage.goto(`/${CLINIC.code}/queue`);
+	const controls = doctorPage.getByTestId('doctor-controls');
+	const roomForm = controls.getByTestId('room-form');
+	await roomForm.locator('select[name=roomId]').selectOption({ label: rooms[0] });
+	await roomForm.getByRole('button', { name: 'Set room' }).click();
+	await expect(roomForm.locator('select[name=roomId]')).toHaveValue(/[0-9a-f-]{36}/);
+
+	await admin.goto(`/${CLINIC.code}/admin/display-keys`);
+	await admin.getByLabel('Screen name').fill(`Rooms screen ${rand()}`);
+	await admin.getByRole('button', { name: 'Create key' }).click();
+	const link = (await admin.getByTestId('kiosk-link').getAttribute('href'))!;
+	const both = await kioskPage(browser, link);
+	const english = await kioskPage(browser, `${link}?lang=en`);
+	const urdu = await kioskPage(browser, `${link}?lang=ur`);
+
+	const patientRes = await admin.request.post(`${api}/patients`, { data: { name: `Sadia Room ${rand()}`, allowDuplicate: true } });
+	const checkedIn = await admin.request.post(`${api}/queue/check-in`, { data: { patientId: (await patientRes.json()).id, doctorId, idempotencyKey: `e2e-${rand()}${rand()}` } });
+	const token = (await checkedIn.json()).token;
+	await controls.getByRole('button', { name: 'Call next' }).click();
+	await expect(controls.getByTestId('with-doctor-token')).toHaveText(token);
+	await expect(controls.getByTestId('with-doctor-room')).toHaveText(rooms[0]);
+	await screenshots(doctorPage, 'queue-doctor-room');
+
+	// Every screen shows "token → room"; the one showing both languages says the room in both.
+	for (const screen of [both, english, urdu]) {
+		const card = screen.getByTestId('kiosk-room').filter({ hasText: doctor.name });
+		await expect(card.getByTestId('kiosk-now-serving')).toHaveText(token);
+		await expect(card.getByTestId('kiosk-room-name')).toContainText(rooms[0]);
+	}
+	await expect.poll(async () => (await spoken(both)).map((s) => s.lang)).toEqual(['en-GB', 'ur-PK']);
+	const said = await spoken(both);
+	expect(said[0].text).toContain(`please go to ${rooms[0]}`);
+	expect(said[1].text).toContain(rooms[0]);
+	expect(said[1].text).toContain('تشریف');
+	await expect(urdu.locator('main')).toHaveAttribute('dir', 'rtl');
+	await screenshots(english, 'kiosk-room-en', [['tv', 1920]]);
+	await screenshots(urdu, 'kiosk-room-ur', [['tv', 1920]]);
+
+	// Archiving the room in use keeps the called token's room; the next call goes to no room.
+	await admin.goto(`/${CLINIC.code}/admin/rooms`);
+	await admin.getByRole('button', { name: `Archive ${rooms[0]}` }).click();
+	await expect(admin.getByTestId('archived-room').filter({ hasText: rooms[0] })).toBeVisible();
+	await expect(english.getByTestId('kiosk-room').filter({ hasText: doctor.name }).getByTestId('kiosk-room-name')).toContainText(rooms[0]);
 });
 
 async function doctorIdOf(admin: Page, email: string): Promise<string> {
@@ -142,9 +211,8 @@ async function doctorIdOf(admin: Page, email: string): Promise<string> {
 	return members.find((m: { email: string }) => m.email === email).userId;
 }
 
-test('a patient on a phone sees their token and place, live', async ({ browser }) => {
-	test.skip(!process.env.DATABASE_URL, 'linking a patient account to a clinic record has no screen yet; the test links it in PostgreSQL');
-	const admin = await staffPage(browser, ADMIN.email, ADMIN.password);
+test('a patient links their phone at the desk with a code, then sees their token and place, live', async ({ browser }) => {
+	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = { name: `Dr Umar ${rand()}`, email: `umar-${rand()}@clinic.test`, role: 'doctor' };
 	expect((await admin.request.post(`${api}/members`, { data: { ...doctor, password: PASSWORD } })).status()).toBe(201);
 	const doctorId = await doctorIdOf(admin, doctor.email);
@@ -165,10 +233,31 @@ test('a patient on a phone sees their token and place, live', async ({ browser }
 		const res = await admin.request.post(`${api}/patients`, { data: { name, allowDuplicate: true } });
 		ids.push((await res.json()).id);
 	}
-	const { default: postgres } = await import('postgres');
-	const sql = postgres(process.env.DATABASE_URL!, { max: 1 });
-	await sql`UPDATE patient SET user_id = (SELECT id FROM app_user WHERE email = ${person.email}) WHERE id = ${ids[2]}`;
-	await sql.end();
+	// The desk creates a link code on the patient's page and reads it out.
+	await admin.goto(`/${CLINIC.code}/patients/${ids[2]}`);
+	const account = admin.getByTestId('account-link');
+	await account.getByRole('button', { name: 'Create link code' }).click();
+	const code = (await admin.getByTestId('link-code').textContent())?.trim() ?? '';
+	expect(code).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/);
+	await screenshots(admin, 'patient-link-code', [['desktop', 1280]]);
+
+	// The phone, in Urdu: a wrong code is refused in Urdu, the right one (typed loosely) links.
+	const linkForm = phone.locator('form[action="?/link"]');
+	await screenshots(phone, 'patient-me-link-form-ur', [['phone', 390]]);
+	await linkForm.locator('input[name=code]').fill('ZZZZ-ZZZZ');
+	await linkForm.locator('button[type=submit]').click();
+	await expect(linkForm.getByRole('alert')).toContainText('کوڈ');
+	await expect(phone.getByTestId('my-clinics')).toHaveCount(0);
+	await linkForm.locator('input[name=code]').fill(code.replace('-', ' ').toLowerCase());
+	await linkForm.locator('button[type=submit]').click();
+	await expect(phone.getByTestId('my-clinics')).toContainText(CLINIC.name);
+	await expect(phone.getByTestId('my-clinics')).toContainText(`${CLINIC.code}-P`);
+	await expectAccessible(phone);
+
+	// The desk sees whose account the record is linked to.
+	await admin.reload();
+	await expect(admin.getByTestId('linked-account')).toContainText(person.name);
+	await expect(admin.getByTestId('linked-account')).toContainText(person.email);
 
 	for (const patientId of ids) {
 		const res = await admin.request.post(`${api}/queue/check-in`, { data: { patientId, doctorId, idempotencyKey: `e2e-${rand()}${rand()}` } });
@@ -180,4 +269,67 @@ test('a patient on a phone sees their token and place, live', async ({ browser }
 	await admin.request.post(`${api}/queue/next`, { data: { doctorId } });
 	await expect(phone.getByTestId('my-ahead')).toHaveText('1');
 	await expect(phone.getByTestId('patient-queue')).toHaveAttribute('data-status', 'waiting');
+});
+
+// Last in this file: the tests above share the clinic's queue and its kiosk, and run one after another in one worker.
+/** With MERGE_SCREENSHOTS=<dir>, keeps desktop and phone pictures of the page for review. */
+async function mergeScreenshots(page: Page, name: string) {
+	const dir = process.env.MERGE_SCREENSHOTS;
+	if (!dir) return;
+	mkdirSync(dir, { recursive: true });
+	for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]] as const) {
+		await page.setViewportSize({ width, height });
+		await page.screenshot({ path: `${dir}/${name}-${label}.png`, fullPage: true });
+		await page.getByTestId('merge-effects').screenshot({ path: `${dir}/${name}-${label}-effects.png` });
+	}
+	await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test('the merge screen says beforehand which of today’s tokens is kept and which cancelled, in English and Urdu, and the merge then does so', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
+	const patient = async (name: string) => {
+		const res = await admin.request.post(`${api}/patients`, { data: { name, allowDuplicate: true } });
+		expect(res.status(), await res.text()).toBe(201);
+		return (await res.json()) as { id: string; ref: string };
+	};
+	// Tokens for a doctor of this test's own: the queue tests running alongside call next for theirs.
+	const doctor = await addStaff(admin, 'doctor', `Dr Merge ${rand()}`);
+	const checkIn = (patientId: string) => admin.request.post(`${api}/queue/check-in`, { data: { patientId, doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
+	const tag = rand();
+	const survivor = await patient(`Rukhsana Merge ${tag}`);
+	const duplicate = await patient(`Rukhsana M. ${tag}`);
+	// The duplicate arrived first, so its token keeps the place and the survivor's goes.
+	const first = (await (await checkIn(duplicate.id)).json()) as { token: string };
+	const second = (await (await checkIn(survivor.id)).json()) as { token: string };
+
+	const mergeUrl = `/${CLINIC.code}/patients/${survivor.id}/merge?with=${duplicate.id}`;
+	await admin.goto(mergeUrl);
+	const effects = admin.getByRole('region', { name: 'Before you merge: the queue and appointments' });
+	await expect(effects).toContainText(`Both records are in today’s queue. Token ${second.token} of ${survivor.ref} will be cancelled (records merged); token ${first.token} of ${duplicate.ref} is kept.`);
+	await expect(effects).toContainText(`${duplicate.ref} has no upcoming appointments to move.`);
+	await expectAccessible(admin);
+	await mergeScreenshots(admin, 'merge-effects-en');
+
+	const urdu = await pageFor(browser, ADMIN.email, ADMIN.password, 'ur');
+	await urdu.goto(mergeUrl);
+	await expect(urdu.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(urdu.getByTestId('merge-effects')).toContainText(`${survivor.ref} کا ٹوکن ${second.token} منسوخ ہو جائے گا`);
+	// Nothing runs off the side of a phone.
+	await urdu.setViewportSize({ width: 390, height: 844 });
+	expect(await urdu.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	await mergeScreenshots(urdu, 'merge-effects-ur');
+	await urdu.context().close();
+
+	await admin.getByRole('button', { name: `Merge ${duplicate.ref} into ${survivor.ref}` }).click();
+	await expect(admin).toHaveURL(new RegExp(`/patients/${survivor.id}\\?merged=1$`));
+	await expect(admin.getByRole('status')).toContainText(`${duplicate.ref} was merged into this record.`);
+	const queue = (await (await admin.request.get(`${api}/queue`)).json()) as { tokens: { token: string; status: string; cancelReason?: string | null }[] };
+	expect(queue.tokens.find((t) => t.token === first.token)).toMatchObject({ status: 'waiting' });
+	expect(queue.tokens.find((t) => t.token === second.token)).toMatchObject({ status: 'cancelled', cancelReason: 'merged' });
+	// The merged-away record cannot take a place in the line again; the desk is told why.
+	const again = await checkIn(duplicate.id);
+	expect(again.status()).toBe(409);
+	expect(await again.json()).toMatchObject({ error: { code: 'patient_merged', message: 'This record was merged into another one. Check in the record it was merged into.' } });
+	await admin.context().close();
 });

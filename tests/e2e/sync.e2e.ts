@@ -1,18 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from '@playwright/test';
-import { ADMIN, CLINIC, expect, expectAccessible, signIn, test } from './fixtures';
-
-const rand = () => randomBytes(3).toString('hex');
-const PASSWORD = 'staff password 1';
-
-async function pageFor(browser: Browser, email: string, password: string, locale?: 'ur'): Promise<Page> {
-	const context = await browser.newContext();
-	if (locale) await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: locale, url: 'http://localhost' }]);
-	const page = await context.newPage();
-	await signIn(page, email, password);
-	await expect(page).toHaveURL(/\/[A-Z0-9]{3,8}$/);
-	return page;
-}
+import type { Page } from '@playwright/test';
+import { ADMIN, CLINIC, expect, expectAccessible, pageFor, PASSWORD, rand, test } from './fixtures';
 
 async function addMember(admin: Page, clinicCode: string, person: { name: string; email: string }, role: string) {
 	await admin.goto(`/${clinicCode}/admin/members`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, expectError, signedIn, startApp, type ApiClient, type App } from './http';
-import { PASSWORD, makeClinic, makeMember, rand } from '../factories';
+import { PASSWORD, makeMember, middayTimeZone, rand, twoClinicsWithStaff } from '../factories';
 import { patient } from '../../src/lib/server/db/schema';
 import { appointment } from '../../src/lib/server/db/schema/scheduling';
 import { displayKeyCreatedView, displayKeysView, displayKeyView, queueView, tokenView } from '../../src/lib/server/openapi/queue';
@@ -21,17 +21,11 @@ beforeAll(async () => {
 	const people: Record<string, { email: string }> = {};
 	app = await startApp({
 		seed: async (db) => {
-			clinicA = await makeClinic(db);
-			clinicB = await makeClinic(db);
-			const doc = await makeMember(db, clinicA.id, 'doctor');
+			const cast = await twoClinicsWithStaff(db, { timezone: middayTimeZone() });
+			({ clinicA, clinicB } = cast);
+			const doc = cast.doctor;
 			doctorId = doc.id;
-			Object.assign(people, {
-				reception: await makeMember(db, clinicA.id, 'reception'),
-				doc,
-				admin: await makeMember(db, clinicA.id, 'admin'),
-				pharm: await makeMember(db, clinicA.id, 'pharmacist'),
-				other: await makeMember(db, clinicB.id, 'admin')
-			});
+			Object.assign(people, { reception: cast.reception, doc, admin: cast.admin, pharm: await makeMember(db, clinicA.id, 'pharmacist'), other: cast.outsider });
 			const rows = await db
 				.insert(patient)
 				.values(Array.from({ length: 6 }, (_, i) => ({ clinicId: clinicA.id, refNo: i + 1, name: `Patient ${i} ${rand(2)}` })))

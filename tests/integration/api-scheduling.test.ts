@@ -15,7 +15,9 @@ const patients: string[] = [];
 let otherClinicPatient: string;
 let desk: ApiClient, doctor: ApiClient, pharmacist: ApiClient, outsider: ApiClient;
 
-const dayAhead = (days: number) => clinicToday(TZ, new Date(Date.now() + days * 86_400_000));
+// Counted from when the file started, so a run across the clinic's midnight still names the same days throughout.
+const started = Date.now();
+const dayAhead = (days: number) => clinicToday(TZ, new Date(started + days * 86_400_000));
 const base = (code = clinicA.code) => `/api/v1/clinics/${code}`;
 const key = () => `key-${rand(8)}`;
 
@@ -143,5 +145,43 @@ describe('booking over HTTP', () => {
 		expect(waitlist.entries.find((e) => e.patientId === patients[34])?.status).toBe('offered');
 		expectError(await desk.post(`${base()}/appointments/${booked.id}/cancel`, { reason: 'again' }), 409, 'invalid_transition');
 		expectError(await desk.post(`${base()}/appointments/${booked.id}/teleport`, {}), 404, 'not_found');
+	});
+
+	it('answers waitlist offers for the patient: decline passes the time on, accept books it once, withdraw removes the entry', async () => {
+		const day = dayAhead(5);
+		const freed = appointmentView.parse((await desk.post(`${base()}/appointments`, { patientId: patients[35], doctorId, start: `${day}T10:00:00+05:00`, idempotencyKey: key() })).body);
+		const [first, second] = [patients[36], patients[37]];
+		for (const patientId of [first, second]) expect((await desk.post(`${base()}/waitlist`, { patientId, doctorId })).status).toBe(201);
+		await desk.post(`${base()}/appointments/${freed.id}/cancel`, { reason: 'Travelling' });
+		const entryOf = async (patientId: string) => waitlistView.parse((await desk.get(`${base()}/waitlist`)).body).entries.find((e) => e.patientId === patientId);
+		const offered = await entryOf(first);
+		expect(offered?.status).toBe('offered');
+		const waiting = await entryOf(second);
+		expectError(await desk.post(`${base()}/waitlist/${waiting!.id}/accept`, { idempotencyKey: key() }), 409, 'offer_not_open');
+
+		const declined = await desk.post(`${base()}/waitlist/${offered!.id}/decline`, {});
+		expect(declined.status).toBe(200);
+		expect((await entryOf(first))?.status).toBe('waiting');
+		const passedOn = await entryOf(second);
+		expect(passedOn?.status).toBe('offered');
+
+		expectError(await desk.post(`${base()}/waitlist/${passedOn!.id}/accept`, {}), 400, 'field_required', 'idempotencyKey');
+		expectError(await pharmacist.post(`${base()}/waitlist/${passedOn!.id}/accept`, { idempotencyKey: key() }), 403, 'forbidden');
+		expectError(await desk.post(`${base()}/waitlist/${passedOn!.id}/teleport`, {}), 404, 'not_found');
+		const idempotencyKey = key();
+		const accepted = await desk.post(`${base()}/waitlist/${passedOn!.id}/accept`, { idempotencyKey });
+		expect(accepted.status).toBe(200);
+		const body = accepted.body as { appointment: { patientId: string; start: string }; movedFrom: string | null };
+		expect(body.appointment.patientId).toBe(second);
+		expect(new Date(body.appointment.start).toISOString()).toBe(new Date(`${day}T10:00:00+05:00`).toISOString());
+		expect(body.movedFrom).toBeNull();
+		// A retried accept never books a second time.
+		expectError(await desk.post(`${base()}/waitlist/${passedOn!.id}/accept`, { idempotencyKey }), 409, 'offer_not_open');
+		const onDay = appointmentsView.parse((await desk.get(`${base()}/appointments?date=${day}`)).body).appointments.filter((a) => a.patientId === second && a.status !== 'cancelled');
+		expect(onDay).toHaveLength(1);
+
+		expect((await desk.request('DELETE', `${base()}/waitlist/${offered!.id}`)).status).toBe(204);
+		expect(await entryOf(first)).toBeUndefined();
+		expectError(await desk.request('DELETE', `${base()}/waitlist/${offered!.id}`), 404, 'not_found');
 	});
 });

@@ -3,6 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { generateTOTP } from '@oslojs/otp';
 import { decodeBase64 } from '@oslojs/encoding';
 import { testDatabase } from '../db';
+import { freshTotp } from '../totp';
 import { makeClinic, makeMember, makeUser, rand, PASSWORD } from '../factories';
 import { appUser, auditLog, recoveryCode, session } from '../../src/lib/server/db/schema';
 import type { Db } from '../../src/lib/server/db';
@@ -22,7 +23,10 @@ beforeAll(async () => {
 	db = (await testDatabase()).db;
 });
 
-const codeFor = (keyBase64: string) => generateTOTP(decodeBase64(keyBase64), 30, 6);
+/** A code the app shows now, each handed out once (Tabeeb refuses a code a second time). */
+const codeFor = (keyBase64: string) => freshTotp(decodeBase64(keyBase64));
+/** The code shown now, used or not: for calls refused before any code is checked. */
+const anyCodeFor = (keyBase64: string) => generateTOTP(decodeBase64(keyBase64), 30, 6);
 /** A code from a minute ago: outside the one-period grace, so it must be refused. */
 const staleCodeFor = (keyBase64: string) => {
 	const key = decodeBase64(keyBase64);
@@ -66,7 +70,7 @@ async function enrolledStaff() {
 	const { sessionId } = await signedIn(user.id);
 	await beginTotpEnrolment(db, user.id, user.email);
 	const key = (await userRow(user.id)).totpPendingKey!;
-	const codes = await confirmTotpEnrolment(db, user.id, sessionId, { code: codeFor(key) });
+	const codes = await confirmTotpEnrolment(db, user.id, sessionId, { code: await codeFor(key) });
 	const actor = { userId: user.id, email: user.email, address: `10.0.${rand(1)}.1` };
 	return { user, key, codes, sessionId, actor };
 }
@@ -85,7 +89,7 @@ describe('enrolling a staff member in two-factor authentication', () => {
 		expect((await userRow(user.id)).totpKey).toBeNull();
 
 		const key = (await userRow(user.id)).totpPendingKey!;
-		const codes = await confirmTotpEnrolment(db, user.id, sessionId, { code: codeFor(key) });
+		const codes = await confirmTotpEnrolment(db, user.id, sessionId, { code: await codeFor(key) });
 		expect(codes).toHaveLength(10);
 		expect(new Set(codes).size).toBe(10);
 		for (const c of codes) expect(c).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
@@ -105,7 +109,7 @@ describe('enrolling a staff member in two-factor authentication', () => {
 		const { sessionId } = await signedIn(user.id);
 		await beginTotpEnrolment(db, user.id, user.email);
 		const key = (await userRow(user.id)).totpPendingKey!;
-		const good = codeFor(key);
+		const good = anyCodeFor(key);
 		const wrong = String((Number(good) + 1) % 1_000_000).padStart(6, '0');
 		for (const code of [wrong, staleCodeFor(key), '12345', 'abcdef', "1' OR '1'='1", '<b>123456</b>']) {
 			await expect(confirmTotpEnrolment(db, user.id, sessionId, { code })).rejects.toMatchObject({ code: 'totp_invalid', field: 'code' });
@@ -137,7 +141,7 @@ describe('enrolling a staff member in two-factor authentication', () => {
 		const elsewhere = await signedIn(user.id);
 		await beginTotpEnrolment(db, user.id, user.email);
 		const key = (await userRow(user.id)).totpPendingKey!;
-		await confirmTotpEnrolment(db, user.id, here.sessionId, { code: codeFor(key) });
+		await confirmTotpEnrolment(db, user.id, here.sessionId, { code: await codeFor(key) });
 		expect((await validateSessionToken(db, here.token)).session).not.toBeNull();
 		expect((await validateSessionToken(db, elsewhere.token)).session).toBeNull();
 	});
@@ -155,7 +159,7 @@ describe('signing in with two-factor authentication', () => {
 		await expect(verifySecondFactor(db, sessionId, user.id, user.email, { code: '000000' }, address)).rejects.toMatchObject({ code: 'totp_invalid' });
 		expect((await validateSessionToken(db, result.token)).session?.twoFactorVerified).toBe(false);
 
-		await verifySecondFactor(db, sessionId, user.id, user.email, { code: codeFor(key) }, address);
+		await verifySecondFactor(db, sessionId, user.id, user.email, { code: await codeFor(key) }, address);
 		expect((await validateSessionToken(db, result.token)).session?.twoFactorVerified).toBe(true);
 	});
 
@@ -201,7 +205,7 @@ describe('signing in with two-factor authentication', () => {
 			}
 		}
 		expect(limited).toBe(true);
-		await expect(verifySecondFactor(db, sessionId, user.id, user.email, { code: codeFor(key) }, address)).rejects.toMatchObject({ code: 'rate_limited' });
+		await expect(verifySecondFactor(db, sessionId, user.id, user.email, { code: await codeFor(key) }, address)).rejects.toMatchObject({ code: 'rate_limited' });
 	});
 });
 
@@ -211,7 +215,7 @@ describe('managing two-factor authentication', () => {
 		await expect(regenerateRecoveryCodes(db, actor, { code: '000000' })).rejects.toMatchObject({ code: 'totp_invalid' });
 		expect(await unusedRecoveryCodes(db, user.id)).toBe(10);
 
-		const fresh = await regenerateRecoveryCodes(db, actor, { code: codeFor(key) });
+		const fresh = await regenerateRecoveryCodes(db, actor, { code: await codeFor(key) });
 		expect(fresh).toHaveLength(10);
 		expect(fresh).not.toContain(codes[0]);
 		const address = `10.5.${rand(1)}.1`;
@@ -228,7 +232,7 @@ describe('managing two-factor authentication', () => {
 		await expect(disableTotp(db, actor, {})).rejects.toMatchObject({ code: 'field_required' });
 		expect((await userRow(user.id)).totpKey).toBe(key);
 
-		await disableTotp(db, actor, { code: codeFor(key) });
+		await disableTotp(db, actor, { code: await codeFor(key) });
 		expect((await userRow(user.id)).totpKey).toBeNull();
 		expect(await unusedRecoveryCodes(db, user.id)).toBe(0);
 		expect(await auditActions(user.id)).toContain('auth.totp_disable');
@@ -237,8 +241,8 @@ describe('managing two-factor authentication', () => {
 		expect(result.needsSecondFactor).toBe(false);
 
 		// With 2FA off there is nothing to disable or regenerate.
-		await expect(disableTotp(db, actor, { code: codeFor(key) })).rejects.toMatchObject({ code: 'bad_request' });
-		await expect(regenerateRecoveryCodes(db, actor, { code: codeFor(key) })).rejects.toMatchObject({ code: 'bad_request' });
+		await expect(disableTotp(db, actor, { code: anyCodeFor(key) })).rejects.toMatchObject({ code: 'bad_request' });
+		await expect(regenerateRecoveryCodes(db, actor, { code: anyCodeFor(key) })).rejects.toMatchObject({ code: 'bad_request' });
 	});
 
 	it('lets someone who lost their phone disable 2FA with a recovery code', async () => {
@@ -251,7 +255,7 @@ describe('managing two-factor authentication', () => {
 		const { user, key, actor } = await enrolledStaff();
 		const address = `10.7.${rand(1)}.1`;
 		const result = await signIn(db, { email: user.email, password: PASSWORD }, address);
-		await disableTotp(db, actor, { code: codeFor(key) });
+		await disableTotp(db, actor, { code: await codeFor(key) });
 		await verifySecondFactor(db, sessionIdFromToken(result.token), user.id, user.email, { code: 'anything' }, address);
 		expect((await validateSessionToken(db, result.token)).session?.twoFactorVerified).toBe(true);
 	});

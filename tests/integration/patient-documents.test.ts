@@ -11,7 +11,7 @@ import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { mergePatients } from '../../src/lib/server/patients/mergePatients';
 import { uploadPatientDocument } from '../../src/lib/server/patients/uploadPatientDocument';
 import { deletePatientDocument } from '../../src/lib/server/patients/deletePatientDocument';
-import { listPatientDocuments, readPatientDocument } from '../../src/lib/server/patients/recordQueries';
+import { listPatientDocuments, openPatientDocument, readPatientDocument } from '../../src/lib/server/patients/recordQueries';
 import { MAX_DOCUMENT_BYTES, sniffDocumentType } from '../../src/lib/server/patients/fileType';
 import { FilesystemStore } from '../../src/lib/server/storage/filesystem';
 import { setFileStore } from '../../src/lib/server/storage';
@@ -68,6 +68,14 @@ describe('uploadPatientDocument', () => {
 		expect(Buffer.from(read!.bytes).equals(Buffer.from(PDF))).toBe(true);
 		const audits = await database.db.select().from(auditLog).where(and(eq(auditLog.clinicId, desk.clinicId), eq(auditLog.action, 'patient.document.upload')));
 		expect(audits.map((a) => a.entityId)).toContain(patientId);
+	});
+
+	it('streams the stored bytes back with their length', async () => {
+		const doc = await uploadPatientDocument(database.db, desk, patientId, { kind: 'id_scan', fileName: 'front.png', bytes: PNG });
+		const opened = await openPatientDocument(database.db, desk.clinicId, patientId, doc.id);
+		expect(opened?.size).toBe(PNG.byteLength);
+		expect(Buffer.from(await new Response(opened?.body).arrayBuffer()).equals(Buffer.from(PNG))).toBe(true);
+		expect(await openPatientDocument(database.db, otherDesk.clinicId, patientId, doc.id)).toBeNull();
 	});
 
 	it('names the real type even when the name says otherwise', async () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog, clinic as clinicTable, displayKey, outboxEvent, patient, queueToken, visit } from '../../src/lib/server/db/schema';
+import { auditLog, clinic as clinicTable, displayKey, outboxEvent, queueToken, visit } from '../../src/lib/server/db/schema';
 import { appointment } from '../../src/lib/server/db/schema/scheduling';
 import type { Db } from '../../src/lib/server/db';
 import { checkInPatient } from '../../src/lib/server/queue/checkIn';
@@ -9,43 +9,19 @@ import { completeToken, markUrgent, recallToken, reorderToken, sendBackToken, sk
 import { createDisplayKey, displayKeyResolver, hashDisplayKey, revokeDisplayKey } from '../../src/lib/server/queue/displayKeys';
 import { loadQueueDay } from '../../src/lib/server/queue/queries';
 import { clinicToday } from '../../src/lib/server/time';
-import type { Role } from '../../src/lib/server/db/schema';
 import { testDatabase } from '../db';
-import { makeClinic, makeMember, rand } from '../factories';
+import { makeMember } from '../factories';
+import { ctxOf, key, makeAppointment, makePatient, queueScene } from './queueScene';
 
 let db: Db;
 beforeAll(async () => {
 	db = (await testDatabase()).db;
 });
 
-const ctxOf = (clinicId: string, userId: string, role: Role) => ({ clinicId, actor: { userId, role } });
-const key = () => `key-${rand(8)}`;
-let refNo = 1;
-
-async function makePatient(clinicId: string, name = `Patient ${rand(3)}`) {
-	const [row] = await db.insert(patient).values({ clinicId, refNo: refNo++, name }).returning();
-	return row;
-}
-
-async function makeAppointment(clinicId: string, patientId: string, doctorId: string, startsAt: Date) {
-	const [row] = await db
-		.insert(appointment)
-		.values({ clinicId, refNo: refNo++, patientId, doctorId, startsAt, endsAt: new Date(startsAt.getTime() + 15 * 60_000), status: 'confirmed' })
-		.returning();
-	return row;
-}
-
-async function setting() {
-	const home = await makeClinic(db);
-	const desk = await makeMember(db, home.id, 'reception');
-	const doctor = await makeMember(db, home.id, 'doctor');
-	return { home, desk, doctor, deskCtx: ctxOf(home.id, desk.id, 'reception'), doctorCtx: ctxOf(home.id, doctor.id, 'doctor') };
-}
-
 describe('check-in', () => {
 	it('issues consecutive, distinct tokens to 60 concurrent check-ins', async () => {
-		const { home, deskCtx } = await setting();
-		const people = await Promise.all(Array.from({ length: 60 }, () => makePatient(home.id)));
+		const { home, deskCtx } = await queueScene(db);
+		const people = await Promise.all(Array.from({ length: 60 }, () => makePatient(db, home.id)));
 		const tokens = await Promise.all(people.map((p) => checkInPatient(db, deskCtx, { patientId: p.id, idempotencyKey: key() })));
 		const numbers = tokens.map((t) => t.number).sort((a, b) => a - b);
 		expect(numbers).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
@@ -56,9 +32,9 @@ describe('check-in', () => {
 	});
 
 	it('checks an appointment in, records the arrival and moves the appointment to checked_in', async () => {
-		const { home, doctor, deskCtx } = await setting();
-		const p = await makePatient(home.id);
-		const appt = await makeAppointment(home.id, p.id, doctor.id, new Date(Date.now() - 20 * 60_000));
+		const { home, doctor, deskCtx } = await queueScene(db);
+		const p = await makePatient(db, home.id);
+		const appt = await makeAppointment(db, home.id, p.id, doctor.id, new Date(Date.now() - 20 * 60_000));
 		const token = await checkInPatient(db, deskCtx, { appointmentId: appt.id, idempotencyKey: key() });
 		expect(token).toMatchObject({ number: 1, token: '001', status: 'waiting', doctorId: doctor.id, arrival: 'late', patientId: p.id });
 		expect(token.arrivalMinutes).toBeGreaterThanOrEqual(19);
@@ -69,23 +45,23 @@ describe('check-in', () => {
 	});
 
 	it('returns the first token for a retried request and uses no number for refused ones', async () => {
-		const { home, doctor, deskCtx } = await setting();
-		const p = await makePatient(home.id);
+		const { home, doctor, deskCtx } = await queueScene(db);
+		const p = await makePatient(db, home.id);
 		const k = key();
 		const first = await checkInPatient(db, deskCtx, { patientId: p.id, doctorId: doctor.id, idempotencyKey: k });
 		const again = await checkInPatient(db, deskCtx, { patientId: p.id, doctorId: doctor.id, idempotencyKey: k });
 		expect(again).toEqual(first);
 		await expect(checkInPatient(db, deskCtx, { patientId: p.id, idempotencyKey: key() })).rejects.toMatchObject({ code: 'already_in_queue' });
-		const next = await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, idempotencyKey: key() });
+		const next = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, idempotencyKey: key() });
 		expect(next.number).toBe(2);
 	});
 
 	it('refuses bad input with a field error and changes nothing', async () => {
-		const { home, doctor, deskCtx, desk } = await setting();
-		const other = await setting();
-		const p = await makePatient(home.id);
-		const elsewhere = await makePatient(other.home.id);
-		const tomorrow = await makeAppointment(home.id, p.id, doctor.id, new Date(Date.now() + 36 * 3_600_000));
+		const { home, doctor, deskCtx, desk } = await queueScene(db);
+		const other = await queueScene(db);
+		const p = await makePatient(db, home.id);
+		const elsewhere = await makePatient(db, other.home.id);
+		const tomorrow = await makeAppointment(db, home.id, p.id, doctor.id, new Date(Date.now() + 36 * 3_600_000));
 		const cases: [unknown, string, string][] = [
 			[{ idempotencyKey: key() }, 'field_invalid', 'patientId'],
 			[{ patientId: p.id, appointmentId: tomorrow.id, idempotencyKey: key() }, 'field_invalid', 'patientId'],
@@ -103,23 +79,23 @@ describe('check-in', () => {
 	});
 
 	it('numbers per doctor with a prefix when the clinic says so', async () => {
-		const { home, doctor, deskCtx } = await setting();
+		const { home, doctor, deskCtx } = await queueScene(db);
 		const second = await makeMember(db, home.id, 'doctor');
 		await db.update(clinicTable).set({ perDoctorTokens: true }).where(eq(clinicTable.id, home.id));
-		const a = await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, doctorId: doctor.id, idempotencyKey: key() });
-		const b = await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, doctorId: second.id, idempotencyKey: key() });
-		const c = await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, doctorId: second.id, idempotencyKey: key() });
-		const walkIn = await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, idempotencyKey: key() });
+		const a = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() });
+		const b = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: second.id, idempotencyKey: key() });
+		const c = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: second.id, idempotencyKey: key() });
+		const walkIn = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, idempotencyKey: key() });
 		expect([a.token, b.token, c.token, walkIn.token]).toEqual(['D1-001', 'D2-001', 'D2-002', '001']);
 	});
 });
 
 describe('the doctor’s controls', () => {
 	it('calls by the rule, starts the visit, and moves through recall, send back, skip and complete', async () => {
-		const { home, doctor, deskCtx, doctorCtx } = await setting();
-		const walk = await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, idempotencyKey: key() });
-		const ap = await makePatient(home.id);
-		const appt = await makeAppointment(home.id, ap.id, doctor.id, new Date(Date.now() - 60_000));
+		const { home, doctor, deskCtx, doctorCtx } = await queueScene(db);
+		const walk = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, idempotencyKey: key() });
+		const ap = await makePatient(db, home.id);
+		const appt = await makeAppointment(db, home.id, ap.id, doctor.id, new Date(Date.now() - 60_000));
 		const booked = await checkInPatient(db, deskCtx, { appointmentId: appt.id, idempotencyKey: key() });
 
 		const called = await callNext(db, doctorCtx, { doctorId: doctor.id });
@@ -146,9 +122,9 @@ describe('the doctor’s controls', () => {
 	});
 
 	it('skips, recalls a skipped token to the back of the line, and makes a no-show of a second skip', async () => {
-		const { home, doctor, deskCtx, doctorCtx } = await setting();
-		const first = await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, doctorId: doctor.id, idempotencyKey: key() });
-		const second = await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, doctorId: doctor.id, idempotencyKey: key() });
+		const { home, doctor, deskCtx, doctorCtx } = await queueScene(db);
+		const first = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() });
+		const second = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() });
 		await callNext(db, doctorCtx, { doctorId: doctor.id });
 		expect((await skipToken(db, doctorCtx, first.id)).status).toBe('skipped');
 		expect((await recallToken(db, doctorCtx, first.id)).status).toBe('waiting');
@@ -159,10 +135,10 @@ describe('the doctor’s controls', () => {
 	});
 
 	it('lets a doctor act only on their own line, and gives two doctors calling at once different tokens', async () => {
-		const { home, doctor, deskCtx, doctorCtx } = await setting();
+		const { home, doctor, deskCtx, doctorCtx } = await queueScene(db);
 		const other = await makeMember(db, home.id, 'doctor');
 		const tokens = [];
-		for (let i = 0; i < 4; i++) tokens.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, idempotencyKey: key() }));
+		for (let i = 0; i < 4; i++) tokens.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, idempotencyKey: key() }));
 		await expect(callNext(db, doctorCtx, { doctorId: other.id })).rejects.toMatchObject({ code: 'forbidden' });
 		const [a, b] = await Promise.all([callNext(db, doctorCtx, { doctorId: doctor.id }), callNext(db, ctxOf(home.id, other.id, 'doctor'), { doctorId: other.id })]);
 		expect(a.id).not.toBe(b.id);
@@ -171,9 +147,9 @@ describe('the doctor’s controls', () => {
 	});
 
 	it('puts an urgent token first with its reason in the audit log; only the desk and admins reorder', async () => {
-		const { home, doctor, desk, deskCtx, doctorCtx } = await setting();
+		const { home, doctor, desk, deskCtx, doctorCtx } = await queueScene(db);
 		const t = [];
-		for (let i = 0; i < 4; i++) t.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, doctorId: doctor.id, idempotencyKey: key() }));
+		for (let i = 0; i < 4; i++) t.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() }));
 		await expect(markUrgent(db, deskCtx, t[3].id, { reason: '' })).rejects.toMatchObject({ code: 'field_required', field: 'reason' });
 		await markUrgent(db, deskCtx, t[3].id, { reason: 'Chest pain' });
 		const [row] = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, home.id), eq(auditLog.action, 'queue.urgent')));
@@ -193,9 +169,9 @@ describe('the doctor’s controls', () => {
 	});
 
 	it('writes "you’re next" to the outbox when two tokens remain before a patient, and when they are called', async () => {
-		const { home, doctor, deskCtx, doctorCtx } = await setting();
+		const { home, doctor, deskCtx, doctorCtx } = await queueScene(db);
 		const t = [];
-		for (let i = 0; i < 5; i++) t.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(home.id)).id, doctorId: doctor.id, idempotencyKey: key() }));
+		for (let i = 0; i < 5; i++) t.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() }));
 		const near = async () => (await db.select().from(outboxEvent).where(and(eq(outboxEvent.clinicId, home.id), eq(outboxEvent.type, 'queue.almost_next'))).orderBy(outboxEvent.id)).map((e) => e.payload.tokenId);
 		expect(await near()).toEqual([t[0].id, t[1].id, t[2].id]);
 		await callNext(db, doctorCtx, { doctorId: doctor.id });
@@ -207,7 +183,7 @@ describe('the doctor’s controls', () => {
 
 describe('display keys', () => {
 	it('stores only the hash, resolves a live key to its clinic, and stops resolving once revoked', async () => {
-		const { home } = await setting();
+		const { home } = await queueScene(db);
 		const admin = await makeMember(db, home.id, 'admin');
 		const adminCtx = ctxOf(home.id, admin.id, 'admin');
 		const created = await createDisplayKey(db, adminCtx, { name: 'Waiting room 1' });
@@ -219,7 +195,7 @@ describe('display keys', () => {
 		expect(await resolve(created.key)).toEqual({ clinicId: home.id, keyId: created.id });
 		await expect(createDisplayKey(db, adminCtx, { name: '  ' })).rejects.toMatchObject({ field: 'name' });
 		await expect(createDisplayKey(db, ctxOf(home.id, admin.id, 'reception'), { name: 'Hall' })).rejects.toMatchObject({ code: 'forbidden' });
-		const other = await setting();
+		const other = await queueScene(db);
 		await expect(revokeDisplayKey(db, ctxOf(other.home.id, admin.id, 'admin'), created.id)).rejects.toMatchObject({ code: 'not_found' });
 		expect((await revokeDisplayKey(db, adminCtx, created.id)).revokedAt).not.toBeNull();
 		expect(await resolve(created.key)).toBeNull();

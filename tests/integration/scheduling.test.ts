@@ -22,8 +22,9 @@ let doctorId: string;
 let clinicId: string;
 const TZ = 'Asia/Karachi';
 
-/** A clinic-local date `days` ahead. */
-const dayAhead = (days: number) => clinicToday(TZ, new Date(Date.now() + days * 86_400_000));
+/** A clinic-local date `days` ahead of when the file started, so a run across the clinic's midnight still names the same days throughout. */
+const started = Date.now();
+const dayAhead = (days: number) => clinicToday(TZ, new Date(started + days * 86_400_000));
 const at = (day: string, hhmm: string) => new Date(`${day}T${hhmm}:00+05:00`);
 
 async function patientId(ctx = desk) {

@@ -74,6 +74,7 @@ const docs = (): Record<DocumentRef['type'], string> => ({
 	display: documentName.display(clinicId, day),
 	pharmacy: documentName.pharmacy(clinicId),
 	staff: documentName.staff(clinicId),
+	waitlist: documentName.waitlist(clinicId),
 	chart: documentName.chart(visitId),
 	patientLive: documentName.patientLive(patientId)
 });
@@ -88,6 +89,7 @@ const matrix: Record<DocumentRef['type'], Record<Role | 'otherClinicAdmin' | 'pa
 	display: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
 	pharmacy: { admin: F, doctor: R, reception: F, pharmacist: R, otherClinicAdmin: F, patient: F },
 	staff: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
+	waitlist: { admin: R, doctor: R, reception: R, pharmacist: F, otherClinicAdmin: F, patient: F },
 	chart: { admin: F, doctor: W, reception: F, pharmacist: F, otherClinicAdmin: F, patient: F },
 	patientLive: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: R }
 };

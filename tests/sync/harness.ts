@@ -10,22 +10,24 @@ import { testDatabase } from '../db';
 /** A real sync server on a real HTTP server (ephemeral port), on the test file's database. */
 export type RunningSync = { url: string; sync: SyncServer; database: Database; server: Server; close(): Promise<void> };
 
-export async function startSync(deps: SyncDeps = {}): Promise<RunningSync> {
+export async function startSync(deps: SyncDeps = {}, port = 0): Promise<RunningSync> {
 	const database = deps.database ?? (await testDatabase());
 	const sync = await createSyncServer({ redis: null, origin: null, ...deps, database });
 	const server = createServer((_req, res) => res.writeHead(404).end());
 	server.on('upgrade', (request, socket, head) => sync.handleUpgrade(request, socket, head));
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	const bound = (server.address() as AddressInfo).port;
 	return {
-		url: `ws://127.0.0.1:${port}/sync`,
+		url: `ws://127.0.0.1:${bound}/sync`,
 		sync,
 		database,
 		server,
+		// As the app shuts down: refuse new connections first, then close the open ones.
 		async close() {
+			const closed = new Promise((resolve) => server.close(resolve));
 			await sync.destroy();
 			server.closeAllConnections();
-			await new Promise((resolve) => server.close(resolve));
+			await closed;
 		}
 	};
 }
@@ -88,4 +90,11 @@ export async function eventually<T>(read: () => T, ok: (value: T) => boolean, ti
 		value = read();
 	}
 	return value;
+}
+
+/** A sync server that can be stopped and started again on the same port, as a restarted app would be. */
+export async function listenSync(database: Database, port = 0) {
+	const running = await startSync({ database }, port);
+	const bound = (running.server.address() as AddressInfo).port;
+	return { port: bound, url: running.url, stop: () => running.close() };
 }

@@ -7,13 +7,10 @@ import { checkInPatient } from '../../src/lib/server/queue/checkIn';
 import { callNext } from '../../src/lib/server/queue/callNext';
 import { createDisplayKey, revokeDisplayKey } from '../../src/lib/server/queue/displayKeys';
 import { clinicToday } from '../../src/lib/server/time';
-import { makeClinic, makeMember, makeSession, makeUser, rand } from '../factories';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createSyncServer } from '../../sync-server';
+import { makeClinic, makeMember, makeSession, makeUser, middayTimeZone, rand } from '../factories';
 import WebSocket from 'ws';
 import { KioskConnection } from '../../src/lib/components/queue/kioskConnection';
-import { connect, eventually, startSync, type RunningSync } from './harness';
+import { connect, eventually, listenSync, startSync, type RunningSync } from './harness';
 
 let running: RunningSync;
 beforeAll(async () => {
@@ -27,7 +24,7 @@ let refNo = 1;
 
 async function scene() {
 	const { db } = running.database;
-	const home = await makeClinic(db, { name: `Shifa ${rand(2)}`, branding: { color: '#0a7' } });
+	const home = await makeClinic(db, { name: `Shifa ${rand(2)}`, branding: { color: '#0a7' }, timezone: middayTimeZone() });
 	const admin = await makeMember(db, home.id, 'admin');
 	const desk = await makeMember(db, home.id, 'reception');
 	const doctor = await makeMember(db, home.id, 'doctor', { name: 'Dr Sana Malik' });
@@ -64,7 +61,7 @@ describe('queue, display and patient live projections', () => {
 
 		await callNext(s.db, { clinicId: s.home.id, actor: { userId: s.doctor.id, role: 'doctor' } }, { doctorId: s.doctor.id });
 		const display = await eventually(() => readProjection(kiosk.doc), (d) => Array.isArray(d.doctors) && (d.doctors as Row[])[0]?.nowServing === '001');
-		expect(display.doctors).toEqual([{ slot: 1, doctor: 'Dr Sana Malik', nowServing: '001', calls: 1, next: ['002', '003', '004'] }]);
+		expect(display.doctors).toEqual([{ slot: 1, doctor: 'Dr Sana Malik', room: null, nowServing: '001', calls: 1, next: ['002', '003', '004'] }]);
 		expect(display.next).toEqual(['002', '003', '004']);
 		expect(display.clinic).toEqual({ name: s.home.name, color: '#0a7', tagline: null });
 		const shown = JSON.stringify(display);
@@ -112,25 +109,11 @@ describe('queue, display and patient live projections', () => {
 	it('a kiosk reconnects by itself after the sync server restarts and shows what changed meanwhile', async () => {
 		const s = await scene();
 		const { key } = await createDisplayKey(s.db, s.adminCtx, { name: 'Restarted' });
-		const start = async (port: number) => {
-			const sync = await createSyncServer({ database: running.database, redis: null, origin: null });
-			const server = createServer((_req, res) => res.writeHead(404).end());
-			server.on('upgrade', (request, socket, head) => sync.handleUpgrade(request, socket, head));
-			await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-			return { sync, server, port: (server.address() as AddressInfo).port };
-		};
-		// As the app shuts down: stop accepting connections first, then close the open ones.
-		const stop = async (r: Awaited<ReturnType<typeof start>>) => {
-			const closed = new Promise((resolve) => r.server.close(resolve));
-			await r.sync.destroy();
-			r.server.closeAllConnections();
-			await closed;
-		};
-		const first = await start(0);
+		const first = await listenSync(running.database);
 		let content: Record<string, unknown> = {};
 		const states: string[] = [];
 		const kiosk = new KioskConnection({
-			url: `ws://127.0.0.1:${first.port}/sync`,
+			url: first.url,
 			name: documentName.display(s.home.id, s.day),
 			key,
 			WebSocketPolyfill: WebSocket,
@@ -139,14 +122,14 @@ describe('queue, display and patient live projections', () => {
 		});
 		await eventually(() => states.at(-1), (st) => st === 'live');
 		expect(content.next).toEqual([]);
-		await stop(first);
+		await first.stop();
 		expect(states.at(-1)).toBe('stale');
 		await checkInPatient(s.db, s.deskCtx, { patientId: s.mine.id, doctorId: s.doctor.id, idempotencyKey: `k-${rand(6)}` });
-		const second = await start(first.port);
+		const second = await listenSync(running.database, first.port);
 		// The socket backs off while the server is away (1 s, 1.5 s, 2.25 s…), so it may take a while.
 		await eventually(() => content.next as string[] | undefined, (n) => Array.isArray(n) && n.includes('001'), 30_000);
 		expect(states.at(-1)).toBe('live');
 		kiosk.destroy();
-		await stop(second);
+		await second.stop();
 	}, 60_000);
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { documentName } from '../../src/lib/sync/protocol';
@@ -49,6 +50,23 @@ describe('two sync instances sharing Redis', () => {
 		await db.update(appUser).set({ name: 'After Rename' }).where(eq(appUser.id, member.id));
 		await publishDocumentChanges([name]);
 		await eventually(() => JSON.stringify(readProjection(b.doc).staff), (s) => s.includes('After Rename'));
+		b.destroy();
+	});
+
+	it('hears a change published by a web-only process, on the channel named by REDIS_PREFIX', async () => {
+		const { db } = one.database;
+		const clinic = await makeClinic(db);
+		const member = await makeMember(db, clinic.id, 'doctor', { name: 'Web Before' });
+		const name = documentName.staff(clinic.id);
+		const b = connect(two.url, name, { token: await makeSession(db, member.id) });
+		expect(await b.outcome).toBe('synced');
+		await db.update(appUser).set({ name: 'Web After' }).where(eq(appUser.id, member.id));
+		const published = spawnSync(process.execPath, ['--import', 'tsx', 'tests/sync/fixtures/publish-process.ts', name], {
+			env: { ...process.env, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, LOG_LEVEL: 'error' },
+			encoding: 'utf8'
+		});
+		expect(published.status, published.stderr).toBe(0);
+		await eventually(() => JSON.stringify(readProjection(b.doc).staff), (s) => s.includes('Web After'));
 		b.destroy();
 	});
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { documentName } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
@@ -6,7 +6,7 @@ import { publishDocumentChanges } from '../../src/lib/server/sync/publish';
 import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
 import { clinicToday } from '../../src/lib/server/time';
 import { staffDuty } from '../../src/lib/server/db/schema';
-import { makeClinic, makeMember, makeSession } from '../factories';
+import { makeClinic, makeMember, makeSession, middayTimeZone } from '../factories';
 import { connect, eventually, startSync, type RunningSync } from './harness';
 
 let running: RunningSync;
@@ -21,7 +21,7 @@ const staffOf = (doc: import('yjs').Doc) => (readProjection(doc).staff ?? []) as
 describe('the clinic staff projection', () => {
 	it('loads from Postgres and shows a duty change to every open client after the command commits', async () => {
 		const { db } = running.database;
-		const clinic = await makeClinic(db);
+		const clinic = await makeClinic(db, { timezone: middayTimeZone() });
 		const admin = await makeMember(db, clinic.id, 'admin', { name: 'Amina Admin' });
 		const doctor = await makeMember(db, clinic.id, 'doctor', { name: 'Bilal Doctor' });
 		const name = documentName.staff(clinic.id);
@@ -47,7 +47,7 @@ describe('the clinic staff projection', () => {
 
 	it('drops a client write to a projection: it never reaches Postgres, the server copy or another client', async () => {
 		const { db } = running.database;
-		const clinic = await makeClinic(db);
+		const clinic = await makeClinic(db, { timezone: middayTimeZone() });
 		const admin = await makeMember(db, clinic.id, 'admin');
 		const other = await makeMember(db, clinic.id, 'reception');
 		const name = documentName.staff(clinic.id);
@@ -67,5 +67,30 @@ describe('the clinic staff projection', () => {
 		expect(await db.select().from(staffDuty).where(eq(staffDuty.clinicId, clinic.id))).toEqual([]);
 		writer.destroy();
 		watcher.destroy();
+	});
+
+	it('moves to the next day at the clinic’s midnight without any change being published', async () => {
+		const { db } = running.database;
+		const clinic = await makeClinic(db, { timezone: middayTimeZone() });
+		const admin = await makeMember(db, clinic.id, 'admin');
+		const doctor = await makeMember(db, clinic.id, 'doctor');
+		const name = documentName.staff(clinic.id);
+		const client = connect(running.url, name, { token: await makeSession(db, admin.id) });
+		expect(await client.outcome).toBe('synced');
+		const today = clinicToday(clinic.timezone);
+		const tomorrow = new Date(Date.parse(`${today}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+		await db.insert(staffDuty).values({ clinicId: clinic.id, userId: doctor.id, day: tomorrow, onDuty: true });
+		expect(readProjection(client.doc).day).toBe(today);
+
+		vi.useFakeTimers({ toFake: ['Date'] });
+		try {
+			vi.setSystemTime(Date.now() + 86_400_000);
+			await running.sync.rollOverDay();
+		} finally {
+			vi.useRealTimers();
+		}
+		await eventually(() => readProjection(client.doc).day, (d) => d === tomorrow);
+		expect(staffOf(client.doc).find((s) => s.userId === doctor.id)?.onDuty).toBe(true);
+		client.destroy();
 	});
 });

@@ -28,6 +28,8 @@ export type ErrorCode =
 	| 'last_admin'
 	| 'member_in_other_clinic'
 	| 'own_two_factor_required'
+	| 'own_two_factor_reset'
+	| 'two_factor_off'
 	| 'amount_too_large'
 	| 'rate_limited'
 	| 'payload_too_large'
@@ -47,6 +49,16 @@ export type ErrorCode =
 	| 'doctor_busy'
 	| 'not_today'
 	| 'token_state'
+	| 'room_name_taken'
+	| 'room_archived'
+	| 'patient_merged'
+	| 'link_code_invalid'
+	| 'link_code_expired'
+	| 'link_code_used'
+	| 'patient_already_linked'
+	| 'account_linked_here'
+	| 'patient_not_linked'
+	| 'storage_unavailable'
 	| 'internal';
 
 export class AppError extends Error {

@@ -13,13 +13,14 @@ describe('document names', () => {
 			documentName.display(clinic, '2025-03-01'),
 			documentName.pharmacy(clinic),
 			documentName.staff(clinic),
+			documentName.waitlist(clinic),
 			documentName.chart(visit),
 			documentName.patientLive(visit)
 		];
 		expect(names).toContain(`clinic/${clinic}/day/2025-03-01/calendar`);
-		expect(names.map((n) => parseDocumentName(n)?.type)).toEqual(['calendar', 'desk', 'queue', 'display', 'pharmacy', 'staff', 'chart', 'patientLive']);
+		expect(names.map((n) => parseDocumentName(n)?.type)).toEqual(['calendar', 'desk', 'queue', 'display', 'pharmacy', 'staff', 'waitlist', 'chart', 'patientLive']);
 		expect(parseDocumentName(documentName.queue(clinic, '2025-03-01'))).toEqual({ type: 'queue', clinicId: clinic, day: '2025-03-01' });
-		expect(Object.keys(documentKinds)).toHaveLength(8);
+		expect(Object.keys(documentKinds)).toHaveLength(9);
 	});
 
 	it.each([

@@ -9,7 +9,7 @@ export type DocumentKind = 'projection' | 'collaborative';
 /** A parsed document name. `type` names the catalogue entry (ARCHITECTURE.md §3). */
 export type DocumentRef =
 	| { type: DayType; clinicId: string; day: string }
-	| { type: 'pharmacy' | 'staff'; clinicId: string }
+	| { type: 'pharmacy' | 'staff' | 'waitlist'; clinicId: string }
 	| { type: 'chart'; visitId: string }
 	| { type: 'patientLive'; patientId: string };
 
@@ -22,6 +22,7 @@ export const documentKinds: Record<DocumentType, DocumentKind> = {
 	display: 'projection',
 	pharmacy: 'projection',
 	staff: 'projection',
+	waitlist: 'projection',
 	chart: 'collaborative',
 	patientLive: 'projection'
 };
@@ -58,6 +59,7 @@ export const documentName = {
 	display: clinicDay('display'),
 	pharmacy: (clinicId: string) => `clinic/${assertUuid(clinicId)}/pharmacy`,
 	staff: (clinicId: string) => `clinic/${assertUuid(clinicId)}/staff`,
+	waitlist: (clinicId: string) => `clinic/${assertUuid(clinicId)}/waitlist`,
 	chart: (visitId: string) => `visit/${assertUuid(visitId)}/chart`,
 	patientLive: (patientId: string) => `patient/${assertUuid(patientId)}/live`
 } as const;
@@ -72,7 +74,7 @@ export function parseDocumentName(name: string): DocumentRef | null {
 	const parts = name.split('/');
 	if (parts[0] === 'clinic' && uuid.test(parts[1] ?? '')) {
 		const clinicId = parts[1];
-		if (parts.length === 3 && (parts[2] === 'pharmacy' || parts[2] === 'staff')) return { type: parts[2], clinicId };
+		if (parts.length === 3 && (parts[2] === 'pharmacy' || parts[2] === 'staff' || parts[2] === 'waitlist')) return { type: parts[2], clinicId };
 		const type = parts[4] ?? '';
 		if (parts.length === 5 && parts[2] === 'day' && isCalendarDay(parts[3]) && isDayType(type)) return { type, clinicId, day: parts[3] };
 		return null;

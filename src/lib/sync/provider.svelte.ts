@@ -1,7 +1,8 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { FINAL_CLOSE_CODES, PRESENCE_FIELD, PROJECTION_MAP, SYNC_PATH, type DocumentKind, type PresenceUser } from './protocol';
+import { ProjectionConnection, type ProjectionState } from './projectionConnection';
+import { FINAL_CLOSE_CODES, PRESENCE_FIELD, SYNC_PATH, type DocumentKind, type PresenceUser } from './protocol';
 
 /** What the UI shows about the connection. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'refused';
@@ -30,10 +31,12 @@ export function defaultSyncUrl(): string {
 }
 
 /**
- * One live document in the browser: the Yjs document, its connection state, who else has it
- * open, and (for projections) its content as plain data. Collaborative documents also keep an
- * IndexedDB copy, so edits made offline survive a reload and sync when the connection returns.
- * The provider reconnects with exponential backoff; a refusal stops it.
+ * One live document in the browser: its connection state, who else has it open, and (for
+ * projections) its content as plain data. A projection is read through a
+ * `ProjectionConnection`, which starts every connection from an empty document so a server
+ * rebuilt after a restart never merges with the old copy. A collaborative document keeps one Yjs
+ * document with an IndexedDB copy, so edits made offline survive a reload and sync when the
+ * connection returns. Both reconnect with exponential backoff; a refusal stops them.
  */
 export class LiveDocument {
 	state = $state<ConnectionState>('connecting');
@@ -44,31 +47,27 @@ export class LiveDocument {
 	/** True once the first full sync with the server completed. */
 	synced = $state(false);
 
+	/** The shared document of a collaborative kind (a projection's content is in `content`). */
 	readonly doc = new Y.Doc();
-	private readonly socket: HocuspocusProviderWebsocket;
-	private readonly provider: HocuspocusProvider;
-	private readonly local: IndexeddbPersistence | null;
+	private readonly close: () => void;
 	private everLive = false;
 
 	constructor(options: LiveDocumentOptions) {
-		this.local = options.kind === 'collaborative' ? new IndexeddbPersistence(options.name, this.doc) : null;
-		// One socket per document: a refusal or a limit then affects only this document.
-		this.socket = new HocuspocusProviderWebsocket({ url: options.url ?? defaultSyncUrl(), delay: 1000, factor: 2, maxDelay: 15_000, jitter: true });
-		this.provider = new HocuspocusProvider({ websocketProvider: this.socket, name: options.name, document: this.doc, token: options.token ?? '' });
-		this.provider.attach();
-		this.provider.setAwarenessField(PRESENCE_FIELD, { id: options.user.id, name: options.user.name, color: colourFor(options.user.id) });
-		this.provider.on('status', ({ status }: { status: string }) => this.onStatus(status));
-		this.provider.on('synced', () => {
-			this.synced = true;
-			this.everLive = true;
-			if (this.state !== 'refused') this.state = navigator.onLine ? 'live' : 'offline';
-		});
-		this.provider.on('authenticationFailed', () => this.refuse());
-		this.provider.on('close', ({ event }: { event: { code: number } }) => {
-			if (FINAL_CLOSE_CODES.has(event.code)) this.refuse();
-		});
-		this.provider.awareness?.on('change', () => this.readPeers());
-		this.doc.getMap(PROJECTION_MAP).observe(() => (this.content = this.doc.getMap(PROJECTION_MAP).toJSON()));
+		const self = { id: options.user.id, name: options.user.name, color: colourFor(options.user.id) };
+		const url = options.url ?? defaultSyncUrl();
+		if (options.kind === 'projection') {
+			const connection = new ProjectionConnection({
+				url,
+				name: options.name,
+				token: options.token,
+				onContent: (content) => (this.content = content),
+				onState: (state) => this.onProjectionState(state),
+				presence: { field: PRESENCE_FIELD, value: self, onChange: (states, selfClientId) => (this.peers = peersOf(states, selfClientId, self.id)) }
+			});
+			this.close = () => connection.destroy();
+		} else {
+			this.close = this.openCollaborative(options, url, self);
+		}
 		window.addEventListener('online', this.onOnline);
 		window.addEventListener('offline', this.onOffline);
 		if (!navigator.onLine) this.state = 'offline';
@@ -77,10 +76,50 @@ export class LiveDocument {
 	destroy() {
 		window.removeEventListener('online', this.onOnline);
 		window.removeEventListener('offline', this.onOffline);
-		this.provider.destroy();
-		this.socket.destroy();
-		void this.local?.destroy();
+		this.close();
 		this.doc.destroy();
+	}
+
+	private openCollaborative(options: LiveDocumentOptions, url: string, self: PresenceUser): () => void {
+		const local = new IndexeddbPersistence(options.name, this.doc);
+		// One socket per document: a refusal or a limit then affects only this document.
+		const socket = new HocuspocusProviderWebsocket({ url, delay: 1000, factor: 2, maxDelay: 15_000, jitter: true });
+		const provider = new HocuspocusProvider({ websocketProvider: socket, name: options.name, document: this.doc, token: options.token ?? '' });
+		const refuse = () => {
+			this.state = 'refused';
+			socket.disconnect();
+			socket.shouldConnect = false;
+		};
+		provider.attach();
+		provider.setAwarenessField(PRESENCE_FIELD, self);
+		provider.on('status', ({ status }: { status: string }) => this.onStatus(status));
+		provider.on('synced', () => {
+			this.synced = true;
+			this.everLive = true;
+			if (this.state !== 'refused') this.state = navigator.onLine ? 'live' : 'offline';
+		});
+		provider.on('authenticationFailed', refuse);
+		provider.on('close', ({ event }: { event: { code: number } }) => {
+			if (FINAL_CLOSE_CODES.has(event.code)) refuse();
+		});
+		const awareness = provider.awareness;
+		awareness?.on('change', () => (this.peers = peersOf(awareness.getStates(), awareness.clientID, self.id)));
+		return () => {
+			provider.destroy();
+			socket.destroy();
+			void local.destroy();
+		};
+	}
+
+	private onProjectionState(state: ProjectionState) {
+		if (state === 'live') {
+			this.synced = true;
+			this.everLive = true;
+		}
+		if (this.state === 'refused') return;
+		if (state === 'stale') this.state = navigator.onLine ? 'reconnecting' : 'offline';
+		else if (state === 'live' && !navigator.onLine) this.state = 'offline';
+		else this.state = state;
 	}
 
 	private onStatus(status: string) {
@@ -90,30 +129,6 @@ export class LiveDocument {
 		else this.state = this.everLive ? 'reconnecting' : 'connecting';
 	}
 
-	private refuse() {
-		this.state = 'refused';
-		// Reconnecting cannot help until the person signs in again or is given access.
-		this.socket.disconnect();
-		this.socket.shouldConnect = false;
-	}
-
-	private readPeers() {
-		const awareness = this.provider.awareness;
-		if (!awareness) return;
-		const seen = new Map<string, PresenceUser>();
-		for (const [clientId, state] of awareness.getStates()) {
-			const user: unknown = state[PRESENCE_FIELD];
-			if (clientId === awareness.clientID || !isPresenceUser(user)) continue;
-			if (user.id !== this.selfId()) seen.set(user.id, user);
-		}
-		this.peers = [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
-	}
-
-	private selfId(): string | null {
-		const own: unknown = this.provider.awareness?.getLocalState()?.[PRESENCE_FIELD];
-		return isPresenceUser(own) ? own.id : null;
-	}
-
 	private onOnline = () => {
 		if (this.state === 'offline') this.state = 'reconnecting';
 	};
@@ -121,6 +136,17 @@ export class LiveDocument {
 	private onOffline = () => {
 		if (this.state !== 'refused') this.state = 'offline';
 	};
+}
+
+/** Everyone else with the document open, one entry per person (several tabs count once). */
+function peersOf(states: Map<number, Record<string, unknown>>, selfClientId: number, selfId: string): PresenceUser[] {
+	const seen = new Map<string, PresenceUser>();
+	for (const [clientId, state] of states) {
+		const user: unknown = state[PRESENCE_FIELD];
+		if (clientId === selfClientId || !isPresenceUser(user)) continue;
+		if (user.id !== selfId) seen.set(user.id, user);
+	}
+	return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function isPresenceUser(value: unknown): value is PresenceUser {

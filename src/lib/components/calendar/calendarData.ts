@@ -62,6 +62,11 @@ export function wallClock(iso: string, timeZone: string): string {
 	return toCalendarDateTime(parseAbsolute(iso, timeZone)).toString().slice(0, 19);
 }
 
+/** The clinic's own date of an instant: late in the evening in UTC is often already tomorrow in the clinic. */
+export function clinicDay(iso: string, timeZone: string): string {
+	return wallClock(iso, timeZone).slice(0, 10);
+}
+
 /** The instant of a clinic wall-clock time, as ISO with Z (DST-correct: the zone decides). */
 export function instantOf(wall: string, timeZone: string): string {
 	return toZoned(parseDateTime(wall.slice(0, 19)), timeZone, 'earlier').toAbsoluteString();
@@ -122,6 +127,14 @@ export const statusColours: Record<AppointmentStatus, { background: string; text
 /** Time of day in the clinic's zone for a person to read, in the page's language. */
 export function timeText(iso: string, timeZone: string, locale: string): string {
 	return new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+}
+
+/**
+ * "09:00 – 09:15" for a person to read. Each time is its own isolate, so in Urdu the range reads
+ * right to left from its start instead of "AM" and the numbers swapping places.
+ */
+export function timeRangeText(startIso: string, endIso: string, timeZone: string, locale: string): string {
+	return `\u2068${timeText(startIso, timeZone, locale)}\u2069 – \u2068${timeText(endIso, timeZone, locale)}\u2069`;
 }
 
 export function dateText(day: string, locale: string, style: 'long' | 'short' = 'long'): string {

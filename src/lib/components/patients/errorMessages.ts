@@ -5,5 +5,12 @@ import { registerErrorMessages } from '$lib/i18n/errors';
 registerErrorMessages({
 	possible_duplicate: () => m.error_possible_duplicate(),
 	file_too_large: (p) => m.error_file_too_large({ max: String(p.max ?? 10) }),
-	file_type: () => m.error_file_type()
+	file_type: () => m.error_file_type(),
+	storage_unavailable: () => m.error_storage_unavailable(),
+	link_code_invalid: () => m.error_link_code_invalid(),
+	link_code_expired: () => m.error_link_code_expired(),
+	link_code_used: () => m.error_link_code_used(),
+	patient_already_linked: () => m.error_patient_already_linked(),
+	account_linked_here: () => m.error_account_linked_here(),
+	patient_not_linked: () => m.error_patient_not_linked()
 });

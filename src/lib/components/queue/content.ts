@@ -3,7 +3,7 @@
  * Yjs map; these guards keep the screens from trusting its shape.
  */
 
-export type QueueStatus = 'waiting' | 'with_doctor' | 'completed' | 'skipped' | 'no_show';
+export type QueueStatus = 'waiting' | 'with_doctor' | 'completed' | 'skipped' | 'no_show' | 'cancelled';
 
 export type QueueRow = {
 	id: string;
@@ -24,18 +24,21 @@ export type QueueRow = {
 	checkedInAt: string;
 	calledAt: string | null;
 	completedAt: string | null;
+	/** The room the token was called to. */
+	room: string | null;
+	cancelReason: string | null;
 	order: number | null;
 	plannedDoctorId: string | null;
 	ahead: number | null;
 	waitMinutes: number | null;
 };
 
-export type QueueDoctor = { id: string; name: string; consultationMinutes: number; withDoctor: string | null };
+export type QueueDoctor = { id: string; name: string; consultationMinutes: number; withDoctor: string | null; room: { id: string; name: string } | null };
 
-export type DisplayDoctor = { slot: number; doctor: string; nowServing: string | null; calls: number; next: string[] };
+export type DisplayDoctor = { slot: number; doctor: string; room: string | null; nowServing: string | null; calls: number; next: string[] };
 export type DisplayContent = { clinic: { name: string; color: string | null; tagline: string | null } | null; doctors: DisplayDoctor[]; next: string[] };
 
-export type PatientQueue = { token: string; status: QueueStatus; ahead: number | null; waitMinutes: number | null; doctor: string | null; calledAt: string | null };
+export type PatientQueue = { token: string; status: QueueStatus; ahead: number | null; waitMinutes: number | null; doctor: string | null; room: string | null; calledAt: string | null };
 
 /** What the reason dialog asks about: marking urgent, or moving to a place in a doctor's line. */
 export type ReasonRequest =
@@ -46,17 +49,14 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const statuses: readonly string[] = ['waiting', 'with_doctor', 'completed', 'skipped', 'no_show'];
-const status = (v: unknown): QueueStatus => {
-	const s = str(v);
-	return s === 'with_doctor' || s === 'completed' || s === 'skipped' || s === 'no_show' ? s : 'waiting';
-};
+const statuses: readonly QueueStatus[] = ['waiting', 'with_doctor', 'completed', 'skipped', 'no_show', 'cancelled'];
+const status = (v: unknown): QueueStatus => statuses.find((s) => s === v) ?? 'waiting';
 const arrivals = ['on_time', 'early', 'late', 'walk_in'] as const;
 const arrival = (v: unknown): QueueRow['arrival'] => arrivals.find((a) => a === v) ?? 'walk_in';
 
 export function queueRows(content: Record<string, unknown>): QueueRow[] {
 	if (!Array.isArray(content.tokens)) return [];
-	return content.tokens.filter((t) => isObject(t) && typeof t.id === 'string' && statuses.includes(str(t.status))).map((t: Record<string, unknown>) => ({
+	return content.tokens.filter((t) => isObject(t) && typeof t.id === 'string' && statuses.some((s) => s === t.status)).map((t: Record<string, unknown>) => ({
 		id: str(t.id),
 		token: str(t.token),
 		status: status(t.status),
@@ -75,6 +75,8 @@ export function queueRows(content: Record<string, unknown>): QueueRow[] {
 		checkedInAt: str(t.checkedInAt),
 		calledAt: strOrNull(t.calledAt),
 		completedAt: strOrNull(t.completedAt),
+		room: strOrNull(t.room),
+		cancelReason: strOrNull(t.cancelReason),
 		order: numOrNull(t.order),
 		plannedDoctorId: strOrNull(t.plannedDoctorId),
 		ahead: numOrNull(t.ahead),
@@ -86,7 +88,13 @@ export function queueDoctors(content: Record<string, unknown>): QueueDoctor[] {
 	if (!Array.isArray(content.doctors)) return [];
 	return content.doctors
 		.filter(isObject)
-		.map((d) => ({ id: str(d.id), name: str(d.name), consultationMinutes: numOrNull(d.consultationMinutes) ?? 15, withDoctor: strOrNull(d.withDoctor) }))
+		.map((d) => ({
+			id: str(d.id),
+			name: str(d.name),
+			consultationMinutes: numOrNull(d.consultationMinutes) ?? 15,
+			withDoctor: strOrNull(d.withDoctor),
+			room: isObject(d.room) && typeof d.room.id === 'string' ? { id: d.room.id, name: str(d.room.name) } : null
+		}))
 		.filter((d) => d.id);
 }
 
@@ -96,6 +104,7 @@ export function displayContent(content: Record<string, unknown>): DisplayContent
 		? content.doctors.filter(isObject).map((d) => ({
 				slot: numOrNull(d.slot) ?? 0,
 				doctor: str(d.doctor),
+				room: strOrNull(d.room),
 				nowServing: strOrNull(d.nowServing),
 				calls: numOrNull(d.calls) ?? 0,
 				next: Array.isArray(d.next) ? d.next.map(str) : []
@@ -108,7 +117,7 @@ export function displayContent(content: Record<string, unknown>): DisplayContent
 export function patientQueue(content: Record<string, unknown>): PatientQueue | null {
 	const q = content.queue;
 	if (!isObject(q) || typeof q.token !== 'string') return null;
-	return { token: q.token, status: status(q.status), ahead: numOrNull(q.ahead), waitMinutes: numOrNull(q.waitMinutes), doctor: strOrNull(q.doctor), calledAt: strOrNull(q.calledAt) };
+	return { token: q.token, status: status(q.status), ahead: numOrNull(q.ahead), waitMinutes: numOrNull(q.waitMinutes), doctor: strOrNull(q.doctor), room: strOrNull(q.room), calledAt: strOrNull(q.calledAt) };
 }
 
 /** Minutes since an instant, for "waiting 12 min". */

@@ -7,5 +7,8 @@ registerErrorMessages({
 	queue_empty: () => m.queue_error_queue_empty(),
 	doctor_busy: () => m.queue_error_doctor_busy(),
 	not_today: () => m.queue_error_not_today(),
-	token_state: () => m.queue_error_invalid_transition()
+	token_state: () => m.queue_error_invalid_transition(),
+	room_name_taken: () => m.queue_error_room_name_taken(),
+	room_archived: () => m.queue_error_room_archived(),
+	patient_merged: () => m.queue_error_patient_merged()
 });

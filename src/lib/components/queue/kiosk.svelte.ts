@@ -3,7 +3,7 @@ import { displayContent, type DisplayContent, type DisplayDoctor } from './conte
 import { KioskConnection, type KioskState } from './kioskConnection';
 
 export type { KioskState };
-export type Call = { token: string; doctor: string };
+export type Call = { token: string; doctor: string; room: string | null };
 
 /**
  * A waiting-room screen: the display projection as rune state, read with the display key (see
@@ -46,7 +46,7 @@ export function newCalls(before: DisplayDoctor[], after: DisplayDoctor[]): Call[
 		const was = before.find((b) => b.doctor === d.doctor && b.slot === d.slot);
 		if (!d.nowServing) return [];
 		if (was && was.nowServing === d.nowServing && was.calls >= d.calls) return [];
-		return [{ token: d.nowServing, doctor: d.doctor }];
+		return [{ token: d.nowServing, doctor: d.doctor, room: d.room }];
 	});
 }
 

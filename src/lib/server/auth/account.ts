@@ -11,7 +11,7 @@ import { assertLoginAllowed, recordLoginFailure } from './rateLimit';
 import { changePasswordInput, signupInput, totpCodeInput } from './schema';
 import { createSession, generateSessionToken, invalidateOtherSessions, invalidateUserSessions } from './session';
 import { checkSecondFactor, type AccountActor } from './secondFactor';
-import { generateRecoveryCodes, generateTotpKey, hashRecoveryCode, totpEnrolment, verifyTotp } from './totp';
+import { generateRecoveryCodes, generateTotpKey, hashRecoveryCode, totpEnrolment, totpStep } from './totp';
 
 export type { AccountActor };
 
@@ -94,13 +94,15 @@ export async function confirmTotpEnrolment(db: Db, userId: string, sessionId: st
 	if (user?.enabled) throw conflict('Two-factor authentication is already on');
 	if (!user?.key) throw badRequest('Start enrolment first', 'code', 'bad_request');
 	const pendingKey = user.key;
-	if (!verifyTotp(pendingKey, code)) throw wrongCode();
+	const step = totpStep(pendingKey, code);
+	if (step === null) throw wrongCode();
 	const codes = generateRecoveryCodes();
 	await runCommand(db, null, async (tx) => {
 		// Guarded on the key the code was checked against, so a concurrent restart cannot swap it.
 		const enabled = await tx
 			.update(appUser)
-			.set({ totpKey: pendingKey, totpPendingKey: null })
+			// The code that confirmed the key is spent: it cannot sign in a second time.
+			.set({ totpKey: pendingKey, totpPendingKey: null, totpLastStep: step })
 			.where(and(eq(appUser.id, userId), eq(appUser.totpPendingKey, pendingKey), isNull(appUser.totpKey)))
 			.returning({ id: appUser.id });
 		if (enabled.length === 0) throw conflict('Two-factor authentication is already on');
@@ -129,7 +131,7 @@ export async function regenerateRecoveryCodes(db: Db, actor: AccountActor, input
 export async function disableTotp(db: Db, actor: AccountActor, input: unknown) {
 	await requireSecondFactor(db, actor, input);
 	await runCommand(db, null, async (tx) => {
-		await tx.update(appUser).set({ totpKey: null, totpPendingKey: null }).where(eq(appUser.id, actor.userId));
+		await tx.update(appUser).set({ totpKey: null, totpPendingKey: null, totpLastStep: null }).where(eq(appUser.id, actor.userId));
 		await tx.delete(recoveryCode).where(eq(recoveryCode.userId, actor.userId));
 		await appendAudit(tx, { clinicId: null, actorUserId: actor.userId, action: 'auth.totp_disable', entityType: 'user', entityId: actor.userId });
 	});

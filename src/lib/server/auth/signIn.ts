@@ -7,8 +7,7 @@ import { appendAudit } from '../audit/audit';
 import { runCommand } from '../command';
 import { dummyPasswordHash, verifyPasswordHash } from './password';
 import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from './rateLimit';
-import { verifyTotp } from './totp';
-import { checkSecondFactor } from './secondFactor';
+import { acceptTotpCode, checkSecondFactor } from './secondFactor';
 import { loginInput, totpCodeInput } from './schema';
 import { createSession, generateSessionToken, markSessionTwoFactorVerified } from './session';
 
@@ -35,7 +34,7 @@ export async function signIn(db: Db, input: unknown, address: string, opts: { re
 	}
 	let twoFactorVerified = user.totpKey === null;
 	if (user.totpKey && data.totp) {
-		if (!verifyTotp(user.totpKey, data.totp)) {
+		if (!(await acceptTotpCode(db, user.id, user.totpKey, data.totp))) {
 			await recordLoginFailure(data.email, address);
 			throw new AppError('totp_invalid', 401, 'That code is not right', 'totp');
 		}

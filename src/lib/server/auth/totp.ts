@@ -1,4 +1,4 @@
-import { createTOTPKeyURI, verifyTOTPWithGracePeriod } from '@oslojs/otp';
+import { createTOTPKeyURI, verifyHOTP } from '@oslojs/otp';
 import { decodeBase64, encodeBase32UpperCaseNoPadding, encodeBase64, encodeHexLowerCase } from '@oslojs/encoding';
 import { sha256 } from '@oslojs/crypto/sha2';
 
@@ -18,11 +18,20 @@ export function totpEnrolment(keyBase64: string, issuer: string, accountName: st
 	};
 }
 
-export function verifyTotp(keyBase64: string, code: string): boolean {
+/**
+ * The time step (30-second periods since 1970) whose code `code` is, or null. One step of grace
+ * either side tolerates a phone clock a little off; the latest matching step wins, so recording
+ * it refuses every earlier code too.
+ */
+export function totpStep(keyBase64: string, code: string, now = Date.now()): number | null {
 	const digits = code.replace(/\s/g, '');
-	if (!/^\d{6}$/.test(digits)) return false;
-	// One period of grace either side tolerates a phone clock a little off.
-	return verifyTOTPWithGracePeriod(decodeBase64(keyBase64), PERIOD_SECONDS, DIGITS, digits, PERIOD_SECONDS);
+	if (!/^\d{6}$/.test(digits)) return null;
+	const key = decodeBase64(keyBase64);
+	const current = Math.floor(now / 1000 / PERIOD_SECONDS);
+	for (let step = current + 1; step >= current - 1; step--) {
+		if (verifyHOTP(key, BigInt(step), DIGITS, digits)) return step;
+	}
+	return null;
 }
 
 export function generateRecoveryCodes(count = 10): string[] {

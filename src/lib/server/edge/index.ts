@@ -5,10 +5,10 @@ import { logger } from '../logger';
 
 import type { FormError } from './types';
 export type { FormError };
-export type FormFailure = { error: FormError; values?: Record<string, unknown> };
+export type FormFailure = { error: FormError; values?: Record<string, string> };
 
 /** Maps a command's error to a form failure with a translated message; unknown errors are logged and hidden. */
-export function formFailure(e: unknown, values?: Record<string, unknown>): ActionFailure<FormFailure> {
+export function formFailure(e: unknown, values?: Record<string, string>): ActionFailure<FormFailure> {
 	const err = toAppError(e);
 	return fail(err.status, { error: { code: err.code, message: errorMessage(err.code, err.params), field: err.field }, values });
 }

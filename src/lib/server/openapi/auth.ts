@@ -38,7 +38,8 @@ export const authApi: ApiContribution = {
 				summary: 'Sign in with email and password (and the TOTP code when the account has two-factor authentication)',
 				description:
 					'Sets the `session` cookie (httpOnly, SameSite=Lax, Secure in production) and returns the same token for bearer use. ' +
-					'Failures are counted per account and per address; past the limit the answer is 429 with Retry-After.',
+					'Failures are counted per account and per address; past the limit the answer is 429 with Retry-After. ' +
+					'Each TOTP code is accepted once: a code already used (or one older than the last accepted) answers 401 `totp_invalid`.',
 				tags: ['auth'],
 				security: [],
 				requestBody: jsonRequest(loginInput),

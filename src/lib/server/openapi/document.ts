@@ -5,6 +5,7 @@ import { tenancyApi } from './tenancy';
 import { patientsApi } from './patients';
 import { schedulingApi } from './scheduling';
 import { queueApi } from './queue';
+import { notificationsApi } from './notifications';
 import { metaApi } from './meta';
 import type { ApiContribution, PathItem } from './types';
 import type { JsonSchema } from './jsonSchema';
@@ -13,7 +14,7 @@ import type { JsonSchema } from './jsonSchema';
  * Each domain contributes its own paths and schemas; a new domain adds its module here. The
  * order is the order of the tags in the document.
  */
-export const contributions: ApiContribution[] = [authApi, tenancyApi, patientsApi, schedulingApi, queueApi, metaApi];
+export const contributions: ApiContribution[] = [authApi, tenancyApi, patientsApi, schedulingApi, queueApi, notificationsApi, metaApi];
 
 export const API_BASE = '/api/v1';
 /** The document's own version: bump the minor for additions, the major never within /api/v1. */

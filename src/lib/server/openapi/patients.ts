@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { patientDocumentKind, sex } from '../db/schema/patients';
 import { formatRef } from '../tenancy/counters';
-import { patientInput, mergeInput } from '../patients/schema';
+import { patientInput, mergeInput, linkInput } from '../patients/schema';
 import type { Patient } from '../db/schema/patients';
 import type { PatientSummary } from '../patients/queries';
 import { clinicCode } from '../tenancy/schema';
@@ -89,6 +89,20 @@ export const mergeView = z.object({
 	moved: z.record(z.string(), z.number().int()).meta({ description: 'How many rows of each table now point at the survivor.' })
 });
 
+export const linkCodeView = z.object({
+	code: z.string().meta({ description: 'The one-time code to give the patient, e.g. `7K4Q-9MXT`. Shown once: only its SHA-256 is stored.', example: '7K4Q-9MXT' }),
+	expiresAt: instant
+});
+
+export const accountLinkView = z.object({
+	patientId: z.uuid(),
+	clinicCode: z.string().meta({ example: 'SHF01' }),
+	clinicName: z.string(),
+	patientRef: z.string().meta({ description: 'The clinic’s reference for the record, e.g. `SHF01-P1042`.' })
+});
+
+export const accountLinksView = z.object({ links: z.array(accountLinkView) });
+
 export const documentKinds = patientDocumentKind.enumValues;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -108,13 +122,21 @@ const scoped = ['Unauthenticated', 'NotFound'] as const;
 const tags = ['patients'];
 
 export const patientsApi: ApiContribution = {
-	tag: { name: 'patients', description: 'The clinic’s patient registry: search, registration with duplicate warnings, corrections and merges. Another clinic’s records answer 404.' },
+	tag: {
+		name: 'patients',
+		description:
+			'The clinic’s patient registry: search, registration with duplicate warnings, corrections and merges, and linking patients’ app accounts to their records. ' +
+			'Another clinic’s records answer 404.'
+	},
 	schemas: {
 		Patient: jsonSchemaOf(patientView, 'output'),
 		PatientSummary: jsonSchemaOf(patientSummaryView, 'output'),
 		Patients: jsonSchemaOf(patientsView, 'output'),
 		PossibleDuplicate: jsonSchemaOf(duplicateView, 'output'),
-		PatientMerge: jsonSchemaOf(mergeView, 'output')
+		PatientMerge: jsonSchemaOf(mergeView, 'output'),
+		LinkCode: jsonSchemaOf(linkCodeView, 'output'),
+		AccountLink: jsonSchemaOf(accountLinkView, 'output'),
+		AccountLinks: jsonSchemaOf(accountLinksView, 'output')
 	},
 	paths: {
 		'/clinics/{code}/patients': {
@@ -176,6 +198,47 @@ export const patientsApi: ApiContribution = {
 				tags,
 				requestBody: jsonRequest(mergeInput),
 				responses: { '200': jsonResponse('Merged.', 'PatientMerge'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+			}
+		},
+		'/clinics/{code}/patients/{id}/link-code': {
+			parameters: [codeParameter, idParameter],
+			post: {
+				operationId: 'createLinkCode',
+				summary: 'Create a one-time code that links a patient’s app account to this record',
+				description:
+					'The patient enters the code in their app (`POST /me/links`) within 24 hours; it works once. A new code cancels the record’s previous unused one. ' +
+					'A record already linked to an account answers 409 `patient_already_linked`. Admins and reception.',
+				tags,
+				responses: { '201': jsonResponse('The code, shown only this once.', 'LinkCode'), ...errors(...scoped, 'Forbidden', 'Conflict') }
+			}
+		},
+		'/clinics/{code}/patients/{id}/account-link': {
+			parameters: [codeParameter, idParameter],
+			delete: {
+				operationId: 'unlinkPatientAccount',
+				summary: 'Unlink the record from its patient’s app account',
+				description: 'The account keeps its links to other clinics. A record with no linked account answers 409 `patient_not_linked`. Admins and reception.',
+				tags,
+				responses: { '204': { description: 'Unlinked.' }, ...errors(...scoped, 'Forbidden', 'Conflict') }
+			}
+		},
+		'/me/links': {
+			get: {
+				operationId: 'listAccountLinks',
+				summary: 'The clinic records linked to the signed-in patient account',
+				tags,
+				responses: { '200': jsonResponse('By clinic name.', 'AccountLinks'), ...errors('Unauthenticated') }
+			},
+			post: {
+				operationId: 'linkAccount',
+				summary: 'Link the signed-in patient account to a clinic record with a link code',
+				description:
+					'Case, spaces and the dash do not matter. A wrong code answers 400 `link_code_invalid`, an expired one 400 `link_code_expired`, a used one 409 `link_code_used`; ' +
+					'a record linked to another account 409 `patient_already_linked`, and an account already linked to another record of that clinic 409 `account_linked_here`. ' +
+					'Wrong, expired and used codes count towards a limit per account (5 an hour) and per client address (20 an hour, whatever the accounts); past either the answer is 429 with Retry-After, even for a right code. Patient accounts only.',
+				tags,
+				requestBody: jsonRequest(linkInput),
+				responses: { '201': jsonResponse('Linked.', 'AccountLink'), ...errors(...bodyErrors, 'Unauthenticated', 'Forbidden', 'Conflict', 'TooManyRequests') }
 			}
 		}
 	}

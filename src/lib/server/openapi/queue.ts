@@ -5,6 +5,7 @@ import { clinicCode } from '../tenancy/schema';
 import { jsonSchemaOf } from './jsonSchema';
 import { bodyErrors, errors, jsonRequest, jsonResponse, pathParameter } from './common';
 import type { ApiContribution, Parameter } from './types';
+import { roomsApi } from './rooms';
 
 /* Responses: parsing through these drops every field the document does not promise. */
 
@@ -26,15 +27,30 @@ export const tokenView = z.object({
 	checkedInAt: instant(),
 	calledAt: instant().nullable(),
 	completedAt: instant().nullable(),
+	roomId: z.uuid().nullable().meta({ description: 'The room the token was called to.' }),
+	room: z.string().nullable().optional().meta({ description: 'That room’s name (call next only).' }),
+	cancelReason: z.string().optional().meta({ description: 'Why a `cancelled` token left the line: `merged` when its patient record was merged into one holding another token.' }),
 	visitId: z.uuid().nullable().optional().meta({ description: 'The visit the call started (call next only).' })
 });
+
+const roomRef = z.object({ id: z.uuid(), name: z.string() });
 
 export const queueView = z.object({
 	day: z.string(),
 	timezone: z.string(),
-	doctors: z.array(z.object({ id: z.uuid(), name: z.string(), consultationMinutes: z.number().int(), withDoctor: z.uuid().nullable() })),
+	doctors: z.array(
+		z.object({
+			id: z.uuid(),
+			name: z.string(),
+			consultationMinutes: z.number().int(),
+			withDoctor: z.uuid().nullable(),
+			room: roomRef.nullable().meta({ description: 'Where the doctor sees patients today.' })
+		})
+	),
 	tokens: z.array(
-		tokenView.omit({ number: true, prefix: true, day: true, visitId: true }).extend({
+		tokenView.omit({ number: true, prefix: true, day: true, visitId: true, roomId: true, room: true, cancelReason: true }).extend({
+			room: z.string().nullable().meta({ description: 'The room the token was called to.' }),
+			cancelReason: z.string().nullable(),
 			patientName: z.string(),
 			patientRef: z.string(),
 			urgentReason: z.string().nullable(),
@@ -85,7 +101,8 @@ export const queueApi: ApiContribution = {
 		Queue: jsonSchemaOf(queueView, 'output'),
 		DisplayKeyCreated: jsonSchemaOf(displayKeyCreatedView, 'output'),
 		DisplayKey: jsonSchemaOf(displayKeyView, 'output'),
-		DisplayKeys: jsonSchemaOf(displayKeysView, 'output')
+		DisplayKeys: jsonSchemaOf(displayKeysView, 'output'),
+		...roomsApi.schemas
 	},
 	paths: {
 		'/clinics/{code}/queue': {
@@ -105,7 +122,7 @@ export const queueApi: ApiContribution = {
 				summary: 'Check a patient in and issue a token',
 				description:
 					'Either `appointmentId` (one of today’s appointments: arrival is recorded as early, on time or late and the appointment becomes `checked_in`) or `patientId` with an optional `doctorId` (a walk-in). ' +
-					'Token numbers are issued by the database: consecutive, never twice. A patient already in today’s queue answers 409 `already_in_queue`. Retrying with the same `idempotencyKey` returns the first token.',
+					'Token numbers are issued by the database: consecutive, never twice. A patient already in today’s queue answers 409 `already_in_queue`; a record merged into another (even by a merge that finishes while this check-in waits) 409 `patient_merged`. Retrying with the same `idempotencyKey` returns the first token.',
 				tags,
 				requestBody: jsonRequest(checkInInput),
 				responses: { '201': jsonResponse('Checked in.', 'QueueToken'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
@@ -116,10 +133,10 @@ export const queueApi: ApiContribution = {
 			post: {
 				operationId: 'callNext',
 				summary: 'Call the next token for a doctor',
-				description: 'Takes the next token by the order rule (the doctor’s own and walk-ins without a chosen doctor), moves it to `with_doctor` and starts its visit. 409 `doctor_busy` while a patient is with the doctor, `queue_empty` when nobody waits. Doctors call for themselves; admins and reception for anyone.',
+				description: 'Takes the next token by the order rule (the doctor’s own and walk-ins without a chosen doctor), moves it to `with_doctor`, sends it to the doctor’s room for today (an optional `roomId` first becomes that room) and starts its visit. 409 `doctor_busy` while a patient is with the doctor, `queue_empty` when nobody waits. Doctors call for themselves; admins and reception for anyone.',
 				tags,
 				requestBody: jsonRequest(callNextInput),
-				responses: { '200': jsonResponse('The called token, with `visitId`.', 'QueueToken'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+				responses: { '200': jsonResponse('The called token, with `visitId`, `roomId` and `room` (its name).', 'QueueToken'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
 			}
 		},
 		'/clinics/{code}/queue/{tokenId}/recall': tokenAction('recallToken', 'Call a token again, or bring a skipped one back', 'With the doctor: announced again. Skipped: back into the line, queued by the time it returned (not in front).'),
@@ -154,6 +171,7 @@ export const queueApi: ApiContribution = {
 				tags,
 				responses: { '200': jsonResponse('Revoked.', 'DisplayKey'), ...errors(...scoped, 'Forbidden') }
 			}
-		}
+		},
+		...roomsApi.paths
 	}
 };

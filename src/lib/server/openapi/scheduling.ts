@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appointmentStatus, waitlistStatus } from '../db/schema/scheduling';
-import { availabilityInput, bookInput, cancelInput, closureInput, rescheduleInput, waitlistInput } from '../scheduling/schema';
+import { availabilityInput, bookInput, cancelInput, closureInput, rescheduleInput, waitlistAcceptInput, waitlistInput } from '../scheduling/schema';
 import { clinicCode } from '../tenancy/schema';
 import { jsonSchemaOf } from './jsonSchema';
 import { bodyErrors, errors, jsonRequest, jsonResponse, pathParameter } from './common';
@@ -40,6 +40,10 @@ export const waitlistEntryView = z.object({
 	note: z.string()
 });
 export const waitlistView = z.object({ entries: z.array(waitlistEntryView.extend({ patientName: z.string() })) });
+export const waitlistAcceptedView = z.object({
+	appointment: appointmentView,
+	movedFrom: z.string().nullable().meta({ description: 'When the patient’s appointment was moved rather than a new one booked: its old start.' })
+});
 
 export const closureView = z.object({ id: z.uuid(), day: z.string(), reason: z.string() });
 
@@ -66,6 +70,7 @@ export const schedulingApi: ApiContribution = {
 		Slots: jsonSchemaOf(slotsView, 'output'),
 		Availability: jsonSchemaOf(availabilityView, 'output'),
 		WaitlistEntry: jsonSchemaOf(waitlistEntryView, 'output'),
+		WaitlistAccepted: jsonSchemaOf(waitlistAcceptedView, 'output'),
 		Waitlist: jsonSchemaOf(waitlistView, 'output'),
 		Closure: jsonSchemaOf(closureView, 'output')
 	},
@@ -157,6 +162,37 @@ export const schedulingApi: ApiContribution = {
 				tags: ['scheduling'],
 				requestBody: jsonRequest(waitlistInput),
 				responses: { '201': jsonResponse('Added.', 'WaitlistEntry'), ...errors(...bodyErrors, ...scoped, 'Forbidden') }
+			}
+		},
+		'/clinics/{code}/waitlist/{id}': {
+			parameters: [codeParameter, uuidParameter('id', 'The waitlist entry id.')],
+			delete: {
+				operationId: 'withdrawFromWaitlist',
+				summary: 'Take a patient off the waitlist',
+				description: 'An open offer is passed to the next patient waiting.',
+				tags: ['scheduling'],
+				responses: { '204': { description: 'Withdrawn.' }, ...errors(...scoped, 'Forbidden') }
+			}
+		},
+		'/clinics/{code}/waitlist/{id}/accept': {
+			parameters: [codeParameter, uuidParameter('id', 'The waitlist entry id.')],
+			post: {
+				operationId: 'acceptWaitlistOffer',
+				summary: 'Accept the offered time for the patient',
+				description: 'Moves the appointment named when the patient joined, or books a new one. `409 slot_taken` if the time went meanwhile, `409 offer_not_open` if the offer is closed.',
+				tags: ['scheduling'],
+				requestBody: jsonRequest(waitlistAcceptInput),
+				responses: { '200': jsonResponse('Booked or moved.', 'WaitlistAccepted'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+			}
+		},
+		'/clinics/{code}/waitlist/{id}/decline': {
+			parameters: [codeParameter, uuidParameter('id', 'The waitlist entry id.')],
+			post: {
+				operationId: 'declineWaitlistOffer',
+				summary: 'Decline the offered time for the patient',
+				description: 'The patient keeps their place; the time is offered to the next patient waiting.',
+				tags: ['scheduling'],
+				responses: { '200': jsonResponse('Waiting again.', 'WaitlistEntry'), ...errors(...scoped, 'Forbidden', 'Conflict') }
 			}
 		},
 		'/clinics/{code}/closures': {

@@ -152,6 +152,18 @@ export const tenancyApi: ApiContribution = {
 				responses: { '200': jsonResponse('Reset.', 'PasswordReset'), ...errors(...bodyErrors, ...clinicScoped, 'Forbidden') }
 			}
 		},
+		'/clinics/{code}/members/{userId}/two-factor': {
+			parameters: [codeParameter, userIdParameter],
+			delete: {
+				operationId: 'resetMemberTwoFactor',
+				summary: 'Turn off a member’s two-factor authentication (lost phone and recovery codes)',
+				description:
+					'Admins only, and only for someone whose every clinic the caller administers (403 `member_in_other_clinic`); never the caller themself (403 `own_two_factor_reset`). ' +
+					'Every session of that person ends; a clinic that requires 2FA makes them set it up again. A member without 2FA answers 409 `two_factor_off`.',
+				tags: ['clinics'],
+				responses: { '204': { description: 'Turned off.' }, ...errors(...clinicScoped, 'Forbidden', 'Conflict') }
+			}
+		},
 		'/clinics/{code}/doctors/{userId}/profile': {
 			parameters: [codeParameter, userIdParameter],
 			put: {

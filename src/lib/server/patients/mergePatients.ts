@@ -9,6 +9,7 @@ import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
 import { mergeInput } from './schema';
+import { publishMergedTokens, settleTokensForMerge } from '../queue/mergeTokens';
 
 /**
  * Every table that points at a patient. A feature that adds one (visits, prescriptions,
@@ -27,48 +28,60 @@ const fillable = ['dateOfBirth', 'sex', 'phone', 'email', 'nationalId', 'externa
 /**
  * Merges a duplicate record into the survivor: everything that pointed at the duplicate moves,
  * the survivor gains the fields it lacked, and the duplicate stays behind (marked merged) with
- * a merge row that explains what moved, by whom and why.
+ * a merge row that explains what moved, by whom and why. When both records hold an active
+ * queue token the same day, one token is kept and the other cancelled (see settleTokensForMerge).
  */
 export async function mergePatients(db: Db, ctx: ClinicContext, survivorId: string, input: unknown) {
 	if (!can(ctx.actor, 'patient.merge')) throw forbidden();
 	const { mergeId, reason } = parseInput(mergeInput, input);
 	if (mergeId === survivorId) throw badRequest('A record cannot be merged into itself', 'mergeId');
-	return runCommand(db, null, async (tx) => {
+	const result = await runCommand(db, null, async (tx) => {
+		// First thing, both rows in id order (check-in locks its patient first too, see lockArrivingPatient).
+		// NO KEY UPDATE still lets a queue command that holds a day's line insert a visit of
+		// either patient (its foreign-key check), so it can finish and free the line the merge waits for.
 		const rows = await tx
 			.select()
 			.from(patient)
 			.where(and(eq(patient.clinicId, ctx.clinicId), inArray(patient.id, [survivorId, mergeId])))
 			.orderBy(patient.id)
-			.for('update');
+			.for('no key update');
 		const survivor = rows.find((r) => r.id === survivorId);
 		const merged = rows.find((r) => r.id === mergeId);
 		if (!survivor || !merged) throw notFound('No such patient');
 		if (survivor.mergedIntoId || merged.mergedIntoId) throw conflict('One of these records was already merged');
+		// Before the tokens move: the survivor may hold only one active token a day.
+		const tokens = await settleTokensForMerge(tx, ctx, survivorId, mergeId);
 		const moved = await moveReferences(tx, ctx.clinicId, mergeId, survivorId);
 		const gains = Object.fromEntries(fillable.filter((f) => survivor[f] === null && merged[f] !== null).map((f) => [f, merged[f]]));
 		const notes = {
 			allergies: joinNotes(survivor.allergies, merged.allergies),
 			chronicConditions: joinNotes(survivor.chronicConditions, merged.chronicConditions)
 		};
+		// The duplicate lets go of its account first: an account may hold one record per clinic
+		// (patient_clinic_user_key), so the survivor can only gain it afterwards.
+		await tx.update(patient).set({ mergedIntoId: survivorId, userId: null, updatedAt: new Date() }).where(eq(patient.id, mergeId));
 		await tx
 			.update(patient)
 			.set({ ...gains, ...notes, updatedAt: new Date() })
 			.where(eq(patient.id, survivorId));
-		await tx.update(patient).set({ mergedIntoId: survivorId, userId: null, updatedAt: new Date() }).where(eq(patient.id, mergeId));
 		const [record] = await tx
 			.insert(patientMerge)
 			.values({ clinicId: ctx.clinicId, survivorId, mergedId: mergeId, moved, mergedBy: ctx.actor.userId, reason })
 			.returning();
+		// Audit last: the clinic's audit lock is never held while the merge waits for rows it moves.
+		for (const entry of tokens.audit) await appendAudit(tx, entry);
 		await appendAudit(tx, {
 			clinicId: ctx.clinicId,
 			actorUserId: ctx.actor.userId,
 			action: 'patient.merge',
 			entityType: 'patient',
 			entityId: survivorId,
-			data: { mergedId: mergeId, moved, gainedFields: Object.keys(gains), reason }
+			data: { mergedId: mergeId, moved, gainedFields: Object.keys(gains), reason, cancelledTokens: tokens.cancelled }
 		});
-		return { mergeId: record.id, survivorId, mergedId: mergeId, moved };
+		return { mergeId: record.id, survivorId, mergedId: mergeId, moved, tokens };
 	});
+	await publishMergedTokens(db, ctx, mergeId, result.tokens);
+	return { mergeId: result.mergeId, survivorId, mergedId: mergeId, moved: result.moved, cancelledTokens: result.tokens.cancelled };
 }
 
 async function moveReferences(tx: Tx, clinicId: string, fromId: string, toId: string): Promise<Record<string, number>> {

@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { patient, type Patient } from '../db/schema/patients';
 import type { Db, Tx } from '../db';
-import { innerTrigrams, similarity } from './trigram';
+import { innerTrigrams, prefilterPieces, similarity } from './trigram';
 
 export type PatientSummary = Pick<Patient, 'id' | 'refNo' | 'name' | 'dateOfBirth' | 'sex' | 'phone' | 'nationalId'> & { score: number };
 
@@ -20,11 +20,18 @@ const CANDIDATES = 300;
 /** pg_trgm's default threshold: below it a name is not "similar". */
 const THRESHOLD = 0.3;
 
+/** A reference with its clinic code or its P (`ABC01-P1042`, `ABC01-1042`, `P1042`): nothing else looks like it. */
+const REF = /^(?:[A-Z0-9]{3,8}-P?|P)(\d{1,9})$/i;
+/** A Pakistani CNIC as printed (`35202-1234567-1`): an ID, never a phone number or a name. */
+const CNIC = /^\d{5}-\d{7}-\d$/;
+
 /**
  * Search as you type: a reference (ABC01-P1042, P1042, 1042), a phone number (any 4+ digits of
- * it), a national ID, or a name, tolerant of spelling. The database narrows names to those
- * sharing three-letter pieces with the query (LIKE, which PostgreSQL's trigram index serves);
- * the ranking is trigram similarity computed here (see trigram.ts for why not in SQL).
+ * it), a national ID, or a name, tolerant of spelling. A reference or a CNIC is looked up by its
+ * index alone. For names the database narrows to those sharing a four-letter piece with the
+ * query and orders them by the three-letter pieces they share, with LIKE on the stored lower-case
+ * name (PostgreSQL's trigram index serves it; PGlite scans, without lower() on every row). The
+ * ranking is trigram similarity computed here (see trigram.ts for why not in SQL).
  */
 export async function searchPatients(db: Db, clinicId: string, query: string, limit = 20): Promise<PatientSummary[]> {
 	const q = query.trim();
@@ -33,7 +40,16 @@ export async function searchPatients(db: Db, clinicId: string, query: string, li
 		const rows = await db.select(summary).from(patient).where(scope).orderBy(sql`${patient.createdAt} DESC`).limit(limit);
 		return rows.map((r) => ({ ...r, score: 0 }));
 	}
-	const ref = /^(?:[A-Z0-9]{3,8}-)?P?(\d{1,9})$/i.exec(q);
+	const explicitRef = REF.exec(q);
+	if (explicitRef) {
+		const rows = await db.select(summary).from(patient).where(and(scope, eq(patient.refNo, Number(explicitRef[1]))));
+		return rows.map((r) => ({ ...r, score: 1 }));
+	}
+	if (CNIC.test(q)) {
+		const rows = await db.select(summary).from(patient).where(and(scope, eq(patient.nationalId, q))).limit(limit);
+		return rows.map((r) => ({ ...r, score: 1 }));
+	}
+	const ref = /^\d{1,9}$/.exec(q) ? Number(q) : null;
 	const digits = q.replace(/\D/g, '');
 	const lowered = q.toLowerCase();
 	// A query of digits is a phone number, a reference or an ID, never a name; a query with letters
@@ -42,12 +58,12 @@ export async function searchPatients(db: Db, clinicId: string, query: string, li
 	// Stored numbers are E.164, so a national number's trunk 0 (0300…) is not part of them.
 	const phoneDigits = digits.length > 4 ? digits.replace(/^0+/, '') : digits;
 	const pieces = phoneLike ? [] : innerTrigrams(lowered);
-	const likes = [sql`lower(${patient.name}) LIKE ${'%' + escapeLike(lowered) + '%'}`, ...pieces.map((p) => sql`lower(${patient.name}) LIKE ${'%' + escapeLike(p) + '%'}`)];
+	const contains = (p: string) => sql`${patient.searchName} LIKE ${'%' + escapeLike(p) + '%'}`;
 	const conditions = [sql`${patient.nationalId} = ${q}`];
-	if (!phoneLike) conditions.push(...likes);
-	if (ref) conditions.push(sql`${patient.refNo} = ${Number(ref[1])}`);
+	if (!phoneLike) conditions.push(contains(lowered), ...prefilterPieces(lowered).map(contains));
+	if (ref !== null) conditions.push(sql`${patient.refNo} = ${ref}`);
 	if (phoneLike) conditions.push(sql`${patient.phone} LIKE ${'%' + phoneDigits + '%'}`);
-	const shared = pieces.length ? sql.join(pieces.map((p) => sql`(CASE WHEN lower(${patient.name}) LIKE ${'%' + escapeLike(p) + '%'} THEN 1 ELSE 0 END)`), sql` + `) : null;
+	const shared = pieces.length ? sql.join(pieces.map((p) => sql`(CASE WHEN ${contains(p)} THEN 1 ELSE 0 END)`), sql` + `) : null;
 	const rows = await db
 		.select(summary)
 		.from(patient)
@@ -60,7 +76,7 @@ export async function searchPatients(db: Db, clinicId: string, query: string, li
 			phoneLike ? 0 : similarity(name, lowered),
 			name.startsWith(lowered) ? 0.9 : name.includes(lowered) ? 0.8 : 0,
 			r.nationalId === q ? 1 : 0,
-			ref && r.refNo === Number(ref[1]) ? 1 : 0,
+			ref !== null && r.refNo === ref ? 1 : 0,
 			phoneLike && r.phone?.includes(phoneDigits) ? 0.95 : 0
 		);
 		return { ...r, score };

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { appUser } from '../db/schema';
 import { patient, patientDocument, patientMerge, type PatientDocument } from '../db/schema/patients';
 import type { Db } from '../db';
-import { fileStore } from '../storage';
+import { fileStore, storageUnavailable } from '../storage';
 
 /** Reads that go with a patient's page: documents and the story of merges. */
 
@@ -34,6 +34,29 @@ export async function listPatientDocuments(db: Db, clinicId: string, patientId: 
 
 /** One live document with its bytes, or null (another clinic's, deleted, or missing bytes). */
 export async function readPatientDocument(db: Db, clinicId: string, patientId: string, documentId: string) {
+	const row = await liveDocument(db, clinicId, patientId, documentId);
+	if (!row) return null;
+	try {
+		const bytes = await fileStore().get(row.storageKey);
+		return bytes ? { document: row, bytes } : null;
+	} catch (e) {
+		throw storageUnavailable(e, 'patient document download');
+	}
+}
+
+/** Like readPatientDocument, but the bytes come as a stream, for sending them on without holding 10 MB in memory. */
+export async function openPatientDocument(db: Db, clinicId: string, patientId: string, documentId: string) {
+	const row = await liveDocument(db, clinicId, patientId, documentId);
+	if (!row) return null;
+	try {
+		const file = await fileStore().open(row.storageKey);
+		return file ? { document: row, ...file } : null;
+	} catch (e) {
+		throw storageUnavailable(e, 'patient document download');
+	}
+}
+
+async function liveDocument(db: Db, clinicId: string, patientId: string, documentId: string) {
 	if (!UUID.test(patientId) || !UUID.test(documentId)) return null;
 	const [row] = await db
 		.select()
@@ -46,9 +69,7 @@ export async function readPatientDocument(db: Db, clinicId: string, patientId: s
 				isNull(patientDocument.deletedAt)
 			)
 		);
-	if (!row) return null;
-	const bytes = await fileStore().get(row.storageKey);
-	return bytes ? { document: row, bytes } : null;
+	return row ?? null;
 }
 
 export type MergeStory = {

@@ -57,3 +57,11 @@ export const mergeInput = z.object({
 	mergeId: z.uuid(),
 	reason: text(500).default('')
 });
+
+/** What the patient types: a link code, any case, with or without its dash (checked by normalizeLinkCode). */
+export const linkInput = z.object({
+	code: z.string().trim().min(1).max(32)
+});
+
+/** A record id from a path or a form: anything else is simply no such record, never a database error. */
+export const recordId = z.uuid();

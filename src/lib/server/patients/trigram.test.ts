@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { innerTrigrams, similarity } from './trigram';
+import { innerTrigrams, prefilterPieces, similarity } from './trigram';
 
 describe('trigram similarity', () => {
 	it('matches pg_trgm on known pairs', () => {
@@ -17,5 +17,11 @@ describe('trigram similarity', () => {
 	it('cuts query words into pieces for the prefilter, Urdu too', () => {
 		expect(innerTrigrams('Ali Khan')).toEqual(['ali', 'kha', 'han']);
 		expect(innerTrigrams('علی')).toEqual(['علی']);
+	});
+
+	it('cuts query words into four-letter pieces for the prefilter, a three-letter word whole', () => {
+		expect(prefilterPieces('Ali Khan')).toEqual(['ali', 'khan']);
+		expect(prefilterPieces('Mehwihs Ul')).toEqual(['mehw', 'ehwi', 'hwih', 'wihs']);
+		expect(prefilterPieces('ab')).toEqual([]);
 	});
 });

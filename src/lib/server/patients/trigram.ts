@@ -31,3 +31,18 @@ export function innerTrigrams(value: string): string[] {
 	}
 	return [...out];
 }
+
+/**
+ * Four-letter pieces of each query word (a word of three letters is its own piece), for the
+ * search's prefilter. A name worth offering shares at least two neighbouring trigrams with the
+ * query; a single shared trigram ("kha", "han") matches most of a registry and made every search
+ * rank nearly the whole table. A slip in one letter leaves the word's other pieces intact.
+ */
+export function prefilterPieces(value: string): string[] {
+	const out = new Set<string>();
+	for (const word of value.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+		if (word.length === 3) out.add(word);
+		for (let i = 0; i + 4 <= word.length; i++) out.add(word.slice(i, i + 4));
+	}
+	return [...out];
+}

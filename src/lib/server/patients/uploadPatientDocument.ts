@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
-import { fileStore } from '../storage';
+import { fileStore, storageUnavailable } from '../storage';
 import { can } from './policy';
 import { MAX_DOCUMENT_BYTES, cleanFileName, sniffDocumentType } from './fileType';
 import { getPatient } from './queries';
@@ -23,7 +23,8 @@ export type DocumentUpload = { kind: unknown; fileName: unknown; bytes: Uint8Arr
 /**
  * Stores a document of a patient (an ID scan, an insurance card, a referral letter, a lab
  * report). Only PDF, PNG, JPEG and WebP are kept, judged by the bytes themselves, up to 10 MB.
- * The bytes are written first; if the row cannot be written they are removed again.
+ * The bytes are written first; if the row cannot be written they are removed again, and if the
+ * store cannot take them no row is written.
  */
 export async function uploadPatientDocument(db: Db, ctx: ClinicContext, patientId: string, upload: DocumentUpload): Promise<PatientDocument> {
 	if (!can(ctx.actor, 'patient.documents')) throw forbidden();
@@ -40,7 +41,11 @@ export async function uploadPatientDocument(db: Db, ctx: ClinicContext, patientI
 
 	const storageKey = `${ctx.clinicId}/${randomUUID()}`;
 	const store = fileStore();
-	await store.put(storageKey, bytes);
+	try {
+		await store.put(storageKey, bytes, contentType);
+	} catch (e) {
+		throw storageUnavailable(e, 'patient document upload');
+	}
 	try {
 		return await runCommand(db, null, async (tx) => {
 			// The record must still be live when the row is written (a merge may have happened meanwhile).

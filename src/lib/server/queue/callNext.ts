@@ -10,7 +10,8 @@ import { isClinicDoctor } from '../scheduling/queries';
 import { can } from './policy';
 import { callNextInput } from './schema';
 import { eligibleFor, pickNext } from './order';
-import { dayTokens, lineToken, tokenLabel } from './queries';
+import { dayTokens, doctorRoomsOn, lineToken, tokenLabel } from './queries';
+import { activeRoom, recordDayRoom } from './rooms';
 import { audit, loadClinic, lockQueue, presentToken, publishQueueChange, queueNearNotices, today, type TokenView } from './common';
 
 /** Calling a token starts the patient's visit, or opens again the one a send-back left open. */
@@ -39,12 +40,14 @@ export async function notifyCalled(tx: Tx, row: QueueToken, doctorId: string, vi
 /**
  * "Call next": the doctor takes the next token the order rule gives them (see order.ts), the
  * patient moves to "with doctor" and their visit starts. A doctor still with a patient must
- * finish with them first; an empty line answers `queue_empty`.
+ * finish with them first; an empty line answers `queue_empty`. The patient is sent to the
+ * doctor's room for the day (`roomId` changes it first, for the rest of the day).
  */
 export async function callNext(db: Db, ctx: ClinicContext, input: unknown, now = new Date()): Promise<TokenView> {
-	const { doctorId } = parseInput(callNextInput, input);
+	const { doctorId, roomId } = parseInput(callNextInput, input);
 	if (!can(ctx.actor, 'queue.call', { doctorId })) throw forbidden();
 	if (!(await isClinicDoctor(db, ctx.clinicId, doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
+	if (roomId) await activeRoom(db, ctx.clinicId, roomId);
 	const home = await loadClinic(db, ctx.clinicId);
 	const day = today(home, now);
 	const result = await runCommand(db, null, async (tx) => {
@@ -55,16 +58,18 @@ export async function callNext(db: Db, ctx: ClinicContext, input: unknown, now =
 		const waiting = tokens.filter((t) => t.status === 'waiting');
 		const next = pickNext(eligibleFor(waiting.map(lineToken), doctorId), now);
 		if (!next) throw new AppError('queue_empty', 409, 'Nobody is waiting for this doctor');
+		if (roomId) await recordDayRoom(tx, ctx, doctorId, day, roomId);
+		const room = (await doctorRoomsOn(tx, ctx.clinicId, day, [doctorId])).get(doctorId) ?? null;
 		const [row] = await tx
 			.update(queueToken)
-			.set({ status: 'with_doctor', calledAt: now, calledBy: doctorId, callCount: waiting.find((t) => t.id === next.id)!.callCount + 1, updatedAt: now })
+			.set({ status: 'with_doctor', calledAt: now, calledBy: doctorId, roomId: room?.id ?? null, callCount: waiting.find((t) => t.id === next.id)!.callCount + 1, updatedAt: now })
 			.where(and(eq(queueToken.id, next.id), eq(queueToken.status, 'waiting')))
 			.returning();
 		const visitId = await startVisit(tx, row, doctorId, now);
 		await audit(tx, ctx, 'queue.call', row, { doctorId, visitId });
 		await notifyCalled(tx, row, doctorId, visitId);
 		await queueNearNotices(tx, ctx.clinicId, day, now);
-		return presentToken(row, { visitId });
+		return presentToken(row, { visitId, room: room?.name ?? null });
 	});
 	await publishQueueChange(db, ctx.clinicId, day);
 	return result;

@@ -55,7 +55,7 @@ export async function recallToken(db: Db, ctx: ClinicContext, tokenId: string): 
 			await notifyCalled(tx, row, doctorOf(row)!, open?.id ?? (await startVisit(tx, row, doctorOf(row)!, now)));
 			return { callCount: row.callCount + 1 };
 		}
-		if (row.status === 'skipped') return { status: 'waiting', returnedAt: now, movedBeforeId: null, manualDueAt: null };
+		if (row.status === 'skipped') return { status: 'waiting', returnedAt: now, movedBeforeId: null, movedAt: null };
 		return refuseTransition(row);
 	});
 }
@@ -75,7 +75,7 @@ export async function skipToken(db: Db, ctx: ClinicContext, tokenId: string): Pr
 export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
 	return changeToken(db, ctx, tokenId, 'queue.send_back', mayCall(ctx), async (_tx, row, now) => {
 		if (row.status !== 'with_doctor') return refuseTransition(row);
-		return { status: 'waiting', returnedAt: now, movedBeforeId: null, manualDueAt: null, urgent: false, urgentAt: null };
+		return { status: 'waiting', returnedAt: now, movedBeforeId: null, movedAt: null, urgent: false, urgentAt: null };
 	});
 }
 
@@ -133,7 +133,7 @@ export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, 
 			const before = placeBefore(line, data.position);
 			// Past the end of the line: behind everyone waiting now, as if it had just come back.
 			const place = before ? { movedBeforeId: before, returnedAt: row.returnedAt } : { movedBeforeId: null, returnedAt: now };
-			return { ...place, manualDueAt: now, ...(data.doctorId ? { doctorId: data.doctorId } : {}) };
+			return { ...place, movedAt: now, ...(data.doctorId ? { doctorId: data.doctorId } : {}) };
 		},
 		{ position: data.position, reason: data.reason, doctorId: data.doctorId ?? null }
 	);

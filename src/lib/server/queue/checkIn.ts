@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { outboxEvent, patient, queueToken } from '../db/schema';
 import { appointment } from '../db/schema/scheduling';
-import type { Db } from '../db';
+import type { Db, Tx } from '../db';
 import { runCommand } from '../command';
 import { AppError, badRequest, conflict, forbidden } from '../errors';
 import { isUniqueViolation } from '../db/errors';
@@ -18,6 +18,24 @@ import { LATE_GRACE_MINUTES } from './order';
 import { doctorPrefix } from './queries';
 import { audit, loadClinic, lockQueue, presentToken, publishQueueChange, queueNearNotices, type TokenView } from './common';
 
+const patientMerged = (field: 'patientId' | 'appointmentId') =>
+	new AppError('patient_merged', 409, 'This record was merged into another one: check in the record it was merged into', field);
+
+/**
+ * The arriving patient's row, locked before anything else (the merge locks both of its rows
+ * first too, so the two never wait on each other in opposite orders), and refused once merged
+ * away: a check-in that lost the race to a merge never leaves a live token on that record.
+ */
+async function lockArrivingPatient(tx: Tx, clinicId: string, who: Arrival): Promise<void> {
+	const [row] = await tx
+		.select({ mergedIntoId: patient.mergedIntoId })
+		.from(patient)
+		.where(and(eq(patient.clinicId, clinicId), eq(patient.id, who.patientId)))
+		.for('share');
+	if (!row) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
+	if (row.mergedIntoId) throw patientMerged(who.appointmentId ? 'appointmentId' : 'patientId');
+}
+
 type Arrival = { patientId: string; doctorId: string | null; appointmentId: string | null; arrival: 'on_time' | 'early' | 'late' | 'walk_in'; arrivalMinutes: number | null };
 
 /** Who is arriving, checked before the transaction: a real appointment of today, or a real patient and doctor. */
@@ -33,7 +51,8 @@ async function arrivalOf(db: Db, ctx: ClinicContext, data: CheckInInput, timeZon
 		.select({ id: patient.id, mergedIntoId: patient.mergedIntoId })
 		.from(patient)
 		.where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, data.patientId!)));
-	if (!who || who.mergedIntoId) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
+	if (!who) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
+	if (who.mergedIntoId) throw patientMerged('patientId');
 	if (data.doctorId && !(await isClinicDoctor(db, ctx.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
 	return { patientId: who.id, doctorId: data.doctorId ?? null, appointmentId: null, arrival: 'walk_in', arrivalMinutes: null };
 }
@@ -55,6 +74,8 @@ export async function checkInPatient(db: Db, ctx: ClinicContext, input: unknown,
 	let result: TokenView;
 	try {
 		result = await runCommand(db, { scope: `queue.check_in:${ctx.clinicId}`, key: data.idempotencyKey, userId: ctx.actor.userId }, async (tx) => {
+			// Lock order, shared with the merge: the patient row, then the day's line, then counters and tokens.
+			await lockArrivingPatient(tx, ctx.clinicId, who);
 			await lockQueue(tx, ctx.clinicId, day);
 			const number = await nextNumber(tx, ctx.clinicId, perDoctor ? `T:${day}:${who.doctorId}` : `T:${day}`, 1);
 			// Arrival order is token order: the time is read after the number, under the same lock.

@@ -30,10 +30,15 @@ export type TokenView = {
 	checkedInAt: string;
 	calledAt: string | null;
 	completedAt: string | null;
+	/** The room the token was called to. */
+	roomId: string | null;
+	/** That room's name (call next only). */
+	room?: string | null;
 	visitId?: string | null;
+	cancelReason?: string | null;
 };
 
-export function presentToken(row: QueueToken, extra: { visitId?: string | null } = {}): TokenView {
+export function presentToken(row: QueueToken, extra: { visitId?: string | null; room?: string | null } = {}): TokenView {
 	return {
 		id: row.id,
 		token: tokenLabel(row),
@@ -50,6 +55,8 @@ export function presentToken(row: QueueToken, extra: { visitId?: string | null }
 		checkedInAt: row.checkedInAt.toISOString(),
 		calledAt: row.calledAt?.toISOString() ?? null,
 		completedAt: row.completedAt?.toISOString() ?? null,
+		roomId: row.roomId,
+		...(row.cancelReason ? { cancelReason: row.cancelReason } : {}),
 		...extra
 	};
 }

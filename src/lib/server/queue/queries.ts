@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
-import { appUser, clinic, membership, patient, queueToken, type QueueToken } from '../db/schema';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { appUser, clinic, doctorDayRoom, doctorProfile, membership, patient, queueToken, room, type QueueToken } from '../db/schema';
 import { appointment } from '../db/schema/scheduling';
 import type { Db, Tx } from '../db';
 import { doctorShifts } from '../scheduling/queries';
@@ -12,9 +13,14 @@ export type DayToken = QueueToken & {
 	patientName: string;
 	patientRefNo: number;
 	appointmentStart: Date | null;
+	/** The name of the room the token was called to. */
+	roomName: string | null;
 };
 
-export type DayDoctor = { id: string; name: string; consultationMs: number; freeAt: Date; withDoctor: DayToken | null };
+export type DoctorRoom = { id: string; name: string };
+
+/** `room`: where the doctor sees patients today (their room for the day, else their usual one). */
+export type DayDoctor = { id: string; name: string; consultationMs: number; freeAt: Date; withDoctor: DayToken | null; room: DoctorRoom | null };
 
 export type QueueDay = {
 	day: string;
@@ -37,7 +43,7 @@ export function lineToken(t: DayToken): LineToken {
 		urgentAt: t.urgent ? t.urgentAt : null,
 		returnedAt: t.returnedAt,
 		movedBeforeId: t.movedBeforeId,
-		movedAt: t.manualDueAt
+		movedAt: t.movedAt
 	};
 }
 
@@ -49,23 +55,50 @@ export function tokenLabel(t: Pick<QueueToken, 'prefix' | 'number'>): string {
 
 export async function dayTokens(db: Reader, clinicId: string, day: string): Promise<DayToken[]> {
 	const rows = await db
-		.select({ token: queueToken, patientName: patient.name, patientRefNo: patient.refNo, appointmentStart: appointment.startsAt })
+		.select({ token: queueToken, patientName: patient.name, patientRefNo: patient.refNo, appointmentStart: appointment.startsAt, roomName: room.name })
 		.from(queueToken)
 		.innerJoin(patient, eq(patient.id, queueToken.patientId))
 		.leftJoin(appointment, eq(appointment.id, queueToken.appointmentId))
+		.leftJoin(room, eq(room.id, queueToken.roomId))
 		.where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.day, day)))
 		.orderBy(asc(queueToken.checkedInAt), asc(queueToken.number));
-	return rows.map((r) => ({ ...r.token, patientName: r.patientName, patientRefNo: r.patientRefNo, appointmentStart: r.appointmentStart }));
+	return rows.map((r) => ({ ...r.token, patientName: r.patientName, patientRefNo: r.patientRefNo, appointmentStart: r.appointmentStart, roomName: r.roomName }));
 }
 
-/** Active doctors of the clinic, oldest membership first (that order also numbers their token prefixes). */
-export async function queueDoctors(db: Reader, clinicId: string): Promise<{ id: string; name: string; status: string }[]> {
-	return db
-		.select({ id: appUser.id, name: appUser.name, status: membership.status })
+const usualRoom = alias(room, 'usual_room');
+const dayRoom = alias(room, 'day_room');
+
+type QueueDoctorRow = { id: string; name: string; status: string; room: DoctorRoom | null };
+
+/**
+ * The clinic's doctors, oldest membership first (that order also numbers their token prefixes),
+ * each with their room on `day` (when given): the one chosen for that day, else their usual room, never an
+ * archived one. One query, since every projection rebuild reads it.
+ */
+export async function queueDoctors(db: Reader, clinicId: string, day: string | null = null, only?: string[]): Promise<QueueDoctorRow[]> {
+	const rows = await db
+		.select({ id: appUser.id, name: appUser.name, status: membership.status, usualId: usualRoom.id, usualName: usualRoom.name, dayId: dayRoom.id, dayName: dayRoom.name })
 		.from(membership)
 		.innerJoin(appUser, eq(appUser.id, membership.userId))
-		.where(and(eq(membership.clinicId, clinicId), eq(membership.role, 'doctor')))
+		.leftJoin(doctorProfile, and(eq(doctorProfile.clinicId, membership.clinicId), eq(doctorProfile.userId, membership.userId)))
+		.leftJoin(usualRoom, and(eq(usualRoom.id, doctorProfile.defaultRoomId), isNull(usualRoom.archivedAt)))
+		.leftJoin(doctorDayRoom, and(eq(doctorDayRoom.clinicId, membership.clinicId), eq(doctorDayRoom.doctorId, membership.userId), day === null ? sql`false` : eq(doctorDayRoom.day, day)))
+		.leftJoin(dayRoom, and(eq(dayRoom.id, doctorDayRoom.roomId), isNull(dayRoom.archivedAt)))
+		.where(and(eq(membership.clinicId, clinicId), eq(membership.role, 'doctor'), only ? inArray(membership.userId, only) : undefined))
 		.orderBy(asc(membership.createdAt), asc(appUser.id));
+	return rows.map((r) => ({
+		id: r.id,
+		name: r.name,
+		status: r.status,
+		room: r.dayId && r.dayName ? { id: r.dayId, name: r.dayName } : r.usualId && r.usualName ? { id: r.usualId, name: r.usualName } : null
+	}));
+}
+
+/** Each doctor's room on a day (see queueDoctors). */
+export async function doctorRoomsOn(db: Reader, clinicId: string, day: string, doctorIds: string[]): Promise<Map<string, DoctorRoom>> {
+	if (doctorIds.length === 0) return new Map();
+	const rows = await queueDoctors(db, clinicId, day, doctorIds);
+	return new Map(rows.flatMap((r) => (r.room ? [[r.id, r.room] as const] : [])));
 }
 
 /** `D2`: the doctor's place among the clinic's doctors, stable while memberships are kept. */
@@ -80,7 +113,7 @@ export async function doctorPrefix(db: Reader, clinicId: string, doctorId: strin
  * rule need about one clinic-day, read in one go.
  */
 export async function loadQueueDay(db: Reader, clinicId: string, day: string, now = new Date(), leaveOut: string | null = null): Promise<QueueDay> {
-	const [tokens, doctorRows] = await Promise.all([dayTokens(db, clinicId, day), queueDoctors(db, clinicId)]);
+	const [tokens, doctorRows] = await Promise.all([dayTokens(db, clinicId, day), queueDoctors(db, clinicId, day)]);
 	const doctors: DayDoctor[] = [];
 	for (const d of doctorRows) {
 		const mine = tokens.filter((t) => t.calledBy === d.id || (t.calledBy === null && t.doctorId === d.id));
@@ -92,7 +125,7 @@ export async function loadQueueDay(db: Reader, clinicId: string, day: string, no
 		const shifts = done.length > 0 ? [] : await doctorShifts(db, clinicId, d.id, day);
 		const consultation = consultationMs(done, shifts[0]?.slotMinutes ?? null);
 		const withDoctor = mine.find((t) => t.status === 'with_doctor') ?? null;
-		doctors.push({ id: d.id, name: d.name, consultationMs: consultation, freeAt: freeAt(now, withDoctor?.calledAt ?? null, consultation), withDoctor });
+		doctors.push({ id: d.id, name: d.name, consultationMs: consultation, freeAt: freeAt(now, withDoctor?.calledAt ?? null, consultation), withDoctor, room: d.room });
 	}
 	const waiting = tokens.filter((t) => t.status === 'waiting' && t.id !== leaveOut).map(lineToken);
 	const lines: DoctorLine[] = doctors.map((d) => ({ id: d.id, freeAt: d.freeAt, consultationMs: d.consultationMs }));

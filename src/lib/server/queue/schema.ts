@@ -15,7 +15,8 @@ export const checkInInput = z
 	.refine((v) => !(v.appointmentId && v.doctorId), { message: 'the appointment names the doctor', path: ['doctorId'] });
 export type CheckInInput = z.infer<typeof checkInInput>;
 
-export const callNextInput = z.object({ doctorId: z.uuid() });
+/** `roomId`, when given, becomes the doctor's room for the rest of the day (see rooms.ts). */
+export const callNextInput = z.object({ doctorId: z.uuid(), roomId: z.uuid().optional() });
 
 const reason = text(300).pipe(z.string().min(1));
 
@@ -32,3 +33,13 @@ export const reorderInput = z.object({
 export const displayKeyInput = z.object({ name: text(80).pipe(z.string().min(1)) });
 
 export const queueDayQuery = z.object({ date: z.iso.date().optional() });
+
+const roomName = text(60).pipe(z.string().min(1));
+
+export const roomInput = z.object({ name: roomName });
+
+/** Rename, archive (`archived: true`) or bring back (`false`) a room. */
+export const roomUpdateInput = z.object({ name: roomName.optional(), archived: z.boolean().optional() }).refine((v) => v.name !== undefined || v.archived !== undefined, { message: 'nothing to change', path: ['name'] });
+
+/** A doctor's room for today; null goes back to their usual room. */
+export const todayRoomInput = z.object({ doctorId: z.uuid(), roomId: z.uuid().nullable() });

@@ -8,10 +8,12 @@ import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
 import { bookAppointment, type BookedAppointment } from './bookAppointment';
 import { rescheduleAppointment } from './changeAppointment';
+import { isMovableStatus } from './queries';
 
 /**
  * Takes up an offered slot: a patient who already holds an appointment has it moved to the
- * offered time (`moved` says from when), anyone else is booked into it; then the entry is marked booked. The move or
+ * offered time (`moved` says from when), anyone else (or one whose appointment has closed since)
+ * is booked into it; then the entry is marked booked. The move or
  * booking is its own command (the slot may have been taken meanwhile: `slot_taken`), so the entry
  * is only marked once that commits.
  */
@@ -22,11 +24,13 @@ export async function acceptWaitlistOffer(db: Db, ctx: ClinicContext, entryId: s
 	if (!entry) throw notFound();
 	if (entry.status !== 'offered' || !entry.offeredStart) throw conflict('This offer is no longer open', 'offer_not_open');
 	const start = entry.offeredStart.toISOString();
-	const current = entry.currentAppointmentId
-		? await db.query.appointment.findFirst({ columns: { startsAt: true }, where: and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, entry.currentAppointmentId)) })
+	const held = entry.currentAppointmentId
+		? await db.query.appointment.findFirst({ columns: { id: true, startsAt: true, status: true }, where: and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, entry.currentAppointmentId)) })
 		: undefined;
-	const booked = entry.currentAppointmentId
-		? await rescheduleAppointment(db, ctx, entry.currentAppointmentId, { start, doctorId: entry.doctorId, idempotencyKey })
+	// Cancelled or already seen since joining: there is nothing left to move, so the offer books anew.
+	const current = held && isMovableStatus(held.status) ? held : undefined;
+	const booked = current
+		? await rescheduleAppointment(db, ctx, current.id, { start, doctorId: entry.doctorId, idempotencyKey })
 		: await bookAppointment(db, ctx, { patientId: entry.patientId, doctorId: entry.doctorId, start, idempotencyKey });
 	await runCommand(db, null, async (tx) => {
 		await tx.update(waitlistEntry).set({ status: 'booked', updatedAt: new Date() }).where(eq(waitlistEntry.id, entry.id));

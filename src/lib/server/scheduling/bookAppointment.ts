@@ -85,6 +85,15 @@ export type NewAppointment = { patientId: string; doctorId: string; slot: { star
 
 /** The insert, audit row and outbox event of a booking, inside the caller's transaction. */
 export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic, values: NewAppointment): Promise<BookedAppointment> {
+	// The patient's row first, shared: a merge locks it before anything else, so a booking that
+	// waited for one sees the record merged away and books nothing on it (the merge already moved
+	// the record's other appointments and would never move this one).
+	const [who] = await tx
+		.select({ mergedIntoId: patient.mergedIntoId })
+		.from(patient)
+		.where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, values.patientId)))
+		.for('share');
+	if (!who || who.mergedIntoId) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
 	const refNo = await nextNumber(tx, ctx.clinicId, 'A');
 	const [row] = await tx
 		.insert(appointment)

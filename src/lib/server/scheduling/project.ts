@@ -7,6 +7,7 @@ import { publishDocumentChanges } from '../sync/publish';
 import { formatRef } from '../tenancy/counters';
 import { clinicToday } from '../time';
 import { clinicAppointments, clinicDoctors } from './queries';
+import { clinicWaitlist } from './waitlist';
 
 /** The UTC instants that bound a clinic-local day, found by asking the zone (DST-safe). */
 export function dayBounds(day: string, timeZone: string): { from: Date; to: Date } {
@@ -53,8 +54,33 @@ export async function projectClinicCalendar(db: Db, ref: DocumentRef): Promise<P
 	};
 }
 
-/** After a scheduling command commits: refresh the calendars of the clinic-days it touched. */
+/**
+ * `clinic/{id}/waitlist`: the patients waiting for an earlier slot and the offers open for them,
+ * so the desk sees an offer the moment a cancellation creates it.
+ */
+export async function projectClinicWaitlist(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
+	if (ref.type !== 'waitlist') throw new Error(`waitlist projection asked for ${ref.type}`);
+	const rows = await clinicWaitlist(db, ref.clinicId);
+	return {
+		entries: rows.map((e) => ({
+			id: e.id,
+			patientId: e.patientId,
+			patientName: e.patientName,
+			doctorId: e.doctorId,
+			status: e.status,
+			offeredStart: e.offeredStart?.toISOString() ?? null,
+			currentStart: e.currentStart?.toISOString() ?? null,
+			note: e.note,
+			createdAt: e.createdAt.toISOString()
+		}))
+	};
+}
+
+/**
+ * After a scheduling command commits: refresh the calendars of the clinic-days it touched, and the
+ * clinic's waitlist, which any freed slot may have turned into an offer.
+ */
 export async function publishCalendarChange(clinicId: string, timeZone: string, instants: (Date | string)[]): Promise<void> {
 	const days = new Set(instants.map((i) => clinicToday(timeZone, new Date(i))));
-	await publishDocumentChanges([...days].map((day) => documentName.calendar(clinicId, day)));
+	await publishDocumentChanges([...[...days].map((day) => documentName.calendar(clinicId, day)), documentName.waitlist(clinicId)]);
 }

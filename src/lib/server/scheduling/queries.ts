@@ -144,3 +144,17 @@ export async function clinicClosures(db: Reader, clinicId: string, fromDay: stri
 		.where(and(eq(clinicClosure.clinicId, clinicId), gte(clinicClosure.day, fromDay)))
 		.orderBy(asc(clinicClosure.day));
 }
+
+/** Statuses the reschedule command accepts (checked-in patients are already here). */
+export const MOVABLE_STATUSES = ['requested', 'confirmed'] as const;
+export const isMovableStatus = (status: string) => MOVABLE_STATUSES.some((s) => s === status);
+
+/** What a patient holds that a waitlist offer could move earlier: their open, future appointments here. */
+export async function patientUpcomingAppointments(db: Reader, clinicId: string, patientId: string, now = new Date()) {
+	return db
+		.select({ id: appointment.id, refNo: appointment.refNo, doctorId: appointment.doctorId, startsAt: appointment.startsAt })
+		.from(appointment)
+		.where(and(eq(appointment.clinicId, clinicId), eq(appointment.patientId, patientId), inArray(appointment.status, [...MOVABLE_STATUSES]), gt(appointment.startsAt, now)))
+		.orderBy(asc(appointment.startsAt))
+		.limit(20);
+}

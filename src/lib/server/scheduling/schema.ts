@@ -70,6 +70,9 @@ export const followUpInput = z.object({
 	idempotencyKey: z.string().trim().min(8).max(100)
 });
 
+/** The desk accepts a waitlist offer for the patient; the key makes a retried accept book once. */
+export const waitlistAcceptInput = z.object({ idempotencyKey: z.string().trim().min(8).max(100) });
+
 export const waitlistInput = z.object({
 	patientId: z.uuid(),
 	doctorId: z.uuid(),

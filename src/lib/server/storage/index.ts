@@ -1,29 +1,50 @@
 import { join } from 'node:path';
 import { env } from '../env';
 import { FilesystemStore } from './filesystem';
+import { S3Store } from './s3';
+import { AppError } from '../errors';
+import { logger } from '../logger';
+import { FileStoreError, type FileStore } from './store';
 
-/**
- * Where uploaded files' bytes live. Rows in the database hold only the key; the bytes go to a
- * store, so a deployment can move them (to an S3-compatible bucket) without touching the data.
- */
-export interface FileStore {
-	/** Writes the bytes under a key that no other file uses. */
-	put(key: string, bytes: Uint8Array): Promise<void>;
-	/** The bytes, or null when the key holds nothing. */
-	get(key: string): Promise<Uint8Array | null>;
-	/** Removes the bytes; a missing key is not an error (used to undo a failed upload). */
-	remove(key: string): Promise<void>;
-}
+export { FileStoreError, isFileStoreError, type FileStore, type FileStoreProblem, type StoredFile } from './store';
 
 let configured: FileStore | undefined;
 
-/** The process's store: `DATA_DIR/files`. An S3-compatible store would be chosen here from S3_* settings (not built yet). */
+/** The process's store: the S3-compatible bucket when S3_* is set, else `DATA_DIR/files`. */
 export function fileStore(): FileStore {
-	configured ??= new FilesystemStore(join(env().dataDir, 'files'));
+	if (configured) return configured;
+	const { s3, dataDir } = env();
+	configured = s3 ? new S3Store(s3) : new FilesystemStore(join(dataDir, 'files'));
 	return configured;
 }
 
-/** Replaces the process's store (tests point it at a temporary folder). */
+/** Replaces the process's store (tests point it at a temporary folder or a test bucket). */
 export function setFileStore(store: FileStore): void {
 	configured = store;
+}
+
+/**
+ * What a user is told when the store fails: a translated "documents cannot be stored or read
+ * right now". The operator's log gets the store's own sentence (which setting to fix).
+ */
+export function storageUnavailable(e: unknown, during: string): AppError {
+	logger().error({ err: e, problem: e instanceof FileStoreError ? e.problem : 'unknown' }, `document store failed during ${during}: ${e instanceof Error ? e.message : String(e)}`);
+	return new AppError('storage_unavailable', 503, 'The document store is unavailable', 'file');
+}
+
+/**
+ * Checked once at start: a store that refuses the credentials or has no such bucket is a
+ * configuration mistake, so Tabeeb does not start; one that cannot be reached may come back,
+ * so Tabeeb starts (the calendar and queue do not need it) and says so in the log.
+ */
+export async function checkFileStoreAtStart(store: FileStore = fileStore()): Promise<void> {
+	try {
+		await store.check();
+	} catch (e) {
+		if (e instanceof FileStoreError && e.problem === 'unreachable') {
+			logger().warn({ problem: e.problem }, `${e.message}; uploads and downloads of patient documents will fail until it can`);
+			return;
+		}
+		throw new Error(`Tabeeb cannot start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+	}
 }

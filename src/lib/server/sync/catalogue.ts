@@ -8,7 +8,7 @@ import { projectClinicStaff } from './projections/staff';
 import { projectClinicQueue } from './projections/queue';
 import { projectClinicDisplay } from './projections/display';
 import { locatePatientLive, projectPatientLive } from './projections/patientLive';
-import { projectClinicCalendar } from '../scheduling/project';
+import { projectClinicCalendar, projectClinicWaitlist } from '../scheduling/project';
 
 /**
  * Looks up what the policy needs to know about a document for an actor; null when the
@@ -45,6 +45,7 @@ export function nameOf(ref: DocumentRef): string {
 			return documentName[ref.type](ref.clinicId, ref.day);
 		case 'pharmacy':
 		case 'staff':
+		case 'waitlist':
 			return documentName[ref.type](ref.clinicId);
 		case 'chart':
 			return documentName.chart(ref.visitId);
@@ -60,7 +61,8 @@ export function defaultCatalogue(): Catalogue {
 			queue: projectClinicQueue,
 			display: projectClinicDisplay,
 			patientLive: projectPatientLive,
-			calendar: projectClinicCalendar
+			calendar: projectClinicCalendar,
+			waitlist: projectClinicWaitlist
 			// calendar, queue, display, pharmacy, patientLive: registered by their domains' issues.
 		},
 		locators: {
@@ -70,6 +72,7 @@ export function defaultCatalogue(): Catalogue {
 			display: locateClinicDocument,
 			pharmacy: locateClinicDocument,
 			staff: locateClinicDocument,
+			waitlist: locateClinicDocument,
 			patientLive: locatePatientLive
 			// chart (visits) and patientLive (patients): their domains add locators that find the
 			// visit's clinic and clinicians, and the patient's account and clinics.

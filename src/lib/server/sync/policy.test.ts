@@ -17,6 +17,7 @@ const refs: Record<DocumentType, DocumentRef> = {
 	display: { type: 'display', clinicId, day },
 	pharmacy: { type: 'pharmacy', clinicId },
 	staff: { type: 'staff', clinicId },
+	waitlist: { type: 'waitlist', clinicId },
 	chart: { type: 'chart', visitId },
 	patientLive: { type: 'patientLive', patientId }
 };
@@ -32,12 +33,13 @@ const expected: Record<DocumentType, Record<Role, 'none' | 'read' | 'write'>> = 
 	display: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
 	pharmacy: { admin: 'none', doctor: 'read', reception: 'none', pharmacist: 'read' },
 	staff: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
+	waitlist: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'none' },
 	chart: { admin: 'none', doctor: 'read', reception: 'none', pharmacist: 'none' },
 	patientLive: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' }
 };
 
 describe('who may open which document', () => {
-	const types: DocumentType[] = ['calendar', 'desk', 'queue', 'display', 'pharmacy', 'staff', 'chart', 'patientLive'];
+	const types: DocumentType[] = ['calendar', 'desk', 'queue', 'display', 'pharmacy', 'staff', 'waitlist', 'chart', 'patientLive'];
 	for (const type of types) {
 		it.each(ROLES)(`${type}: a clinic %s gets the catalogue's access`, (role) => {
 			expect(documentAccess(staff(), refs[type], facts(role))).toBe(expected[type][role]);
@@ -69,13 +71,13 @@ describe('who may open which document', () => {
 		const kiosk: SyncActor = { kind: 'display', clinicId };
 		expect(documentAccess(kiosk, refs.display, facts(null))).toBe('read');
 		expect(documentAccess({ kind: 'display', clinicId: otherClinicId }, refs.display, facts(null))).toBe('none');
-		for (const type of ['calendar', 'desk', 'queue', 'pharmacy', 'staff', 'chart', 'patientLive'] as const) {
+		for (const type of ['calendar', 'desk', 'queue', 'pharmacy', 'staff', 'waitlist', 'chart', 'patientLive'] as const) {
 			expect(documentAccess(kiosk, refs[type], facts(null))).toBe('none');
 		}
 	});
 
 	it('never lets anyone write a projection', () => {
-		for (const type of ['calendar', 'queue', 'display', 'pharmacy', 'staff', 'patientLive'] as const) {
+		for (const type of ['calendar', 'queue', 'display', 'pharmacy', 'staff', 'waitlist', 'patientLive'] as const) {
 			for (const role of ROLES) expect(can(staff(), 'document.write', refs[type], facts(role, { clinicianUserIds: [userId] }))).toBe(false);
 		}
 	});

@@ -38,6 +38,8 @@ const staffRules: Record<DocumentType, { read: readonly Role[]; write: readonly 
 	display: { read: anyStaff, write: [] },
 	pharmacy: { read: ['pharmacist', 'doctor'], write: [] },
 	staff: { read: anyStaff, write: [] },
+	/** Patients' names and wishes: the people who book (the same roles as `appointment.book`). */
+	waitlist: { read: ['admin', 'doctor', 'reception'], write: [] },
 	chart: { read: ['doctor'], write: [] },
 	patientLive: { read: anyStaff, write: [] }
 };

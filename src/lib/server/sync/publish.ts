@@ -13,7 +13,7 @@ import { logger } from '../logger';
 type Listener = (names: string[]) => void;
 type Transport = (names: string[]) => Promise<void>;
 type ChangeHub = { listeners: Set<Listener>; transports: Set<Transport> };
-type HubGlobal = typeof globalThis & { __tabeebSyncHub?: ChangeHub; __tabeebSyncRedisPublisher?: Promise<Transport> };
+type HubGlobal = typeof globalThis & { __tabeebSyncHub?: ChangeHub; __tabeebSyncRedisPublisher?: Promise<Transport>; __tabeebSyncRedisClose?: () => Promise<void> };
 
 export const PROJECTION_CHANNEL = 'projection-changes';
 export const changeMessage = z.object({ names: z.array(z.string().max(200)).max(1000) });
@@ -26,7 +26,38 @@ export function changeHub(): ChangeHub {
 
 /** Tells the sync instances that these projections changed in Postgres. Never throws: the command already committed. */
 export async function publishDocumentChanges(names: string[]): Promise<void> {
-	const valid = names.filter((name) => parseDocumentName(name) !== null);
+	await send(names.filter((name) => parseDocumentName(name) !== null));
+}
+
+/**
+ * Tells the sync instances that something many of a clinic's documents show has changed (a doctor
+ * joined or left, the clinic's name, a room): each rebuilds every document of the clinic it holds,
+ * whatever its day, and checks again who may still have them open.
+ */
+export async function publishClinicChanges(clinicIds: string[]): Promise<void> {
+	await send(clinicIds.filter((id) => UUID.test(id)).map(clinicWide));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const WIDE_SUFFIX = '/*';
+
+/** `clinic/{id}/*`: every document of the clinic, on the wire between instances. */
+export function clinicWide(clinicId: string): string {
+	return `clinic/${clinicId}${WIDE_SUFFIX}`;
+}
+
+export const isClinicWide = (name: string) => name.endsWith(WIDE_SUFFIX);
+
+/** The documents held here that a published name stands for: itself, or the clinic's for `clinic/{id}/*`. */
+export function expandChangedNames(names: string[], held: Iterable<string>): string[] {
+	const prefixes = names.filter(isClinicWide).map((n) => n.slice(0, -1));
+	const plain = names.filter((n) => !isClinicWide(n));
+	if (prefixes.length === 0) return plain;
+	const wide = [...held].filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
+	return [...new Set([...plain, ...wide])];
+}
+
+async function send(valid: string[]): Promise<void> {
 	if (valid.length === 0) return;
 	const hub = changeHub();
 	try {
@@ -38,22 +69,34 @@ export async function publishDocumentChanges(names: string[]): Promise<void> {
 			for (const listener of hub.listeners) listener(valid);
 			return;
 		}
-		const redisUrl = env().REDIS_URL;
-		if (redisUrl) return await (await redisPublisher(redisUrl))(valid);
+		const { REDIS_URL, REDIS_PREFIX } = env();
+		if (REDIS_URL) return await (await redisPublisher(REDIS_URL, REDIS_PREFIX))(valid);
 	} catch (err) {
 		// A lost change leaves a projection stale until its next change or reload; log it loudly.
 		logger().error({ err, names: valid }, 'could not publish projection changes');
 	}
 }
 
-/** A web-only process (sync instances run apart) reaches them through Redis. */
-function redisPublisher(url: string): Promise<Transport> {
+/** A web-only process (sync instances run apart) reaches them through Redis, on the instances' own channel. */
+function redisPublisher(url: string, prefix: string): Promise<Transport> {
 	const g: HubGlobal = globalThis;
 	g.__tabeebSyncRedisPublisher ??= import('ioredis').then(({ Redis }) => {
 		const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
+		g.__tabeebSyncRedisClose = async () => {
+			await client.quit();
+		};
 		return async (names: string[]) => {
-			await client.publish(`tabeeb:${PROJECTION_CHANNEL}`, JSON.stringify({ names }));
+			await client.publish(`${prefix}:${PROJECTION_CHANNEL}`, JSON.stringify({ names }));
 		};
 	});
 	return g.__tabeebSyncRedisPublisher;
+}
+
+/** Closes the Redis connection a web-only process opened to publish, so a script (the demo) can end. */
+export async function closeChangePublisher(): Promise<void> {
+	const g: HubGlobal = globalThis;
+	const close = g.__tabeebSyncRedisClose;
+	g.__tabeebSyncRedisPublisher = undefined;
+	g.__tabeebSyncRedisClose = undefined;
+	await close?.();
 }

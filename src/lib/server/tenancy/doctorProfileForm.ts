@@ -12,7 +12,9 @@ export function doctorProfileFromForm(values: Record<string, string>, currency: 
 		specialization: values.specialization ?? '',
 		registrationNumber: values.registrationNumber ?? '',
 		consultationFee: parseMajorAmount(values.consultationFee, currency, MAX_FEE_MINOR, 'consultationFee'),
-		listing: values.listing || undefined
+		listing: values.listing || undefined,
+		// An empty choice clears the usual room; a form without the field leaves it as it is.
+		defaultRoomId: values.defaultRoomId === undefined ? undefined : values.defaultRoomId || null
 	};
 }
 
@@ -26,9 +28,12 @@ export type DoctorProfileView = {
 	listing: 'public' | 'private';
 	currency: string;
 	currencyDigits: number;
+	defaultRoomId: string;
+	/** The rooms the usual room can be chosen from (the clinic's rooms in use). */
+	rooms: { id: string; name: string }[];
 };
 
-export function doctorProfileView(member: MemberRow, currency: string, locale: string): DoctorProfileView {
+export function doctorProfileView(member: MemberRow, currency: string, locale: string, rooms: { id: string; name: string; archived: boolean }[] = []): DoctorProfileView {
 	const fee = member.consultationFee ?? 0;
 	return {
 		specialization: member.specialization ?? '',
@@ -37,6 +42,8 @@ export function doctorProfileView(member: MemberRow, currency: string, locale: s
 		feeDisplay: formatMoney(fee, currency, locale),
 		listing: member.listing ?? 'public',
 		currency,
-		currencyDigits: currencyDigits(currency)
+		currencyDigits: currencyDigits(currency),
+		defaultRoomId: member.defaultRoomId ?? '',
+		rooms: rooms.filter((r) => !r.archived).map((r) => ({ id: r.id, name: r.name }))
 	};
 }

@@ -11,10 +11,11 @@ import { parseInput } from '../validation';
 import { memberInput, password as passwordSchema, role as roleSchema } from './schema';
 import { can, type ClinicActor } from './policy';
 import { z } from 'zod';
+import { publishClinicChanges } from '../sync/publish';
 
 export type ClinicContext = { clinicId: string; actor: ClinicActor };
 
-function assertManage(ctx: ClinicContext) {
+export function assertManage(ctx: ClinicContext) {
 	if (!can(ctx.actor, 'members.manage')) throw forbidden('Only a clinic admin can manage staff');
 }
 
@@ -28,7 +29,7 @@ export async function addMember(db: Db, ctx: ClinicContext, input: unknown) {
 	const data = parseInput(memberInput, input);
 	const passwordHash = data.password ? await hashPassword(data.password) : null;
 	try {
-		return await runCommand(db, null, async (tx) => {
+		const result = await runCommand(db, null, async (tx) => {
 			await lockClinicMembers(tx, ctx.clinicId);
 			const [existing] = await tx.select().from(appUser).where(sql`lower(${appUser.email}) = ${data.email}`);
 			if (existing?.kind === 'patient') throw conflict('That email belongs to a patient account', 'email_taken', 'email');
@@ -56,6 +57,8 @@ export async function addMember(db: Db, ctx: ClinicContext, input: unknown) {
 			});
 			return { membershipId: row.id, userId: user.id, email: user.email, name: user.name, role: row.role, newAccount: !existing };
 		});
+		await publishClinicChanges([ctx.clinicId]);
+		return result;
 	} catch (e) {
 		if (isUniqueViolation(e, 'app_user_email_key')) throw conflict('That email is already registered', 'email_taken', 'email');
 		throw e;
@@ -70,7 +73,8 @@ async function lockClinicMembers(tx: Tx, clinicId: string) {
 	await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${'members:' + clinicId}))`);
 }
 
-async function loadMembership(tx: Tx, clinicId: string, userId: string) {
+/** The member's membership row, locked; a removed member is no member. */
+export async function loadMembership(tx: Tx, clinicId: string, userId: string) {
 	const [row] = await tx
 		.select()
 		.from(membership)
@@ -95,7 +99,7 @@ async function assertAdminRemains(tx: Tx, clinicId: string, leavingUserId: strin
 export async function changeMemberRole(db: Db, ctx: ClinicContext, userId: string, input: unknown) {
 	assertManage(ctx);
 	const newRole: Role = parseInput(z.object({ role: roleSchema }), input).role;
-	return runCommand(db, null, async (tx) => {
+	const result = await runCommand(db, null, async (tx) => {
 		await lockClinicMembers(tx, ctx.clinicId);
 		const row = await loadMembership(tx, ctx.clinicId, userId);
 		if (row.role === 'admin' && newRole !== 'admin') await assertAdminRemains(tx, ctx.clinicId, userId);
@@ -110,11 +114,13 @@ export async function changeMemberRole(db: Db, ctx: ClinicContext, userId: strin
 		});
 		return { userId, role: newRole };
 	});
+	await publishClinicChanges([ctx.clinicId]);
+	return result;
 }
 
 export async function setMemberStatus(db: Db, ctx: ClinicContext, userId: string, status: 'active' | 'suspended' | 'removed') {
 	assertManage(ctx);
-	return runCommand(db, null, async (tx) => {
+	const result = await runCommand(db, null, async (tx) => {
 		await lockClinicMembers(tx, ctx.clinicId);
 		const row = await loadMembership(tx, ctx.clinicId, userId);
 		if (status !== 'active' && row.role === 'admin') await assertAdminRemains(tx, ctx.clinicId, userId);
@@ -129,13 +135,13 @@ export async function setMemberStatus(db: Db, ctx: ClinicContext, userId: string
 		});
 		return { userId, status };
 	});
+	await publishClinicChanges([ctx.clinicId]);
+	return result;
 }
 
 /**
  * An admin sets a new password for a member, who must change it at next sign-in; every session
- * of that person ends. Accounts are shared between clinics, so an admin may only do this for
- * someone whose every other clinic they also administer: otherwise adding a colleague from
- * another clinic and resetting their password would take over their access there.
+ * of that person ends. Only for someone whose every clinic the admin administers (see below).
  */
 export async function resetMemberPassword(db: Db, ctx: ClinicContext, userId: string, input: unknown) {
 	assertManage(ctx);
@@ -143,22 +149,7 @@ export async function resetMemberPassword(db: Db, ctx: ClinicContext, userId: st
 	const passwordHash = await hashPassword(newPassword);
 	await runCommand(db, null, async (tx) => {
 		const row = await loadMembership(tx, ctx.clinicId, userId);
-		const actorAdmin = alias(membership, 'actor_admin');
-		const [elsewhere] = await tx
-			.select({ clinicId: membership.clinicId })
-			.from(membership)
-			.leftJoin(
-				actorAdmin,
-				and(
-					eq(actorAdmin.clinicId, membership.clinicId),
-					eq(actorAdmin.userId, ctx.actor.userId),
-					eq(actorAdmin.role, 'admin'),
-					eq(actorAdmin.status, 'active')
-				)
-			)
-			.where(and(eq(membership.userId, userId), ne(membership.clinicId, ctx.clinicId), ne(membership.status, 'removed'), isNull(actorAdmin.id)))
-			.limit(1);
-		if (elsewhere) throw new AppError('member_in_other_clinic', 403, 'That person also works at a clinic you do not administer');
+		await assertAdministersEveryClinicOf(tx, ctx, userId);
 		await tx
 			.update(appUser)
 			.set({ passwordHash, passwordChangedAt: new Date(), mustChangePassword: true })
@@ -175,4 +166,28 @@ export async function resetMemberPassword(db: Db, ctx: ClinicContext, userId: st
 		await tx.delete(session).where(eq(session.userId, userId));
 	});
 	return { userId };
+}
+
+/**
+ * Accounts are shared between clinics, so an admin may reset someone's password or second factor
+ * only when they also administer every other clinic that person works at: otherwise adding a
+ * colleague from another clinic and resetting them would take over their access there.
+ */
+export async function assertAdministersEveryClinicOf(tx: Tx, ctx: ClinicContext, userId: string) {
+	const actorAdmin = alias(membership, 'actor_admin');
+	const [elsewhere] = await tx
+		.select({ clinicId: membership.clinicId })
+		.from(membership)
+		.leftJoin(
+			actorAdmin,
+			and(
+				eq(actorAdmin.clinicId, membership.clinicId),
+				eq(actorAdmin.userId, ctx.actor.userId),
+				eq(actorAdmin.role, 'admin'),
+				eq(actorAdmin.status, 'active')
+			)
+		)
+		.where(and(eq(membership.userId, userId), ne(membership.clinicId, ctx.clinicId), ne(membership.status, 'removed'), isNull(actorAdmin.id)))
+		.limit(1);
+	if (elsewhere) throw new AppError('member_in_other_clinic', 403, 'That person also works at a clinic you do not administer');
 }

@@ -62,6 +62,7 @@ export type MemberRow = {
 	registrationNumber: string | null;
 	consultationFee: number | null;
 	listing: 'public' | 'private' | null;
+	defaultRoomId: string | null;
 };
 
 function memberQuery(db: Db) {
@@ -77,7 +78,8 @@ function memberQuery(db: Db) {
 			specialization: doctorProfile.specialization,
 			registrationNumber: doctorProfile.registrationNumber,
 			consultationFee: doctorProfile.consultationFee,
-			listing: doctorProfile.listing
+			listing: doctorProfile.listing,
+			defaultRoomId: doctorProfile.defaultRoomId
 		})
 		.from(membership)
 		.innerJoin(appUser, eq(membership.userId, appUser.id))

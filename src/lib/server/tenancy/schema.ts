@@ -72,7 +72,9 @@ export const doctorProfileInput = z.object({
 	registrationNumber: text(60).default(''),
 	/** Integer minor units of the clinic's currency; routes convert what people type with `parseMajorAmount`. */
 	consultationFee: z.number().int().min(0).max(MAX_FEE_MINOR).default(0),
-	listing: z.enum(['public', 'private']).default('public')
+	listing: z.enum(['public', 'private']).default('public'),
+	/** The room called patients are sent to (a room of the clinic in use); null clears it, left out keeps it. */
+	defaultRoomId: z.uuid().nullable().optional()
 });
 export type DoctorProfileInput = z.infer<typeof doctorProfileInput>;
 

@@ -8,12 +8,13 @@ import { parseInput } from '../validation';
 import { clinicSettingsInput } from './schema';
 import { can } from './policy';
 import type { ClinicContext } from './members';
+import { publishClinicChanges } from '../sync/publish';
 
 /** Name, branding and the clinic-wide 2FA rule. An empty colour or tagline clears it. */
 export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: unknown) {
 	if (!can(ctx.actor, 'clinic.manage')) throw forbidden('Only a clinic admin can change its settings');
 	const data = parseInput(clinicSettingsInput, input);
-	return runCommand(db, null, async (tx) => {
+	const result = await runCommand(db, null, async (tx) => {
 		if (data.require2fa) {
 			// Requiring 2FA sends staff without it to enrol first; an admin without it would lock themselves out.
 			const [actor] = await tx.select({ totpKey: appUser.totpKey }).from(appUser).where(eq(appUser.id, ctx.actor.userId));
@@ -35,4 +36,6 @@ export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: un
 		});
 		return row;
 	});
+	await publishClinicChanges([ctx.clinicId]);
+	return result;
 }

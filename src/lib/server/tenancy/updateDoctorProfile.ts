@@ -8,12 +8,15 @@ import { parseInput } from '../validation';
 import { doctorProfileInput } from './schema';
 import { can } from './policy';
 import type { ClinicContext } from './members';
+import { activeRoom } from '../queue/rooms';
+import { publishClinicChanges } from '../sync/publish';
 
-/** A doctor's profile in one clinic: specialization, registration, fee, and whether patients see them listed. */
+/** A doctor's profile in one clinic: specialization, registration, fee, usual room, and whether patients see them listed. */
 export async function updateDoctorProfile(db: Db, ctx: ClinicContext, doctorUserId: string, input: unknown) {
 	if (!can(ctx.actor, 'doctorProfile.edit', doctorUserId)) throw forbidden();
 	const data = parseInput(doctorProfileInput, input);
-	return runCommand(db, null, async (tx) => {
+	if (data.defaultRoomId) await activeRoom(db, ctx.clinicId, data.defaultRoomId, 'defaultRoomId');
+	const result = await runCommand(db, null, async (tx) => {
 		const [member] = await tx
 			.select({ role: membership.role })
 			.from(membership)
@@ -34,4 +37,6 @@ export async function updateDoctorProfile(db: Db, ctx: ClinicContext, doctorUser
 		});
 		return row;
 	});
+	await publishClinicChanges([ctx.clinicId]);
+	return result;
 }

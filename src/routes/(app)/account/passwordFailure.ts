@@ -7,7 +7,7 @@ import { m } from '$lib/paraglide/messages.js';
  * A change-password failure, worded for this form: the shared codes say "wrong email or
  * password" and "not valid", which would not tell the person what to fix here.
  */
-export function passwordFailure(e: unknown, values: Record<string, unknown>) {
+export function passwordFailure(e: unknown, values: Record<string, string>) {
 	if (isAppError(e) && e.field === 'currentPassword' && e.code === 'invalid_credentials') {
 		return fail(400, { error: { code: e.code, message: m.account_password_current_wrong(), field: e.field }, values });
 	}

@@ -1,10 +1,15 @@
+import { redirect } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
+import { formFailure, formValues } from '$lib/server/edge';
 import { linkedPatientRecords } from '$lib/server/queue/queries';
+import { linkPatientAccount } from '$lib/server/patients/linkPatientAccount';
+import { accountLinks } from '$lib/server/patients/linkQueries';
 import { projectPatientLive } from '$lib/server/sync/projections/patientLive';
+import { vapidPublicKey } from '$lib/server/notifications/vapid';
 import { documentName } from '$lib/sync/protocol';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
-/** The patient's live queue cards: one per clinic record linked to their account. */
+/** The patient's live queue cards (one per clinic record linked to their account) and the list of those clinics. */
 export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user!;
 	const { db } = await getDatabase();
@@ -17,5 +22,23 @@ export const load: PageServerLoad = async ({ locals }) => {
 			initial: await projectPatientLive(db, { type: 'patientLive', patientId: r.patientId })
 		}))
 	);
-	return { me: { id: user.id, name: user.name }, queueCards };
+	const links = (await accountLinks(db, user.id)).map(({ clinicName, clinicCode, patientRef }) => ({ clinicName, clinicCode, patientRef }));
+	// The browser needs the server's VAPID public key to subscribe to web push.
+	return { me: { id: user.id, name: user.name }, queueCards, links, pushKey: await vapidPublicKey(db) };
+};
+
+export const actions: Actions = {
+	/** The code the clinic's desk gave the patient links their account to that clinic's record. */
+	link: async ({ locals, request, getClientAddress }) => {
+		// Actions do not pass through the layout's load, so the session is checked here too.
+		if (!locals.user) redirect(303, '/login');
+		const values = await formValues(request);
+		const { db } = await getDatabase();
+		try {
+			const link = await linkPatientAccount(db, locals.user, { code: values.code ?? '' }, getClientAddress());
+			return { linked: { clinicName: link.clinicName } };
+		} catch (e) {
+			return formFailure(e, { code: values.code ?? '' });
+		}
+	}
 };

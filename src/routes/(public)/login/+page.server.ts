@@ -11,10 +11,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { db } = await getDatabase();
 	if (!(await isSetupDone(db))) redirect(303, '/setup');
 	if (locals.user) redirect(303, safeNext(url));
-	return {
-		email: url.searchParams.get('email') ?? '',
-		notice: url.searchParams.has('setup') ? 'setup' : url.searchParams.has('signedOut') ? 'signedOut' : url.searchParams.has('passwordChanged') ? 'passwordChanged' : null
-	};
+	const notices = ['setup', 'signedOut', 'passwordChanged'] as const;
+	return { email: url.searchParams.get('email') ?? '', notice: notices.find((n) => url.searchParams.has(n)) ?? null };
 };
 
 export const actions: Actions = {

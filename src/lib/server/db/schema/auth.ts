@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { clinic } from './tenancy';
 
 export const userKind = pgEnum('user_kind', ['staff', 'patient']);
@@ -15,6 +15,8 @@ export const appUser = pgTable(
 		/** base64 TOTP key, set once enrolment is confirmed. */
 		totpKey: text(),
 		totpPendingKey: text(),
+		/** The 30-second time step of the last TOTP code accepted: a code of that step or an earlier one is refused, so no code works twice. */
+		totpLastStep: integer(),
 		locale: text().notNull().default('en'),
 		mustChangePassword: boolean().notNull().default(false),
 		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

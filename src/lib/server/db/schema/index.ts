@@ -6,3 +6,4 @@ export * from './counters';
 export * from './patients';
 export * from './scheduling';
 export * from './queue';
+export * from './notifications';

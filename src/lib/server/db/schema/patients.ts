@@ -18,6 +18,13 @@ export const patient = pgTable(
 			.references(() => clinic.id),
 		refNo: integer().notNull(),
 		name: text().notNull(),
+		/**
+		 * The name lower-cased, kept by the database, for search: embedded PGlite scans the table
+		 * (its trigram indexes are unreliable) and lower() on every row was most of a search's time.
+		 */
+		searchName: text()
+			.notNull()
+			.generatedAlwaysAs(sql`lower(name)`),
 		dateOfBirth: date({ mode: 'string' }),
 		/** True when only an age was given and the birth date is estimated from it. */
 		dobEstimated: boolean().notNull().default(false),
@@ -45,8 +52,11 @@ export const patient = pgTable(
 		uniqueIndex('patient_clinic_ref_key').on(t.clinicId, t.refNo),
 		index('patient_clinic_phone_idx').on(t.clinicId, t.phone),
 		index('patient_clinic_national_id_idx').on(t.clinicId, t.nationalId),
-		index('patient_name_trgm_idx').using('gin', sql`lower(${t.name}) gin_trgm_ops`),
+		// On the stored lower-cased name, so PostgreSQL and PGlite run the same search SQL; no pending list (see 0007).
+		index('patient_name_trgm_idx').using('gin', sql`${t.searchName} gin_trgm_ops`).with({ fastupdate: false }),
 		index('patient_user_idx').on(t.userId),
+		// One account, at most one record per clinic; NULLs (unlinked records) never collide.
+		uniqueIndex('patient_clinic_user_key').on(t.clinicId, t.userId),
 		check('patient_language', sql`${t.preferredLanguage} IN ('en', 'ur')`)
 	]
 );
@@ -96,5 +106,39 @@ export const patientMerge = pgTable('patient_merge', {
 	createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 });
 
+/**
+ * A one-time code the desk gives a patient so they can link their app account to this record.
+ * Only the SHA-256 of the code is kept; a code is spent (used), replaced by a newer one
+ * (revoked) or simply expires.
+ */
+export const patientLinkCode = pgTable(
+	'patient_link_code',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		patientId: uuid()
+			.notNull()
+			.references(() => patient.id),
+		/** SHA-256 (hex) of the normalized code. */
+		codeHash: text().notNull(),
+		expiresAt: timestamp({ withTimezone: true }).notNull(),
+		usedAt: timestamp({ withTimezone: true }),
+		usedBy: uuid().references(() => appUser.id),
+		revokedAt: timestamp({ withTimezone: true }),
+		createdBy: uuid().references(() => appUser.id),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('patient_link_code_hash_key').on(t.codeHash),
+		// At most one open code per record: a new one revokes the previous before it is inserted.
+		uniqueIndex('patient_link_code_open_key')
+			.on(t.patientId)
+			.where(sql`${t.usedAt} IS NULL AND ${t.revokedAt} IS NULL`)
+	]
+);
+
 export type Patient = typeof patient.$inferSelect;
+export type PatientLinkCode = typeof patientLinkCode.$inferSelect;
 export type PatientDocument = typeof patientDocument.$inferSelect;

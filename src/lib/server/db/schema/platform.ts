@@ -16,7 +16,11 @@ export const outboxEvent = pgTable(
 		availableAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 		processedAt: timestamp({ withTimezone: true }),
 		attempts: integer().notNull().default(0),
-		lastError: text()
+		lastError: text(),
+		/** Channels already delivered (`email`, `email:log`, `push:<subscription id>`), so a retry does not repeat them. */
+		deliveredTo: jsonb().$type<string[]>().notNull().default([]),
+		/** Set when the worker gave up after its last attempt; such events are shown to admins, never retried. */
+		failedAt: timestamp({ withTimezone: true })
 	},
 	(t) => [index('outbox_pending_idx').on(t.processedAt, t.availableAt)]
 );

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { appUser } from './auth';
-import { clinic } from './tenancy';
+import { clinic, room } from './tenancy';
 import { patient } from './patients';
 import { appointment } from './scheduling';
 
-export const queueTokenStatus = pgEnum('queue_token_status', ['waiting', 'with_doctor', 'completed', 'skipped', 'no_show']);
+export const queueTokenStatus = pgEnum('queue_token_status', ['waiting', 'with_doctor', 'completed', 'skipped', 'no_show', 'cancelled']);
 /** How the patient arrived against their appointment; walk-ins had none. */
 export const arrivalTiming = pgEnum('arrival_timing', ['on_time', 'early', 'late', 'walk_in']);
 
@@ -40,8 +40,8 @@ export const queueToken = pgTable(
 		urgentAt: timestamp({ withTimezone: true }),
 		/** Set when a token re-enters the line (recalled after a skip, sent back): its place is then this time. */
 		returnedAt: timestamp({ withTimezone: true }),
-		/** When staff last moved the token by hand (see movedBeforeId). */
-		manualDueAt: timestamp({ withTimezone: true }),
+		/** When staff last moved the token by hand; orders tokens moved before the same one (see movedBeforeId). */
+		movedAt: timestamp({ withTimezone: true }),
 		/**
 		 * Staff moved the token to just before this one; it keeps that place while the other
 		 * waits, and goes next (after urgent tokens) once the other has been called.
@@ -53,6 +53,10 @@ export const queueToken = pgTable(
 		nearNotifiedAt: timestamp({ withTimezone: true }),
 		/** The doctor who called the token (a walk-in without a chosen doctor gets one here). */
 		calledBy: uuid().references(() => appUser.id),
+		/** The room the patient was called to (the doctor's room that day), for the display and the record. */
+		roomId: uuid().references(() => room.id),
+		/** Why a token left the line without being seen on it (`merged`: the patient's other token stands). */
+		cancelReason: text(),
 		checkedInAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 		calledAt: timestamp({ withTimezone: true }),
 		completedAt: timestamp({ withTimezone: true }),
@@ -71,6 +75,26 @@ export const queueToken = pgTable(
 		check('queue_token_number_positive', sql`${t.number} > 0`),
 		check('queue_token_urgent_reason', sql`NOT ${t.urgent} OR ${t.urgentReason} IS NOT NULL`)
 	]
+);
+
+/** The room a doctor works in on one clinic-day, when it is not their usual one (doctor_profile). */
+export const doctorDayRoom = pgTable(
+	'doctor_day_room',
+	{
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		doctorId: uuid()
+			.notNull()
+			.references(() => appUser.id),
+		day: date({ mode: 'string' }).notNull(),
+		roomId: uuid()
+			.notNull()
+			.references(() => room.id),
+		updatedBy: uuid().references(() => appUser.id),
+		updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.clinicId, t.doctorId, t.day] })]
 );
 
 /**
@@ -127,5 +151,6 @@ export const visit = pgTable(
 export type QueueToken = typeof queueToken.$inferSelect;
 export type QueueTokenStatus = (typeof queueTokenStatus.enumValues)[number];
 export type ArrivalTiming = (typeof arrivalTiming.enumValues)[number];
+export type DoctorDayRoom = typeof doctorDayRoom.$inferSelect;
 export type DisplayKey = typeof displayKey.$inferSelect;
 export type Visit = typeof visit.$inferSelect;

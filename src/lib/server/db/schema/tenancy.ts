@@ -64,9 +64,35 @@ export const doctorProfile = pgTable(
 		/** Integer minor units of the clinic's currency. */
 		consultationFee: integer().notNull().default(0),
 		listing: doctorListing().notNull().default('public'),
+		/** The room the doctor usually sees patients in here; the queue screen can change it for a day. */
+		defaultRoomId: uuid().references(() => room.id),
 		updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [primaryKey({ columns: [t.clinicId, t.userId] }), check('doctor_fee_nonnegative', sql`${t.consultationFee} >= 0`)]
+);
+
+/**
+ * A consulting room of the clinic ("Room 2", "Dental chair"): the waiting room is told where to
+ * go. A room once used is archived rather than deleted, so old tokens keep their room's name.
+ */
+export const room = pgTable(
+	'room',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		name: text().notNull(),
+		archivedAt: timestamp({ withTimezone: true }),
+		createdBy: uuid().references(() => appUser.id),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		// Two rooms in use with one name would send patients to the wrong door.
+		uniqueIndex('room_clinic_name_key')
+			.on(t.clinicId, sql`lower(${t.name})`)
+			.where(sql`${t.archivedAt} IS NULL`)
+	]
 );
 
 /** Who is on duty on a clinic-day; feeds the staff projection. */
@@ -100,5 +126,6 @@ export const installation = pgTable(
 export type Clinic = typeof clinic.$inferSelect;
 export type Membership = typeof membership.$inferSelect;
 export type DoctorProfile = typeof doctorProfile.$inferSelect;
+export type Room = typeof room.$inferSelect;
 export type Role = (typeof role.enumValues)[number];
 export const ROLES = role.enumValues;

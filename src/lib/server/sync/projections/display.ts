@@ -10,7 +10,8 @@ export const DISPLAY_NEXT = 8;
 
 /**
  * `clinic/{id}/day/{date}/display`: what a waiting-room screen shows. Token numbers, the doctor
- * (by name, as on their door) now serving each, and the next few tokens; never a patient's name,
+ * (by name, as on their door) and the room now serving each ("Token 014 → Room 2": the room the
+ * token was called to, else the doctor's room today), and the next few tokens; never a patient's name,
  * reference, id or anything else about them, since kiosks hold only a display key. `calls`
  * grows with every call and recall, so a screen knows when to chime.
  */
@@ -25,6 +26,7 @@ export async function projectClinicDisplay(db: Db, ref: DocumentRef): Promise<Pr
 		.map((d, index) => ({
 			slot: index + 1,
 			doctor: d.name,
+			room: d.withDoctor?.roomName ?? d.room?.name ?? null,
 			nowServing: d.withDoctor ? tokenLabel(d.withDoctor) : null,
 			calls: day.tokens.filter((t) => t.calledBy === d.id).reduce((sum, t) => sum + t.callCount, 0),
 			next: day.plan

@@ -1,26 +1,51 @@
 import { eq } from 'drizzle-orm';
 import type { DocumentRef } from '../../../sync/protocol';
-import { patient } from '../../db/schema';
+import { clinic, patient } from '../../db/schema';
 import type { Db } from '../../db';
 import type { FactsLocator } from '../catalogue';
 import type { ProjectionContent } from '../projection';
 import { findClinicAccessById } from '../../tenancy/queries';
-import { loadClinic, today } from '../../queue/common';
-import { loadQueueDay, tokenLabel } from '../../queue/queries';
+import { clinicToday } from '../../time';
+import { tokenLabel } from '../../queue/queries';
 import { waitMinutes } from '../../queue/estimate';
+import { sharedQueueDay } from './queueDay';
+
+type RecordHome = { clinicId: string; timezone: string };
+/** A record's clinic never changes; remembering it spares a read per live document per queue change. */
+const homes = new Map<string, RecordHome>();
+const HOMES_KEPT = 20_000;
+
+async function recordHome(db: Db, patientId: string, fresh = false): Promise<RecordHome | null> {
+	const known = fresh ? undefined : homes.get(patientId);
+	if (known) return known;
+	const [row] = await db.select({ clinicId: patient.clinicId, timezone: clinic.timezone }).from(patient).innerJoin(clinic, eq(clinic.id, patient.clinicId)).where(eq(patient.id, patientId));
+	if (!row) return null;
+	if (homes.size >= HOMES_KEPT) homes.clear();
+	homes.set(patientId, row);
+	return row;
+}
 
 /**
  * `patient/{id}/live`: one patient record's own view of today: their token, its state, how many
- * are ahead and the estimated wait. Nothing about other patients.
+ * are ahead and the estimated wait. Nothing about other patients. Every patient document of a
+ * clinic-day rebuilt by one change shares the one read of that day (sharedQueueDay), like the
+ * queue and display documents.
  */
 export async function projectPatientLive(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'patientLive') throw new Error(`patientLive projection asked for ${ref.type}`);
-	const [record] = await db.select({ clinicId: patient.clinicId }).from(patient).where(eq(patient.id, ref.patientId));
+	let record = await recordHome(db, ref.patientId);
 	if (!record) return { queue: null };
-	const home = await loadClinic(db, record.clinicId);
-	const now = new Date();
-	const day = await loadQueueDay(db, home.id, today(home, now), now);
-	const mine = day.tokens.filter((t) => t.patientId === ref.patientId).sort((a, b) => b.checkedInAt.getTime() - a.checkedInAt.getTime())[0];
+	let loaded = await sharedQueueDay(db, record.clinicId, clinicToday(record.timezone));
+	// The clinic changed its time zone since the record was remembered: look again.
+	if (loaded && loaded.home.timezone !== record.timezone) {
+		record = (await recordHome(db, ref.patientId, true)) ?? record;
+		loaded = await sharedQueueDay(db, record.clinicId, clinicToday(record.timezone));
+	}
+	if (!loaded) return { queue: null };
+	const { home, day } = loaded;
+	const now = day.now;
+	// A token cancelled by a merge is not the patient's place: their other token is.
+	const mine = day.tokens.filter((t) => t.patientId === ref.patientId && t.status !== 'cancelled').sort((a, b) => b.checkedInAt.getTime() - a.checkedInAt.getTime())[0];
 	if (!mine) return { clinic: { name: home.name, code: home.code }, day: day.day, queue: null };
 	const plan = day.plan.find((p) => p.tokenId === mine.id);
 	const doctorId = mine.calledBy ?? plan?.doctorId ?? mine.doctorId;
@@ -33,6 +58,8 @@ export async function projectPatientLive(db: Db, ref: DocumentRef): Promise<Proj
 			ahead: plan ? plan.ahead : null,
 			waitMinutes: plan ? waitMinutes(now, plan.callAt) : null,
 			doctor: day.doctors.find((d) => d.id === doctorId)?.name ?? null,
+			// Once called, where to go.
+			room: mine.status === 'with_doctor' ? mine.roomName : null,
 			calledAt: mine.calledAt?.toISOString() ?? null,
 			checkedInAt: mine.checkedInAt.toISOString()
 		}

@@ -44,6 +44,8 @@ export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<Proj
 			checkedInAt: t.checkedInAt.toISOString(),
 			calledAt: iso(t.calledAt),
 			completedAt: iso(t.completedAt),
+			room: t.roomName,
+			cancelReason: t.cancelReason,
 			order: plan ? plan.index : null,
 			plannedDoctorId: plan?.doctorId ?? null,
 			ahead: plan ? plan.ahead : null,
@@ -56,7 +58,7 @@ export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<Proj
 		timezone: home.timezone,
 		perDoctorTokens: home.perDoctorTokens,
 		builtAt: now.toISOString(),
-		doctors: day.doctors.map((d) => ({ id: d.id, name: d.name, consultationMinutes: Math.round(d.consultationMs / 60_000), withDoctor: d.withDoctor?.id ?? null })),
+		doctors: day.doctors.map((d) => ({ id: d.id, name: d.name, consultationMinutes: Math.round(d.consultationMs / 60_000), withDoctor: d.withDoctor?.id ?? null, room: d.room })),
 		tokens
 	};
 }

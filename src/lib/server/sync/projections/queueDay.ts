@@ -29,8 +29,9 @@ export function sharedQueueDay(db: Db, clinicId: string, day: string): Promise<L
 	const current = shared.get(key);
 	if (current) return current;
 	const load = (async (): Promise<Loaded> => {
-		const home = await loadClinic(db, clinicId).catch(() => null);
-		return home ? { home, day: await loadQueueDay(db, clinicId, day) } : null;
+		// Read side by side: on PostgreSQL that is one round trip instead of two.
+		const [home, loaded] = await Promise.all([loadClinic(db, clinicId).catch(() => null), loadQueueDay(db, clinicId, day)]);
+		return home ? { home, day: loaded } : null;
 	})();
 	shared.set(key, load);
 	setImmediate(() => shared.delete(key));

@@ -1,5 +1,4 @@
 import { error } from '@sveltejs/kit';
-import '$lib/components/scheduling/errorMessages';
 import { getDatabase } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';

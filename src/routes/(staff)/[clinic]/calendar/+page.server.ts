@@ -1,7 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import '$lib/components/scheduling/errorMessages';
 import { getDatabase } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';

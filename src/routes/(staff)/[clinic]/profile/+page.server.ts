@@ -6,7 +6,7 @@ import { findMember } from '$lib/server/tenancy/queries';
 import { updateDoctorProfile } from '$lib/server/tenancy/updateDoctorProfile';
 import { doctorProfileFromForm, doctorProfileView } from '$lib/server/tenancy/doctorProfileForm';
 import { errorMessage } from '$lib/i18n/errors';
-import '$lib/components/admin/errorMessages';
+import { listRooms } from '$lib/server/queue/rooms';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A doctor's own profile in this clinic; other roles have none. */
@@ -20,8 +20,8 @@ async function ownDoctorProfile(event: Parameters<PageServerLoad>[0] | Parameter
 }
 
 export const load: PageServerLoad = async (event) => {
-	const { clinic, member } = await ownDoctorProfile(event);
-	return { profile: doctorProfileView(member, clinic.currency, event.locals.locale) };
+	const { clinic, db, member } = await ownDoctorProfile(event);
+	return { profile: doctorProfileView(member, clinic.currency, event.locals.locale, await listRooms(db, clinic.id)) };
 };
 
 export const actions: Actions = {

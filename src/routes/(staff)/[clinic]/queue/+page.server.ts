@@ -1,7 +1,5 @@
 import { error } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
-import '$lib/components/queue/errorMessages';
-import '$lib/components/scheduling/errorMessages';
 import { getDatabase } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
@@ -12,6 +10,7 @@ import { checkInPatient } from '$lib/server/queue/checkIn';
 import { callNext } from '$lib/server/queue/callNext';
 import { completeToken, markUrgent, recallToken, reorderToken, sendBackToken, skipToken } from '$lib/server/queue/changeToken';
 import { setTokenNumbering } from '$lib/server/queue/settings';
+import { listRooms, setTodayRoom } from '$lib/server/queue/rooms';
 import { projectClinicQueue } from '$lib/server/sync/projections/queue';
 import { searchPatients } from '$lib/server/patients/queries';
 import { clinicAppointments } from '$lib/server/scheduling/queries';
@@ -27,17 +26,19 @@ export const load: PageServerLoad = async (event) => {
 	const day = today(clinic);
 	const q = (event.url.searchParams.get('q') ?? '').trim().slice(0, 100);
 	const { from, to } = dayBounds(day, clinic.timezone);
-	const [initial, appointments, found] = await Promise.all([
+	const [initial, appointments, found, rooms] = await Promise.all([
 		// The same content the live document carries, so the page is right before the socket connects.
 		projectClinicQueue(db, { type: 'queue', clinicId: clinic.id, day }),
 		clinicAppointments(db, clinic.id, from, to),
-		q ? searchPatients(db, clinic.id, q, 10) : Promise.resolve([])
+		q ? searchPatients(db, clinic.id, q, 10) : Promise.resolve([]),
+		listRooms(db, clinic.id)
 	]);
 	return {
 		day,
 		queueDocument: documentName.queue(clinic.id, day),
 		initial,
 		perDoctorTokens: clinic.perDoctorTokens,
+		rooms: rooms.filter((r) => !r.archived).map((r) => ({ id: r.id, name: r.name })),
 		q,
 		results: found.map((p) => ({ id: p.id, name: p.name, ref: formatRef(clinic.code, 'P', p.refNo), phone: p.phone })),
 		appointments: appointments
@@ -100,6 +101,12 @@ export const actions: Actions = {
 		act(event, async (ctx, v) => {
 			const { db } = await getDatabase();
 			return { kind: 'reorder', token: (await reorderToken(db, ctx, v.tokenId ?? '', { position: v.position, doctorId: v.doctorId || undefined, reason: v.reason })).token };
+		}),
+	room: (event) =>
+		act(event, async (ctx, v) => {
+			const { db } = await getDatabase();
+			await setTodayRoom(db, ctx, { doctorId: v.doctorId, roomId: v.roomId || null });
+			return { kind: 'room' };
 		}),
 	numbering: (event) =>
 		act(event, async (ctx, v) => {

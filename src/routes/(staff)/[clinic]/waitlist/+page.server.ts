@@ -1,14 +1,15 @@
 import { error } from '@sveltejs/kit';
-import '$lib/components/scheduling/errorMessages';
 import { getDatabase } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
 import { can } from '$lib/server/scheduling/policy';
 import { clinicDoctors } from '$lib/server/scheduling/queries';
-import { clinicWaitlist, joinWaitlist, withdrawFromWaitlist } from '$lib/server/scheduling/waitlist';
+import { declineWaitlistOffer, joinWaitlist, withdrawFromWaitlist } from '$lib/server/scheduling/waitlist';
 import { acceptWaitlistOffer } from '$lib/server/scheduling/acceptWaitlistOffer';
-import { publishCalendarChange } from '$lib/server/scheduling/project';
+import { projectClinicWaitlist, publishCalendarChange } from '$lib/server/scheduling/project';
+import { publishDocumentChanges } from '$lib/server/sync/publish';
+import { documentName } from '$lib/sync/protocol';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ parent }) => {
@@ -16,13 +17,13 @@ export const load: PageServerLoad = async ({ parent }) => {
 	const actor = { userId: user.id, role };
 	if (!can(actor, 'appointment.book')) error(403, { message: errorMessage('forbidden'), code: 'forbidden' });
 	const { db } = await getDatabase();
-	const [entries, doctors] = await Promise.all([clinicWaitlist(db, clinic.id), clinicDoctors(db, clinic.id)]);
-	return {
-		doctors,
-		entries: entries.map((e) => ({ ...e, offeredStart: e.offeredStart?.toISOString() ?? null, createdAt: e.createdAt.toISOString() })),
-		canWithdraw: can(actor, 'appointment.change')
-	};
+	const ref = { type: 'waitlist', clinicId: clinic.id } as const;
+	// The same content the live document carries, so the page is right before the socket connects.
+	const [initial, doctors] = await Promise.all([projectClinicWaitlist(db, ref), clinicDoctors(db, clinic.id)]);
+	return { doctors, initial, waitlistDocument: documentName.waitlist(clinic.id), canWithdraw: can(actor, 'appointment.change') };
 };
+
+const optional = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
 
 export const actions: Actions = {
 	join: async (event) => {
@@ -30,10 +31,11 @@ export const actions: Actions = {
 		const values = await formValues(event.request);
 		const { db } = await getDatabase();
 		try {
-			await joinWaitlist(db, ctx, { patientId: values.patientId, doctorId: values.doctorId, note: values.note });
+			await joinWaitlist(db, ctx, { patientId: values.patientId, doctorId: values.doctorId, currentAppointmentId: optional(values.currentAppointmentId), note: values.note });
 		} catch (e) {
 			return formFailure(e, values);
 		}
+		await publishDocumentChanges([documentName.waitlist(ctx.clinicId)]);
 		return { done: 'joined' };
 	},
 	withdraw: async (event) => {
@@ -45,18 +47,33 @@ export const actions: Actions = {
 		} catch (e) {
 			return formFailure(e, values);
 		}
+		await publishDocumentChanges([documentName.waitlist(ctx.clinicId)]);
 		return { done: 'withdrawn' };
+	},
+	decline: async (event) => {
+		const { ctx } = await requireClinic(event, event.params.clinic);
+		const values = await formValues(event.request);
+		const { db } = await getDatabase();
+		try {
+			await declineWaitlistOffer(db, ctx, values.entryId ?? '');
+		} catch (e) {
+			return formFailure(e, values);
+		}
+		await publishDocumentChanges([documentName.waitlist(ctx.clinicId)]);
+		return { done: 'declined' };
 	},
 	book: async (event) => {
 		const { clinic, ctx } = await requireClinic(event, event.params.clinic);
 		const values = await formValues(event.request);
 		const { db } = await getDatabase();
+		let result: Awaited<ReturnType<typeof acceptWaitlistOffer>>;
 		try {
-			const { booked, moved } = await acceptWaitlistOffer(db, ctx, values.entryId ?? '', values.idempotencyKey ?? '');
-			await publishCalendarChange(ctx.clinicId, clinic.timezone, [booked.start, ...(moved ? [moved] : [])]);
+			result = await acceptWaitlistOffer(db, ctx, values.entryId ?? '', values.idempotencyKey ?? '');
 		} catch (e) {
 			return formFailure(e, values);
 		}
-		return { done: 'booked' };
+		const { booked, moved } = result;
+		await publishCalendarChange(ctx.clinicId, clinic.timezone, [booked.start, ...(moved ? [moved] : [])]);
+		return { done: moved ? 'moved' : 'booked', start: booked.start };
 	}
 };

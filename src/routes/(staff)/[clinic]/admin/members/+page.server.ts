@@ -6,7 +6,6 @@ import { can } from '$lib/server/tenancy/policy';
 import { listMembers } from '$lib/server/tenancy/queries';
 import { addMember } from '$lib/server/tenancy/members';
 import { errorMessage } from '$lib/i18n/errors';
-import '$lib/components/admin/errorMessages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -5,7 +5,6 @@ import { formFailure, formValues } from '$lib/server/edge';
 import { can } from '$lib/server/tenancy/policy';
 import { updateClinicSettings } from '$lib/server/tenancy/updateClinicSettings';
 import { errorMessage } from '$lib/i18n/errors';
-import '$lib/components/admin/errorMessages';
 import type { Actions, PageServerLoad } from './$types';
 
 async function manageableClinic(event: Parameters<PageServerLoad>[0] | Parameters<Actions[string]>[0]) {
@@ -43,7 +42,7 @@ export const actions: Actions = {
 			});
 			return { saved: true };
 		} catch (e) {
-			return formFailure(e, { ...values, require2fa: values.require2fa === 'on' });
+			return formFailure(e, values);
 		}
 	}
 };

@@ -3,7 +3,6 @@ import { getDatabase } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
-import '$lib/components/patients/errorMessages';
 import { formatRef } from '$lib/server/tenancy/counters';
 import type { Patient } from '$lib/server/db/schema/patients';
 import { can } from '$lib/server/patients/policy';
@@ -12,6 +11,9 @@ import { listPatientDocuments, mergeHistory } from '$lib/server/patients/recordQ
 import { updatePatient } from '$lib/server/patients/updatePatient';
 import { uploadPatientDocument } from '$lib/server/patients/uploadPatientDocument';
 import { deletePatientDocument } from '$lib/server/patients/deletePatientDocument';
+import { createLinkCode } from '$lib/server/patients/createLinkCode';
+import { unlinkPatientAccount } from '$lib/server/patients/unlinkPatientAccount';
+import { recordAccount } from '$lib/server/patients/linkQueries';
 import { clinicToday } from '$lib/server/time';
 import { correctionInput, formOf } from '../forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -43,6 +45,8 @@ export const load: PageServerLoad = async (event) => {
 		canEdit: live && can(ctx.actor, 'patient.edit'),
 		canDocuments: live && canDocuments,
 		canMerge: live && can(ctx.actor, 'patient.merge'),
+		account: live && can(ctx.actor, 'patient.account.view') ? await recordAccount(db, clinic.id, record.id) : null,
+		canLink: live && can(ctx.actor, 'patient.account.link'),
 		notice: ['registered', 'merged'].find((key) => event.url.searchParams.has(key)) ?? null
 	};
 };
@@ -84,5 +88,26 @@ export const actions: Actions = {
 			return formFailure(e, { form: 'documents' });
 		}
 		return { deleted: true };
+	},
+	createLinkCode: async (event) => {
+		const { ctx } = await requireClinic(event, event.params.clinic);
+		const { db } = await getDatabase();
+		try {
+			// The code is shown this once (it is not stored), so it travels in the action's result only.
+			const issued = await createLinkCode(db, ctx, event.params.id);
+			return { linkCode: { code: issued.code, expiresAt: issued.expiresAt.toISOString() } };
+		} catch (e) {
+			return formFailure(e, { form: 'account' });
+		}
+	},
+	unlink: async (event) => {
+		const { ctx } = await requireClinic(event, event.params.clinic);
+		const { db } = await getDatabase();
+		try {
+			await unlinkPatientAccount(db, ctx, event.params.id);
+		} catch (e) {
+			return formFailure(e, { form: 'account' });
+		}
+		return { unlinked: true };
 	}
 };

@@ -4,7 +4,6 @@ import { getDatabase } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
-import '$lib/components/patients/errorMessages';
 import { can } from '$lib/server/patients/policy';
 import { registerPatient } from '$lib/server/patients/registerPatient';
 import { clinicToday } from '$lib/server/time';

@@ -7,9 +7,11 @@ import { can } from '$lib/server/tenancy/policy';
 import { findMember } from '$lib/server/tenancy/queries';
 import { changeMemberRole, resetMemberPassword, setMemberStatus } from '$lib/server/tenancy/members';
 import { updateDoctorProfile } from '$lib/server/tenancy/updateDoctorProfile';
+import { resetMemberTwoFactor } from '$lib/server/tenancy/resetMemberTwoFactor';
+import { badRequest } from '$lib/server/errors';
 import { doctorProfileFromForm, doctorProfileView } from '$lib/server/tenancy/doctorProfileForm';
 import { errorMessage } from '$lib/i18n/errors';
-import '$lib/components/admin/errorMessages';
+import { listRooms } from '$lib/server/queue/rooms';
 import type { Actions, PageServerLoad } from './$types';
 
 function notFound(): never {
@@ -28,7 +30,7 @@ async function memberOf(event: Pick<RequestEvent<{ clinic: string; userId: strin
 }
 
 export const load: PageServerLoad = async (event) => {
-	const { clinic, ctx, member } = await memberOf(event);
+	const { clinic, ctx, db, member } = await memberOf(event);
 	if (!can(ctx.actor, 'members.view')) error(403, { message: errorMessage('forbidden'), code: 'forbidden' });
 	return {
 		member: {
@@ -39,8 +41,10 @@ export const load: PageServerLoad = async (event) => {
 			status: member.status,
 			twoFactorEnabled: member.twoFactorEnabled
 		},
-		doctor: member.role === 'doctor' ? doctorProfileView(member, clinic.currency, event.locals.locale) : null,
+		doctor: member.role === 'doctor' ? doctorProfileView(member, clinic.currency, event.locals.locale, await listRooms(db, clinic.id)) : null,
 		canManage: can(ctx.actor, 'members.manage'),
+		isSelf: member.userId === ctx.actor.userId,
+		requires2fa: clinic.require2fa,
 		canEditProfile: can(ctx.actor, 'doctorProfile.edit', member.userId)
 	};
 };
@@ -82,6 +86,18 @@ export const actions: Actions = {
 			return { done: 'reset' as const };
 		} catch (e) {
 			return formFailure(e, { form: 'reset' });
+		}
+	},
+	/** Needs the admin's confirmation that they checked who is asking: a reset is how an impostor would get in. */
+	resetTwoFactor: async (event) => {
+		const { ctx, db, member } = await memberOf(event);
+		const values = await formValues(event.request);
+		try {
+			if (values.confirm !== 'yes') throw badRequest('Confirm that you checked who is asking', 'confirm', 'field_required');
+			await resetMemberTwoFactor(db, ctx, member.userId);
+			return { done: 'resetTwoFactor' as const };
+		} catch (e) {
+			return formFailure(e, { form: 'twoFactor' });
 		}
 	},
 	remove: async (event) => {

@@ -3,11 +3,11 @@ import { getDatabase } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
-import '$lib/components/patients/errorMessages';
 import { formatRef } from '$lib/server/tenancy/counters';
 import { can } from '$lib/server/patients/policy';
 import { getPatient, searchPatients } from '$lib/server/patients/queries';
 import { mergePatients } from '$lib/server/patients/mergePatients';
+import { previewMerge } from '$lib/server/patients/mergePreview';
 import { clinicToday } from '$lib/server/time';
 import { resultOf } from '../../forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -26,12 +26,15 @@ export const load: PageServerLoad = async (event) => {
 	const found = q ? await searchPatients(db, clinic.id, q, 15) : [];
 	const other = withId && withId !== survivor.id ? await getPatient(db, clinic.id, withId) : null;
 	const pickHref = (id: string) => `/${clinic.code}/patients/${survivor.id}/merge?q=${encodeURIComponent(q)}&with=${id}`;
+	const comparable = other && !other.mergedIntoId ? other : null;
 	return {
 		today,
 		q,
 		survivor: { ...survivor, ref: formatRef(clinic.code, 'P', survivor.refNo) },
 		results: found.filter((p) => p.id !== survivor.id).map((p) => resultOf(p, clinic.code, today, pickHref(p.id))),
-		other: other && !other.mergedIntoId ? { ...other, ref: formatRef(clinic.code, 'P', other.refNo) } : null
+		other: comparable ? { ...comparable, ref: formatRef(clinic.code, 'P', comparable.refNo) } : null,
+		// What the merge would do to the line and the bookings, by the merge's own rule, shown before confirming.
+		effects: comparable ? await previewMerge(db, ctx, survivor.id, comparable.id) : null
 	};
 };
 

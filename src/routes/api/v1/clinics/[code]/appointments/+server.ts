@@ -1,6 +1,5 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import '$lib/components/scheduling/errorMessages';
 import { getDatabase } from '$lib/server/db';
 import { parseInput } from '$lib/server/validation';
 import { apiRoute, created, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';

@@ -1,4 +1,3 @@
-import '$lib/components/scheduling/errorMessages';
 import { getDatabase } from '$lib/server/db';
 import { apiRoute, created, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';
 import { addClinicClosure } from '$lib/server/scheduling/setAvailability';

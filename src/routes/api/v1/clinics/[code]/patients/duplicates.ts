@@ -1,6 +1,5 @@
 import { json } from '@sveltejs/kit';
 import { errorMessage } from '$lib/i18n/errors';
-import '$lib/components/patients/errorMessages';
 import { duplicateView, type patientSummaryView } from '$lib/server/openapi/patients';
 import type { z } from 'zod';
 

@@ -1,5 +1,3 @@
-import '$lib/components/queue/errorMessages';
-import '$lib/components/scheduling/errorMessages';
 import { getDatabase } from '$lib/server/db';
 import { apiRoute, created, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';
 import { checkInPatient } from '$lib/server/queue/checkIn';

@@ -1,4 +1,3 @@
-import '$lib/components/queue/errorMessages';
 import { json } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
 import { apiRoute, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';

@@ -1,5 +1,4 @@
 import { json } from '@sveltejs/kit';
-import '$lib/components/scheduling/errorMessages';
 import { getDatabase } from '$lib/server/db';
 import { notFound } from '$lib/server/errors';
 import { apiRoute, methodNotAllowed, readJson, requireApiClinic, resourceId } from '$lib/server/edge/api';

@@ -1,4 +1,3 @@
-import '$lib/components/queue/errorMessages';
 import { json } from '@sveltejs/kit';
 import { getDatabase, type Db } from '$lib/server/db';
 import { notFound } from '$lib/server/errors';

@@ -1,0 +1,1 @@
+ALTER TABLE "queue_token" RENAME COLUMN "manual_due_at" TO "moved_at";

@@ -1,0 +1,80 @@
+import { eq } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db';
+import { pushSubscription } from '../db/schema';
+import type { Mailer } from './email';
+import { composeNotice, type OutboxEventLike } from './notices';
+import { sendPush } from './push';
+import { findRecipient } from './recipients';
+import { renderEmail, renderPush } from './render';
+import type { VapidDetails } from './vapid';
+
+export type DeliveryDeps = {
+	db: Db;
+	mailer: Mailer;
+	vapid: () => Promise<VapidDetails>;
+	/** The public origin, for the link to /me in emails. */
+	origin: string;
+	log: Logger;
+};
+
+export type DeliverableEvent = OutboxEventLike & { id: number; deliveredTo: string[] };
+
+/** `done`: channels delivered by this attempt; `errors`: why the others failed (the event is then retried). */
+export type DeliveryResult = { done: string[]; errors: string[] };
+
+/** `send` answers the key to record: `email:log` says the email only went to the log. */
+type Channel = { key: string; send: () => Promise<string> };
+
+/**
+ * Delivers one outbox event to the patient it concerns: email (sent, or logged without SMTP) and
+ * a push to each browser of their account. Channels an earlier attempt delivered are skipped, so
+ * a retry after a half failure does not send the same email twice. An event that concerns no
+ * patient, or tells them nothing, or reaches no channel, delivers nothing and is done.
+ */
+export async function deliverEvent(deps: DeliveryDeps, event: DeliverableEvent): Promise<DeliveryResult> {
+	const patientId = event.payload.patientId;
+	if (typeof patientId !== 'string' || !/^[0-9a-f-]{36}$/i.test(patientId)) return { done: [], errors: [] };
+	const recipient = await findRecipient(deps.db, patientId);
+	if (!recipient) return { done: [], errors: [] };
+	const notice = await composeNotice(deps.db, event, recipient);
+	if (!notice) return { done: [], errors: [] };
+	const channels: Channel[] = [];
+	const email = recipient.email;
+	if (email && !event.deliveredTo.some((key) => key === 'email' || key === 'email:log')) {
+		channels.push({
+			key: 'email',
+			send: async () => {
+				const outcome = await deps.mailer.send(renderEmail(notice, { ...recipient, email }, deps.origin));
+				return outcome === 'logged' ? 'email:log' : 'email';
+			}
+		});
+	}
+	for (const target of recipient.pushTargets) {
+		const key = `push:${target.id}`;
+		if (event.deliveredTo.includes(key)) continue;
+		channels.push({
+			key,
+			send: async () => {
+				const outcome = await sendPush(target, renderPush(notice, recipient), await deps.vapid(), notice.urgent);
+				if (outcome === 'gone') {
+					await deps.db.delete(pushSubscription).where(eq(pushSubscription.id, target.id));
+					deps.log.info({ subscription: target.id }, 'push subscription expired: removed');
+				}
+				return key;
+			}
+		});
+	}
+	const done: string[] = [];
+	const errors: string[] = [];
+	await Promise.all(
+		channels.map(async (channel) => {
+			try {
+				done.push(await channel.send());
+			} catch (e) {
+				errors.push(`${channel.key}: ${e instanceof Error ? e.message : String(e)}`);
+			}
+		})
+	);
+	return { done, errors };
+}

@@ -1,0 +1,69 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { tooManyRequests } from '../errors';
+import { env } from '../env';
+
+/** Wrong, expired or spent codes an account may try before it waits an hour. */
+export const LINK_ATTEMPTS = 5;
+/**
+ * Wrong codes one client address may try an hour, whatever the accounts: one person making many
+ * accounts gets no more guesses. Higher than one account's, as a family or a clinic's wifi shares an address.
+ */
+export const LINK_ADDRESS_ATTEMPTS = 20;
+const WINDOW_SECONDS = 60 * 60;
+
+type Limiters = { account: RateLimiterAbstract; address: RateLimiterAbstract };
+type LimiterGlobal = typeof globalThis & { __tabeebLinkCodeLimiters?: Promise<Limiters> };
+
+/**
+ * Link-code attempts counted per account and per address (the same pattern as sign-in,
+ * auth/rateLimit.ts): shared by every instance through Redis when REDIS_URL is set, else kept in
+ * this process.
+ */
+function limiters(): Promise<Limiters> {
+	const g: LimiterGlobal = globalThis;
+	g.__tabeebLinkCodeLimiters ??= buildLimiters();
+	return g.__tabeebLinkCodeLimiters;
+}
+
+async function buildLimiters(): Promise<Limiters> {
+	const prefix = env().REDIS_PREFIX;
+	const account = { keyPrefix: `${prefix}:link_code_account`, points: LINK_ATTEMPTS, duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS };
+	const address = { keyPrefix: `${prefix}:link_code_address`, points: LINK_ADDRESS_ATTEMPTS, duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS };
+	const url = env().REDIS_URL;
+	if (!url) return { account: new RateLimiterMemory(account), address: new RateLimiterMemory(address) };
+	const { Redis } = await import('ioredis');
+	const storeClient = new Redis(url, { enableOfflineQueue: false, lazyConnect: false });
+	return {
+		account: new RateLimiterRedis({ ...account, storeClient, insuranceLimiter: new RateLimiterMemory(account) }),
+		address: new RateLimiterRedis({ ...address, storeClient, insuranceLimiter: new RateLimiterMemory(address) })
+	};
+}
+
+/** Gives back an attempt that turned out not to be a guess (the right code, or a refusal that tells a guesser nothing). */
+export type LinkAttempt = { giveBack(): Promise<void> };
+
+/**
+ * Takes one attempt from the account's and the address's allowance before the code is looked at,
+ * so a burst of simultaneous requests cannot all pass a check made before any failure is counted.
+ * Refuses with 429 (and the seconds to wait) once either allowance is used up; an account that is
+ * already refused takes nothing from its address.
+ */
+export async function takeLinkAttempt(userId: string, address: string): Promise<LinkAttempt> {
+	const { account, address: byAddress } = await limiters();
+	const taken: [RateLimiterAbstract, string][] = [];
+	try {
+		for (const [limiter, key] of [[account, userId], [byAddress, address]] as const) {
+			await limiter.consume(key);
+			taken.push([limiter, key]);
+		}
+	} catch (e) {
+		await giveBack(taken);
+		if (e instanceof RateLimiterRes) throw tooManyRequests(Math.max(1, Math.ceil(e.msBeforeNext / 1000)));
+		throw e;
+	}
+	return { giveBack: () => giveBack(taken) };
+}
+
+async function giveBack(taken: [RateLimiterAbstract, string][]): Promise<void> {
+	await Promise.all(taken.map(([limiter, key]) => limiter.reward(key).catch(() => undefined)));
+}

@@ -1,0 +1,41 @@
+import { and, eq } from 'drizzle-orm';
+import { patient } from '../db/schema/patients';
+import type { Db } from '../db';
+import { runCommand } from '../command';
+import { appendAudit } from '../audit/audit';
+import { conflict, forbidden, notFound } from '../errors';
+import type { ClinicContext } from '../tenancy/members';
+import { publishDocumentChanges } from '../sync/publish';
+import { documentName } from '../../sync/protocol';
+import { can } from './policy';
+import { recordId } from './schema';
+
+/**
+ * The desk takes the record away from the app account linked to it (a wrong person, a lost
+ * phone). The account keeps its other clinics; the patient's phone stops showing this one.
+ */
+export async function unlinkPatientAccount(db: Db, ctx: ClinicContext, patientId: string): Promise<{ patientId: string; userId: string }> {
+	if (!can(ctx.actor, 'patient.account.link')) throw forbidden();
+	if (!recordId.safeParse(patientId).success) throw notFound('No such patient');
+	const result = await runCommand(db, null, async (tx) => {
+		const [record] = await tx
+			.select({ id: patient.id, userId: patient.userId })
+			.from(patient)
+			.where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, patientId)))
+			.for('update');
+		if (!record) throw notFound('No such patient');
+		if (!record.userId) throw conflict('This record is not linked to an app account', 'patient_not_linked');
+		await tx.update(patient).set({ userId: null, updatedAt: new Date() }).where(eq(patient.id, patientId));
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'patient.unlink',
+			entityType: 'patient',
+			entityId: patientId,
+			data: { userId: record.userId }
+		});
+		return { patientId, userId: record.userId };
+	});
+	await publishDocumentChanges([documentName.patientLive(patientId)]);
+	return result;
+}
