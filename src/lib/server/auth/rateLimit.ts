@@ -1,6 +1,7 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { tooManyRequests } from '../errors';
 import { env } from '../env';
+import { rateLimiter } from '../rateLimiters';
 
 type Limiters = { account: RateLimiterAbstract; address: RateLimiterAbstract };
 type LimiterGlobal = typeof globalThis & { __tabeebLoginLimiters?: Promise<Limiters> };
@@ -17,17 +18,12 @@ function limiters(): Promise<Limiters> {
 
 async function buildLimiters(): Promise<Limiters> {
 	const points = env().LOGIN_RATE_LIMIT;
-	const prefix = env().REDIS_PREFIX;
-	const account = { keyPrefix: `${prefix}:login_account`, points, duration: 15 * 60, blockDuration: 15 * 60 };
-	const address = { keyPrefix: `${prefix}:login_address`, points: points * 4, duration: 15 * 60, blockDuration: 15 * 60 };
-	const url = env().REDIS_URL;
-	if (!url) return { account: new RateLimiterMemory(account), address: new RateLimiterMemory(address) };
-	const { Redis } = await import('ioredis');
-	const storeClient = new Redis(url, { enableOfflineQueue: false, lazyConnect: false });
-	return {
-		account: new RateLimiterRedis({ ...account, storeClient, insuranceLimiter: new RateLimiterMemory(account) }),
-		address: new RateLimiterRedis({ ...address, storeClient, insuranceLimiter: new RateLimiterMemory(address) })
-	};
+	const window = 15 * 60;
+	const [account, address] = await Promise.all([
+		rateLimiter({ name: 'login_account', points, duration: window, blockDuration: window }),
+		rateLimiter({ name: 'login_address', points: points * 4, duration: window, blockDuration: window })
+	]);
+	return { account, address };
 }
 
 /** Refuses with 429 (and the seconds to wait) while either counter is exhausted. */

@@ -1,6 +1,6 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { tooManyRequests } from '../errors';
-import { env } from '../env';
+import { rateLimiter } from '../rateLimiters';
 
 /** Wrong, expired or spent codes an account may try before it waits an hour. */
 export const LINK_ATTEMPTS = 5;
@@ -26,17 +26,12 @@ function limiters(): Promise<Limiters> {
 }
 
 async function buildLimiters(): Promise<Limiters> {
-	const prefix = env().REDIS_PREFIX;
-	const account = { keyPrefix: `${prefix}:link_code_account`, points: LINK_ATTEMPTS, duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS };
-	const address = { keyPrefix: `${prefix}:link_code_address`, points: LINK_ADDRESS_ATTEMPTS, duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS };
-	const url = env().REDIS_URL;
-	if (!url) return { account: new RateLimiterMemory(account), address: new RateLimiterMemory(address) };
-	const { Redis } = await import('ioredis');
-	const storeClient = new Redis(url, { enableOfflineQueue: false, lazyConnect: false });
-	return {
-		account: new RateLimiterRedis({ ...account, storeClient, insuranceLimiter: new RateLimiterMemory(account) }),
-		address: new RateLimiterRedis({ ...address, storeClient, insuranceLimiter: new RateLimiterMemory(address) })
-	};
+	const window = WINDOW_SECONDS;
+	const [account, address] = await Promise.all([
+		rateLimiter({ name: 'link_code_account', points: LINK_ATTEMPTS, duration: window, blockDuration: window }),
+		rateLimiter({ name: 'link_code_address', points: LINK_ADDRESS_ATTEMPTS, duration: window, blockDuration: window })
+	]);
+	return { account, address };
 }
 
 /** Gives back an attempt that turned out not to be a guess (the right code, or a refusal that tells a guesser nothing). */

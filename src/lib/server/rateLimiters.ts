@@ -1,0 +1,52 @@
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { env } from './env';
+import { logger } from './logger';
+
+/** How long a starting process waits for Redis before it counts in memory (and says so). */
+const READY_TIMEOUT_MS = 3000;
+
+type Store = import('ioredis').Redis | null;
+type StoreGlobal = typeof globalThis & { __tabeebRateLimitStore?: Promise<Store> };
+
+/**
+ * The one Redis connection every rate limiter of this process counts on, or null without
+ * REDIS_URL. It is ready before the first count: a limiter built on a connection still opening
+ * would count its first attempts in the in-memory insurance limiter and the rest in Redis, and
+ * neither would ever see the whole total.
+ */
+function store(): Promise<Store> {
+	const g: StoreGlobal = globalThis;
+	g.__tabeebRateLimitStore ??= openStore();
+	return g.__tabeebRateLimitStore;
+}
+
+async function openStore(): Promise<Store> {
+	const url = env().REDIS_URL;
+	if (!url) return null;
+	const { Redis } = await import('ioredis');
+	const client = new Redis(url, { enableOfflineQueue: false, lazyConnect: false });
+	client.on('error', () => undefined); // ioredis reconnects by itself; a refused count falls back to memory
+	const ready = await new Promise<boolean>((resolve) => {
+		if (client.status === 'ready') return resolve(true);
+		const timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+		client.once('ready', () => {
+			clearTimeout(timer);
+			resolve(true);
+		});
+	});
+	if (!ready) logger().warn({ url: new URL(url).host }, 'Redis not ready for rate limits: counting in this process until it is');
+	return client;
+}
+
+export type LimiterOptions = { name: string; points: number; duration: number; blockDuration?: number };
+
+/**
+ * A limiter shared by every instance through Redis when REDIS_URL is set (with an in-memory
+ * insurance limiter while Redis cannot be reached), else kept in this process.
+ */
+export async function rateLimiter({ name, ...options }: LimiterOptions): Promise<RateLimiterAbstract> {
+	const config = { keyPrefix: `${env().REDIS_PREFIX}:${name}`, ...options };
+	const storeClient = await store();
+	if (!storeClient) return new RateLimiterMemory(config);
+	return new RateLimiterRedis({ ...config, storeClient, insuranceLimiter: new RateLimiterMemory(config) });
+}
