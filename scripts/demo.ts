@@ -15,6 +15,16 @@ import { setStaffDuty } from '../src/lib/server/tenancy/setStaffDuty';
 import { isSetupDone } from '../src/lib/server/tenancy/queries';
 import type { Role } from '../src/lib/server/db/schema';
 import { closeChangePublisher } from '../src/lib/server/sync/publish';
+import { registerPatient } from '../src/lib/server/patients/registerPatient';
+import { createLinkCode } from '../src/lib/server/patients/createLinkCode';
+import { linkPatientAccount } from '../src/lib/server/patients/linkPatientAccount';
+import { setAvailability } from '../src/lib/server/scheduling/setAvailability';
+import { freeSlots } from '../src/lib/server/scheduling/queries';
+import { bookAppointment } from '../src/lib/server/scheduling/bookAppointment';
+import { decideAppointment } from '../src/lib/server/scheduling/changeAppointment';
+import { checkInPatient } from '../src/lib/server/queue/checkIn';
+import { createRoom, setTodayRoom } from '../src/lib/server/queue/rooms';
+import { createDisplayKey } from '../src/lib/server/queue/displayKeys';
 
 const PASSWORD = 'tabeeb-demo-2026';
 
@@ -40,23 +50,110 @@ const kathmanduStaff: Person[] = [
 const given = ['Muhammad', 'Fatima', 'Ali', 'Zainab', 'Hassan', 'Maryam', 'Omar', 'Khadija', 'Ahmed', 'Ayesha', 'Imran', 'Sadia', 'Kamran', 'Nadia', 'Farhan', 'Rabia', 'Asad', 'Mehwish', 'Tariq', 'Saima', 'Ram', 'Sita', 'Hari', 'Gita', 'Bishal', 'Anjali', 'Suman', 'Pramila', 'Dipesh', 'Sunita'];
 const family = ['Khan', 'Ahmed', 'Hussain', 'Malik', 'Butt', 'Chaudhry', 'Sheikh', 'Iqbal', 'Raza', 'Mirza', 'Qureshi', 'Javed', 'Shrestha', 'Gurung', 'Tamang', 'Adhikari', 'Thapa', 'Karki', 'Rai', 'Magar'];
 
-function localDay(timeZone: string): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+function localDay(timeZone: string, daysAhead = 0): string {
+	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + daysAhead * 86_400_000));
 }
 
-async function addStaff(db: Awaited<ReturnType<typeof getDatabase>>['db'], ctx: ClinicContext, timezone: string, people: Person[]) {
+type Db = Awaited<ReturnType<typeof getDatabase>>['db'];
+type Staff = { userId: string; person: Person };
+
+/** Monday to Saturday, each doctor with their own hours, so the calendar has something to show on any day. */
+const doctorWeeks = [
+	{ start: '09:00', end: '17:00', slotMinutes: 15 as const, breaks: [{ start: '13:00', end: '14:00' }] },
+	{ start: '08:00', end: '13:00', slotMinutes: 10 as const, breaks: [] },
+	{ start: '14:00', end: '21:00', slotMinutes: 20 as const, breaks: [{ start: '17:00', end: '17:20' }] }
+];
+
+/**
+ * A working clinic day: rooms, the doctors' weekly hours, patient records (the first few linked
+ * to the demo patient accounts), appointments today and on the next working day, a few patients checked
+ * in, and a display key for the waiting-room screen.
+ */
+async function fillClinicDay(db: Db, clinicId: string, timezone: string, adminId: string, doctors: Staff[], patientAccounts: { id: string; name: string }[], firstAccount: number) {
+	const admin = { clinicId, actor: { userId: adminId, role: 'admin' as const } };
+	const rooms = [];
+	for (const name of ['Room 1', 'Room 2', 'Room 3']) rooms.push(await createRoom(db, admin, { name }));
+	for (const [i, doctor] of doctors.entries()) {
+		const week = doctorWeeks[i % doctorWeeks.length];
+		await setAvailability(db, admin, doctor.userId, { weekly: [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, ...week })) });
+		await setTodayRoom(db, admin, { doctorId: doctor.userId, roomId: rooms[i % rooms.length].id });
+	}
+	const records: string[] = [];
+	for (let i = 0; i < 60; i++) {
+		const account = i < 10 ? patientAccounts[firstAccount + i] : undefined;
+		const name = account?.name ?? `${given[(i * 11) % given.length]} ${family[(i * 3 + 5) % family.length]}`;
+		const registered = await registerPatient(
+			db,
+			admin,
+			{
+				name,
+				sex: i % 2 === 0 ? 'male' : 'female',
+				age: 18 + ((i * 7) % 60),
+				phone: `+92300${String(1_000_000 + i * 7919).slice(-7)}`,
+				preferredLanguage: i % 3 === 0 ? 'ur' : 'en',
+				allergies: i % 9 === 0 ? 'Penicillin' : ''
+			},
+			{ allowDuplicate: true }
+		);
+		if (registered.status !== 'created') continue;
+		records.push(registered.patient.id);
+		if (account) {
+			const { code } = await createLinkCode(db, admin, registered.patient.id);
+			await linkPatientAccount(db, { id: account.id, kind: 'patient' }, { code }, '127.0.0.1');
+		}
+	}
+	let next = 0;
+	const booked: { id: string; doctorId: string }[] = [];
+	// Today (what is left of it) and the next working day, whatever day of the week the demo runs.
+	for (let daysAhead = 0, filled = 0; daysAhead < 8 && filled < 2; daysAhead++) {
+		const before = next;
+		for (const doctor of doctors) {
+			const slots = await freeSlots(db, clinicId, timezone, doctor.userId, localDay(timezone, daysAhead));
+			// Every other slot for the first hours, so the day looks busy but leaves room to book.
+			for (const slot of slots.filter((_, i) => i % 2 === 0).slice(0, 8)) {
+				const appointment = await bookAppointment(db, admin, {
+					patientId: records[next++ % records.length],
+					doctorId: doctor.userId,
+					start: slot.start.toISOString(),
+					reason: ['Fever and cough', 'Follow-up', 'Blood pressure check', 'Back pain', ''][next % 5],
+					idempotencyKey: `demo-${doctor.userId}-${slot.start.getTime()}`
+				});
+				if (next % 4 !== 0 && appointment.status === 'requested') {
+					await decideAppointment(db, { clinicId, actor: { userId: doctor.userId, role: 'doctor' } }, appointment.id, 'confirm');
+				}
+				if (daysAhead === 0) booked.push({ id: appointment.id, doctorId: doctor.userId });
+			}
+		}
+		if (next > before || daysAhead === 0) filled++;
+	}
+	// The first two appointments of each doctor today have arrived, and two walk-ins wait.
+	for (const doctor of doctors) {
+		for (const appointment of booked.filter((b) => b.doctorId === doctor.userId).slice(0, 2)) {
+			await checkInPatient(db, admin, { appointmentId: appointment.id, idempotencyKey: `demo-checkin-${appointment.id}` }).catch(() => undefined);
+		}
+	}
+	for (const patientId of records.slice(-2)) {
+		await checkInPatient(db, admin, { patientId, idempotencyKey: `demo-walkin-${patientId}` });
+	}
+	return (await createDisplayKey(db, admin, { name: 'Waiting room' })).key;
+}
+
+async function addStaff(db: Db, ctx: ClinicContext, timezone: string, people: Person[]): Promise<Staff[]> {
+	const added: Staff[] = [];
 	for (const person of people) {
-		const added = await addMember(db, ctx, { name: person.name, email: person.email, role: person.role, password: PASSWORD });
+		const member = await addMember(db, ctx, { name: person.name, email: person.email, role: person.role, password: PASSWORD });
+		added.push({ userId: member.userId, person });
 		if (person.doctor) {
-			await updateDoctorProfile(db, ctx, added.userId, {
+			await updateDoctorProfile(db, ctx, member.userId, {
 				specialization: person.doctor.specialization,
 				registrationNumber: person.doctor.registrationNumber,
 				consultationFee: person.doctor.fee,
 				listing: 'public'
 			});
 		}
-		await setStaffDuty(db, ctx, { userId: added.userId, day: localDay(timezone), onDuty: person.role !== 'pharmacist' || people.indexOf(person) % 2 === 0 });
+		await setStaffDuty(db, ctx, { userId: member.userId, day: localDay(timezone), onDuty: person.role !== 'pharmacist' || people.indexOf(person) % 2 === 0 });
 	}
+	return added;
 }
 
 async function main() {
@@ -71,7 +168,7 @@ async function main() {
 		admin: { name: 'Amina Rauf', email: 'admin@demo.tabeeb', password: PASSWORD }
 	});
 	const adminId = lahore.admin.id;
-	await addStaff(db, { clinicId: lahore.clinic.id, actor: { userId: adminId, role: 'admin' } }, 'Asia/Karachi', lahoreStaff);
+	const lahoreTeam = await addStaff(db, { clinicId: lahore.clinic.id, actor: { userId: adminId, role: 'admin' } }, 'Asia/Karachi', lahoreStaff);
 
 	const kathmandu = await createClinic(db, adminId, {
 		name: 'Himalaya Care Centre',
@@ -82,14 +179,17 @@ async function main() {
 		timezone: 'Asia/Kathmandu',
 		currency: 'NPR'
 	});
-	await addStaff(db, { clinicId: kathmandu.id, actor: { userId: adminId, role: 'admin' } }, 'Asia/Kathmandu', kathmanduStaff);
+	const kathmanduTeam = await addStaff(db, { clinicId: kathmandu.id, actor: { userId: adminId, role: 'admin' } }, 'Asia/Kathmandu', kathmanduStaff);
 
 	const passwordHash = await hashPassword(PASSWORD);
 	const patients = Array.from({ length: 300 }, (_, i) => {
 		const name = `${given[i % given.length]} ${family[(i * 7) % family.length]}`;
 		return { name, email: `patient${String(i + 1).padStart(3, '0')}@demo.tabeeb`, passwordHash, kind: 'patient' as const, locale: i % 3 === 0 ? 'ur' : 'en' };
 	});
-	await db.insert(appUser).values(patients);
+	const accounts = await db.insert(appUser).values(patients).returning({ id: appUser.id, name: appUser.name });
+	const doctorsOf = (team: Staff[]) => team.filter((t) => t.person.role === 'doctor');
+	const lahoreKey = await fillClinicDay(db, lahore.clinic.id, 'Asia/Karachi', adminId, doctorsOf(lahoreTeam), accounts, 0);
+	const kathmanduKey = await fillClinicDay(db, kathmandu.id, 'Asia/Kathmandu', adminId, doctorsOf(kathmanduTeam), accounts, 10);
 	const [{ count }] = await database.query<{ count: string }>(`SELECT count(*) FROM app_user WHERE kind = 'patient'`);
 
 	console.log(`
@@ -102,7 +202,13 @@ Tabeeb demo is ready (${database.driver === 'pglite' ? 'embedded database' : 'Po
   pharmacist  hina@                        pharmacist  bikash@
   (all @demo.tabeeb)
 
-  ${count} patients: patient001@demo.tabeeb … patient300@demo.tabeeb
+  ${count} patient accounts: patient001@demo.tabeeb … patient300@demo.tabeeb
+  (patient001–010 are linked to records at Shifa, patient011–020 at Himalaya)
+
+  Each clinic has 60 patient records, doctors' weekly hours, appointments today and on the next
+  working day, and a few patients checked in. Waiting-room screens:
+    http://localhost:3000/kiosk/${lahoreKey}
+    http://localhost:3000/kiosk/${kathmanduKey}
 
 Start Tabeeb with npm start and sign in at http://localhost:3000/login`);
 	// Adding staff publishes clinic changes; with REDIS_URL that opened a connection that would keep the script alive.
