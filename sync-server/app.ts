@@ -12,17 +12,37 @@ import { createSyncServer } from './index';
 
 type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
 
+/**
+ * Without ORIGIN, adapter-node takes every request for https, so the form posts of a plain
+ * `npm start` (setup, sign-in) would fail its cross-site check as coming from another origin.
+ * This server speaks plain HTTP, so it tells the handler so through a header it sets itself on
+ * every request (see main), and the origin follows the address the browser used: localhost, or
+ * the clinic server's address on the local network. With ORIGIN (behind a proxy) or an operator's
+ * own PROTOCOL_HEADER, adapter-node's rules apply unchanged. Returns the header, or null.
+ */
+function ownProtocolHeader(origin: string | undefined): string | null {
+	if (process.env.ORIGIN === '') delete process.env.ORIGIN;
+	if (origin || process.env.PROTOCOL_HEADER) return null;
+	process.env.PROTOCOL_HEADER = 'x-tabeeb-protocol';
+	return 'x-tabeeb-protocol';
+}
+
 async function main() {
 	// adapter-node reads this when the handler is imported; its 512 KB default refuses 10 MB patient documents.
 	process.env.BODY_SIZE_LIMIT ??= '12M';
 	const config = env();
+	const protocolHeader = ownProtocolHeader(config.ORIGIN);
 	const database = await getDatabase();
 	await checkFileStoreAtStart();
 	const { handler } = (await import(new URL('./handler.js', import.meta.url).href)) as { handler: Handler };
 	const sync = await createSyncServer();
 	// Delivers the outbox (email, web push); every instance runs one, claims keep them apart.
 	const notifications = startNotificationDelivery(database.db, config, logger());
-	const server = createServer((req, res) => handler(req, res));
+	const server = createServer((req, res) => {
+		// Set here, so a client's own header of that name is never believed.
+		if (protocolHeader) req.headers[protocolHeader] = 'http';
+		handler(req, res);
+	});
 	server.on('upgrade', (request, socket, head) => {
 		if (new URL(request.url ?? '/', 'http://localhost').pathname === '/sync') sync.handleUpgrade(request, socket, head);
 		else socket.destroy();

@@ -19,6 +19,8 @@ export type StartOptions = {
 	seed?: (db: Db) => Promise<void>;
 	/** Use a fresh database on this PostgreSQL server even when DATABASE_URL is not set. */
 	postgres?: string;
+	/** Leave ORIGIN unset, as a plain `npm start` does. */
+	noOrigin?: boolean;
 	/** Rewrites the fresh database's URL before the server gets it (the healthz test puts a proxy in between). */
 	databaseUrl?: (freshUrl: string) => Promise<string>;
 };
@@ -59,7 +61,8 @@ export async function startApp(options: StartOptions = {}): Promise<App> {
 			REDIS_PREFIX: `tabeeb_api_${randomBytes(6).toString('hex')}`
 		};
 		// As deployed: the public origin is configured (without it adapter-node assumes https).
-		env.ORIGIN = `http://127.0.0.1:${port}`;
+		if (options.noOrigin) delete env.ORIGIN;
+		else env.ORIGIN = `http://127.0.0.1:${port}`;
 		const child = spawn(process.execPath, [serverJs], { env: { ...env, ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
 		// Never outlive the test process, even when it ends without reaching afterAll.
 		const orphanGuard = () => child.kill('SIGKILL');
