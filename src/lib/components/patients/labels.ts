@@ -1,4 +1,5 @@
 import { m } from '$lib/paraglide/messages.js';
+import { formatLocale } from '$lib/i18n/formatLocale';
 
 /** One line of search results, ready to show. */
 export type SearchResult = { id: string; ref: string; name: string; details: string; phone: string | null; href: string };
@@ -65,7 +66,7 @@ export function fileSize(bytes: number): string {
 
 /** A stored instant as a date (and time) in the clinic's zone, in the page's language. */
 export function formatWhen(at: Date | string, timeZone: string, locale: string, withTime = false): string {
-	return new Intl.DateTimeFormat(locale === 'ur' ? 'ur-PK' : 'en-GB', {
+	return new Intl.DateTimeFormat(formatLocale(locale), {
 		timeZone,
 		day: 'numeric',
 		month: 'short',

@@ -7,6 +7,7 @@ import { formatRef } from '../tenancy/counters';
 import { m } from '../../paraglide/messages.js';
 import type { EmailAttachment } from './email';
 import type { Locale, Recipient } from './recipients';
+import { formatLocale } from '../../i18n/formatLocale';
 
 /** One message for one patient, already in their language; email and push are cut from it. */
 export type Notice = {
@@ -59,7 +60,7 @@ export async function composeNotice(db: Db, event: OutboxEventLike, r: Recipient
 
 /** A time as the patient reads it: the clinic's own time zone, in their language. */
 export function formatWhen(at: Date, locale: Locale, home: Clinic): string {
-	return new Intl.DateTimeFormat(locale === 'ur' ? 'ur-PK' : 'en-GB', {
+	return new Intl.DateTimeFormat(formatLocale(locale), {
 		timeZone: home.timezone,
 		weekday: 'long',
 		day: 'numeric',
