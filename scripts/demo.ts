@@ -15,6 +15,7 @@ import { setStaffDuty } from '../src/lib/server/tenancy/setStaffDuty';
 import { isSetupDone } from '../src/lib/server/tenancy/queries';
 import type { Role } from '../src/lib/server/db/schema';
 import { closeChangePublisher } from '../src/lib/server/sync/publish';
+import { closeRateLimiters } from '../src/lib/server/rateLimiters';
 import { registerPatient } from '../src/lib/server/patients/registerPatient';
 import { createLinkCode } from '../src/lib/server/patients/createLinkCode';
 import { linkPatientAccount } from '../src/lib/server/patients/linkPatientAccount';
@@ -211,8 +212,10 @@ Tabeeb demo is ready (${database.driver === 'pglite' ? 'embedded database' : 'Po
     http://localhost:3000/kiosk/${kathmanduKey}
 
 Start Tabeeb with npm start and sign in at http://localhost:3000/login`);
-	// Adding staff publishes clinic changes; with REDIS_URL that opened a connection that would keep the script alive.
+	// With REDIS_URL, publishing clinic changes and counting link-code attempts each opened a
+	// connection that would keep the script alive.
 	await closeChangePublisher();
+	await closeRateLimiters();
 	await database.close();
 }
 

@@ -50,3 +50,12 @@ export async function rateLimiter({ name, ...options }: LimiterOptions): Promise
 	if (!storeClient) return new RateLimiterMemory(config);
 	return new RateLimiterRedis({ ...config, storeClient, insuranceLimiter: new RateLimiterMemory(config) });
 }
+
+/** Closes the rate limits' Redis connection, so a script (the demo) that linked accounts can end. */
+export async function closeRateLimiters(): Promise<void> {
+	const g: StoreGlobal = globalThis;
+	const pending = g.__tabeebRateLimitStore;
+	g.__tabeebRateLimitStore = undefined;
+	const client = await pending;
+	if (client) client.disconnect();
+}
