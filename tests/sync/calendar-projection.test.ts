@@ -59,6 +59,27 @@ describe('the clinic calendar projection', () => {
 		watcher.destroy();
 	});
 
+	it("carries each doctor's working hours, and rebuilds for an open calendar when the hours change (leave, a shorter day)", async () => {
+		const { db } = running.database;
+		const { clinic, doctor, desk, day } = await clinicWithDoctor();
+		const watcher = connect(running.url, documentName.calendar(clinic.id, day), { token: await makeSession(db, doctor.id) });
+		expect(await watcher.outcome).toBe('synced');
+		const at = (hhmm: string) => new Date(`${day}T${hhmm}:00+05:00`).toISOString();
+		expect(readProjection(watcher.doc).hours).toEqual([{ doctorId: doctor.id, start: at('09:00'), end: at('17:00') }]);
+
+		// A lunch break splits the day; the open document follows without a reload.
+		const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '15:00', slotMinutes: 15, breaks: [{ start: '12:00', end: '13:00' }] }));
+		await setAvailability(db, desk, doctor.id, { weekly });
+		await eventually(
+			() => readProjection(watcher.doc).hours,
+			(hours) => JSON.stringify(hours) === JSON.stringify([{ doctorId: doctor.id, start: at('09:00'), end: at('12:00') }, { doctorId: doctor.id, start: at('13:00'), end: at('15:00') }])
+		);
+		// Leave that day: no working hours at all (the grid shades the whole column).
+		await setAvailability(db, desk, doctor.id, { weekly, exceptions: [{ date: day, off: true, reason: 'leave' }] });
+		await eventually(() => readProjection(watcher.doc).hours as unknown[], (hours) => hours.length === 0);
+		watcher.destroy();
+	});
+
 	it('drops a client write: a forged appointment never reaches the server copy, another client or Postgres', async () => {
 		const { db } = running.database;
 		const { clinic, receptionist, doctor, day } = await clinicWithDoctor();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clinicDay, dateText } from './calendarData';
+import { clinicDay, dateText, offSpans } from './calendarData';
 
 describe('clinicDay', () => {
 	it('names the clinic’s date, not the UTC date, for an evening instant', () => {
@@ -10,5 +10,23 @@ describe('clinicDay', () => {
 
 	it('reads the day the desk sees for a patient who joined the waiting list after midnight', () => {
 		expect(dateText(clinicDay('2026-11-23T19:30:00Z', 'Asia/Karachi'), 'en-GB', 'short')).toBe('Tue 24 Nov');
+	});
+});
+
+describe('offSpans', () => {
+	const day = '2026-12-07';
+	const w = (start: string, end: string) => ({ start: `${day}T${start}:00`, end: `${day}T${end}:00` });
+
+	it('shades the grid before, between and after working stretches', () => {
+		expect(offSpans(day, [w('14:00', '17:00'), w('09:00', '13:00')])).toEqual([w('07:00', '09:00'), w('13:00', '14:00'), w('17:00', '22:00')]);
+	});
+
+	it('shades the whole day of a doctor who does not work, and nothing of one who works the whole grid', () => {
+		expect(offSpans(day, [])).toEqual([w('07:00', '22:00')]);
+		expect(offSpans(day, [w('06:00', '23:30')])).toEqual([]);
+	});
+
+	it('joins overlapping stretches (two doctors in the week view) and ignores those outside the grid', () => {
+		expect(offSpans(day, [w('09:00', '12:00'), w('11:00', '15:00'), w('05:00', '06:30')])).toEqual([w('07:00', '09:00'), w('15:00', '22:00')]);
 	});
 });

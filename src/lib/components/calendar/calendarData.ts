@@ -19,7 +19,9 @@ export type CalendarAppointment = {
 	reason: string;
 };
 export type CalendarDoctor = { id: string; name: string };
-export type CalendarDay = { day: string; doctors: CalendarDoctor[]; appointments: CalendarAppointment[] };
+/** A stretch of a doctor's working time that day (instants); the grid shades the rest of their column. */
+export type CalendarHours = { doctorId: string; start: string; end: string };
+export type CalendarDay = { day: string; doctors: CalendarDoctor[]; appointments: CalendarAppointment[]; hours: CalendarHours[] };
 
 export const STATUSES = ['requested', 'confirmed', 'checked_in', 'completed', 'cancelled', 'no_show', 'declined'] as const;
 export type AppointmentStatus = (typeof STATUSES)[number];
@@ -49,12 +51,19 @@ function toDoctor(v: unknown): CalendarDoctor | null {
 	return id && name !== null ? { id, name } : null;
 }
 
+function toHours(v: unknown): CalendarHours | null {
+	if (typeof v !== 'object' || v === null) return null;
+	const [doctorId, start, end] = [str(v, 'doctorId'), str(v, 'start'), str(v, 'end')];
+	return doctorId && start && end && !Number.isNaN(Date.parse(start)) && Date.parse(start) < Date.parse(end) ? { doctorId, start, end } : null;
+}
+
 const present = <T>(v: T | null): v is T => v !== null;
 
 export function readCalendar(content: Record<string, unknown>, day: string): CalendarDay {
 	const doctors = Array.isArray(content.doctors) ? content.doctors.map(toDoctor).filter(present) : [];
 	const appointments = Array.isArray(content.appointments) ? content.appointments.map(toAppointment).filter(present) : [];
-	return { day: typeof content.day === 'string' ? content.day : day, doctors, appointments };
+	const hours = Array.isArray(content.hours) ? content.hours.map(toHours).filter(present) : [];
+	return { day: typeof content.day === 'string' ? content.day : day, doctors, appointments, hours };
 }
 
 /** "2026-11-24T09:00:00": the clinic's wall clock at an instant (what the calendar grid shows). */
@@ -141,4 +150,29 @@ export function dateText(day: string, locale: string, style: 'long' | 'short' = 
 	const options: Intl.DateTimeFormatOptions =
 		style === 'long' ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' } : { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' };
 	return new Intl.DateTimeFormat(locale, options).format(new Date(`${day}T12:00:00Z`));
+}
+
+/** The grid's first and last hour (clinic wall clock); ClinicCalendar shows this window. */
+export const GRID_FROM = '07:00';
+export const GRID_TO = '22:00';
+
+/**
+ * The parts of a day's grid (GRID_FROM–GRID_TO, wall clock) outside the given working stretches,
+ * as wall-clock pairs: what the calendar shades as "not working". No stretches shades the whole day.
+ */
+export function offSpans(day: string, working: { start: string; end: string }[], from = GRID_FROM, to = GRID_TO): { start: string; end: string }[] {
+	const open = `${day}T${from}:00`;
+	const close = `${day}T${to}:00`;
+	const sorted = working
+		.map((w) => ({ start: w.start < open ? open : w.start, end: w.end > close ? close : w.end }))
+		.filter((w) => w.start < w.end)
+		.sort((a, b) => a.start.localeCompare(b.start));
+	const off: { start: string; end: string }[] = [];
+	let at = open;
+	for (const w of sorted) {
+		if (w.start > at) off.push({ start: at, end: w.start });
+		if (w.end > at) at = w.end;
+	}
+	if (at < close) off.push({ start: at, end: close });
+	return off;
 }

@@ -6,7 +6,8 @@ import type { ProjectionContent } from '../sync/projection';
 import { publishDocumentChanges } from '../sync/publish';
 import { formatRef } from '../tenancy/counters';
 import { clinicToday } from '../time';
-import { clinicAppointments, clinicDoctors } from './queries';
+import { clinicAppointments, clinicDoctors, doctorShifts } from './queries';
+import { daySlots } from './slots';
 import { clinicWaitlist } from './waitlist';
 
 /** The UTC instants that bound a clinic-local day, found by asking the zone (DST-safe). */
@@ -25,20 +26,34 @@ export function dayBounds(day: string, timeZone: string): { from: Date; to: Date
 	return { from, to };
 }
 
+/** A doctor's working time on a clinic-day as instants: their slots joined end to end (breaks stay gaps). */
+async function workingHours(db: Db, clinicId: string, timeZone: string, doctorId: string, day: string) {
+	const spans: { start: Date; end: Date }[] = [];
+	for (const slot of daySlots(day, timeZone, await doctorShifts(db, clinicId, doctorId, day))) {
+		const last = spans.at(-1);
+		if (last && last.end.getTime() >= slot.start.getTime()) last.end = new Date(Math.max(last.end.getTime(), slot.end.getTime()));
+		else spans.push({ ...slot });
+	}
+	return spans.map((s) => ({ doctorId, start: s.start.toISOString(), end: s.end.toISOString() }));
+}
+
 /**
  * `clinic/{id}/day/{date}/calendar`: every appointment of the clinic-day, per doctor, with the
- * patient's name and reference (staff only read it). Rebuilt whole from Postgres.
+ * patient's name and reference (staff only read it), and each doctor's working hours that day
+ * (the grid shades the rest). Rebuilt whole from Postgres.
  */
 export async function projectClinicCalendar(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'calendar') throw new Error(`calendar projection asked for ${ref.type}`);
 	const [home] = await db.select({ code: clinic.code, timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ref.clinicId));
-	if (!home) return { day: ref.day, doctors: [], appointments: [] };
+	if (!home) return { day: ref.day, doctors: [], appointments: [], hours: [] };
 	const { from, to } = dayBounds(ref.day, home.timezone);
 	const [doctors, rows] = await Promise.all([clinicDoctors(db, ref.clinicId), clinicAppointments(db, ref.clinicId, from, to)]);
+	const hours = (await Promise.all(doctors.map((d) => workingHours(db, ref.clinicId, home.timezone, d.id, ref.day)))).flat();
 	return {
 		day: ref.day,
 		timezone: home.timezone,
 		doctors: doctors.map((d) => ({ id: d.id, name: d.name })),
+		hours,
 		appointments: rows.map((a) => ({
 			id: a.id,
 			ref: formatRef(home.code, 'A', a.refNo),

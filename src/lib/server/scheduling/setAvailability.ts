@@ -11,6 +11,13 @@ import { clinicToday } from '../time';
 import { can } from './policy';
 import { availabilityInput, closureInput } from './schema';
 import { isClinicDoctor } from './queries';
+import { publishClinicChanges } from '../sync/publish';
+
+/** Hours shape every open calendar of the clinic (its shading, the free times offered): after a commit they are rebuilt. */
+async function republish<T>(clinicId: string, result: T): Promise<T> {
+	await publishClinicChanges([clinicId]);
+	return result;
+}
 
 /**
  * Replaces a doctor's weekly template, and their exceptions from today on, with the given ones
@@ -23,7 +30,7 @@ export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: stri
 	const [home] = await db.select({ timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ctx.clinicId));
 	if (!home || !(await isClinicDoctor(db, ctx.clinicId, doctorId))) throw notFound('No such doctor in this clinic');
 	const today = clinicToday(home.timezone);
-	return runCommand(db, null, async (tx) => {
+	const result = await runCommand(db, null, async (tx) => {
 		const mine = and(eq(availabilityTemplate.clinicId, ctx.clinicId), eq(availabilityTemplate.doctorId, doctorId));
 		await tx.delete(availabilityTemplate).where(mine);
 		if (data.weekly.length > 0) {
@@ -59,13 +66,14 @@ export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: stri
 		});
 		return { weekly: data.weekly, exceptions: upcoming };
 	});
+	return republish(ctx.clinicId, result);
 }
 
 /** A clinic holiday or blackout date (admins); no one can be booked that day. */
 export async function addClinicClosure(db: Db, ctx: ClinicContext, input: unknown) {
 	if (!can(ctx.actor, 'closure.manage')) throw forbidden();
 	const data = parseInput(closureInput, input);
-	return runCommand(db, null, async (tx) => {
+	const result = await runCommand(db, null, async (tx) => {
 		const [row] = await tx
 			.insert(clinicClosure)
 			.values({ clinicId: ctx.clinicId, day: data.date, reason: data.reason, createdBy: ctx.actor.userId })
@@ -74,17 +82,19 @@ export async function addClinicClosure(db: Db, ctx: ClinicContext, input: unknow
 		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'closure.add', entityType: 'clinic_closure', entityId: row.id, data });
 		return row;
 	});
+	return republish(ctx.clinicId, result);
 }
 
 export async function removeClinicClosure(db: Db, ctx: ClinicContext, closureId: string) {
 	if (!can(ctx.actor, 'closure.manage')) throw forbidden();
 	if (!isUuid(closureId)) throw notFound();
-	return runCommand(db, null, async (tx) => {
+	const result = await runCommand(db, null, async (tx) => {
 		const [row] = await tx.delete(clinicClosure).where(and(eq(clinicClosure.clinicId, ctx.clinicId), eq(clinicClosure.id, closureId))).returning();
 		if (!row) throw notFound();
 		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'closure.remove', entityType: 'clinic_closure', entityId: row.id, data: { date: row.day } });
 		return row;
 	});
+	return republish(ctx.clinicId, result);
 }
 
 /** Ids from forms and URLs are checked before they reach a uuid column (which would fail loudly). */
