@@ -42,6 +42,8 @@ export type ErrorCode =
 	| 'too_early'
 	| 'no_free_slot'
 	| 'offer_not_open'
+	| 'too_far_ahead'
+	| 'booking_limit'
 	| 'file_too_large'
 	| 'file_type'
 	| 'already_in_queue'

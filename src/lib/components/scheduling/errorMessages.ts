@@ -9,5 +9,7 @@ registerErrorMessages({
 	invalid_transition: () => m.error_invalid_transition(),
 	too_early: () => m.error_too_early(),
 	no_free_slot: () => m.error_no_free_slot(),
-	offer_not_open: () => m.error_offer_not_open()
+	offer_not_open: () => m.error_offer_not_open(),
+	too_far_ahead: (p) => m.error_too_far_ahead({ days: String(p.days ?? '') }),
+	booking_limit: (p) => m.error_booking_limit({ count: String(p.count ?? '') })
 });

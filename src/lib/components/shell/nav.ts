@@ -27,7 +27,10 @@ export function clinicNav(code: string, role: Role): NavItem[] {
 	return items;
 }
 
-/** The navigation a patient sees in their own app; later issues add bookings and the queue. */
+/** The navigation a patient sees in their own app: their home (queue, appointments, clinics) and booking. */
 export function patientNav(): NavItem[] {
-	return [{ href: '/me', label: m.nav_my_health() }];
+	return [
+		{ href: '/me', label: m.nav_my_health() },
+		{ href: '/me/book', label: m.nav_book() }
+	];
 }

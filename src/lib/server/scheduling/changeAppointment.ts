@@ -77,11 +77,16 @@ export async function cancelAppointment(db: Db, ctx: ClinicContext, appointmentI
 	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
 	const { reason } = parseInput(cancelInput, input);
 	const home = await loadForChange(db, ctx, appointmentId);
+	return cancelOpenAppointment(db, ctx, home, appointmentId, reason);
+}
+
+/** The cancellation itself, for the desk and for a patient cancelling their own (`extra` lands in the audit row). */
+export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Clinic, appointmentId: string, reason: string, extra: Record<string, unknown> = {}) {
 	return runCommand(db, null, async (tx) => {
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'cancel');
 		const [row] = await tx.update(appointment).set({ status: 'cancelled', cancelReason: reason, updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
 		await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
-		return record(tx, ctx, home, row, 'appointment.cancel', { reason });
+		return record(tx, ctx, home, row, 'appointment.cancel', { reason, ...extra });
 	});
 }
 

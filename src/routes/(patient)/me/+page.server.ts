@@ -7,10 +7,13 @@ import { accountLinks } from '$lib/server/patients/linkQueries';
 import { projectPatientLive } from '$lib/server/sync/projections/patientLive';
 import { vapidPublicKey } from '$lib/server/notifications/vapid';
 import { documentName } from '$lib/sync/protocol';
+import { cancelAppointmentAsPatient, patientAppointments } from '$lib/server/scheduling/patientBooking';
+import { publishCalendarChange } from '$lib/server/scheduling/project';
+import '$lib/components/scheduling/errorMessages';
 import type { Actions, PageServerLoad } from './$types';
 
-/** The patient's live queue cards (one per clinic record linked to their account) and the list of those clinics. */
-export const load: PageServerLoad = async ({ locals }) => {
+/** The patient's live queue cards (one per clinic record linked to their account), their upcoming appointments and the list of those clinics. */
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user!;
 	const { db } = await getDatabase();
 	const records = await linkedPatientRecords(db, user.id);
@@ -24,10 +27,30 @@ export const load: PageServerLoad = async ({ locals }) => {
 	);
 	const links = (await accountLinks(db, user.id)).map(({ clinicName, clinicCode, patientRef }) => ({ clinicName, clinicCode, patientRef }));
 	// The browser needs the server's VAPID public key to subscribe to web push.
-	return { me: { id: user.id, name: user.name }, queueCards, links, pushKey: await vapidPublicKey(db) };
+	return {
+		me: { id: user.id, name: user.name },
+		queueCards,
+		appointments: await patientAppointments(db, user.id),
+		requested: url.searchParams.get('requested')?.slice(0, 40) ?? null,
+		links,
+		pushKey: await vapidPublicKey(db)
+	};
 };
 
 export const actions: Actions = {
+	/** The patient cancels one of their own upcoming appointments. */
+	cancel: async ({ locals, request }) => {
+		if (!locals.user) redirect(303, '/login');
+		const values = await formValues(request);
+		const { db } = await getDatabase();
+		try {
+			const cancelled = await cancelAppointmentAsPatient(db, locals.user.id, values.appointmentId ?? '', { reason: values.reason });
+			await publishCalendarChange(cancelled.clinicId, cancelled.timeZone, [cancelled.start]);
+			return { cancelled: { ref: cancelled.ref } };
+		} catch (e) {
+			return formFailure(e, { appointmentId: values.appointmentId ?? '' });
+		}
+	},
 	/** The code the clinic's desk gave the patient links their account to that clinic's record. */
 	link: async ({ locals, request, getClientAddress }) => {
 		// Actions do not pass through the layout's load, so the session is checked here too.
