@@ -111,8 +111,8 @@ describe('a patient books from their app', () => {
 		const me = await linkedPatient();
 		const [slot] = await slotsOn(5);
 		const stranger = await makeUser(database.db, { kind: 'patient' });
-		await expect(request(stranger.id, slot.start)).rejects.toMatchObject({ code: 'patient_not_linked', status: 403 });
-		await expect(requestAppointmentAsPatient(database.db, me.userId, { clinic: otherCode, doctorId, start: slot.start.toISOString(), idempotencyKey: `k-${rand(6)}` })).rejects.toMatchObject({ code: 'patient_not_linked' });
+		await expect(request(stranger.id, slot.start)).rejects.toMatchObject({ code: 'clinic_not_linked', status: 403 });
+		await expect(requestAppointmentAsPatient(database.db, me.userId, { clinic: otherCode, doctorId, start: slot.start.toISOString(), idempotencyKey: `k-${rand(6)}` })).rejects.toMatchObject({ code: 'clinic_not_linked' });
 		await expect(requestAppointmentAsPatient(database.db, me.userId, { clinic: 'NOPE1', doctorId, start: slot.start.toISOString(), idempotencyKey: `k-${rand(6)}` })).rejects.toMatchObject({ status: 400, field: 'clinic' });
 		await expect(request(me.userId, slot.start, { doctorId: desk.actor.userId })).rejects.toMatchObject({ status: 400, field: 'doctorId' });
 		await expect(request(me.userId, new Date(slot.start.getTime() + 7 * 60_000))).rejects.toMatchObject({ code: 'outside_schedule' });
@@ -124,7 +124,7 @@ describe('a patient books from their app', () => {
 		}
 		const merged = await linkedPatient();
 		await database.db.update(patient).set({ mergedIntoId: me.patientId }).where(eq(patient.id, merged.patientId));
-		await expect(request(merged.userId, slot.start)).rejects.toMatchObject({ code: 'patient_not_linked' });
+		await expect(request(merged.userId, slot.start)).rejects.toMatchObject({ code: 'clinic_not_linked' });
 		expect(await database.db.select().from(appointment).where(eq(appointment.patientId, me.patientId))).toEqual([]);
 	});
 

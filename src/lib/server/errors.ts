@@ -44,6 +44,7 @@ export type ErrorCode =
 	| 'offer_not_open'
 	| 'too_far_ahead'
 	| 'booking_limit'
+	| 'clinic_not_linked'
 	| 'file_too_large'
 	| 'file_type'
 	| 'already_in_queue'

@@ -11,5 +11,6 @@ registerErrorMessages({
 	no_free_slot: () => m.error_no_free_slot(),
 	offer_not_open: () => m.error_offer_not_open(),
 	too_far_ahead: (p) => m.error_too_far_ahead({ days: String(p.days ?? '') }),
-	booking_limit: (p) => m.error_booking_limit({ count: String(p.count ?? '') })
+	booking_limit: (p) => m.error_booking_limit({ count: String(p.count ?? '') }),
+	clinic_not_linked: () => m.error_clinic_not_linked()
 });

@@ -49,7 +49,7 @@ async function ownRecords(db: Reader, userId: string) {
 /** The account's own record at a clinic, or a clear refusal: a patient acts only on records linked to them. */
 async function ownRecordAt(db: Reader, userId: string, clinicId: string): Promise<{ patientId: string; clinic: Clinic }> {
 	const record = (await ownRecords(db, userId)).find((r) => r.clinic.id === clinicId);
-	if (!record) throw new AppError('patient_not_linked', 403, 'Your account is not linked to a record at this clinic');
+	if (!record) throw new AppError('clinic_not_linked', 403, 'Your account is not linked to a record at this clinic');
 	return record;
 }
 
