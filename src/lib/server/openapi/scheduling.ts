@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appointmentStatus, waitlistStatus } from '../db/schema/scheduling';
 import { availabilityInput, bookInput, cancelInput, closureInput, rescheduleInput, waitlistAcceptInput, waitlistInput } from '../scheduling/schema';
 import { clinicCode } from '../tenancy/schema';
+import { PATIENT_BOOKING_DAYS, PATIENT_OPEN_LIMIT, patientCancelInput, patientRequestInput } from '../scheduling/patientBooking';
 import { jsonSchemaOf } from './jsonSchema';
 import { bodyErrors, errors, jsonRequest, jsonResponse, pathParameter } from './common';
 import type { ApiContribution, Parameter } from './types';
@@ -47,6 +48,31 @@ export const waitlistAcceptedView = z.object({
 
 export const closureView = z.object({ id: z.uuid(), day: z.string(), reason: z.string() });
 
+/* The patient's own app: their appointments across their clinics, and what they may book. */
+export const patientAppointmentView = z.object({
+	id: z.uuid(),
+	ref: z.string(),
+	start: z.string().meta({ description: 'ISO 8601 instant (UTC); show it in `timeZone`.' }),
+	end: z.string(),
+	status: z.enum(appointmentStatus.enumValues),
+	doctorName: z.string(),
+	clinicName: z.string(),
+	clinicCode: z.string(),
+	timeZone: z.string().meta({ description: 'The clinic’s IANA time zone.' }),
+	cancellable: z.boolean().meta({ description: 'Requested or confirmed, and not begun: the patient may cancel it.' })
+});
+export const patientAppointmentsView = z.object({ appointments: z.array(patientAppointmentView) });
+export const bookingOptionsView = z.object({
+	clinics: z.array(z.object({ code: z.string(), name: z.string() })).meta({ description: 'The clinics whose records are linked to this account.' }),
+	clinic: z.object({ code: z.string(), name: z.string(), timeZone: z.string() }).nullable().meta({ description: 'The clinic the options are for; null when the account is linked to none.' }),
+	doctors: z.array(z.object({ id: z.uuid(), name: z.string() })),
+	doctorId: z.uuid().nullable(),
+	date: z.string().nullable(),
+	firstDay: z.string().nullable(),
+	lastDay: z.string().nullable(),
+	slots: z.array(z.object({ start: z.string(), end: z.string() }))
+});
+
 const codeParameter: Parameter = pathParameter('code', 'The clinic code, e.g. `SHF01`.', jsonSchemaOf(clinicCode, 'input'));
 const uuidParameter = (name: string, description: string): Parameter => pathParameter(name, description, { type: 'string', format: 'uuid' });
 const scoped = ['Unauthenticated', 'NotFound'] as const;
@@ -72,7 +98,10 @@ export const schedulingApi: ApiContribution = {
 		WaitlistEntry: jsonSchemaOf(waitlistEntryView, 'output'),
 		WaitlistAccepted: jsonSchemaOf(waitlistAcceptedView, 'output'),
 		Waitlist: jsonSchemaOf(waitlistView, 'output'),
-		Closure: jsonSchemaOf(closureView, 'output')
+		Closure: jsonSchemaOf(closureView, 'output'),
+		PatientAppointment: jsonSchemaOf(patientAppointmentView, 'output'),
+		PatientAppointments: jsonSchemaOf(patientAppointmentsView, 'output'),
+		BookingOptions: jsonSchemaOf(bookingOptionsView, 'output')
 	},
 	paths: {
 		'/clinics/{code}/doctors/{userId}/availability': {
@@ -193,6 +222,50 @@ export const schedulingApi: ApiContribution = {
 				description: 'The patient keeps their place; the time is offered to the next patient waiting.',
 				tags: ['scheduling'],
 				responses: { '200': jsonResponse('Waiting again.', 'WaitlistEntry'), ...errors(...scoped, 'Forbidden', 'Conflict') }
+			}
+		},
+		'/me/booking-options': {
+			get: {
+				operationId: 'patientBookingOptions',
+				summary: 'What the signed-in patient may book: their clinics, a clinic’s doctors, a doctor’s free times on a day',
+				description: `Each query parameter falls back to a default: the first linked clinic, its first doctor, the clinic’s today. Days from today up to ${PATIENT_BOOKING_DAYS} days ahead.`,
+				tags: ['scheduling'],
+				parameters: [
+					{ name: 'clinic', in: 'query', required: false, description: 'A linked clinic’s code.', schema: { type: 'string' } },
+					{ name: 'doctor', in: 'query', required: false, description: 'The doctor’s user id.', schema: { type: 'string', format: 'uuid' } },
+					{ name: 'date', in: 'query', required: false, description: 'YYYY-MM-DD in the clinic’s time zone.', schema: { type: 'string', format: 'date' } }
+				],
+				responses: { '200': jsonResponse('The options.', 'BookingOptions'), ...errors('Unauthenticated') }
+			}
+		},
+		'/me/appointments': {
+			get: {
+				operationId: 'listMyAppointments',
+				summary: 'The signed-in patient’s upcoming appointments at every linked clinic',
+				tags: ['scheduling'],
+				responses: { '200': jsonResponse('Soonest first.', 'PatientAppointments'), ...errors('Unauthenticated') }
+			},
+			post: {
+				operationId: 'requestAppointment',
+				summary: 'The signed-in patient asks for a free slot with a doctor of a linked clinic',
+				description:
+					'Always a request (`requested`), whatever the clinic’s auto-confirm setting for staff. `start` must be a free slot of the doctor’s schedule: 409 `slot_taken` if someone took it, 400 `outside_schedule`, `in_the_past`, ' +
+					`or \`too_far_ahead\` (over ${PATIENT_BOOKING_DAYS} days). At most ${PATIENT_OPEN_LIMIT} open future appointments per clinic (409 \`booking_limit\`). A clinic the account is not linked to answers 403 \`clinic_not_linked\`. ` +
+					'The same idempotency key returns the first request.',
+				tags: ['scheduling'],
+				requestBody: jsonRequest(patientRequestInput),
+				responses: { '201': jsonResponse('Requested.', 'Appointment'), ...errors(...bodyErrors, 'Unauthenticated', 'Forbidden', 'Conflict') }
+			}
+		},
+		'/me/appointments/{id}/cancel': {
+			parameters: [uuidParameter('id', 'The appointment id.')],
+			post: {
+				operationId: 'cancelMyAppointment',
+				summary: 'The signed-in patient cancels one of their own appointments',
+				description: 'Only a requested or confirmed appointment that has not begun (409 `invalid_transition` otherwise). Someone else’s appointment is not found.',
+				tags: ['scheduling'],
+				requestBody: jsonRequest(patientCancelInput),
+				responses: { '200': jsonResponse('Cancelled.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Conflict') }
 			}
 		},
 		'/clinics/{code}/closures': {

@@ -116,7 +116,7 @@ export async function patientBookingChoices(db: Reader, userId: string, wanted: 
 	};
 }
 
-const requestInput = z.object({
+export const patientRequestInput = z.object({
 	clinic: z.string().trim().min(1).max(20),
 	doctorId: z.uuid(),
 	start: instant,
@@ -130,7 +130,7 @@ const requestInput = z.object({
  * someone took meanwhile, and a retried request with the same key books once.
  */
 export async function requestAppointmentAsPatient(db: Db, userId: string, input: unknown, now = new Date()): Promise<BookedAppointment & { clinicId: string; timeZone: string }> {
-	const data = parseInput(requestInput, input);
+	const data = parseInput(patientRequestInput, input);
 	const [home] = await db.select().from(clinic).where(eq(clinic.code, data.clinic.toUpperCase()));
 	if (!home) throw badRequest('No such clinic', 'clinic', 'field_invalid');
 	const record = await ownRecordAt(db, userId, home.id);
@@ -156,7 +156,7 @@ export async function requestAppointmentAsPatient(db: Db, userId: string, input:
 	}
 }
 
-const patientCancelInput = z.object({ reason: text(500).default('') });
+export const patientCancelInput = z.object({ reason: text(500).default('') });
 
 /** A patient cancels one of their own open, future appointments; the freed slot goes to the waitlist as any cancellation does. */
 export async function cancelAppointmentAsPatient(db: Db, userId: string, appointmentId: string, input: unknown, now = new Date()) {
