@@ -86,6 +86,10 @@ describe('enrolling a staff member in two-factor authentication', () => {
 		expect(enrolment.manualKey).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
 		// A reload shows the same key, so a half-finished scan still works.
 		expect((await pendingTotpEnrolment(db, user.id, user.email)).manualKey).toBe(enrolment.manualKey);
+		// So do loads at the same moment (two tabs, a preload racing the navigation) for a new enrolment.
+		const other = await makeMember(db, clinic.id, 'reception');
+		const racing = await Promise.all(Array.from({ length: 6 }, () => pendingTotpEnrolment(db, other.id, other.email)));
+		expect(new Set(racing.map((e) => e.manualKey)).size).toBe(1);
 		expect((await userRow(user.id)).totpKey).toBeNull();
 
 		const key = (await userRow(user.id)).totpPendingKey!;

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { appUser, recoveryCode } from '../db/schema';
 import type { Db, Tx } from '../db';
 import { AppError, badRequest, conflict } from '../errors';
@@ -77,11 +77,20 @@ export async function beginTotpEnrolment(db: Db, userId: string, email: string) 
 	return totpEnrolment(key, ISSUER, email);
 }
 
-/** The pending enrolment the person is part-way through (so a reload shows the same QR code), or a new one. */
+/**
+ * The pending enrolment the person is part-way through (so a reload shows the same QR code), or a
+ * new one. One statement keeps a pending key or sets one, so two loads at once (two tabs, a
+ * preload racing the navigation) show the same key; two separate writes could each set their
+ * own, and the code from the key on screen would then be refused.
+ */
 export async function pendingTotpEnrolment(db: Db, userId: string, email: string) {
-	const [user] = await db.select({ key: appUser.totpPendingKey, enabled: appUser.totpKey }).from(appUser).where(eq(appUser.id, userId));
-	if (user?.enabled) throw conflict('Two-factor authentication is already on');
-	return user?.key ? totpEnrolment(user.key, ISSUER, email) : beginTotpEnrolment(db, userId, email);
+	const [user] = await db
+		.update(appUser)
+		.set({ totpPendingKey: sql`coalesce(${appUser.totpPendingKey}, ${generateTotpKey()})` })
+		.where(and(eq(appUser.id, userId), isNull(appUser.totpKey)))
+		.returning({ key: appUser.totpPendingKey });
+	if (!user?.key) throw conflict('Two-factor authentication is already on');
+	return totpEnrolment(user.key, ISSUER, email);
 }
 
 /**
