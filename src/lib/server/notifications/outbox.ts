@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db';
 import { outboxEvent } from '../db/schema';
 
 export type OutboxEvent = typeof outboxEvent.$inferSelect;
@@ -54,4 +54,18 @@ export async function markFailed(db: Db, id: number, deliveredTo: string[], erro
 export function retryDelay(attempts: number, baseMs = 30_000, maxMs = 60 * 60_000): number {
 	const delay = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
 	return Math.round(delay * (0.9 + Math.random() * 0.2));
+}
+
+/**
+ * An admin sends a failed notification again (the mail server is back, the address was fixed):
+ * its attempts start over and it is due now; channels it already reached are not sent again.
+ * Only a failed event of this clinic: a pending one is already being tried.
+ */
+export async function retryFailedEvent(db: Db | Tx, clinicId: string, id: number): Promise<boolean> {
+	const rows = await db
+		.update(outboxEvent)
+		.set({ failedAt: null, attempts: 0, availableAt: sql`now()` })
+		.where(and(eq(outboxEvent.clinicId, clinicId), eq(outboxEvent.id, id), isNull(outboxEvent.processedAt), isNotNull(outboxEvent.failedAt)))
+		.returning({ id: outboxEvent.id });
+	return rows.length > 0;
 }
