@@ -138,10 +138,10 @@ export async function patientTokens(db: Reader, patientIds: string[], day: strin
 	return db.select().from(queueToken).where(and(inArray(queueToken.patientId, patientIds), eq(queueToken.day, day)));
 }
 
-/** The clinic records linked to a patient's own account (one per clinic), for their live queue cards. */
-export async function linkedPatientRecords(db: Reader, userId: string): Promise<{ patientId: string; clinicName: string }[]> {
+/** The clinic records linked to a patient's own account (one per clinic, merged-away ones left out), with their clinics. */
+export async function linkedPatientRecords(db: Reader, userId: string) {
 	return db
-		.select({ patientId: patient.id, clinicName: clinic.name })
+		.select({ patientId: patient.id, clinic })
 		.from(patient)
 		.innerJoin(clinic, eq(clinic.id, patient.clinicId))
 		.where(and(eq(patient.userId, userId), isNull(patient.mergedIntoId)))

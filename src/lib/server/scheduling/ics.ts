@@ -1,4 +1,7 @@
 import { createEvent, type EventAttributes } from 'ics';
+import type { Clinic } from '../db/schema';
+import type { Appointment } from '../db/schema/scheduling';
+import { formatRef } from '../tenancy/counters';
 
 export type IcsAppointment = {
 	id: string;
@@ -32,4 +35,22 @@ export function appointmentIcs(a: IcsAppointment): string {
 	const { error, value } = createEvent(event);
 	if (error || !value) throw error ?? new Error('could not build the calendar file');
 	return value;
+}
+
+/** The download of one appointment's calendar file, for the desk's API and the patient's own app alike. */
+export function appointmentIcsResponse(home: Pick<Clinic, 'code' | 'name' | 'city' | 'state'>, row: Pick<Appointment, 'id' | 'refNo' | 'startsAt' | 'endsAt' | 'status'>, doctorName: string): Response {
+	const ref = formatRef(home.code, 'A', row.refNo);
+	const body = appointmentIcs({
+		id: row.id,
+		ref,
+		start: row.startsAt,
+		end: row.endsAt,
+		doctorName,
+		clinicName: home.name,
+		clinicAddress: [home.city, home.state].filter(Boolean).join(', '),
+		status: row.status
+	});
+	return new Response(body, {
+		headers: { 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': `attachment; filename="${ref}.ics"`, 'cache-control': 'no-store' }
+	});
 }

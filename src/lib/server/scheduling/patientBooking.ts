@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { appointment } from '../db/schema/scheduling';
+import { ACTIVE_APPOINTMENT_STATUSES, appointment } from '../db/schema/scheduling';
 import { patient } from '../db/schema/patients';
 import { appUser, clinic, type Clinic } from '../db/schema';
 import type { Db, Tx } from '../db';
@@ -15,6 +15,7 @@ import { instant } from './schema';
 import { clinicDoctors, freeSlots, isClinicDoctor, MOVABLE_STATUSES } from './queries';
 import { insertAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
 import { cancelOpenAppointment } from './changeAppointment';
+import { linkedPatientRecords } from '../queue/queries';
 
 type Reader = Db | Tx;
 
@@ -36,32 +37,27 @@ export type PatientAppointment = {
 	cancellable: boolean;
 };
 
-/** The clinic records linked to this account, each with its clinic (merged-away records are not the patient's any more). */
-async function ownRecords(db: Reader, userId: string) {
-	return db
-		.select({ patientId: patient.id, clinic })
-		.from(patient)
-		.innerJoin(clinic, eq(clinic.id, patient.clinicId))
-		.where(and(eq(patient.userId, userId), isNull(patient.mergedIntoId)))
-		.orderBy(asc(clinic.name));
-}
-
 /** The account's own record at a clinic, or a clear refusal: a patient acts only on records linked to them. */
 async function ownRecordAt(db: Reader, userId: string, clinicId: string): Promise<{ patientId: string; clinic: Clinic }> {
-	const record = (await ownRecords(db, userId)).find((r) => r.clinic.id === clinicId);
+	const record = (await linkedPatientRecords(db, userId)).find((r) => r.clinic.id === clinicId);
 	if (!record) throw new AppError('clinic_not_linked', 403, 'Your account is not linked to a record at this clinic');
 	return record;
 }
 
-/** Open appointments of the patient's linked records that have not ended yet, soonest first. */
-export async function patientAppointments(db: Reader, userId: string, now = new Date()): Promise<PatientAppointment[]> {
-	const rows = await db
+/** Appointments of the account's own linked records (merged-away ones left out), with doctor and clinic, narrowed by `where`. */
+function ownAppointments(db: Reader, userId: string, where: SQL | undefined) {
+	return db
 		.select({ appointment, doctorName: appUser.name, clinic })
 		.from(appointment)
 		.innerJoin(patient, eq(patient.id, appointment.patientId))
 		.innerJoin(clinic, eq(clinic.id, appointment.clinicId))
 		.innerJoin(appUser, eq(appUser.id, appointment.doctorId))
-		.where(and(eq(patient.userId, userId), isNull(patient.mergedIntoId), inArray(appointment.status, ['requested', 'confirmed', 'checked_in']), gt(appointment.endsAt, now)))
+		.where(and(eq(patient.userId, userId), isNull(patient.mergedIntoId), where));
+}
+
+/** Open appointments of the patient's linked records that have not ended yet, soonest first. */
+export async function patientAppointments(db: Reader, userId: string, now = new Date()): Promise<PatientAppointment[]> {
+	const rows = await ownAppointments(db, userId, and(inArray(appointment.status, [...ACTIVE_APPOINTMENT_STATUSES]), gt(appointment.endsAt, now)))
 		.orderBy(asc(appointment.startsAt))
 		.limit(50);
 	return rows.map(({ appointment: a, doctorName, clinic: c }) => ({
@@ -81,20 +77,14 @@ export async function patientAppointments(db: Reader, userId: string, now = new 
 /** One of the patient's own appointments (any status), for its calendar file; not found when it is someone else's. */
 export async function patientAppointment(db: Reader, userId: string, appointmentId: string) {
 	if (!z.uuid().safeParse(appointmentId).success) throw notFound('No such appointment');
-	const [row] = await db
-		.select({ appointment, doctorName: appUser.name, clinic })
-		.from(appointment)
-		.innerJoin(patient, eq(patient.id, appointment.patientId))
-		.innerJoin(clinic, eq(clinic.id, appointment.clinicId))
-		.innerJoin(appUser, eq(appUser.id, appointment.doctorId))
-		.where(and(eq(appointment.id, appointmentId), eq(patient.userId, userId), isNull(patient.mergedIntoId)));
+	const [row] = await ownAppointments(db, userId, eq(appointment.id, appointmentId));
 	if (!row) throw notFound('No such appointment');
 	return row;
 }
 
 /** What the booking page offers: the patient's clinics, the chosen clinic's doctors, and a doctor's free times on a date. */
 export async function patientBookingChoices(db: Reader, userId: string, wanted: { clinic?: string; doctor?: string; date?: string }, now = new Date()) {
-	const records = await ownRecords(db, userId);
+	const records = await linkedPatientRecords(db, userId);
 	const chosen = records.find((r) => r.clinic.code === wanted.clinic) ?? records[0];
 	if (!chosen) return { clinics: [], clinic: null, doctors: [], doctorId: null, date: null, firstDay: null, lastDay: null, slots: [] };
 	const home = chosen.clinic;

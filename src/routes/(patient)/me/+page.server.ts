@@ -20,7 +20,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const queueCards = await Promise.all(
 		records.map(async (r) => ({
 			document: documentName.patientLive(r.patientId),
-			clinicName: r.clinicName,
+			clinicName: r.clinic.name,
 			// The same content as the live document, so the card is right before the socket connects.
 			initial: await projectPatientLive(db, { type: 'patientLive', patientId: r.patientId })
 		}))
