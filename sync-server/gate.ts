@@ -103,6 +103,12 @@ export class SocketState {
 		this.authenticated.add(documentName);
 	}
 
+	/** A document the server closed (access ended): the socket ends too once nothing else is open on it. */
+	documentClosed(documentName: string, close: CloseEvent) {
+		this.authenticated.delete(documentName);
+		if (this.authenticated.size === 0) setImmediate(() => this.close(close));
+	}
+
 	/** A refused document ends a connection that has nothing else open, with the refusal's code. */
 	refusedDocument(close: CloseEvent) {
 		if (this.authenticated.size > 0) return;

@@ -64,7 +64,7 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 	const catalogue = deps.catalogue ?? defaultCatalogue();
 	const redisUrl = deps.redis === undefined ? env().REDIS_URL : deps.redis?.url;
 	const accessRecheck = new AccessRecheck({ db, catalogue });
-	const projections = new Projections({ db, projections: catalogue.projections, afterRebuild: (names, clinicWide) => accessRecheck.recheck(names, clinicWide) });
+	const projections = new Projections({ db, projections: catalogue.projections, afterRebuild: (names, clinicsChanged) => accessRecheck.recheck(names, clinicsChanged) });
 	const persistence = new Persistence(db, deps.compaction?.compact);
 	const scaleOut = redisUrl ? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? env().REDIS_PREFIX }, projections) : null;
 

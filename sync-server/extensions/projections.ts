@@ -10,8 +10,8 @@ import { decodedFrame } from '../gate';
 export type ProjectionsOptions = {
 	db: Db;
 	projections: ProjectionRegistry;
-	/** Runs after published changes were rebuilt (access checks that the same change may end); `clinicWide` when a whole clinic changed. */
-	afterRebuild?: (names: string[], clinicWide: boolean) => Promise<void>;
+	/** Runs after published changes were rebuilt (access checks that the same change may end), with the ids of clinics that changed as a whole. */
+	afterRebuild?: (names: string[], clinicsChanged: string[]) => Promise<void>;
 };
 
 /**
@@ -84,7 +84,7 @@ export class Projections implements Extension {
 	async rebuild(published: string[]): Promise<void> {
 		const names = expandChangedNames(published, this.instance?.documents.keys() ?? []);
 		await Promise.all(names.map((name) => this.schedule(name)));
-		await this.options.afterRebuild?.(names, published.some(isClinicWide));
+		await this.options.afterRebuild?.(names, published.filter(isClinicWide).flatMap((name) => /^clinic\/([^/]+)\/\*$/.exec(name)?.[1] ?? []));
 	}
 
 	private schedule(name: string): Promise<void> {

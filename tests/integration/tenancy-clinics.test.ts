@@ -9,7 +9,7 @@ import { updateDoctorProfile } from '../../src/lib/server/tenancy/updateDoctorPr
 import { doctorProfileFromForm } from '../../src/lib/server/tenancy/doctorProfileForm';
 import { updateClinicSettings } from '../../src/lib/server/tenancy/updateClinicSettings';
 import { createClinic } from '../../src/lib/server/tenancy/createClinic';
-import { activeMemberships, findClinicAccess, findClinicByCode, findMember } from '../../src/lib/server/tenancy/queries';
+import { activeMemberships, clinicMembership, findClinicByCode, findMember } from '../../src/lib/server/tenancy/queries';
 import { can } from '../../src/lib/server/tenancy/policy';
 
 let db: Db;
@@ -152,7 +152,7 @@ describe('branches', () => {
 		const input = branchInput();
 		const created = await createClinic(db, admin.id, { ...input, code: input.code.toLowerCase() }, { fromClinicId: clinic.id });
 		expect(created).toMatchObject({ code: input.code, country: 'PK', currency: 'PKR', parentClinicId: clinic.id });
-		expect(await findClinicAccess(db, admin.id, input.code)).toMatchObject({ role: 'admin' });
+		expect(await clinicMembership(db, admin.id, { code: input.code })).toMatchObject({ role: 'admin' });
 		expect((await activeMemberships(db, admin.id)).map((m) => m.clinicCode)).toContain(input.code);
 		const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, created.id), eq(auditLog.action, 'clinic.create')));
 		expect(audit.actorUserId).toBe(admin.id);

@@ -7,7 +7,7 @@ import type { Db } from '../../src/lib/server/db';
 import { signIn } from '../../src/lib/server/auth/signIn';
 import { validateSessionToken } from '../../src/lib/server/auth/session';
 import { addMember, changeMemberRole, resetMemberPassword, setMemberStatus, type ClinicContext } from '../../src/lib/server/tenancy/members';
-import { activeMemberships, findClinicAccess, findMember, listMembers } from '../../src/lib/server/tenancy/queries';
+import { activeMemberships, clinicMembership, findMember, listMembers } from '../../src/lib/server/tenancy/queries';
 
 let db: Db;
 beforeAll(async () => {
@@ -37,7 +37,7 @@ describe('adding a member', () => {
 		expect(added).toMatchObject({ name: 'Dr. Sana Malik', email: email.toLowerCase(), role: 'doctor', newAccount: true });
 		const signedIn = await signIn(db, { email, password: 'initial password 1' }, address());
 		expect(signedIn.user.kind).toBe('staff');
-		expect(await findClinicAccess(db, added.userId, clinic.code)).toMatchObject({ role: 'doctor' });
+		expect(await clinicMembership(db, added.userId, { code: clinic.code })).toMatchObject({ role: 'doctor' });
 		expect(await auditActions(clinic.id)).toContain('member.add');
 	});
 
@@ -175,7 +175,7 @@ describe('role and status changes', () => {
 		const { clinic, ctx } = await clinicWithAdmin();
 		const member = await makeMember(db, clinic.id, 'reception');
 		await changeMemberRole(db, ctx, member.id, { role: 'pharmacist' });
-		expect(await findClinicAccess(db, member.id, clinic.code)).toMatchObject({ role: 'pharmacist' });
+		expect(await clinicMembership(db, member.id, { code: clinic.code })).toMatchObject({ role: 'pharmacist' });
 		const [row] = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, clinic.id), eq(auditLog.action, 'member.role')));
 		expect(row.data).toMatchObject({ userId: member.id, from: 'reception', to: 'pharmacist' });
 	});
@@ -194,20 +194,20 @@ describe('role and status changes', () => {
 		await expect(changeMemberRole(db, ctx, outsider.id, { role: 'admin' })).rejects.toMatchObject({ code: 'not_found' });
 		await expect(setMemberStatus(db, ctx, outsider.id, 'suspended')).rejects.toMatchObject({ code: 'not_found' });
 		await expect(resetMemberPassword(db, ctx, outsider.id, { password: 'taken over 123' })).rejects.toMatchObject({ code: 'not_found' });
-		expect(await findClinicAccess(db, outsider.id, other.clinic.code)).toMatchObject({ role: 'doctor' });
+		expect(await clinicMembership(db, outsider.id, { code: other.clinic.code })).toMatchObject({ role: 'doctor' });
 	});
 
 	it('takes clinic access away from a suspended or removed member, and gives it back on reactivation', async () => {
 		const { clinic, ctx } = await clinicWithAdmin();
 		const member = await makeMember(db, clinic.id, 'doctor');
 		await setMemberStatus(db, ctx, member.id, 'suspended');
-		expect(await findClinicAccess(db, member.id, clinic.code)).toBeNull();
+		expect(await clinicMembership(db, member.id, { code: clinic.code })).toBeNull();
 		expect(await activeMemberships(db, member.id)).toEqual([]);
 		expect((await listMembers(db, clinic.id)).find((m) => m.userId === member.id)?.status).toBe('suspended');
 		await setMemberStatus(db, ctx, member.id, 'active');
-		expect(await findClinicAccess(db, member.id, clinic.code)).toMatchObject({ role: 'doctor' });
+		expect(await clinicMembership(db, member.id, { code: clinic.code })).toMatchObject({ role: 'doctor' });
 		await setMemberStatus(db, ctx, member.id, 'removed');
-		expect(await findClinicAccess(db, member.id, clinic.code)).toBeNull();
+		expect(await clinicMembership(db, member.id, { code: clinic.code })).toBeNull();
 		expect((await listMembers(db, clinic.id)).some((m) => m.userId === member.id)).toBe(false);
 		await expect(setMemberStatus(db, ctx, member.id, 'active')).rejects.toMatchObject({ code: 'not_found' });
 		expect(await auditActions(clinic.id)).toEqual(expect.arrayContaining(['member.suspend', 'member.reactivate', 'member.remove']));

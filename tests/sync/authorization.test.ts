@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentName, SyncClose, type DocumentRef } from '../../src/lib/sync/protocol';
 import { defaultCatalogue, type Catalogue } from '../../src/lib/server/sync/catalogue';
-import { findClinicAccessById } from '../../src/lib/server/tenancy/queries';
+import { roleIn } from '../../src/lib/server/sync/access';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/session';
 import { ROLES, type Role } from '../../src/lib/server/db/schema';
 import { makeClinic, makeMember, makeSession, makeUser } from '../factories';
@@ -17,13 +17,11 @@ function catalogueWithVisitsAndPatients(): Catalogue {
 	const catalogue = defaultCatalogue();
 	catalogue.locators.chart = async (db, ref, actor) => {
 		if (ref.type !== 'chart' || ref.visitId !== visitId || actor.kind !== 'user') return null;
-		const access = await findClinicAccessById(db, actor.userId, visitFacts.clinicId);
-		return { clinicId: visitFacts.clinicId, role: access?.role ?? null, closed: false, clinicianUserIds: visitFacts.clinicianUserIds };
+		return { clinicId: visitFacts.clinicId, role: await roleIn(db, actor, visitFacts.clinicId), closed: false, clinicianUserIds: visitFacts.clinicianUserIds };
 	};
 	catalogue.locators.patientLive = async (db, ref, actor) => {
 		if (ref.type !== 'patientLive' || ref.patientId !== patientId || actor.kind !== 'user') return null;
-		const access = await findClinicAccessById(db, actor.userId, patientFacts.clinicId);
-		return { clinicId: patientFacts.clinicId, role: access?.role ?? null, closed: false, patientUserId: patientFacts.patientUserId };
+		return { clinicId: patientFacts.clinicId, role: await roleIn(db, actor, patientFacts.clinicId), closed: false, patientUserId: patientFacts.patientUserId };
 	};
 	return catalogue;
 }
@@ -87,7 +85,7 @@ const matrix: Record<DocumentRef['type'], Record<Role | 'otherClinicAdmin' | 'pa
 	desk: { admin: W, doctor: W, reception: W, pharmacist: W, otherClinicAdmin: F, patient: F },
 	queue: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
 	display: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
-	pharmacy: { admin: F, doctor: R, reception: F, pharmacist: R, otherClinicAdmin: F, patient: F },
+	pharmacy: { admin: R, doctor: R, reception: F, pharmacist: R, otherClinicAdmin: F, patient: F },
 	staff: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
 	waitlist: { admin: R, doctor: R, reception: R, pharmacist: F, otherClinicAdmin: F, patient: F },
 	chart: { admin: F, doctor: W, reception: F, pharmacist: F, otherClinicAdmin: F, patient: F },

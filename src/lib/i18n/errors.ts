@@ -17,6 +17,8 @@ const byCode: Record<string, (p: Params) => string> = {
 	totp_required: () => m.error_totp_required(),
 	totp_invalid: () => m.error_totp_invalid(),
 	two_factor_setup_required: () => m.error_two_factor_setup_required(),
+	two_factor_required: () => m.error_two_factor_required(),
+	password_change_required: () => m.error_password_change_required(),
 	forbidden: () => m.error_forbidden(),
 	not_found: () => m.error_not_found(),
 	conflict: () => m.error_conflict(),

@@ -17,6 +17,8 @@ export type ErrorCode =
 	| 'totp_required'
 	| 'totp_invalid'
 	| 'two_factor_setup_required'
+	| 'two_factor_required'
+	| 'password_change_required'
 	| 'forbidden'
 	| 'not_found'
 	| 'conflict'

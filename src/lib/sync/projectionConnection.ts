@@ -1,6 +1,6 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
-import { FINAL_CLOSE_CODES, PROJECTION_MAP } from './protocol';
+import { isFinalClose, PROJECTION_MAP } from './protocol';
 
 /** `stale`: the server was reached before but not now; what is shown may be out of date. */
 export type ProjectionState = 'connecting' | 'live' | 'stale' | 'refused';
@@ -77,8 +77,8 @@ export class ProjectionConnection {
 			this.setState('live');
 		});
 		provider.on('authenticationFailed', () => this.refuse());
-		provider.on('close', ({ event }: { event: { code: number } }) => {
-			if (FINAL_CLOSE_CODES.has(event.code)) this.refuse();
+		provider.on('close', ({ event }: { event: { code: number; reason?: string } }) => {
+			if (isFinalClose(event)) this.refuse();
 		});
 		this.watchPresence(provider);
 	}

@@ -131,6 +131,16 @@ export function isSyncCloseReason(reason: string): reason is SyncCloseReason {
 /** Codes after which reconnecting cannot help until something changes (sign-in, permissions). */
 export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4404, 4430]);
 
+const finalReasons = new Set<string>(Object.values(SyncClose).filter((c) => FINAL_CLOSE_CODES.has(c.code)).map((c) => c.reason));
+
+/**
+ * Whether a close ends the document for good: by the socket's code, or, when the server closed
+ * one document of a socket (the provider reports those as 1000), by the reason it gave.
+ */
+export function isFinalClose(event: { code: number; reason?: string }): boolean {
+	return FINAL_CLOSE_CODES.has(event.code) || finalReasons.has(event.reason ?? '');
+}
+
 /** Where the awareness state of a person is kept; validated by the server against the session. */
 export type PresenceUser = { id: string; name: string; color: string };
 export const PRESENCE_FIELD = 'user';

@@ -2,7 +2,7 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { ProjectionConnection, type ProjectionState } from './projectionConnection';
-import { FINAL_CLOSE_CODES, PRESENCE_FIELD, SYNC_PATH, type DocumentKind, type PresenceUser } from './protocol';
+import { isFinalClose, PRESENCE_FIELD, SYNC_PATH, type DocumentKind, type PresenceUser } from './protocol';
 
 /** What the UI shows about the connection. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'refused';
@@ -99,8 +99,8 @@ export class LiveDocument {
 			if (this.state !== 'refused') this.state = navigator.onLine ? 'live' : 'offline';
 		});
 		provider.on('authenticationFailed', refuse);
-		provider.on('close', ({ event }: { event: { code: number } }) => {
-			if (FINAL_CLOSE_CODES.has(event.code)) refuse();
+		provider.on('close', ({ event }: { event: { code: number; reason?: string } }) => {
+			if (isFinalClose(event)) refuse();
 		});
 		const awareness = provider.awareness;
 		awareness?.on('change', () => (this.peers = peersOf(awareness.getStates(), awareness.clientID, self.id)));

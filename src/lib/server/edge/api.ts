@@ -2,8 +2,7 @@ import { json, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { AppError, isAppError, notFound, unauthenticated } from '../errors';
 import { getDatabase } from '../db';
-import { findClinicAccess, type ClinicAccess } from '../tenancy/queries';
-import type { ClinicContext } from '../tenancy/members';
+import { accountRefusal, clinicAccess, type AccessRefusal, type ClinicAccess } from '../tenancy/access';
 import type { SessionUser } from '../auth/session';
 import { errorMessage, registerErrorMessages } from '$lib/i18n/errors';
 import { m } from '$lib/paraglide/messages.js';
@@ -118,22 +117,34 @@ function hasStatus(e: unknown, status: number): boolean {
 	return typeof e === 'object' && e !== null && 'status' in e && e.status === status;
 }
 
-/** The signed-in person (by the session cookie or `Authorization: Bearer`), else 401. */
+/**
+ * The signed-in person (by the session cookie or `Authorization: Bearer`), else 401; an account
+ * whose password an admin reset gets 403 `password_change_required` until it chooses its own.
+ */
 export function requireApiUser(locals: App.Locals): SessionUser {
 	if (!locals.user) throw unauthenticated();
+	const refusal = accountRefusal(locals.user);
+	if (refusal) throw accessRefused(refusal);
 	return locals.user;
 }
 
 /**
- * The caller's access to the clinic named in the path. Another clinic's code, an unknown code
- * and a suspended membership all answer the same 404, so nothing about other clinics leaks.
+ * The caller's access to the clinic named in the path, decided by `clinicAccess` like every
+ * other door. Another clinic's code, an unknown code and a suspended membership all answer the
+ * same 404, so nothing about other clinics leaks; a clinic that requires 2FA refuses a member
+ * without it with 403 `two_factor_required`.
  */
-export async function requireApiClinic(locals: App.Locals, code: string): Promise<ClinicAccess & { ctx: ClinicContext }> {
+export async function requireApiClinic(locals: App.Locals, code: string): Promise<ClinicAccess> {
 	const user = requireApiUser(locals);
 	const { db } = await getDatabase();
-	const access = await findClinicAccess(db, user.id, code);
-	if (!access) throw notFound('No such clinic');
-	return { ...access, ctx: { clinicId: access.clinic.id, actor: { userId: user.id, role: access.role } } };
+	const decision = await clinicAccess(db, user, { code });
+	if (!decision.ok) throw accessRefused(decision.refusal);
+	return decision.access;
+}
+
+function accessRefused(refusal: AccessRefusal): AppError {
+	if (refusal === 'not_found') return notFound('No such clinic');
+	return new AppError(refusal, 403, refusal === 'two_factor_required' ? 'This clinic requires two-factor authentication' : 'Choose a new password first');
 }
 
 const uuid = z.uuid();

@@ -3,6 +3,8 @@ import type { Role } from '../db/schema';
 
 export type SchedulingAction =
 	| 'calendar.view'
+	| 'desk.write'
+	| 'waitlist.view'
 	| 'appointment.book'
 	| 'appointment.change'
 	| 'appointment.confirm'
@@ -11,6 +13,10 @@ export type SchedulingAction =
 
 const rules: Record<SchedulingAction, readonly Role[]> = {
 	'calendar.view': ['admin', 'doctor', 'reception', 'pharmacist'],
+	/** The day's shared desk notes, written beside the calendar by anyone who sees it. */
+	'desk.write': ['admin', 'doctor', 'reception', 'pharmacist'],
+	/** Patients' names and wishes: the people who book. */
+	'waitlist.view': ['admin', 'doctor', 'reception'],
 	'appointment.book': ['admin', 'doctor', 'reception'],
 	'appointment.change': ['admin', 'doctor', 'reception'],
 	'appointment.confirm': ['admin', 'doctor', 'reception'],

@@ -1,6 +1,6 @@
 import { documentKindOf, documentName, type DocumentRef, type DocumentType } from '../../sync/protocol';
 import type { Db } from '../db';
-import { findClinicAccessById } from '../tenancy/queries';
+import { roleIn } from './access';
 import { isDocumentClosed } from './persistence';
 import type { DocumentFacts, SyncActor } from './policy';
 import type { ProjectionRegistry } from './projection';
@@ -30,9 +30,7 @@ export type Catalogue = {
 export const locateClinicDocument: FactsLocator = async (db, ref, actor) => {
 	if (!('clinicId' in ref)) return null;
 	const closed = documentKindOf(ref) === 'collaborative' ? await isDocumentClosed(db, nameOf(ref)) : false;
-	if (actor.kind === 'display') return { clinicId: ref.clinicId, role: null, closed };
-	const access = await findClinicAccessById(db, actor.userId, ref.clinicId);
-	return { clinicId: ref.clinicId, role: access?.role ?? null, closed };
+	return { clinicId: ref.clinicId, role: await roleIn(db, actor, ref.clinicId), closed };
 };
 
 /** Rebuilds a name from a parsed ref (the protocol is the only place that spells names). */

@@ -22,16 +22,16 @@ const refs: Record<DocumentType, DocumentRef> = {
 	patientLive: { type: 'patientLive', patientId }
 };
 
-const staff = (): SyncActor => ({ kind: 'user', userId, name: 'Sana', userKind: 'staff' });
+const staff = (): SyncActor => ({ kind: 'user', userId, name: 'Sana', userKind: 'staff', mustChangePassword: false, twoFactorEnabled: false });
 const facts = (role: Role | null, more: Partial<DocumentFacts> = {}): DocumentFacts => ({ clinicId, role, closed: false, ...more });
 
-/** The catalogue's table (ARCHITECTURE.md §3), role by role, for a member of the document's clinic. */
+/** The document catalogue (docs/ARCHITECTURE.md), role by role, for a member of the document's clinic. */
 const expected: Record<DocumentType, Record<Role, 'none' | 'read' | 'write'>> = {
 	calendar: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
 	desk: { admin: 'write', doctor: 'write', reception: 'write', pharmacist: 'write' },
 	queue: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
 	display: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
-	pharmacy: { admin: 'none', doctor: 'read', reception: 'none', pharmacist: 'read' },
+	pharmacy: { admin: 'read', doctor: 'read', reception: 'none', pharmacist: 'read' },
 	staff: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
 	waitlist: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'none' },
 	chart: { admin: 'none', doctor: 'read', reception: 'none', pharmacist: 'none' },
@@ -56,12 +56,17 @@ describe('who may open which document', () => {
 		expect(can(staff(), 'document.write', refs.chart, { ...clinician, closed: true })).toBe(false);
 	});
 
+	it('refuses every document to an account whose password an admin reset, even the patient’s own', () => {
+		const reset: SyncActor = { kind: 'user', userId, name: 'Sana', userKind: 'staff', mustChangePassword: true, twoFactorEnabled: true };
+		for (const type of Object.keys(refs) as DocumentType[]) expect(documentAccess(reset, refs[type], facts('admin', { patientUserId: userId }))).toBe('none');
+	});
+
 	it('makes a closed desk document read-only', () => {
 		expect(documentAccess(staff(), refs.desk, facts('reception', { closed: true }))).toBe('read');
 	});
 
 	it('lets a patient read their own live document and nobody else’s', () => {
-		const patient: SyncActor = { kind: 'user', userId, name: 'Pat', userKind: 'patient' };
+		const patient: SyncActor = { kind: 'user', userId, name: 'Pat', userKind: 'patient', mustChangePassword: false, twoFactorEnabled: false };
 		expect(documentAccess(patient, refs.patientLive, facts(null, { patientUserId: userId }))).toBe('read');
 		expect(documentAccess(patient, refs.patientLive, facts(null, { patientUserId: visitId }))).toBe('none');
 		expect(documentAccess(patient, refs.staff, facts('admin'))).toBe('none');

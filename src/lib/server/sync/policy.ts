@@ -1,18 +1,34 @@
 import { documentKindOf, type DocumentRef, type DocumentType } from '../../sync/protocol';
 import type { Role } from '../db/schema';
+import type { ClinicActor } from '../tenancy/policy';
+import { can as tenancy } from '../tenancy/policy';
+import { can as scheduling } from '../scheduling/policy';
+import { can as queue } from '../queue/policy';
+import { can as patients } from '../patients/policy';
+import { can as pharmacy } from '../pharmacy/policy';
+import { can as visits } from '../visits/policy';
 
 /**
  * Who holds a sync connection: a signed-in person (session cookie or session token), or a
  * waiting-room kiosk holding its clinic's display key.
  */
 export type SyncActor =
-	| { kind: 'user'; userId: string; name: string; userKind: 'staff' | 'patient' }
+	| {
+			kind: 'user';
+			userId: string;
+			name: string;
+			userKind: 'staff' | 'patient';
+			/** The account's standing, for the access decision (tenancy/access.ts) the locators ask. */
+			mustChangePassword: boolean;
+			twoFactorEnabled: boolean;
+	  }
 	| { kind: 'display'; clinicId: string; keyId?: string };
 
 /**
- * What the server looked up about one document for one actor. `role` is the actor's active
- * role in the clinic that owns the document (for a patient's live document: in any of the
- * patient's clinics), or null.
+ * What the server looked up about one document for one actor. `role` is the actor's role in the
+ * clinic that owns the document as the one access decision grants it (`clinicAccess`: null for
+ * another clinic, a suspended membership, or a clinic that requires a second factor the person
+ * lacks), or null. For a patient's live document: their role in the record's clinic.
  */
 export type DocumentFacts = {
 	clinicId: string | null;
@@ -28,29 +44,32 @@ export type DocumentFacts = {
 export type DocumentAccess = 'none' | 'read' | 'write';
 export type SyncAction = 'document.read' | 'document.write';
 
-const anyStaff: readonly Role[] = ['admin', 'doctor', 'reception', 'pharmacist'];
+type Rule = { read: (actor: ClinicActor, facts: DocumentFacts) => boolean; write?: (actor: ClinicActor, facts: DocumentFacts) => boolean };
 
-/** Staff roles that may read, and that may write, each kind of document (ARCHITECTURE.md §3). */
-const staffRules: Record<DocumentType, { read: readonly Role[]; write: readonly Role[] }> = {
-	calendar: { read: anyStaff, write: [] },
-	desk: { read: anyStaff, write: anyStaff },
-	queue: { read: anyStaff, write: [] },
-	display: { read: anyStaff, write: [] },
-	pharmacy: { read: ['pharmacist', 'doctor'], write: [] },
-	staff: { read: anyStaff, write: [] },
-	/** Patients' names and wishes: the people who book (the same roles as `appointment.book`). */
-	waitlist: { read: ['admin', 'doctor', 'reception'], write: [] },
-	chart: { read: ['doctor'], write: [] },
-	patientLive: { read: anyStaff, write: [] }
+/**
+ * Each kind of document as the action of the domain that owns it: opening a document is that
+ * domain's action, decided by that domain's own policy (no table of roles copied here).
+ */
+const rules: Record<DocumentType, Rule> = {
+	calendar: { read: (a) => scheduling(a, 'calendar.view') },
+	desk: { read: (a) => scheduling(a, 'calendar.view'), write: (a) => scheduling(a, 'desk.write') },
+	queue: { read: (a) => queue(a, 'queue.view') },
+	display: { read: (a) => queue(a, 'queue.view') },
+	pharmacy: { read: (a) => pharmacy(a, 'pharmacy.view') },
+	staff: { read: (a) => tenancy(a, 'members.view') },
+	waitlist: { read: (a) => scheduling(a, 'waitlist.view') },
+	chart: { read: (a) => visits(a, 'chart.view'), write: (a, f) => visits(a, 'chart.write', { clinicianUserIds: f.clinicianUserIds }) },
+	patientLive: { read: (a) => patients(a, 'patient.view') }
 };
 
 function userAccess(actor: Extract<SyncActor, { kind: 'user' }>, ref: DocumentRef, facts: DocumentFacts): DocumentAccess {
+	if (actor.mustChangePassword) return 'none';
 	if (ref.type === 'patientLive' && facts.patientUserId === actor.userId) return 'read';
 	if (actor.userKind !== 'staff' || !facts.role) return 'none';
-	const rule = staffRules[ref.type];
-	const isClinician = ref.type === 'chart' && (facts.clinicianUserIds ?? []).includes(actor.userId);
-	if (isClinician || rule.write.includes(facts.role)) return 'write';
-	return rule.read.includes(facts.role) ? 'read' : 'none';
+	const clinicActor: ClinicActor = { userId: actor.userId, role: facts.role };
+	const rule = rules[ref.type];
+	if (rule.write?.(clinicActor, facts)) return 'write';
+	return rule.read(clinicActor, facts) ? 'read' : 'none';
 }
 
 /**

@@ -19,28 +19,20 @@ export async function activeMemberships(db: Db, userId: string): Promise<ClinicM
 		.orderBy(asc(membership.createdAt));
 }
 
-export type ClinicAccess = { clinic: Clinic; role: Role };
+export type ClinicMembershipRow = { clinic: Clinic; role: Role };
 
 /**
- * The clinic by code and the user's role in it, or null when the user has no active membership
- * there. Callers answer null with 404, so another clinic's existence is not revealed.
+ * The user's active membership in a clinic (by code or id) that is not suspended, or null. This
+ * is a fact, not a permission: doors ask `clinicAccess` (tenancy/access.ts), which adds the
+ * account's and the clinic's rules; screens that only describe a membership may read this.
  */
-export async function findClinicAccess(db: Db, userId: string, code: string): Promise<ClinicAccess | null> {
+export async function clinicMembership(db: Db, userId: string, which: { code: string } | { id: string }): Promise<ClinicMembershipRow | null> {
+	const where = 'code' in which ? eq(clinic.code, which.code.toUpperCase()) : eq(clinic.id, which.id);
 	const [row] = await db
 		.select({ clinic, role: membership.role })
 		.from(clinic)
 		.innerJoin(membership, eq(membership.clinicId, clinic.id))
-		.where(and(eq(clinic.code, code.toUpperCase()), eq(membership.userId, userId), eq(membership.status, 'active')));
-	if (!row || row.clinic.status === 'suspended') return null;
-	return row;
-}
-
-export async function findClinicAccessById(db: Db, userId: string, clinicId: string): Promise<ClinicAccess | null> {
-	const [row] = await db
-		.select({ clinic, role: membership.role })
-		.from(clinic)
-		.innerJoin(membership, eq(membership.clinicId, clinic.id))
-		.where(and(eq(clinic.id, clinicId), eq(membership.userId, userId), eq(membership.status, 'active')));
+		.where(and(where, eq(membership.userId, userId), eq(membership.status, 'active')));
 	if (!row || row.clinic.status === 'suspended') return null;
 	return row;
 }

@@ -1,4 +1,3 @@
-import { redirect } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { setSessionClinic } from '$lib/server/auth/session';
@@ -8,8 +7,6 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async (event) => {
 	const { clinic, role } = await requireClinic(event, event.params.clinic);
 	const user = event.locals.user!;
-	// A clinic that makes 2FA mandatory sends staff without it to enrol first.
-	if (clinic.require2fa && !user.twoFactorEnabled) redirect(303, `/account/security?required=${clinic.code}`);
 	const { db } = await getDatabase();
 	if (event.locals.session && event.locals.session.activeClinicId !== clinic.id) await setSessionClinic(db, event.locals.session.id, clinic.id);
 	const memberships = await activeMemberships(db, user.id);

@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
-import { activeMemberships, findClinicAccessById } from '$lib/server/tenancy/queries';
+import { activeMemberships, clinicMembership } from '$lib/server/tenancy/queries';
 import { errorMessage } from '$lib/i18n/errors';
 import type { LayoutServerLoad } from './$types';
 
@@ -15,7 +15,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 	const { db } = await getDatabase();
 	const memberships = await activeMemberships(db, user.id);
 	const current = memberships.find((m) => m.clinicId === locals.session?.activeClinicId) ?? memberships[0] ?? null;
-	const access = current ? await findClinicAccessById(db, user.id, current.clinicId) : null;
+	const access = current ? await clinicMembership(db, user.id, { id: current.clinicId }) : null;
 	return {
 		user: { id: user.id, name: user.name, email: user.email },
 		clinics: memberships.map((m) => ({ code: m.clinicCode, name: m.clinicName, role: m.role })),

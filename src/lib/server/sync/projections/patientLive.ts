@@ -3,8 +3,8 @@ import type { DocumentRef } from '../../../sync/protocol';
 import { clinic, patient } from '../../db/schema';
 import type { Db } from '../../db';
 import type { FactsLocator } from '../catalogue';
+import { roleIn } from '../access';
 import type { ProjectionContent } from '../projection';
-import { findClinicAccessById } from '../../tenancy/queries';
 import { clinicToday } from '../../time';
 import { tokenLabel } from '../../queue/queries';
 import { waitMinutes } from '../../queue/estimate';
@@ -71,6 +71,5 @@ export const locatePatientLive: FactsLocator = async (db, ref, actor) => {
 	if (ref.type !== 'patientLive') return null;
 	const [record] = await db.select({ clinicId: patient.clinicId, userId: patient.userId }).from(patient).where(eq(patient.id, ref.patientId));
 	if (!record) return null;
-	const role = actor.kind === 'user' ? ((await findClinicAccessById(db, actor.userId, record.clinicId))?.role ?? null) : null;
-	return { clinicId: record.clinicId, role, closed: false, patientUserId: record.userId };
+	return { clinicId: record.clinicId, role: await roleIn(db, actor, record.clinicId), closed: false, patientUserId: record.userId };
 };

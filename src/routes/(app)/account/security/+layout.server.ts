@@ -1,5 +1,5 @@
 import { getDatabase } from '$lib/server/db';
-import { activeMemberships, findClinicAccessById } from '$lib/server/tenancy/queries';
+import { activeMemberships, clinicMembership } from '$lib/server/tenancy/queries';
 import type { LayoutServerLoad } from './$types';
 
 /**
@@ -13,7 +13,7 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 	const { db } = await getDatabase();
 	const memberships = await activeMemberships(db, user.id);
 	const active = memberships.find((m) => m.clinicId === locals.session?.activeClinicId) ?? memberships[0];
-	const access = active ? await findClinicAccessById(db, user.id, active.clinicId) : null;
+	const access = active ? await clinicMembership(db, user.id, { id: active.clinicId }) : null;
 	return {
 		shell: {
 			user: shellUser,

@@ -1,7 +1,7 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import { getDatabase } from '$lib/server/db';
-import { findClinicAccess } from '$lib/server/tenancy/queries';
+import { clinicMembership } from '$lib/server/tenancy/queries';
 import {
 	beginTotpEnrolment,
 	changePassword,
@@ -31,7 +31,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 async function requiringClinic(userId: string, code: string | null) {
 	if (!code || !/^[A-Za-z0-9]{3,8}$/.test(code)) return null;
 	const { db } = await getDatabase();
-	const access = await findClinicAccess(db, userId, code);
+	const access = await clinicMembership(db, userId, { code });
 	return access?.clinic.require2fa ? { code: access.clinic.code, name: access.clinic.name } : null;
 }
 

@@ -1,0 +1,17 @@
+import type { ClinicActor } from '../tenancy/policy';
+import type { Role } from '../db/schema';
+
+export type VisitAction = 'chart.view' | 'chart.write';
+
+const rules: Record<VisitAction, readonly Role[]> = {
+	/** The clinical record: clinicians only, never the desk, the pharmacy or the patient. */
+	'chart.view': ['doctor'],
+	/** Writing is for the visit's own clinicians, named by the resource. */
+	'chart.write': ['doctor']
+};
+
+/** `clinicianUserIds` names the visit's clinicians: only they write its chart while it is open. */
+export function can(actor: ClinicActor, action: VisitAction, visit: { clinicianUserIds?: readonly string[] } = {}): boolean {
+	if (!actor.role || !rules[action].includes(actor.role)) return false;
+	return action === 'chart.view' || (visit.clinicianUserIds ?? []).includes(actor.userId);
+}
