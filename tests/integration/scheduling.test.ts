@@ -7,6 +7,7 @@ import { mergePatients } from '../../src/lib/server/patients/mergePatients';
 import { setAvailability, addClinicClosure } from '../../src/lib/server/scheduling/setAvailability';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
 import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '../../src/lib/server/scheduling/changeAppointment';
+import { clinicAppointments } from '../../src/lib/server/scheduling/queries';
 import { clinicWaitlist, joinWaitlist } from '../../src/lib/server/scheduling/waitlist';
 import { freeSlots } from '../../src/lib/server/scheduling/queries';
 import { appointmentIcs } from '../../src/lib/server/scheduling/ics';
@@ -147,6 +148,16 @@ describe('changes', () => {
 		await expect(rescheduleAppointment(database.db, otherDesk, a.id, { start: `${day}T09:45:00+05:00` })).rejects.toMatchObject({ status: 404 });
 	});
 
+	it('lets only the people who book read the waiting list and the calendar’s rows (the pharmacy sees the calendar, not the list)', async () => {
+		const pharmacy = { clinicId, actor: { userId: desk.actor.userId, role: 'pharmacist' as const } };
+		await expect(clinicWaitlist(database.db, pharmacy)).rejects.toMatchObject({ code: 'forbidden', status: 403 });
+		await expect(clinicWaitlist(database.db, { clinicId, actor: { userId: desk.actor.userId, role: null } })).rejects.toMatchObject({ code: 'forbidden' });
+		expect(Array.isArray(await clinicWaitlist(database.db, desk))).toBe(true);
+		const now = new Date();
+		await expect(clinicAppointments(database.db, { clinicId, actor: { userId: desk.actor.userId, role: null } }, now, now)).rejects.toMatchObject({ code: 'forbidden' });
+		expect(await clinicAppointments(database.db, pharmacy, now, now)).toEqual([]);
+	});
+
 	it('cancels with a reason and offers the freed slot to the first patient waiting', async () => {
 		const day = dayAhead(7);
 		const later = await bookAppointment(database.db, desk, { patientId: await patientId(), doctorId, start: `${dayAhead(8)}T16:00:00+05:00`, idempotencyKey: rand(8) });
@@ -156,7 +167,7 @@ describe('changes', () => {
 		await expect(cancelAppointment(database.db, desk, a.id, { reason: '' })).rejects.toMatchObject({ field: 'reason' });
 		const cancelled = await cancelAppointment(database.db, desk, a.id, { reason: 'Patient travelling' });
 		expect(cancelled.status).toBe('cancelled');
-		const waitlist = await clinicWaitlist(database.db, clinicId);
+		const waitlist = await clinicWaitlist(database.db, desk);
 		const offered = waitlist.find((w) => w.id === first.id);
 		expect(offered?.status).toBe('offered');
 		expect(offered?.offeredStart).toEqual(at(day, '10:00'));

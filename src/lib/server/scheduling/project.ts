@@ -6,9 +6,9 @@ import type { ProjectionContent } from '../sync/projection';
 import { publishDocumentChanges } from '../sync/publish';
 import { formatRef } from '../tenancy/counters';
 import { clinicToday } from '../time';
-import { clinicAppointments, clinicDoctors, doctorShifts } from './queries';
+import { appointmentRows, clinicDoctors, doctorShifts } from './queries';
 import { daySlots } from './slots';
-import { clinicWaitlist } from './waitlist';
+import { waitlistRows } from './waitlist';
 
 /** The UTC instants that bound a clinic-local day, found by asking the zone (DST-safe). */
 export function dayBounds(day: string, timeZone: string): { from: Date; to: Date } {
@@ -47,7 +47,7 @@ export async function projectClinicCalendar(db: Db, ref: DocumentRef): Promise<P
 	const [home] = await db.select({ code: clinic.code, timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ref.clinicId));
 	if (!home) return { day: ref.day, doctors: [], appointments: [], hours: [] };
 	const { from, to } = dayBounds(ref.day, home.timezone);
-	const [doctors, rows] = await Promise.all([clinicDoctors(db, ref.clinicId), clinicAppointments(db, ref.clinicId, from, to)]);
+	const [doctors, rows] = await Promise.all([clinicDoctors(db, ref.clinicId), appointmentRows(db, ref.clinicId, from, to)]);
 	const hours = (await Promise.all(doctors.map((d) => workingHours(db, ref.clinicId, home.timezone, d.id, ref.day)))).flat();
 	return {
 		day: ref.day,
@@ -75,7 +75,7 @@ export async function projectClinicCalendar(db: Db, ref: DocumentRef): Promise<P
  */
 export async function projectClinicWaitlist(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'waitlist') throw new Error(`waitlist projection asked for ${ref.type}`);
-	const rows = await clinicWaitlist(db, ref.clinicId);
+	const rows = await waitlistRows(db, ref.clinicId);
 	return {
 		entries: rows.map((e) => ({
 			id: e.id,

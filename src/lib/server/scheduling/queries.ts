@@ -3,6 +3,9 @@ import { appointment, availabilityException, availabilityTemplate, clinicClosure
 import { patient } from '../db/schema/patients';
 import { appUser, membership } from '../db/schema';
 import type { Db, Tx } from '../db';
+import { forbidden } from '../errors';
+import type { ClinicContext } from '../tenancy/members';
+import { can } from './policy';
 import { daySlots, isoWeekday, overlaps, shiftsForDay, type Shift, type Slot } from './slots';
 
 type Reader = Db | Tx;
@@ -78,7 +81,14 @@ export type CalendarEntry = {
 };
 
 /** Every appointment of a clinic in a window, with names, for calendars and lists. */
-export async function clinicAppointments(db: Reader, clinicId: string, from: Date, to: Date): Promise<CalendarEntry[]> {
+/** The clinic's appointments between two instants, for someone who may see the calendar. */
+export async function clinicAppointments(db: Reader, ctx: ClinicContext, from: Date, to: Date): Promise<CalendarEntry[]> {
+	if (!can(ctx.actor, 'calendar.view')) throw forbidden();
+	return appointmentRows(db, ctx.clinicId, from, to);
+}
+
+/** The same rows for a caller that has decided access itself (the calendar projection's door does). */
+export async function appointmentRows(db: Reader, clinicId: string, from: Date, to: Date): Promise<CalendarEntry[]> {
 	return db
 		.select({
 			id: appointment.id,

@@ -120,7 +120,14 @@ export async function declineWaitlistOffer(db: Db, ctx: ClinicContext, entryId: 
 	});
 }
 
-export async function clinicWaitlist(db: Db, clinicId: string) {
+/** The clinic's waiting list as the people who book may read it: patients' names and wishes. */
+export async function clinicWaitlist(db: Db, ctx: ClinicContext) {
+	if (!can(ctx.actor, 'waitlist.view')) throw forbidden();
+	return waitlistRows(db, ctx.clinicId);
+}
+
+/** Every open entry; the caller has decided who may see them (the waitlist projection's door does). */
+export async function waitlistRows(db: Db, clinicId: string) {
 	return db
 		.select({
 			id: waitlistEntry.id,

@@ -29,7 +29,7 @@ export const load: PageServerLoad = async (event) => {
 	const [initial, appointments, found, rooms] = await Promise.all([
 		// The same content the live document carries, so the page is right before the socket connects.
 		projectClinicQueue(db, { type: 'queue', clinicId: clinic.id, day }),
-		clinicAppointments(db, clinic.id, from, to),
+		clinicAppointments(db, ctx, from, to),
 		q ? searchPatients(db, clinic.id, q, 10) : Promise.resolve([]),
 		listRooms(db, clinic.id)
 	]);

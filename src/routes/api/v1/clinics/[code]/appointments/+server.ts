@@ -15,7 +15,7 @@ export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
 	const { date } = parseInput(z.object({ date: z.iso.date() }), Object.fromEntries(url.searchParams));
 	const { db } = await getDatabase();
 	const { from, to } = dayBounds(date, clinic.timezone);
-	const rows = await clinicAppointments(db, ctx.clinicId, from, to);
+	const rows = await clinicAppointments(db, ctx, from, to);
 	return json(
 		appointmentsView.parse({
 			appointments: rows.map((a) => ({

@@ -10,7 +10,7 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = apiRoute(async ({ locals, params }) => {
 	const { ctx } = await requireApiClinic(locals, params.code);
 	const { db } = await getDatabase();
-	const entries = await clinicWaitlist(db, ctx.clinicId);
+	const entries = await clinicWaitlist(db, ctx);
 	return json(waitlistView.parse({ entries: entries.map((e) => ({ ...e, offeredStart: e.offeredStart?.toISOString() ?? null })) }));
 });
 
