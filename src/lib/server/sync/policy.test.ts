@@ -25,7 +25,7 @@ const refs: Record<DocumentType, DocumentRef> = {
 const staff = (): SyncActor => ({ kind: 'user', userId, name: 'Sana', userKind: 'staff' });
 const facts = (role: Role | null, more: Partial<DocumentFacts> = {}): DocumentFacts => ({ clinicId, role, closed: false, ...more });
 
-/** The catalogue's table (ARCHITECTURE.md §3), role by role, for a member of the document's clinic. */
+/** The catalogue's table (docs/ARCHITECTURE.md, "The document catalogue"), role by role, for a member of the document's clinic. */
 const expected: Record<DocumentType, Record<Role, 'none' | 'read' | 'write'>> = {
 	calendar: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
 	desk: { admin: 'write', doctor: 'write', reception: 'write', pharmacist: 'write' },

@@ -30,7 +30,7 @@ export type SyncAction = 'document.read' | 'document.write';
 
 const anyStaff: readonly Role[] = ['admin', 'doctor', 'reception', 'pharmacist'];
 
-/** Staff roles that may read, and that may write, each kind of document (ARCHITECTURE.md §3). */
+/** Staff roles that may read, and that may write, each kind of document (docs/ARCHITECTURE.md, "The document catalogue"). */
 const staffRules: Record<DocumentType, { read: readonly Role[]; write: readonly Role[] }> = {
 	calendar: { read: anyStaff, write: [] },
 	desk: { read: anyStaff, write: anyStaff },
