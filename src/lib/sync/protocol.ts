@@ -6,7 +6,7 @@
 
 export type DocumentKind = 'projection' | 'collaborative';
 
-/** A parsed document name. `type` names the catalogue entry (ARCHITECTURE.md §3). */
+/** A parsed document name. `type` names the catalogue entry (docs/ARCHITECTURE.md, "The document catalogue"). */
 export type DocumentRef =
 	| { type: DayType; clinicId: string; day: string }
 	| { type: 'pharmacy' | 'staff' | 'waitlist'; clinicId: string }

@@ -4,7 +4,7 @@ export type Role = 'admin' | 'doctor' | 'reception' | 'pharmacist';
 export type NavItem = { href: string; label: string };
 
 /**
- * The navigation a role sees in a clinic. Feature issues add their screens here, so every screen
+ * The navigation a role sees in a clinic. Every new feature adds its screens here, so every screen
  * that exists is reachable from a navigation that fits the user's role.
  */
 export function clinicNav(code: string, role: Role): NavItem[] {

@@ -61,7 +61,7 @@ export function defaultCatalogue(): Catalogue {
 			patientLive: projectPatientLive,
 			calendar: projectClinicCalendar,
 			waitlist: projectClinicWaitlist
-			// calendar, queue, display, pharmacy, patientLive: registered by their domains' issues.
+			// pharmacy: the pharmacy domain registers its builder here; until then the document opens empty.
 		},
 		locators: {
 			calendar: locateClinicDocument,
@@ -72,8 +72,8 @@ export function defaultCatalogue(): Catalogue {
 			staff: locateClinicDocument,
 			waitlist: locateClinicDocument,
 			patientLive: locatePatientLive
-			// chart (visits) and patientLive (patients): their domains add locators that find the
-			// visit's clinic and clinicians, and the patient's account and clinics.
+			// chart: the visits domain adds a locator that finds the visit's clinic and clinicians;
+			// until then the server refuses the chart as an unknown document.
 		}
 	};
 }

@@ -119,7 +119,7 @@ export const displayKey = pgTable(
 
 export const visitStatus = pgEnum('visit_status', ['open', 'completed']);
 
-/** The consultation a call starts; the visits issue builds the chart on it. */
+/** The consultation a call starts; the visits domain will build the chart on it (docs/ARCHITECTURE.md, "Where does X go"). */
 export const visit = pgTable(
 	'visit',
 	{
