@@ -7,7 +7,8 @@ import { schedulingApi } from './scheduling';
 import { queueApi } from './queue';
 import { notificationsApi } from './notifications';
 import { metaApi } from './meta';
-import type { ApiContribution, PathItem } from './types';
+import type { ApiContribution, Method, PathItem } from './types';
+import { operationAccess } from './access';
 import type { JsonSchema } from './jsonSchema';
 
 /**
@@ -27,7 +28,7 @@ export function openApiDocument() {
 	for (const part of contributions) {
 		for (const [path, item] of Object.entries(part.paths)) {
 			if (paths[path]) throw new Error(`OpenAPI: ${path} is contributed twice`);
-			paths[path] = item;
+			paths[path] = withAccess(item);
 		}
 		for (const [name, schema] of Object.entries(part.schemas)) {
 			if (schemas[name]) throw new Error(`OpenAPI: schema ${name} is contributed twice`);
@@ -58,4 +59,17 @@ export function openApiDocument() {
 			}
 		}
 	};
+}
+
+const METHODS: Method[] = ['get', 'put', 'post', 'delete', 'patch'];
+
+/** Each operation with its `x-tabeeb-access` declaration (openapi/access.ts); one without stays bare, and the access test fails on it. */
+function withAccess(item: PathItem): PathItem {
+	const out: PathItem = { ...item };
+	for (const method of METHODS) {
+		const operation = item[method];
+		const access = operation ? operationAccess[operation.operationId] : undefined;
+		if (operation && access) out[method] = { ...operation, 'x-tabeeb-access': access };
+	}
+	return out;
 }

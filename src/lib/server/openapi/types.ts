@@ -1,4 +1,5 @@
 import type { JsonSchema } from './jsonSchema';
+import type { OperationAccess } from './access';
 
 /** The parts of OpenAPI 3.1 that Tabeeb's document uses; the validator test checks the rest. */
 export type SchemaOrRef = JsonSchema | { $ref: string };
@@ -29,6 +30,8 @@ export type Operation = {
 	parameters?: Parameter[];
 	requestBody?: { required: boolean; content: Record<string, MediaType> };
 	responses: Record<string, ResponseOrRef>;
+	/** Who may call it (openapi/access.ts); added when the document is put together. */
+	'x-tabeeb-access'?: OperationAccess;
 };
 
 export type Method = 'get' | 'put' | 'post' | 'delete' | 'patch';

@@ -92,6 +92,9 @@ export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Cl
 
 /** The doctor (or the desk and admins on their behalf) confirms or declines a requested appointment. */
 export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentId: string, decision: 'confirm' | 'decline') {
+	// Whose request it is decides who may answer it, before anything about its state is told.
+	const [target] = await db.select({ doctorId: appointment.doctorId }).from(appointment).where(and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, appointmentId)));
+	if (target && !can(ctx.actor, 'appointment.confirm', { doctorId: target.doctorId })) throw forbidden();
 	const home = await loadForChange(db, ctx, appointmentId);
 	return runCommand(db, null, async (tx) => {
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, decision);

@@ -15,11 +15,11 @@ import { can } from './policy';
  * were working in), else under the first clinic they administer.
  */
 export async function createClinic(db: Db, actorUserId: string, input: unknown, opts: { fromClinicId?: string | null } = {}) {
-	const data = parseInput(clinicInput, input);
 	const memberships = await activeMemberships(db, actorUserId);
 	const administered = memberships.filter((m) => can({ userId: actorUserId, role: m.role }, 'branch.create'));
 	const parent = administered.find((m) => m.clinicId === opts.fromClinicId) ?? administered[0];
 	if (!parent) throw forbidden('Only a clinic admin can create a clinic');
+	const data = parseInput(clinicInput, input);
 	try {
 		return await runCommand(db, null, async (tx) => {
 			const [created] = await tx
