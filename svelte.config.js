@@ -9,7 +9,9 @@ const config = {
 		// Separate output folders let several builds (CI, a developer's e2e run) coexist.
 		outDir: process.env.TABEEB_KIT_DIR ?? '.svelte-kit',
 		adapter: adapter({ out: process.env.TABEEB_BUILD_DIR ?? 'build' }),
-		csrf: { trustedOrigins: [] },
+		// The app checks the origin itself (src/lib/server/edge/crossSite.ts), before any body is
+		// read and also for requests without a form body, and answers in the person's language.
+		csrf: { trustedOrigins: ['*'] },
 		csp: {
 			mode: 'auto',
 			directives: {
@@ -18,7 +20,8 @@ const config = {
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:', 'blob:'],
 				'font-src': ['self', 'data:'],
-				'connect-src': ['self', 'ws:', 'wss:'],
+				// The hook adds this origin's own ws:/wss: address (securityHeaders.ts), no other host.
+				'connect-src': ['self'],
 				'media-src': ['self', 'data:'],
 				'worker-src': ['self'],
 				'manifest-src': ['self'],

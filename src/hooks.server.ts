@@ -8,6 +8,8 @@ import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
 import { accountGate } from '$lib/server/auth/gate';
 import { logger } from '$lib/server/logger';
+import { baseSecurityHeaders, completePagePolicy } from '$lib/server/securityHeaders';
+import { crossSiteRefusal, hasSessionCookie, isCrossSiteRequest } from '$lib/server/edge/crossSite';
 import { errorMessage } from '$lib/i18n/errors';
 // Every domain's error wording, registered once at start: a command may refuse with another
 // domain's code (a merge refused because both records are with a doctor), and routes load lazily.
@@ -66,17 +68,18 @@ function bearerToken(request: Request): string | undefined {
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const headers = response.headers;
-	headers.set('x-content-type-options', 'nosniff');
-	headers.set('referrer-policy', 'same-origin');
-	headers.set('x-frame-options', event.url.pathname.startsWith('/kiosk/') ? 'SAMEORIGIN' : 'DENY');
-	headers.set('cross-origin-opener-policy', 'same-origin');
-	headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-	if (env().secureCookies) headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	const page = headers.get('content-security-policy');
+	for (const [name, value] of Object.entries(baseSecurityHeaders(event.url.pathname, env().secureCookies))) headers.set(name, value);
+	if (page) headers.set('content-security-policy', completePagePolicy(page, event.url));
 	if (event.url.pathname.startsWith('/api/') && !headers.has('cache-control')) headers.set('cache-control', 'no-store');
 	return response;
 };
 
-export const handle = sequence(securityHeaders, i18n, auth);
+/** Refuses a state-changing request from another site before anything reads its body (edge/crossSite.ts). */
+const crossSite: Handle = ({ event, resolve }) =>
+	isCrossSiteRequest(event.request, event.url, hasSessionCookie(event.request)) ? crossSiteRefusal(event.url) : resolve(event);
+
+export const handle = sequence(securityHeaders, i18n, crossSite, auth);
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status >= 500) logger().error({ err: error }, 'unhandled error');

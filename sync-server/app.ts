@@ -7,6 +7,7 @@ import { env, EnvError } from '../src/lib/server/env';
 import { getDatabase } from '../src/lib/server/db';
 import { logger } from '../src/lib/server/logger';
 import { checkFileStoreAtStart } from '../src/lib/server/storage';
+import { baseSecurityHeaders } from '../src/lib/server/securityHeaders';
 import { startNotificationDelivery } from '../src/lib/server/notifications';
 import { createSyncServer } from './index';
 
@@ -41,6 +42,10 @@ async function main() {
 	const server = createServer((req, res) => {
 		// Set here, so a client's own header of that name is never believed.
 		if (protocolHeader) req.headers[protocolHeader] = 'http';
+		// Static files are answered by adapter-node before the app's hooks run: they get the same
+		// headers here (what the app answers replaces them with its own, e.g. a page's full policy).
+		const path = (req.url ?? '/').split('?')[0];
+		for (const [name, value] of Object.entries(baseSecurityHeaders(path, config.secureCookies))) res.setHeader(name, value);
 		handler(req, res);
 	});
 	server.on('upgrade', (request, socket, head) => {

@@ -133,8 +133,10 @@ test('a patient makes new recovery codes, turns 2FA off, and changes their passw
 	await page.getByLabel('Current password').fill(PATIENT_PASSWORD);
 	await page.getByLabel('New password').fill('a brand new password');
 	await page.getByRole('button', { name: 'Change password' }).click();
-	await expect(page).toHaveURL(/\/login\?passwordChanged=1$/);
-	await expect(page.getByRole('status')).toContainText('Your password was changed');
+	// The session that changed it stays signed in (every other one ended).
+	await expect(page).toHaveURL(/\/account\/security/);
+	await expect(page.getByRole('status').filter({ hasText: 'Your password was changed' })).toBeVisible();
+	await signOut(page);
 
 	await signIn(page, email, PATIENT_PASSWORD);
 	await expect(page.getByRole('alert')).toContainText('Wrong email or password');
@@ -217,7 +219,9 @@ test('a staff member enrols 2FA from their clinic, and after an admin reset must
 	await page.getByLabel('Password you were given').fill('given password 1');
 	await page.getByLabel('New password').fill('only rida knows');
 	await page.getByRole('button', { name: 'Change password' }).click();
-	await expect(page).toHaveURL(/\/login\?passwordChanged=1$/);
+	// The session that chose it goes straight on to the clinic.
+	await expect(page).toHaveURL(new RegExp(`/${CLINIC.code}$`));
+	await signOut(page);
 
 	await signIn(page, member.email, 'only rida knows');
 	await page.getByLabel('Code').fill(await freshTotp(key));

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { testDatabase } from '../db';
-import { makeClinic, makeMember, makeUser, rand, PASSWORD } from '../factories';
+import { makeClinic, makeMember, makeSession, makeUser, rand, PASSWORD } from '../factories';
 import { appUser, auditLog } from '../../src/lib/server/db/schema';
 import type { Db } from '../../src/lib/server/db';
 import { changePassword, signUpPatient } from '../../src/lib/server/auth/account';
 import { signIn } from '../../src/lib/server/auth/signIn';
-import { createSession, generateSessionToken, validateSessionToken } from '../../src/lib/server/auth/session';
+import { sessionIdFromToken, validateSessionToken } from '../../src/lib/server/auth/session';
 import { resetMemberPassword } from '../../src/lib/server/tenancy/members';
 
 let db: Db;
@@ -81,28 +81,30 @@ describe('patient sign-up', () => {
 });
 
 describe('changing a password', () => {
-	it('needs the current password, ends every session and clears must-change-password', async () => {
+	it('needs the current password, ends every other session, keeps the one that changed it and clears must-change-password', async () => {
 		const user = await makeUser(db, { mustChangePassword: true });
-		const tokens = [generateSessionToken(), generateSessionToken()];
-		for (const t of tokens) await createSession(db, t, user.id, { twoFactorVerified: true });
+		const current = await makeSession(db, user.id);
+		const others = [await makeSession(db, user.id), await makeSession(db, user.id)];
 		const actor = { userId: user.id, email: user.email, address: address() };
+		const sessionId = sessionIdFromToken(current);
 
-		await expect(changePassword(db, actor, { currentPassword: 'wrong password', newPassword: 'my new password 1' })).rejects.toMatchObject({
+		await expect(changePassword(db, actor, sessionId, { currentPassword: 'wrong password', newPassword: 'my new password 1' })).rejects.toMatchObject({
 			code: 'invalid_credentials',
 			field: 'currentPassword'
 		});
-		await expect(changePassword(db, actor, { currentPassword: PASSWORD, newPassword: 'short' })).rejects.toMatchObject({
+		await expect(changePassword(db, actor, sessionId, { currentPassword: PASSWORD, newPassword: 'short' })).rejects.toMatchObject({
 			code: 'field_too_short',
 			field: 'newPassword'
 		});
-		await expect(changePassword(db, actor, { currentPassword: PASSWORD, newPassword: PASSWORD })).rejects.toMatchObject({
+		await expect(changePassword(db, actor, sessionId, { currentPassword: PASSWORD, newPassword: PASSWORD })).rejects.toMatchObject({
 			code: 'field_invalid',
 			field: 'newPassword'
 		});
-		expect((await validateSessionToken(db, tokens[0])).user?.mustChangePassword).toBe(true);
+		expect((await validateSessionToken(db, others[0])).user?.mustChangePassword).toBe(true);
 
-		await changePassword(db, actor, { currentPassword: PASSWORD, newPassword: 'my new password 1' });
-		for (const t of tokens) expect((await validateSessionToken(db, t)).session).toBeNull();
+		await changePassword(db, actor, sessionId, { currentPassword: PASSWORD, newPassword: 'my new password 1' });
+		for (const t of others) expect((await validateSessionToken(db, t)).session).toBeNull();
+		expect((await validateSessionToken(db, current)).user?.mustChangePassword).toBe(false);
 		await expect(signIn(db, { email: user.email, password: PASSWORD }, address())).rejects.toMatchObject({ code: 'invalid_credentials' });
 		const result = await signIn(db, { email: user.email, password: 'my new password 1' }, address());
 		expect((await validateSessionToken(db, result.token)).user?.mustChangePassword).toBe(false);
@@ -114,7 +116,7 @@ describe('changing a password', () => {
 		let limited = false;
 		for (let i = 0; i < 30 && !limited; i++) {
 			try {
-				await changePassword(db, actor, { currentPassword: `guess ${i}`, newPassword: 'my new password 1' });
+				await changePassword(db, actor, 'no-session', { currentPassword: `guess ${i}`, newPassword: 'my new password 1' });
 			} catch (e) {
 				limited = (e as { code?: string }).code === 'rate_limited';
 			}
@@ -134,7 +136,10 @@ describe('after an admin resets a member’s password', () => {
 		const first = await signIn(db, { email: member.email, password: 'temporary pass 1' }, address());
 		expect((await validateSessionToken(db, first.token)).user?.mustChangePassword).toBe(true);
 
-		await changePassword(db, { userId: member.id, email: member.email, address: address() }, { currentPassword: 'temporary pass 1', newPassword: 'only i know this' });
+		const actor = { userId: member.id, email: member.email, address: address() };
+		await changePassword(db, actor, sessionIdFromToken(first.token), { currentPassword: 'temporary pass 1', newPassword: 'only i know this' });
+		// The session that changed it goes on, no longer held at the change-password page.
+		expect((await validateSessionToken(db, first.token)).user?.mustChangePassword).toBe(false);
 		const second = await signIn(db, { email: member.email, password: 'only i know this' }, address());
 		expect((await validateSessionToken(db, second.token)).user?.mustChangePassword).toBe(false);
 	});

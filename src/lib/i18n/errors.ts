@@ -30,6 +30,7 @@ const byCode: Record<string, (p: Params) => string> = {
 	last_admin: () => m.error_last_admin(),
 	rate_limited: (p) => m.error_rate_limited({ seconds: String(p.seconds ?? '') }),
 	payload_too_large: () => m.error_payload_too_large(),
+	cross_site_request: () => m.error_cross_site_request(),
 	account_suspended: () => m.error_account_suspended(),
 	internal: () => m.error_internal()
 };

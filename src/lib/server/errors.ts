@@ -34,6 +34,7 @@ export type ErrorCode =
 	| 'two_factor_off'
 	| 'amount_too_large'
 	| 'rate_limited'
+	| 'cross_site_request'
 	| 'payload_too_large'
 	| 'account_suspended'
 	| 'possible_duplicate'

@@ -1,8 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import { cookieMaxAge, cookieName, isLocale } from '$lib/paraglide/runtime';
+import { localPath } from '$lib/server/edge/next';
 import type { RequestHandler } from './$types';
 
-/** Switches the UI language (works without JavaScript) and goes back where the person was. */
+/** Switches the UI language (works without JavaScript) and goes back where the person was, on this site only. */
 export const POST: RequestHandler = async ({ request, cookies }) => {
 	const form = await request.formData();
 	const locale = form.get('locale');
@@ -10,6 +11,5 @@ export const POST: RequestHandler = async ({ request, cookies }) => {
 	if (typeof locale === 'string' && isLocale(locale)) {
 		cookies.set(cookieName, locale, { path: '/', maxAge: cookieMaxAge, httpOnly: false, sameSite: 'lax', secure: false });
 	}
-	const safeTarget = typeof target === 'string' && target.startsWith('/') && !target.startsWith('//') ? target : '/';
-	redirect(303, safeTarget);
+	redirect(303, (typeof target === 'string' && localPath(target)) || '/');
 };

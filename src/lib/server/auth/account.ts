@@ -7,9 +7,9 @@ import { parseInput } from '../validation';
 import { appendAudit } from '../audit/audit';
 import { runCommand } from '../command';
 import { hashPassword, verifyPasswordHash } from './password';
-import { assertLoginAllowed, recordLoginFailure } from './rateLimit';
+import { takeLoginAttempt } from './rateLimit';
 import { changePasswordInput, signupInput, totpCodeInput } from './schema';
-import { createSession, generateSessionToken, invalidateOtherSessions, invalidateUserSessions } from './session';
+import { createSession, generateSessionToken, invalidateOtherSessions } from './session';
 import { checkSecondFactor, type AccountActor } from './secondFactor';
 import { generateRecoveryCodes, generateTotpKey, hashRecoveryCode, totpEnrolment, totpStep } from './totp';
 
@@ -43,26 +43,27 @@ export async function signUpPatient(db: Db, input: unknown) {
 }
 
 /**
- * Changing the password ends every session of the person (a thief holding one loses it); the
- * caller sends them to sign in afresh. Wrong current passwords count as failed sign-ins, so a
- * stolen session cannot be used to guess the password.
+ * Changing the password ends every other session of the person (a thief holding one loses it)
+ * in the same transaction that changes it; the session that made the change stays signed in.
+ * Wrong current passwords count as failed sign-ins, so a stolen session cannot be used to guess
+ * the password.
  */
-export async function changePassword(db: Db, actor: AccountActor, input: unknown) {
+export async function changePassword(db: Db, actor: AccountActor, sessionId: string, input: unknown) {
 	const data = parseInput(changePasswordInput, input);
-	await assertLoginAllowed(actor.email, actor.address);
+	const attempt = await takeLoginAttempt(actor.email, actor.address);
 	const [user] = await db.select().from(appUser).where(eq(appUser.id, actor.userId));
 	if (!user || !(await verifyPasswordHash(user.passwordHash, data.currentPassword))) {
-		await recordLoginFailure(actor.email, actor.address);
 		throw badRequest('Current password is wrong', 'currentPassword', 'invalid_credentials');
 	}
+	await attempt.giveBack();
 	// After an admin reset the person must pick a password the admin does not know.
 	if (data.newPassword === data.currentPassword) throw badRequest('Choose a new password', 'newPassword', 'field_invalid');
 	const passwordHash = await hashPassword(data.newPassword);
 	await runCommand(db, null, async (tx) => {
 		await tx.update(appUser).set({ passwordHash, passwordChangedAt: new Date(), mustChangePassword: false }).where(eq(appUser.id, actor.userId));
+		await invalidateOtherSessions(tx, actor.userId, sessionId);
 		await appendAudit(tx, { clinicId: null, actorUserId: actor.userId, action: 'auth.password_change', entityType: 'user', entityId: actor.userId });
 	});
-	await invalidateUserSessions(db, actor.userId);
 }
 
 /** Step one of enrolment: a fresh pending key to scan; nothing protects the account until a code confirms it. */
@@ -95,7 +96,8 @@ export async function pendingTotpEnrolment(db: Db, userId: string, email: string
 
 /**
  * Step two: a correct code from the app turns 2FA on and returns the recovery codes, shown
- * once. Other sessions were opened without a second factor, so they end; this one stays.
+ * once. Other sessions were opened without a second factor, so they end in the same
+ * transaction; this one stays.
  */
 export async function confirmTotpEnrolment(db: Db, userId: string, sessionId: string, input: unknown): Promise<string[]> {
 	const { code } = parseInput(totpCodeInput, input);
@@ -116,9 +118,9 @@ export async function confirmTotpEnrolment(db: Db, userId: string, sessionId: st
 			.returning({ id: appUser.id });
 		if (enabled.length === 0) throw conflict('Two-factor authentication is already on');
 		await replaceRecoveryCodes(tx, userId, codes);
+		await invalidateOtherSessions(tx, userId, sessionId);
 		await appendAudit(tx, { clinicId: null, actorUserId: userId, action: 'auth.totp_enable', entityType: 'user', entityId: userId });
 	});
-	await invalidateOtherSessions(db, userId, sessionId);
 	return codes;
 }
 
@@ -149,13 +151,15 @@ export async function disableTotp(db: Db, actor: AccountActor, input: unknown) {
 /** Checks a TOTP or recovery code for an account that has 2FA on; wrong codes count as failed sign-ins. */
 async function requireSecondFactor(db: Db, actor: AccountActor, input: unknown) {
 	const { code } = parseInput(totpCodeInput, input);
-	await assertLoginAllowed(actor.email, actor.address);
+	const attempt = await takeLoginAttempt(actor.email, actor.address);
 	const [user] = await db.select({ key: appUser.totpKey }).from(appUser).where(and(eq(appUser.id, actor.userId), isNotNull(appUser.totpKey)));
-	if (!user?.key) throw badRequest('Two-factor authentication is off', 'code', 'bad_request');
+	if (!user?.key) {
+		await attempt.giveBack();
+		throw badRequest('Two-factor authentication is off', 'code', 'bad_request');
+	}
 	const { ok } = await checkSecondFactor(db, actor.userId, user.key, code);
-	if (ok) return;
-	await recordLoginFailure(actor.email, actor.address);
-	throw wrongCode();
+	if (!ok) throw wrongCode();
+	await attempt.giveBack();
 }
 
 async function replaceRecoveryCodes(tx: Tx, userId: string, codes: string[]) {

@@ -3,13 +3,36 @@ import { tooManyRequests } from '../errors';
 import { env } from '../env';
 import { rateLimiter } from '../rateLimiters';
 
-type Limiters = { account: RateLimiterAbstract; address: RateLimiterAbstract };
+/**
+ * How wrong passwords and codes are slowed down, without handing a stranger a way to lock
+ * somebody else out (LOGIN_RATE_LIMIT is N, 5 unless set):
+ *
+ * 1. One account from one address: N failures in 15 minutes and that address waits 15 minutes
+ *    for that account. A stranger guessing from their own address locks only themselves out.
+ * 2. One account from every address together: 4N failures in 15 minutes and the account waits —
+ *    but only at addresses it has not signed in from (password and second factor) in the last
+ *    20 days. Many addresses guessing one password are stopped; the owner at their usual
+ *    address (home, the clinic) still signs in.
+ * 3. One address across every account: 4N failures in 15 minutes and the address waits — but
+ *    only for accounts that have not signed in from it in the last 20 days. Someone behind the
+ *    clinic's proxy trying many accounts is stopped; the staff who work there are not.
+ *
+ * Each attempt is taken from its allowances before the password is checked (a slow hash), so
+ * parallel guesses cannot all pass a check made before any failure was counted; an attempt that
+ * turns out right is given back. An attempt refused by rule 1 takes nothing from rules 2 and 3.
+ * The address is what adapter-node reports: behind a proxy set ADDRESS_HEADER (and XFF_DEPTH),
+ * else every person shares the proxy's address (README).
+ */
+const WINDOW_SECONDS = 15 * 60;
+// Under the 24.8 days a Node timer can hold: the in-memory store expires keys with setTimeout.
+const KNOWN_SECONDS = 20 * 24 * 60 * 60;
+/** Rules 2 and 3 allow this many times the per-address allowance of rule 1. */
+export const SHARED_FACTOR = 4;
+
+type Limiters = { pair: RateLimiterAbstract; account: RateLimiterAbstract; address: RateLimiterAbstract; known: RateLimiterAbstract };
 type LimiterGlobal = typeof globalThis & { __tabeebLoginLimiters?: Promise<Limiters> };
 
-/**
- * Failed sign-ins are counted per account and per address. With REDIS_URL the counts are shared
- * by every instance; otherwise they live in this process.
- */
+/** Shared by every instance through Redis when REDIS_URL is set; otherwise kept in this process. */
 function limiters(): Promise<Limiters> {
 	const g: LimiterGlobal = globalThis;
 	g.__tabeebLoginLimiters ??= buildLimiters();
@@ -18,33 +41,60 @@ function limiters(): Promise<Limiters> {
 
 async function buildLimiters(): Promise<Limiters> {
 	const points = env().LOGIN_RATE_LIMIT;
-	const window = 15 * 60;
-	const [account, address] = await Promise.all([
-		rateLimiter({ name: 'login_account', points, duration: window, blockDuration: window }),
-		rateLimiter({ name: 'login_address', points: points * 4, duration: window, blockDuration: window })
+	const window = { duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS };
+	const [pair, account, address, known] = await Promise.all([
+		rateLimiter({ name: 'login_account_address', points, ...window }),
+		rateLimiter({ name: 'login_account', points: points * SHARED_FACTOR, ...window }),
+		rateLimiter({ name: 'login_address', points: points * SHARED_FACTOR, ...window }),
+		// Not a limit: remembers which addresses an account signed in from (one point each).
+		rateLimiter({ name: 'login_known_address', points: 1, duration: KNOWN_SECONDS })
 	]);
-	return { account, address };
+	return { pair, account, address, known };
 }
 
-/** Refuses with 429 (and the seconds to wait) while either counter is exhausted. */
-export async function assertLoginAllowed(email: string, address: string): Promise<void> {
-	const { account, address: byAddress } = await limiters();
-	const [a, b] = await Promise.all([account.get(email.toLowerCase()), byAddress.get(address)]);
-	const blocked = [a, b].filter((r): r is RateLimiterRes => r !== null && r.remainingPoints <= 0);
-	if (blocked.length === 0) return;
-	const wait = Math.max(...blocked.map((r) => Math.ceil(r.msBeforeNext / 1000)));
-	throw tooManyRequests(wait);
+/** What a sign-in step does once it knows whether the password or code was right. */
+export type LoginAttempt = {
+	/** Right, but the sign-in is not complete (a second factor is still to come): the attempt is given back. */
+	giveBack(): Promise<void>;
+	/** Fully signed in: the attempt is given back and this address becomes one the account is known at. */
+	signedIn(): Promise<void>;
+};
+
+type Taken = [RateLimiterAbstract, string];
+
+/**
+ * Takes one attempt for `email` from `address` (rules above) before anything is verified;
+ * refuses with 429 and the seconds to wait when an allowance is used up. A wrong password or
+ * code simply keeps what was taken.
+ */
+export async function takeLoginAttempt(email: string, address: string): Promise<LoginAttempt> {
+	const { pair, account, address: byAddress, known } = await limiters();
+	const accountKey = email.toLowerCase();
+	const pairKey = `${accountKey}|${address}`;
+	const knownHere = ((await known.get(pairKey))?.consumedPoints ?? 0) > 0;
+	const allowances: Taken[] = knownHere ? [[pair, pairKey]] : [[pair, pairKey], [account, accountKey], [byAddress, address]];
+	const taken: Taken[] = [];
+	try {
+		for (const [limiter, key] of allowances) {
+			await limiter.consume(key);
+			taken.push([limiter, key]);
+		}
+	} catch (e) {
+		await giveBack(taken);
+		if (e instanceof RateLimiterRes) throw tooManyRequests(Math.max(1, Math.ceil(e.msBeforeNext / 1000)));
+		throw e;
+	}
+	return {
+		giveBack: () => giveBack(taken),
+		signedIn: async () => {
+			// The owner's own typos from this address are forgiven once the whole sign-in succeeds
+			// (not after the password alone, or a known password would reset the count of code guesses).
+			await Promise.all([pair.delete(pairKey).catch(() => undefined), giveBack(taken.slice(1))]);
+			await known.set(pairKey, 1, KNOWN_SECONDS).catch(() => undefined);
+		}
+	};
 }
 
-export async function recordLoginFailure(email: string, address: string): Promise<void> {
-	const { account, address: byAddress } = await limiters();
-	await Promise.all([
-		account.consume(email.toLowerCase()).catch(() => undefined),
-		byAddress.consume(address).catch(() => undefined)
-	]);
-}
-
-export async function recordLoginSuccess(email: string): Promise<void> {
-	const { account } = await limiters();
-	await account.delete(email.toLowerCase());
+async function giveBack(taken: Taken[]): Promise<void> {
+	await Promise.all(taken.map(([limiter, key]) => limiter.reward(key).catch(() => undefined)));
 }

@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import * as schema from './schema';
 import { env } from '../env';
+import { keepDataDirPrivate } from './dataDir';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -52,10 +53,13 @@ async function openPglite(dataDir: string | null): Promise<Database> {
 	const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
 	const { drizzle } = await import('drizzle-orm/pglite');
 	const release = dataDir ? lockDataDir(dataDir) : () => {};
+	// Checked before PGlite opens what is there, and again after it has made a new database's files.
+	if (dataDir) keepDataDirPrivate(dataDir);
 	const client = await PGlite.create({
 		dataDir: dataDir ?? undefined,
 		extensions: { btree_gist, pg_trgm, pgcrypto }
 	});
+	if (dataDir) keepDataDirPrivate(dataDir);
 	const db = drizzle(client, { schema, casing: 'snake_case' });
 	return {
 		db,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeNext } from './next';
+import { localPath, safeNext } from './next';
 
 const at = (next: string) => new URL(`http://localhost/login?next=${encodeURIComponent(next)}`);
 
@@ -12,5 +12,30 @@ describe('safeNext', () => {
 		for (const bad of ['https://evil.test/', '//evil.test', '/\\evil.test', 'javascript:alert(1)', '/ space', '']) {
 			expect(safeNext(at(bad))).toBe('/');
 		}
+	});
+});
+
+describe('localPath', () => {
+	it.each(['/', '/SHF01/patients?q=ali', '/me', '/SHF01/patients?q=%D8%B9%D9%84%DB%8C', '/kiosk/SHF01#top'])('keeps %s', (path) => {
+		expect(localPath(path)).toBe(path);
+	});
+
+	it.each([
+		'https://evil.test/',
+		'//evil.test',
+		'/\\evil.test',
+		'\\\\evil.test',
+		'/%5Cevil.test',
+		'/%5cevil.test',
+		'/%2F%2Fevil.test',
+		'/%2Fevil.test',
+		'/\tevil.test',
+		'/\n/evil.test',
+		'/ok%',
+		'evil.test',
+		'javascript:alert(1)',
+		''
+	])('refuses %j', (target) => {
+		expect(localPath(target)).toBeNull();
 	});
 });

@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
 import { changePassword } from '$lib/server/auth/account';
-import { clearSessionCookie } from '$lib/server/auth/cookie';
 import { formValues } from '$lib/server/edge';
 import { passwordFailure } from '../passwordFailure';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,17 +13,17 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, locals, cookies, getClientAddress }) => {
+	default: async ({ request, locals, getClientAddress }) => {
 		const user = locals.user!;
 		const values = await formValues(request);
 		const { db } = await getDatabase();
 		try {
 			const actor = { userId: user.id, email: user.email, address: getClientAddress() };
-			await changePassword(db, actor, { currentPassword: values.currentPassword, newPassword: values.newPassword });
+			await changePassword(db, actor, locals.session!.id, { currentPassword: values.currentPassword, newPassword: values.newPassword });
 		} catch (e) {
 			return passwordFailure(e, {});
 		}
-		clearSessionCookie(cookies);
-		redirect(303, '/login?passwordChanged=1');
+		// This session stays signed in; every other one ended with the old password.
+		redirect(303, '/');
 	}
 };

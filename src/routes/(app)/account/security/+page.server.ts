@@ -1,4 +1,4 @@
-import { redirect, type RequestEvent } from '@sveltejs/kit';
+import type { RequestEvent } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import { getDatabase } from '$lib/server/db';
 import { clinicMembership } from '$lib/server/tenancy/queries';
@@ -12,7 +12,6 @@ import {
 	type AccountActor
 } from '$lib/server/auth/account';
 import { unusedRecoveryCodes } from '$lib/server/auth/secondFactor';
-import { clearSessionCookie } from '$lib/server/auth/cookie';
 import { formFailure, formValues } from '$lib/server/edge';
 import { passwordFailure } from '../passwordFailure';
 import type { Actions, PageServerLoad } from './$types';
@@ -90,11 +89,11 @@ export const actions: Actions = {
 		const values = await formValues(event.request);
 		const { db } = await getDatabase();
 		try {
-			await changePassword(db, actor(event), { currentPassword: values.currentPassword, newPassword: values.newPassword });
+			const input = { currentPassword: values.currentPassword, newPassword: values.newPassword };
+			await changePassword(db, actor(event), event.locals.session!.id, input);
+			return { form: 'password', notice: 'passwordChanged' };
 		} catch (e) {
 			return passwordFailure(e, { form: 'password' });
 		}
-		clearSessionCookie(event.cookies);
-		redirect(303, '/login?passwordChanged=1');
 	}
 };
