@@ -1,5 +1,5 @@
 import { defaultSyncUrl } from '$lib/sync/provider.svelte';
-import { displayContent, type DisplayContent, type DisplayDoctor } from './content';
+import { readDisplay, type DisplayContent, type DisplayDoctor } from './content';
 import { KioskConnection, type KioskState } from './kioskConnection';
 
 export type { KioskState };
@@ -12,7 +12,9 @@ export type Call = { token: string; doctor: string; room: string | null };
  */
 export class KioskDisplay {
 	state = $state<KioskState>('connecting');
-	content = $state.raw<DisplayContent>({ clinic: null, doctors: [], next: [] });
+	content = $state.raw<DisplayContent>({ day: '', clinic: null, doctors: [], next: [] });
+	/** The server sent a shape this build does not know: the screen asks to be reloaded. */
+	outdated = $state(false);
 
 	private readonly connection: KioskConnection;
 	private seen = false;
@@ -23,7 +25,10 @@ export class KioskDisplay {
 			name,
 			key,
 			onContent: (raw) => {
-				const next = displayContent(raw);
+				const reading = readDisplay(raw);
+				this.outdated = reading.state === 'mismatch';
+				if (reading.state !== 'ok') return;
+				const next = reading.value;
 				const calls = this.seen ? newCalls(this.content.doctors, next.doctors) : [];
 				this.content = next;
 				if (calls.length > 0) onCall(calls);

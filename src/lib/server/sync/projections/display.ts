@@ -1,6 +1,7 @@
 import type { DocumentRef } from '../../../sync/protocol';
 import type { Db } from '../../db';
 import type { ProjectionContent } from '../projection';
+import type { DisplayContent } from '../../../sync/contracts/queue';
 import { tokenLabel } from '../../queue/queries';
 import { sharedQueueDay } from './queueDay';
 
@@ -18,7 +19,7 @@ export const DISPLAY_NEXT = 8;
 export async function projectClinicDisplay(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'display') throw new Error(`display projection asked for ${ref.type}`);
 	const loaded = await sharedQueueDay(db, ref.clinicId, ref.day);
-	if (!loaded) return { day: ref.day, clinic: null, doctors: [], next: [] };
+	if (!loaded) return { day: ref.day, clinic: null, doctors: [], next: [] } satisfies DisplayContent;
 	const { home, day } = loaded;
 	const label = new Map(day.tokens.map((t) => [t.id, tokenLabel(t)]));
 	const doctors = day.doctors
@@ -39,5 +40,5 @@ export async function projectClinicDisplay(db: Db, ref: DocumentRef): Promise<Pr
 		clinic: { name: home.name, color: home.branding.color ?? null, tagline: home.branding.tagline ?? null },
 		doctors,
 		next: day.plan.slice(0, DISPLAY_NEXT).map((p) => label.get(p.tokenId) ?? '')
-	};
+	} satisfies DisplayContent;
 }

@@ -5,6 +5,7 @@ import type { Db } from '../../db';
 import type { FactsLocator } from '../catalogue';
 import { roleIn } from '../access';
 import type { ProjectionContent } from '../projection';
+import type { PatientLiveContent } from '../../../sync/contracts/queue';
 import { clinicToday } from '../../time';
 import { tokenLabel } from '../../queue/queries';
 import { waitMinutes } from '../../queue/estimate';
@@ -34,19 +35,19 @@ async function recordHome(db: Db, patientId: string, fresh = false): Promise<Rec
 export async function projectPatientLive(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'patientLive') throw new Error(`patientLive projection asked for ${ref.type}`);
 	let record = await recordHome(db, ref.patientId);
-	if (!record) return { queue: null };
+	if (!record) return { queue: null } satisfies PatientLiveContent;
 	let loaded = await sharedQueueDay(db, record.clinicId, clinicToday(record.timezone));
 	// The clinic changed its time zone since the record was remembered: look again.
 	if (loaded && loaded.home.timezone !== record.timezone) {
 		record = (await recordHome(db, ref.patientId, true)) ?? record;
 		loaded = await sharedQueueDay(db, record.clinicId, clinicToday(record.timezone));
 	}
-	if (!loaded) return { queue: null };
+	if (!loaded) return { queue: null } satisfies PatientLiveContent;
 	const { home, day } = loaded;
 	const now = day.now;
 	// A token cancelled by a merge is not the patient's place: their other token is.
 	const mine = day.tokens.filter((t) => t.patientId === ref.patientId && t.status !== 'cancelled').sort((a, b) => b.checkedInAt.getTime() - a.checkedInAt.getTime())[0];
-	if (!mine) return { clinic: { name: home.name, code: home.code }, day: day.day, queue: null };
+	if (!mine) return { clinic: { name: home.name, code: home.code }, day: day.day, queue: null } satisfies PatientLiveContent;
 	const plan = day.plan.find((p) => p.tokenId === mine.id);
 	const doctorId = mine.calledBy ?? plan?.doctorId ?? mine.doctorId;
 	return {
@@ -63,7 +64,7 @@ export async function projectPatientLive(db: Db, ref: DocumentRef): Promise<Proj
 			calledAt: mine.calledAt?.toISOString() ?? null,
 			checkedInAt: mine.checkedInAt.toISOString()
 		}
-	};
+	} satisfies PatientLiveContent;
 }
 
 /** Who may open a patient's live document: that patient's account, and staff of the record's clinic. */

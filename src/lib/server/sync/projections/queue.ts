@@ -1,6 +1,7 @@
 import type { DocumentRef } from '../../../sync/protocol';
 import type { Db } from '../../db';
 import type { ProjectionContent } from '../projection';
+import type { QueueContent } from '../../../sync/contracts/queue';
 import { formatRef } from '../../tenancy/counters';
 import { tokenLabel } from '../../queue/queries';
 import { sharedQueueDay } from './queueDay';
@@ -16,7 +17,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'queue') throw new Error(`queue projection asked for ${ref.type}`);
 	const loaded = await sharedQueueDay(db, ref.clinicId, ref.day);
-	if (!loaded) return { day: ref.day, doctors: [], tokens: [] };
+	if (!loaded) return { day: ref.day, doctors: [], tokens: [] } satisfies QueueContent;
 	const { home, day } = loaded;
 	const now = day.now;
 	const planned = new Map(day.plan.map((p, index) => [p.tokenId, { ...p, index }]));
@@ -60,5 +61,5 @@ export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<Proj
 		builtAt: now.toISOString(),
 		doctors: day.doctors.map((d) => ({ id: d.id, name: d.name, consultationMinutes: Math.round(d.consultationMs / 60_000), withDoctor: d.withDoctor?.id ?? null, room: d.room })),
 		tokens
-	};
+	} satisfies QueueContent;
 }

@@ -1,0 +1,121 @@
+import * as z from 'zod/mini';
+
+/**
+ * The contracts of the queue's live documents: what the server's builders write and what the
+ * screens (and Node clients) may rely on. One schema per document kind, imported by the builder
+ * (`satisfies`), the API's views and the browser (`safeParse`). zod/mini keeps the kiosk light.
+ * Unknown fields are dropped: a newer server may add fields an older screen ignores; a changed or missing
+ * field is a mismatch the screen shows as "update the app", never as a wrong queue.
+ */
+
+export const QUEUE_STATUSES = ['waiting', 'with_doctor', 'completed', 'skipped', 'no_show', 'cancelled'] as const;
+export const ARRIVALS = ['on_time', 'early', 'late', 'walk_in'] as const;
+
+const instant = z.string();
+const text = z.nullable(z.string());
+const count = z.nullable(z.number());
+
+export const queueTokenContract = z.object({
+	id: z.string(),
+	token: z.string(),
+	status: z.enum(QUEUE_STATUSES),
+	patientId: z.string(),
+	patientName: z.string(),
+	patientRef: z.string(),
+	doctorId: text,
+	chosenDoctorId: text,
+	appointmentId: text,
+	appointmentStart: z.nullable(instant),
+	arrival: z.enum(ARRIVALS),
+	arrivalMinutes: count,
+	urgent: z.boolean(),
+	urgentReason: text,
+	returned: z.boolean(),
+	moved: z.boolean(),
+	skipCount: z.number(),
+	callCount: z.number(),
+	checkedInAt: instant,
+	calledAt: z.nullable(instant),
+	completedAt: z.nullable(instant),
+	/** The room the token was called to. */
+	room: text,
+	cancelReason: text,
+	order: count,
+	plannedDoctorId: text,
+	ahead: count,
+	estimatedCallAt: z.nullable(instant),
+	waitMinutes: count
+});
+
+export const queueDoctorContract = z.object({
+	id: z.string(),
+	name: z.string(),
+	consultationMinutes: z.number(),
+	withDoctor: text,
+	room: z.nullable(z.object({ id: z.string(), name: z.string() }))
+});
+
+/** `clinic/{id}/day/{date}/queue`: the staff queue of a clinic-day (a clinic that no longer exists has only the day and empty lists). */
+export const queueContract = z.object({
+	day: z.string(),
+	timezone: z.optional(z.string()),
+	perDoctorTokens: z.optional(z.boolean()),
+	builtAt: z.optional(instant),
+	doctors: z.array(queueDoctorContract),
+	tokens: z.array(queueTokenContract)
+});
+
+export const displayDoctorContract = z.object({
+	slot: z.number(),
+	doctor: z.string(),
+	room: text,
+	nowServing: text,
+	calls: z.number(),
+	next: z.array(z.string())
+});
+
+/** `clinic/{id}/day/{date}/display`: the waiting room's screen; token numbers and rooms, never a patient. */
+export const displayContract = z.object({
+	day: z.string(),
+	clinic: z.nullable(z.object({ name: z.string(), color: text, tagline: text })),
+	doctors: z.array(displayDoctorContract),
+	next: z.array(z.string())
+});
+
+export const patientQueueContract = z.object({
+	token: z.string(),
+	status: z.enum(QUEUE_STATUSES),
+	ahead: count,
+	waitMinutes: count,
+	doctor: text,
+	room: text,
+	calledAt: z.nullable(instant),
+	checkedInAt: instant
+});
+
+/** `patient/{id}/live`: one patient's own place in today's queue, or none. */
+export const patientLiveContract = z.object({
+	clinic: z.optional(z.object({ name: z.string(), code: z.string() })),
+	day: z.optional(z.string()),
+	queue: z.nullable(patientQueueContract)
+});
+
+export type QueueContent = z.infer<typeof queueContract>;
+export type QueueToken = z.infer<typeof queueTokenContract>;
+export type QueueDoctorContent = z.infer<typeof queueDoctorContract>;
+export type DisplayContent = z.infer<typeof displayContract>;
+export type DisplayDoctor = z.infer<typeof displayDoctorContract>;
+export type PatientLiveContent = z.infer<typeof patientLiveContract>;
+export type PatientQueue = z.infer<typeof patientQueueContract>;
+
+/**
+ * Reads live content against its contract: `empty` before the first sync, `mismatch` when the
+ * server speaks a shape this build does not know (the screen asks to update the app).
+ */
+export type ContentReading<T> = { state: 'empty' } | { state: 'ok'; value: T } | { state: 'mismatch' };
+
+export function readContent<T>(schema: z.ZodMiniType<T>, content: Record<string, unknown>): ContentReading<T> {
+	if (Object.keys(content).length === 0) return { state: 'empty' };
+	const parsed = schema.safeParse(content);
+	return parsed.success ? { state: 'ok', value: parsed.data } : { state: 'mismatch' };
+}
