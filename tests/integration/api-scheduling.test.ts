@@ -3,7 +3,7 @@ import { expectError, signedIn, startApp, type ApiClient, type App } from './htt
 import { PASSWORD, makeClinic, makeMember, rand } from '../factories';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { appointmentView, appointmentsView, slotsView, waitlistView } from '../../src/lib/server/openapi/scheduling';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 
 const TZ = 'Asia/Karachi';
 let app: App;

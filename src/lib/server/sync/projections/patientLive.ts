@@ -5,7 +5,7 @@ import type { Db } from '../../db';
 import type { FactsLocator } from '../catalogue';
 import { roleIn } from '../access';
 import type { ProjectionContent } from '../projection';
-import { clinicToday } from '../../time';
+import { clinicToday } from '../../../time';
 import { tokenLabel } from '../../queue/queries';
 import { waitMinutes } from '../../queue/estimate';
 import { sharedQueueDay } from './queueDay';
