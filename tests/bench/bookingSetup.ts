@@ -2,7 +2,7 @@ import { startApp, type App } from '../integration/http';
 import { makeClinic, makeMember, makeSession, rand } from '../factories';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { setAvailability } from '../../src/lib/server/scheduling/setAvailability';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 
 export const TZ = 'Asia/Karachi';

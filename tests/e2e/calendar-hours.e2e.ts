@@ -1,8 +1,8 @@
 import { ADMIN, CLINIC, expect, pageFor, rand, test } from './fixtures';
 import { addPatient, addStaff, bookAt, tomorrow, waitLive } from './calendarHelpers';
+import { addDays } from '../../src/lib/time';
 
 const api = `/api/v1/clinics/${CLINIC.code}`;
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 test('the calendar shades a doctor’s hours off (before, the break, after, a day of leave) live, and 10-minute appointments get rows of their own', async ({ browser }) => {
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);

@@ -6,7 +6,7 @@ import { ctxOf, makeAppointment, makePatient } from './queueScene';
 import { installation, patient, room, displayKey } from '../../src/lib/server/db/schema';
 import { waitlistEntry, appointment } from '../../src/lib/server/db/schema/scheduling';
 import { checkInPatient } from '../../src/lib/server/queue/checkIn';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import type { OperationAccess } from '../../src/lib/server/openapi/access';
 import { eq } from 'drizzle-orm';
 

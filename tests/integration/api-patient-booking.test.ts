@@ -5,7 +5,7 @@ import { PASSWORD, makeClinic, makeMember, makeUser, rand } from '../factories';
 import { patient } from '../../src/lib/server/db/schema/patients';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { setAvailability } from '../../src/lib/server/scheduling/setAvailability';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import { appointmentView, bookingOptionsView, patientAppointmentsView } from '../../src/lib/server/openapi/scheduling';
 
 let app: App;

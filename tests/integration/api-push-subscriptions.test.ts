@@ -4,7 +4,7 @@ import { expectError, signedIn, startApp, type ApiClient, type App } from './htt
 import { PASSWORD, makeClinic, makeMember, makeUser, rand } from '../factories';
 import { browserKeys, startSmtpServer, type SmtpTestServer } from '../notifications';
 import { setAvailability } from '../../src/lib/server/scheduling/setAvailability';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import { pushSubscriptionView, pushSubscriptionsView } from '../../src/lib/server/openapi/notifications';
 import { patientView } from '../../src/lib/server/openapi/patients';
 import { appointmentView } from '../../src/lib/server/openapi/scheduling';

@@ -3,12 +3,16 @@ import { expectError, signedIn, startApp, type ApiClient, type App } from './htt
 import { PASSWORD, makeClinic, makeMember, rand } from '../factories';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { appointmentView, appointmentsView, slotsView, waitlistView } from '../../src/lib/server/openapi/scheduling';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
+import { membership } from '../../src/lib/server/db/schema';
+import { makeAppointment, makePatient } from './queueScene';
 
 const TZ = 'Asia/Karachi';
 let app: App;
 let clinicA: { id: string; code: string };
 let clinicB: { id: string; code: string };
+/** In Auckland, where 2026-04-05 is 25 hours long (the clocks go back at 03:00). */
+let clinicNz: { id: string; code: string };
 let doctorId: string;
 let otherDoctorId: string;
 const patients: string[] = [];
@@ -42,6 +46,12 @@ beforeAll(async () => {
 			}
 			const r = await registerPatient(db, { clinicId: clinicB.id, actor: { userId: other.id, role: 'reception' } }, { name: 'Elsewhere' }, { allowDuplicate: true });
 			if (r.status === 'created') otherClinicPatient = r.patient.id;
+			clinicNz = await makeClinic(db, { timezone: 'Pacific/Auckland' });
+			await db.insert(membership).values({ clinicId: clinicNz.id, userId: reception.id, role: 'reception' });
+			const nzDoctor = await makeMember(db, clinicNz.id, 'doctor');
+			const nzPatient = await makePatient(db, clinicNz.id);
+			// 23:45 on the 4th, 00:05 and 23:40 on the 5th, 00:00 on the 6th (Auckland time).
+			for (const at of ['2026-04-04T10:45:00Z', '2026-04-04T11:05:00Z', '2026-04-05T11:40:00Z', '2026-04-05T12:00:00Z']) await makeAppointment(db, clinicNz.id, nzPatient.id, nzDoctor.id, new Date(at));
 		}
 	});
 	[desk, doctor, pharmacist, outsider] = await Promise.all(['reception', 'doc', 'pharm', 'other'].map((k) => signedIn(app, people[k].email, PASSWORD)));
@@ -96,6 +106,13 @@ describe('booking over HTTP', () => {
 		expect(ics.headers.get('content-type')).toMatch(/^text\/calendar/);
 		expect(ics.text).toContain('BEGIN:VEVENT');
 		expectError(await outsider.get(`/api/v1/clinics/${clinicB.code}/appointments/${booked.id}.ics`), 404, 'not_found');
+	});
+
+	it('lists a clinic day by the clinic’s clock, also a 25-hour one east of UTC, and refuses a day that is not on the calendar', async () => {
+		const res = await desk.get(`${base(clinicNz.code)}/appointments?date=2026-04-05`);
+		expect(res.status).toBe(200);
+		expect(appointmentsView.parse(res.body).appointments.map((a) => new Date(a.start).toISOString()).sort()).toEqual(['2026-04-04T11:05:00.000Z', '2026-04-05T11:40:00.000Z']);
+		expectError(await desk.get(`${base(clinicNz.code)}/appointments?date=2026-02-30`), 400, 'field_invalid', 'date');
 	});
 
 	it('lets exactly one of 30 simultaneous requests for one slot win; the rest get a clean 409 slot_taken', async () => {

@@ -14,7 +14,7 @@ import { createRoom } from '../../src/lib/server/queue/rooms';
 import { outboxEvent, patient } from '../../src/lib/server/db/schema';
 import { parseEnv } from '../../src/lib/server/env';
 import { startNotificationDelivery } from '../../src/lib/server/notifications';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import type { Clinic } from '../../src/lib/server/db/schema';
 import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 import type { Database } from '../../src/lib/server/db';

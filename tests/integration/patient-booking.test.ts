@@ -13,11 +13,12 @@ import {
 	patientAppointment,
 	patientAppointments,
 	patientBookingChoices,
+	PATIENT_BOOKING_DAYS,
 	PATIENT_OPEN_LIMIT,
 	requestAppointmentAsPatient
 } from '../../src/lib/server/scheduling/patientBooking';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
-import { clinicToday } from '../../src/lib/server/time';
+import { addDays, clinicToday } from '../../src/lib/time';
 import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 import type { Database } from '../../src/lib/server/db';
 
@@ -80,6 +81,19 @@ describe('a patient books from their app', () => {
 		expect(events.some((e) => (e.payload as { appointmentId: string }).appointmentId === booked.id)).toBe(true);
 		// The slot is gone from what the next patient is offered.
 		expect((await slotsOn(2)).some((s) => s.start.getTime() === slot.start.getTime())).toBe(false);
+	});
+
+	it('offers today for a day that is not on the calendar or outside the booking window, and the window ends 60 clinic days ahead', async () => {
+		const me = await linkedPatient();
+		const now = new Date();
+		const today = clinicToday(TZ, now);
+		const last = addDays(today, PATIENT_BOOKING_DAYS);
+		// Day 32 of this month sorts between today and the last day, yet it is no day at all.
+		for (const date of [`${today.slice(0, 8)}32`, addDays(today, -1), addDays(last, 1)]) {
+			const choices = await patientBookingChoices(database.db, me.userId, { clinic: clinicCode, date }, now);
+			expect(choices).toMatchObject({ date: today, firstDay: today, lastDay: last });
+		}
+		expect((await patientBookingChoices(database.db, me.userId, { clinic: clinicCode, date: last }, now)).date).toBe(last);
 	});
 
 	it('books once for a retried request with the same key', async () => {

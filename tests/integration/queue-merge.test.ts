@@ -15,7 +15,7 @@ import { testDatabase } from '../db';
 import { makeClinic, makeMember } from '../factories';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
 import { setAvailability } from '../../src/lib/server/scheduling/setAvailability';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import { ctxOf, key, makeAppointment, makePatient, queueScene } from './queueScene';
 
 let db: Db;

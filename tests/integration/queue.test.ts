@@ -8,7 +8,7 @@ import { callNext } from '../../src/lib/server/queue/callNext';
 import { completeToken, markUrgent, recallToken, reorderToken, sendBackToken, skipToken } from '../../src/lib/server/queue/changeToken';
 import { createDisplayKey, displayKeyResolver, hashDisplayKey, revokeDisplayKey } from '../../src/lib/server/queue/displayKeys';
 import { loadQueueDay } from '../../src/lib/server/queue/queries';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import { testDatabase } from '../db';
 import { makeMember } from '../factories';
 import { ctxOf, key, makeAppointment, makePatient, queueScene } from './queueScene';

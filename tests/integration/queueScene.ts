@@ -1,7 +1,7 @@
 import { patient, type Role } from '../../src/lib/server/db/schema';
 import { appointment } from '../../src/lib/server/db/schema/scheduling';
 import type { Db } from '../../src/lib/server/db';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import { makeClinic, makeMember, middayTimeZone, rand } from '../factories';
 
 /** Shared setup of the queue integration tests: a clinic with a desk and a doctor, patients and appointments inserted directly. */

@@ -12,7 +12,7 @@ import { clinicWaitlist, joinWaitlist } from '../../src/lib/server/scheduling/wa
 import { freeSlots } from '../../src/lib/server/scheduling/queries';
 import { appointmentIcs } from '../../src/lib/server/scheduling/ics';
 import { clinic as clinicTable, outboxEvent } from '../../src/lib/server/db/schema';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 import type { Database } from '../../src/lib/server/db';
 

@@ -8,7 +8,7 @@ import { defaultCatalogue, type Catalogue } from '../../src/lib/server/sync/cata
 import { roleIn } from '../../src/lib/server/sync/access';
 import { changeMemberRole } from '../../src/lib/server/tenancy/members';
 import { appUser } from '../../src/lib/server/db/schema';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import { makeClinic, makeMember, makeSession, middayTimeZone } from '../factories';
 import { connect, eventually, startSync, type RunningSync } from './harness';
 

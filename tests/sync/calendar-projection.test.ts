@@ -8,7 +8,7 @@ import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment
 import { cancelAppointment } from '../../src/lib/server/scheduling/changeAppointment';
 import { publishCalendarChange } from '../../src/lib/server/scheduling/project';
 import { appointment } from '../../src/lib/server/db/schema/scheduling';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 import { makeClinic, makeMember, makeSession, rand } from '../factories';
 import { connect, eventually, startSync, type RunningSync } from './harness';

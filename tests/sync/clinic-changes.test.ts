@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentName, SyncClose } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
 import { addMember, setMemberStatus } from '../../src/lib/server/tenancy/members';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import { makeClinic, makeMember, makeSession, middayTimeZone, rand } from '../factories';
 import { connect, eventually, startSync, type RunningSync } from './harness';
 

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { documentName } from '../../src/lib/sync/protocol';
 import { ProjectionConnection, type ProjectionState } from '../../src/lib/sync/projectionConnection';
 import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import type { Database } from '../../src/lib/server/db';
 import { testDatabase } from '../db';
 import { makeClinic, makeMember, makeSession, middayTimeZone } from '../factories';

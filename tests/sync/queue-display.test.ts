@@ -6,7 +6,7 @@ import { patient } from '../../src/lib/server/db/schema';
 import { checkInPatient } from '../../src/lib/server/queue/checkIn';
 import { callNext } from '../../src/lib/server/queue/callNext';
 import { createDisplayKey, revokeDisplayKey } from '../../src/lib/server/queue/displayKeys';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import { makeClinic, makeMember, makeSession, makeUser, middayTimeZone, rand } from '../factories';
 import WebSocket from 'ws';
 import { KioskConnection } from '../../src/lib/components/queue/kioskConnection';

@@ -4,7 +4,7 @@ import { documentName } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
 import { publishDocumentChanges } from '../../src/lib/server/sync/publish';
 import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
-import { clinicToday } from '../../src/lib/server/time';
+import { addDays, clinicToday } from '../../src/lib/time';
 import { staffDuty } from '../../src/lib/server/db/schema';
 import { makeClinic, makeMember, makeSession, middayTimeZone } from '../factories';
 import { connect, eventually, startSync, type RunningSync } from './harness';
@@ -78,7 +78,7 @@ describe('the clinic staff projection', () => {
 		const client = connect(running.url, name, { token: await makeSession(db, admin.id) });
 		expect(await client.outcome).toBe('synced');
 		const today = clinicToday(clinic.timezone);
-		const tomorrow = new Date(Date.parse(`${today}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+		const tomorrow = addDays(today, 1);
 		await db.insert(staffDuty).values({ clinicId: clinic.id, userId: doctor.id, day: tomorrow, onDuty: true });
 		expect(readProjection(client.doc).day).toBe(today);
 

@@ -7,7 +7,7 @@ import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment
 import { cancelAppointment } from '../../src/lib/server/scheduling/changeAppointment';
 import { joinWaitlist } from '../../src/lib/server/scheduling/waitlist';
 import { publishCalendarChange } from '../../src/lib/server/scheduling/project';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 import { makeClinic, makeMember, makeSession, rand } from '../factories';
 import { connect, eventually, startSync, type RunningSync } from './harness';

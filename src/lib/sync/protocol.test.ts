@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentName, documentKinds, isCalendarDay, parseDocumentName, SyncClose } from './protocol';
+import { documentName, documentKinds, parseDocumentName, SyncClose } from './protocol';
 
 const clinic = '0b7e3f43-8b1c-4a51-9a3e-1f7f3c8e2a10';
 const visit = '5d1c2a47-0e4b-4f3f-8a6e-2b9d7c1e4f55';
@@ -46,11 +46,8 @@ describe('document names', () => {
 	it('refuses to build a name from bad parts', () => {
 		expect(() => documentName.staff('nope')).toThrow();
 		expect(() => documentName.queue(clinic, '2025-13-01')).toThrow();
-	});
-
-	it('knows real calendar days', () => {
-		expect(isCalendarDay('2024-02-29')).toBe(true);
-		expect(isCalendarDay('2025-02-29')).toBe(false);
+		expect(() => documentName.queue(clinic, '2025-02-29')).toThrow();
+		expect(documentName.queue(clinic, '2024-02-29')).toBe(`clinic/${clinic}/day/2024-02-29/queue`);
 	});
 
 	it('gives every close a distinct code and reason', () => {

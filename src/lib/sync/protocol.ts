@@ -3,6 +3,7 @@
  * parsed only here), which kind each document is, and the close codes and refusal reasons the
  * server answers with. No Node or SvelteKit imports: both sides load this file.
  */
+import { isCalendarDay } from '../time';
 
 export type DocumentKind = 'projection' | 'collaborative';
 
@@ -28,20 +29,12 @@ export const documentKinds: Record<DocumentType, DocumentKind> = {
 };
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const isoDay = /^\d{4}-\d{2}-\d{2}$/;
 /** Longer than any real name; anything longer is refused before it is parsed. */
 export const MAX_DOCUMENT_NAME_LENGTH = 120;
 
 function assertUuid(id: string): string {
 	if (!uuid.test(id)) throw new Error(`not a lowercase uuid: ${id}`);
 	return id;
-}
-
-/** A real calendar day (2025-02-30 is not one). */
-export function isCalendarDay(day: string): boolean {
-	if (!isoDay.test(day)) return false;
-	const date = new Date(`${day}T00:00:00Z`);
-	return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
 }
 
 function assertDay(day: string): string {

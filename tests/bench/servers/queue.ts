@@ -18,7 +18,7 @@ import { checkInPatient } from '../../../src/lib/server/queue/checkIn';
 import { callNext } from '../../../src/lib/server/queue/callNext';
 import { completeToken } from '../../../src/lib/server/queue/changeToken';
 import { createDisplayKey } from '../../../src/lib/server/queue/displayKeys';
-import { clinicToday } from '../../../src/lib/server/time';
+import { clinicToday } from '../../../src/lib/time';
 import { documentName } from '../../../src/lib/sync/protocol';
 import { makeClinic, makeMember, makeSession } from '../../factories';
 

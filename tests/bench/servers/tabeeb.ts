@@ -11,7 +11,7 @@ import { openDatabase, setDatabase } from '../../../src/lib/server/db';
 import { createSyncServer } from '../../../sync-server';
 import { setStaffDuty } from '../../../src/lib/server/tenancy/setStaffDuty';
 import { publishDocumentChanges } from '../../../src/lib/server/sync/publish';
-import { clinicToday } from '../../../src/lib/server/time';
+import { clinicToday } from '../../../src/lib/time';
 import { documentName } from '../../../src/lib/sync/protocol';
 import { makeClinic, makeMember, makeSession } from '../../factories';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clinicDay, dateText, offSpans } from './calendarData';
+import { clinicDay } from '$lib/time';
+import { dateText, offSpans } from './calendarData';
 
 describe('clinicDay', () => {
 	it('names the clinic’s date, not the UTC date, for an evening instant', () => {

@@ -1,4 +1,3 @@
-import { parseAbsolute, parseDateTime, toCalendarDateTime, toZoned } from '@internationalized/date';
 import { m } from '$lib/paraglide/messages.js';
 
 /**
@@ -66,21 +65,6 @@ export function readCalendar(content: Record<string, unknown>, day: string): Cal
 	return { day: typeof content.day === 'string' ? content.day : day, doctors, appointments, hours };
 }
 
-/** "2026-11-24T09:00:00": the clinic's wall clock at an instant (what the calendar grid shows). */
-export function wallClock(iso: string, timeZone: string): string {
-	return toCalendarDateTime(parseAbsolute(iso, timeZone)).toString().slice(0, 19);
-}
-
-/** The clinic's own date of an instant: late in the evening in UTC is often already tomorrow in the clinic. */
-export function clinicDay(iso: string, timeZone: string): string {
-	return wallClock(iso, timeZone).slice(0, 10);
-}
-
-/** The instant of a clinic wall-clock time, as ISO with Z (DST-correct: the zone decides). */
-export function instantOf(wall: string, timeZone: string): string {
-	return toZoned(parseDateTime(wall.slice(0, 19)), timeZone, 'earlier').toAbsoluteString();
-}
-
 /**
  * The calendar hands back Dates whose local fields are the grid's wall clock (it works in
  * "floating" time), so the browser's own zone never leaks into a booking.
@@ -88,25 +72,6 @@ export function instantOf(wall: string, timeZone: string): string {
 export function wallOfGridDate(date: Date): string {
 	const p = (n: number) => String(n).padStart(2, '0');
 	return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}:00`;
-}
-
-/** The zone's offset on a day as ±HH:MM, for the calendar's now-indicator. */
-export function offsetOn(day: string, timeZone: string): string {
-	const zoned = toZoned(parseDateTime(`${day}T12:00:00`), timeZone);
-	const minutes = Math.round(zoned.offset / 60_000);
-	const sign = minutes < 0 ? '-' : '+';
-	const abs = Math.abs(minutes);
-	return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
-export function addDays(day: string, days: number): string {
-	return new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** Monday of the ISO week holding the day. */
-export function weekStart(day: string): string {
-	const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
-	return addDays(day, -((weekday + 6) % 7));
 }
 
 export function statusLabel(status: string): string {

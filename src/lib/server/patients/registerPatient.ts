@@ -11,7 +11,7 @@ import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
 import { patientInput, type PatientInput } from './schema';
 import { findPossibleDuplicates, type PatientSummary } from './queries';
-import { clinicToday } from '../time';
+import { clinicToday } from '../../time';
 
 export type RegisterResult =
 	| { status: 'created'; patient: Patient; ref: string }

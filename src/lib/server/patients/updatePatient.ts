@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/audit';
 import { conflict, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
-import { clinicToday } from '../time';
+import { clinicToday } from '../../time';
 import { can } from './policy';
 import { patientInput } from './schema';
 import { birthFields } from './registerPatient';

@@ -9,7 +9,7 @@ import { parseInput } from '../validation';
 import { nextNumber } from '../tenancy/counters';
 import type { ClinicContext } from '../tenancy/members';
 import { isClinicDoctor } from '../scheduling/queries';
-import { clinicToday } from '../time';
+import { clinicToday } from '../../time';
 import { publishCalendarChange } from '../scheduling/project';
 import { can } from './policy';
 import { checkInInput, type CheckInInput } from './schema';

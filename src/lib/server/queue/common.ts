@@ -6,7 +6,7 @@ import { AppError, notFound } from '../errors';
 import { documentName } from '../../sync/protocol';
 import { publishDocumentChanges } from '../sync/publish';
 import { queueChanged } from '../sync/projections/queueDay';
-import { clinicToday } from '../time';
+import { clinicToday } from '../../time';
 import type { ClinicContext } from '../tenancy/members';
 import { loadQueueDay, tokenLabel } from './queries';
 import { waitMinutes } from './estimate';

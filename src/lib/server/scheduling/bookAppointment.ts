@@ -10,7 +10,7 @@ import { pgError } from '../db/errors';
 import { parseInput } from '../validation';
 import { formatRef, nextNumber } from '../tenancy/counters';
 import type { ClinicContext } from '../tenancy/members';
-import { clinicToday } from '../time';
+import { clinicToday } from '../../time';
 import { can } from './policy';
 import { bookInput } from './schema';
 import { doctorShifts, isClinicDoctor } from './queries';

@@ -4,7 +4,7 @@ import { testDatabase } from '../../../../tests/db';
 import { makeClinic, makeMember, rand } from '../../../../tests/factories';
 import { registerPatient } from '../patients/registerPatient';
 import { appointment, waitlistEntry } from '../db/schema/scheduling';
-import { clinicToday } from '../time';
+import { clinicToday } from '../../time';
 import type { Database } from '../db';
 import type { ClinicContext } from '../tenancy/members';
 import { setAvailability, removeClinicClosure } from './setAvailability';

@@ -6,7 +6,7 @@ import { runCommand } from '../command';
 import { AppError, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
-import { clinicToday } from '../time';
+import { addDays, clinicToday } from '../../time';
 import { can } from './policy';
 import { followUpInput } from './schema';
 import { freeSlots } from './queries';
@@ -14,8 +14,6 @@ import { insertAppointment, slotTakenOr, type BookedAppointment } from './bookAp
 
 /** How far past the asked-for date a follow-up may land before the desk has to choose by hand. */
 const SEARCH_DAYS = 28;
-
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * "See me again in N weeks": books the same patient with the same doctor in the doctor's first

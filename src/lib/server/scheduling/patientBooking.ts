@@ -10,7 +10,7 @@ import { parseInput } from '../validation';
 import { formatRef } from '../tenancy/counters';
 import { text } from '../tenancy/schema';
 import type { ClinicContext } from '../tenancy/members';
-import { clinicToday } from '../time';
+import { addDays, clinicToday, isCalendarDay } from '../../time';
 import { instant } from './schema';
 import { clinicDoctors, freeSlots, isClinicDoctor, MOVABLE_STATUSES } from './queries';
 import { insertAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
@@ -91,8 +91,8 @@ export async function patientBookingChoices(db: Reader, userId: string, wanted: 
 	const doctors = await clinicDoctors(db, home.id);
 	const doctorId = doctors.find((d) => d.id === wanted.doctor)?.id ?? doctors[0]?.id ?? null;
 	const firstDay = clinicToday(home.timezone, now);
-	const lastDay = clinicToday(home.timezone, new Date(now.getTime() + PATIENT_BOOKING_DAYS * 86_400_000));
-	const date = wanted.date && /^\d{4}-\d{2}-\d{2}$/.test(wanted.date) && wanted.date >= firstDay && wanted.date <= lastDay ? wanted.date : firstDay;
+	const lastDay = addDays(firstDay, PATIENT_BOOKING_DAYS);
+	const date = wanted.date && isCalendarDay(wanted.date) && wanted.date >= firstDay && wanted.date <= lastDay ? wanted.date : firstDay;
 	const slots = doctorId ? await freeSlots(db, home.id, home.timezone, doctorId, date, now) : [];
 	return {
 		clinics: records.map((r) => ({ code: r.clinic.code, name: r.clinic.name })),

@@ -5,26 +5,10 @@ import { documentName, type DocumentRef } from '../../sync/protocol';
 import type { ProjectionContent } from '../sync/projection';
 import { publishDocumentChanges } from '../sync/publish';
 import { formatRef } from '../tenancy/counters';
-import { clinicToday } from '../time';
+import { clinicToday, dayBounds } from '../../time';
 import { appointmentRows, clinicDoctors, doctorShifts } from './queries';
 import { daySlots } from './slots';
 import { waitlistRows } from './waitlist';
-
-/** The UTC instants that bound a clinic-local day, found by asking the zone (DST-safe). */
-export function dayBounds(day: string, timeZone: string): { from: Date; to: Date } {
-	const guess = new Date(`${day}T00:00:00Z`);
-	// Clinics sit within ±14 h of UTC: scan a window around the guess for the local midnight.
-	const offsetAt = (at: Date) => {
-		const local = new Date(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).format(at) + ' UTC');
-		return local.getTime() - at.getTime();
-	};
-	const from = new Date(guess.getTime() - offsetAt(guess));
-	const next = new Date(from.getTime() + 36 * 3_600_000);
-	const nextDay = clinicToday(timeZone, next);
-	const nextGuess = new Date(`${nextDay}T00:00:00Z`);
-	const to = new Date(nextGuess.getTime() - offsetAt(nextGuess));
-	return { from, to };
-}
 
 /** A doctor's working time on a clinic-day as instants: their slots joined end to end (breaks stay gaps). */
 async function workingHours(db: Db, clinicId: string, timeZone: string, doctorId: string, day: string) {

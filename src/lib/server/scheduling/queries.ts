@@ -6,7 +6,8 @@ import type { Db, Tx } from '../db';
 import { forbidden } from '../errors';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
-import { daySlots, isoWeekday, overlaps, shiftsForDay, type Shift, type Slot } from './slots';
+import { daySlots, overlaps, shiftsForDay, type Shift, type Slot } from './slots';
+import { isoWeekday } from '../../time';
 
 type Reader = Db | Tx;
 const time = (t: string) => t.slice(0, 5);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { daySlots, isoWeekday, isoWithOffset, shiftsForDay } from './slots';
+import { isoWithOffset } from '../../time';
+import { daySlots, shiftsForDay } from './slots';
 
 const fullDay = { start: '09:00', end: '17:00', slotMinutes: 30, breaks: [{ start: '13:00', end: '14:00' }] };
 
@@ -38,8 +39,9 @@ describe('slots', () => {
 		expect(daySlots('2026-11-23', 'Asia/Karachi', changed)).toHaveLength(4);
 	});
 
-	it('numbers weekdays from Monday', () => {
-		expect(isoWeekday('2026-11-23')).toBe(1);
-		expect(isoWeekday('2026-11-29')).toBe(7);
+	it('starts at 01:00 on a day whose midnight the clocks skip', () => {
+		// America/Santiago goes from 00:00 straight to 01:00 on 2026-09-06.
+		const slots = daySlots('2026-09-06', 'America/Santiago', [{ start: '00:00', end: '02:00', slotMinutes: 30, breaks: [] }]);
+		expect(slots.map((s) => isoWithOffset(s.start, 'America/Santiago'))).toEqual(['2026-09-06T01:00:00-03:00', '2026-09-06T01:30:00-03:00']);
 	});
 });

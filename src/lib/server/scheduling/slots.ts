@@ -19,12 +19,6 @@ const minutes = (hhmm: string) => {
 	return h * 60 + m;
 };
 
-/** ISO weekday of a date: Monday = 1 … Sunday = 7. */
-export function isoWeekday(day: string): number {
-	const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
-	return weekday === 0 ? 7 : weekday;
-}
-
 /** The shifts that apply on one date after exceptions and closures. */
 export function shiftsForDay(rules: DayRules): Shift[] {
 	if (rules.closed) return [];
@@ -65,24 +59,6 @@ function wallClock(date: CalendarDate, minuteOfDay: number, timeZone: string): Z
 	// A time inside the skipped hour comes back moved: it does not exist on that day.
 	if (zoned.hour !== local.hour || zoned.minute !== local.minute) return null;
 	return zoned;
-}
-
-/** ISO 8601 with the clinic's offset, e.g. 2026-03-29T09:00:00+02:00. */
-export function isoWithOffset(instant: Date, timeZone: string): string {
-	const parts = new Intl.DateTimeFormat('en-CA', {
-		timeZone,
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-		hourCycle: 'h23',
-		timeZoneName: 'longOffset'
-	}).formatToParts(instant);
-	const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-	const offset = get('timeZoneName').replace('GMT', '') || '+00:00';
-	return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${offset}`;
 }
 
 export function overlaps(a: { start: Date; end: Date }, b: { start: Date; end: Date }): boolean {

@@ -4,7 +4,7 @@ import { formFailure, formValues } from '$lib/server/edge';
 import { can } from '$lib/server/tenancy/policy';
 import { setStaffDuty } from '$lib/server/tenancy/setStaffDuty';
 import { projectClinicStaff } from '$lib/server/sync/projections/staff';
-import { clinicToday } from '$lib/server/time';
+import { clinicToday } from '$lib/time';
 import { publishDocumentChanges } from '$lib/server/sync/publish';
 import { documentName } from '$lib/sync/protocol';
 import type { Actions, PageServerLoad } from './$types';

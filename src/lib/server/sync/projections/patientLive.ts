@@ -6,7 +6,7 @@ import type { FactsLocator } from '../catalogue';
 import { roleIn } from '../access';
 import type { ProjectionContent } from '../projection';
 import type { PatientLiveContent } from '../../../sync/contracts/queue';
-import { clinicToday } from '../../time';
+import { clinicToday } from '../../../time';
 import { tokenLabel } from '../../queue/queries';
 import { waitMinutes } from '../../queue/estimate';
 import { sharedQueueDay } from './queueDay';

@@ -3,7 +3,7 @@ import { appUser, clinic, membership, staffDuty, type Role } from '../../db/sche
 import type { Db } from '../../db';
 import type { DocumentRef } from '../../../sync/protocol';
 import type { ProjectionContent } from '../projection';
-import { clinicToday } from '../../time';
+import { clinicToday } from '../../../time';
 
 export type StaffOnDuty = { userId: string; name: string; role: Role; onDuty: boolean };
 

@@ -8,10 +8,8 @@ import { can } from '$lib/server/scheduling/policy';
 import { clinicClosures, clinicDoctors, doctorAvailability, doctorShifts, freeSlots } from '$lib/server/scheduling/queries';
 import { addClinicClosure, removeClinicClosure, setAvailability } from '$lib/server/scheduling/setAvailability';
 import { daySlots } from '$lib/server/scheduling/slots';
-import { clinicToday } from '$lib/server/time';
+import { addDays, clinicToday } from '$lib/time';
 import type { Actions, PageServerLoad } from './$types';
-
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export const load: PageServerLoad = async ({ parent, url }) => {
 	const { clinic, role, user } = await parent();

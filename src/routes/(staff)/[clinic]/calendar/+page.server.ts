@@ -11,7 +11,7 @@ import { bookAppointment } from '$lib/server/scheduling/bookAppointment';
 import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '$lib/server/scheduling/changeAppointment';
 import { bookFollowUp } from '$lib/server/scheduling/followUp';
 import { projectClinicCalendar, publishCalendarChange } from '$lib/server/scheduling/project';
-import { clinicToday } from '$lib/server/time';
+import { addDays, clinicToday, weekStart } from '$lib/time';
 import { documentName } from '$lib/sync/protocol';
 import type { BookedAppointment } from '$lib/server/scheduling/bookAppointment';
 import type { ClinicContext } from '$lib/server/tenancy/members';
@@ -23,9 +23,6 @@ const pageQuery = z.object({
 	view: z.enum(['day', 'week']).catch('day')
 });
 
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const monday = (day: string) => addDays(day, -((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7));
-
 export const load: PageServerLoad = async ({ parent, url }) => {
 	const { clinic, role, user } = await parent();
 	const actor = { userId: user.id, role };
@@ -33,7 +30,7 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 	const query = pageQuery.parse(Object.fromEntries(url.searchParams));
 	const today = clinicToday(clinic.timezone);
 	const date = query.date ?? today;
-	const days = query.view === 'week' ? Array.from({ length: 7 }, (_, i) => addDays(monday(date), i)) : [date];
+	const days = query.view === 'week' ? Array.from({ length: 7 }, (_, i) => addDays(weekStart(date), i)) : [date];
 	const { db } = await getDatabase();
 	// The same content the live documents carry, so the page is right before the sockets connect.
 	const initial = await Promise.all(days.map((day) => projectClinicCalendar(db, { type: 'calendar', clinicId: clinic.id, day })));

@@ -3,12 +3,9 @@ import { z } from 'zod';
 import { getDatabase } from '$lib/server/db';
 import { errorMessage } from '$lib/i18n/errors';
 import { projectClinicCalendar } from '$lib/server/scheduling/project';
-import { clinicToday } from '$lib/server/time';
+import { addDays, clinicToday, weekStart } from '$lib/time';
 import { documentName } from '$lib/sync/protocol';
 import type { PageServerLoad } from './$types';
-
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const monday = (day: string) => addDays(day, -((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7));
 
 /** A doctor's own week: the seven calendar projections of the clinic, read for their column only. */
 export const load: PageServerLoad = async ({ parent, url }) => {
@@ -16,7 +13,7 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 	if (role !== 'doctor') error(403, { message: errorMessage('forbidden'), code: 'forbidden' });
 	const today = clinicToday(clinic.timezone);
 	const date = z.iso.date().catch(today).parse(url.searchParams.get('date') ?? today);
-	const days = Array.from({ length: 7 }, (_, i) => addDays(monday(date), i));
+	const days = Array.from({ length: 7 }, (_, i) => addDays(weekStart(date), i));
 	const { db } = await getDatabase();
 	const initial = await Promise.all(days.map((day) => projectClinicCalendar(db, { type: 'calendar', clinicId: clinic.id, day })));
 	return { today, date, days: days.map((day, i) => ({ day, document: documentName.calendar(clinic.id, day), initial: initial[i] })) };

@@ -5,7 +5,7 @@ import { errorMessage } from '$lib/i18n/errors';
 import { can } from '$lib/server/patients/policy';
 import { searchPatients } from '$lib/server/patients/queries';
 import { searchInput } from '$lib/server/patients/schema';
-import { clinicToday } from '$lib/server/time';
+import { clinicToday } from '$lib/time';
 import { resultOf } from './forms';
 import type { PageServerLoad } from './$types';
 

@@ -14,7 +14,7 @@ import { listRooms, setTodayRoom } from '$lib/server/queue/rooms';
 import { projectClinicQueue } from '$lib/server/sync/projections/queue';
 import { searchPatients } from '$lib/server/patients/queries';
 import { clinicAppointments } from '$lib/server/scheduling/queries';
-import { dayBounds } from '$lib/server/scheduling/project';
+import { dayBounds } from '$lib/time';
 import { formatRef } from '$lib/server/tenancy/counters';
 import { documentName } from '$lib/sync/protocol';
 import type { Actions, PageServerLoad } from './$types';

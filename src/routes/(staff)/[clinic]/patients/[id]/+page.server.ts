@@ -14,7 +14,7 @@ import { deletePatientDocument } from '$lib/server/patients/deletePatientDocumen
 import { createLinkCode } from '$lib/server/patients/createLinkCode';
 import { unlinkPatientAccount } from '$lib/server/patients/unlinkPatientAccount';
 import { recordAccount } from '$lib/server/patients/linkQueries';
-import { clinicToday } from '$lib/server/time';
+import { clinicToday } from '$lib/time';
 import { correctionInput, formOf } from '../forms';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -6,7 +6,7 @@ import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
 import { can } from '$lib/server/patients/policy';
 import { registerPatient } from '$lib/server/patients/registerPatient';
-import { clinicToday } from '$lib/server/time';
+import { clinicToday } from '$lib/time';
 import { registrationInput, resultOf } from '../forms';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -8,7 +8,7 @@ import { can } from '$lib/server/patients/policy';
 import { getPatient, searchPatients } from '$lib/server/patients/queries';
 import { mergePatients } from '$lib/server/patients/mergePatients';
 import { previewMerge } from '$lib/server/patients/mergePreview';
-import { clinicToday } from '$lib/server/time';
+import { clinicToday } from '$lib/time';
 import { resultOf } from '../../forms';
 import type { Actions, PageServerLoad } from './$types';
 

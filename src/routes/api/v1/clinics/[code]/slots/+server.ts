@@ -5,7 +5,7 @@ import { parseInput } from '$lib/server/validation';
 import { apiRoute, methodNotAllowed, requireApiClinic } from '$lib/server/edge/api';
 import { slotsQuery } from '$lib/server/scheduling/schema';
 import { freeSlots, isClinicDoctor } from '$lib/server/scheduling/queries';
-import { isoWithOffset } from '$lib/server/scheduling/slots';
+import { isoWithOffset } from '$lib/time';
 import { slotsView } from '$lib/server/openapi/scheduling';
 import type { RequestHandler } from './$types';
 
