@@ -111,8 +111,10 @@ export const SyncClose = {
 	malformedMessage: { code: 4400, reason: 'malformed-message' },
 	/** More messages per second than a connection may send. */
 	rateLimited: { code: 4429, reason: 'rate-limited' },
-	/** More documents on one connection than allowed. */
+	/** More documents on one connection, or held open by one person across all their connections, than allowed. */
 	tooManyDocuments: { code: 4430, reason: 'too-many-documents' },
+	/** An update that would grow a collaborative document past its size cap; the update was not kept. */
+	documentFull: { code: 4413, reason: 'document-full' },
 	/** A frame larger than the server accepts (the WebSocket standard's code). */
 	messageTooBig: { code: 1009, reason: 'message-too-big' },
 	/** The server is shutting down or hit an unexpected error; the client should reconnect. */
@@ -129,7 +131,7 @@ export function isSyncCloseReason(reason: string): reason is SyncCloseReason {
 }
 
 /** Codes after which reconnecting cannot help until something changes (sign-in, permissions). */
-export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4404, 4430]);
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4404, 4413, 4430]);
 
 /** Where the awareness state of a person is kept; validated by the server against the session. */
 export type PresenceUser = { id: string; name: string; color: string };
