@@ -51,6 +51,8 @@ export type SyncServer = {
 	/** Rebuilds the open projections that show "today" without a day in their name (runs by itself after every quarter hour). */
 	rollOverDay(): Promise<void>;
 	hocuspocus: Hocuspocus;
+	/** WebSocket connections open now. */
+	openConnections(): number;
 	/** The per-person and per-document limits, for tests that inspect them. */
 	budget: Budget;
 	/** Waits until every accepted update is in the log. */
@@ -107,6 +109,7 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 	return {
 		hocuspocus,
 		budget,
+		openConnections: () => open.size,
 		handleUpgrade(request, socket, head) {
 			sockets.handleUpgrade(request, socket, head, (ws) => {
 				const state = new SocketState(ws, limits, budget);
