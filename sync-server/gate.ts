@@ -16,6 +16,13 @@ export type SyncLimits = {
 	/** Distinct documents one connection may open. */
 	maxDocumentsPerConnection: number;
 	/**
+	 * Bytes one connection may send, over its life, for documents it has not been admitted to. Hocuspocus holds
+	 * them until the document's authentication ends, and those of a refused document for as long
+	 * as the connection lasts; a provider sends a few small ones (its first sync step, presence)
+	 * before the answer arrives.
+	 */
+	maxBytesBeforeAdmission: number;
+	/**
 	 * Distinct documents one person (or one kiosk display key) may hold open at once, across all
 	 * their connections: several tabs showing the same page share their documents, so this
 	 * counts documents, not tabs.
@@ -48,6 +55,7 @@ export const defaultLimits: SyncLimits = {
 	messageBurst: 240,
 	authenticationTimeoutMs: 10_000,
 	maxDocumentsPerConnection: 20,
+	maxBytesBeforeAdmission: 4 * 1024 * 1024,
 	maxDocumentsPerPerson: 50,
 	maxDocumentBytes: 2 * 1024 * 1024,
 	maxBufferedBytes: 8 * 1024 * 1024,
@@ -112,6 +120,7 @@ export class SocketState {
 	private refilledAt = performance.now();
 	private readonly documents = new Set<string>();
 	private readonly authenticated = new Set<string>();
+	private bytesBeforeAdmission = 0;
 	private readonly deadline: NodeJS.Timeout;
 	private identity: { token: string; actor: Promise<SyncActor | null> } | null = null;
 	closed = false;
@@ -162,6 +171,10 @@ export class SocketState {
 		if (!parseDocumentName(frame.documentName)) return this.refuse(SyncClose.unknownDocument, frame.documentName.slice(0, 120));
 		this.documents.add(frame.documentName);
 		if (this.documents.size > this.limits.maxDocumentsPerConnection) return this.refuse(SyncClose.tooManyDocuments, 'document cap');
+		if (frame.type !== 'auth' && !this.authenticated.has(frame.documentName)) {
+			this.bytesBeforeAdmission += data.length;
+			if (this.bytesBeforeAdmission > this.limits.maxBytesBeforeAdmission) return this.refuse(SyncClose.rateLimited, 'bytes for documents not admitted');
+		}
 		decoded.set(data, frame);
 		return true;
 	};

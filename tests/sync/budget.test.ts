@@ -5,6 +5,8 @@ import { documentName, SyncClose } from '../../src/lib/sync/protocol';
 import { syncDocument, syncUpdate } from '../../src/lib/server/db/schema';
 import { ensureCollaborativeDocument, loadCollaborativeDocument } from '../../src/lib/server/sync/persistence';
 import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
 import { makeClinic, makeMember, makeSession } from '../factories';
 import { connect, eventually, startSync, type Client, type RunningSync } from './harness';
 
@@ -182,5 +184,28 @@ describe('presence', () => {
 		expect(client.provider.isAuthenticated).toBe(true);
 		client.destroy();
 		watcher.destroy();
+	});
+});
+
+describe('bytes sent for a document not admitted', () => {
+	it('closes a connection that keeps sending updates for a document it never authenticated', async () => {
+		const name = documentName.desk(clinicId, day(3));
+		const source = new Y.Doc();
+		source.getText('notes').insert(0, 'z'.repeat(500_000));
+		const e = encoding.createEncoder();
+		encoding.writeVarString(e, name);
+		encoding.writeVarUint(e, 0);
+		encoding.writeVarUint(e, 2);
+		encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(source));
+		const update = encoding.toUint8Array(e);
+
+		const ws = new WebSocket(running.url);
+		ws.on('error', () => {});
+		await new Promise((resolve) => ws.once('open', resolve));
+		const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+		// Never authenticated, these would wait in the server's memory for as long as the connection lasts.
+		for (let i = 0; i < 10; i++) ws.send(update);
+		expect(await closed).toBe(SyncClose.rateLimited.code);
+		expect(await stored(name)).toHaveLength(0);
 	});
 });
