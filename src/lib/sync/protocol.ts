@@ -130,6 +130,11 @@ export function isSyncCloseReason(reason: string): reason is SyncCloseReason {
 	return reasons.has(reason);
 }
 
+/** The reason the server gave with a close code, or null for a code this protocol does not define. */
+export function closeReasonOf(code: number): SyncCloseReason | null {
+	return Object.values(SyncClose).find((c) => c.code === code)?.reason ?? null;
+}
+
 /** Codes after which reconnecting cannot help until something changes (sign-in, permissions). */
 export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4404, 4413, 4430]);
 
