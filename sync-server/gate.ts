@@ -1,6 +1,5 @@
 import WebSocket from 'ws';
-import { parseDocumentName, SyncClose } from '../src/lib/sync/protocol';
-import type { DocumentRef } from '../src/lib/sync/protocol';
+import { parseDocumentName, SyncClose, type DocumentRef } from '../src/lib/sync/protocol';
 import type { SyncActor } from '../src/lib/server/sync/policy';
 import { logger } from '../src/lib/server/logger';
 import { decodeFrame, MalformedFrame, type Frame } from './frames';
@@ -16,10 +15,10 @@ export type SyncLimits = {
 	/** Distinct documents one connection may open. */
 	maxDocumentsPerConnection: number;
 	/**
-	 * Bytes one connection may send, over its life, for documents it has not been admitted to. Hocuspocus holds
-	 * them until the document's authentication ends, and those of a refused document for as long
-	 * as the connection lasts; a provider sends a few small ones (its first sync step, presence)
-	 * before the answer arrives.
+	 * Bytes one connection may send, over its life, for documents it has not been admitted to.
+	 * Hocuspocus holds them until the document's authentication ends, and those of a refused
+	 * document for as long as the connection lasts; a provider sends a few small ones (its first
+	 * sync step, presence) before the answer arrives.
 	 */
 	maxBytesBeforeAdmission: number;
 	/**
@@ -95,7 +94,8 @@ export class GatedSocket extends WebSocket {
 	override send(data: SendData, optionsOrCb?: SendOptions | SendCallback, cb?: SendCallback): void {
 		const callback = typeof optionsOrCb === 'function' ? optionsOrCb : cb;
 		if (this.outbox && !this.outbox()) {
-			callback?.(new Error('connection cut off: too many unread bytes'));
+			// Later, as ws reports a send on a closed socket: the caller may be iterating its connections.
+			if (callback) process.nextTick(callback, new Error('connection cut off: too many unread bytes'));
 			return;
 		}
 		if (typeof optionsOrCb === 'object') super.send(data, optionsOrCb, cb);

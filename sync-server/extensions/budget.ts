@@ -34,7 +34,9 @@ const SYNC_UPDATE = 2;
 /**
  * What a collaborative document weighs, as an upper bound of its encoded state without encoding
  * it on every keystroke: its size when last measured, plus every change applied since, plus
- * the updates admitted but not yet applied (they wait for the update log).
+ * the updates admitted but not yet applied (they wait for the update log). It is measured again
+ * only when the bound would pass the cap. An update admitted here and then refused by a later
+ * hook (its log append failed) stays reserved until the document unloads: the bound errs high.
  */
 type Weight = { measured: number; grown: number; reserved: number };
 
