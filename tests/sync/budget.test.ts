@@ -76,18 +76,33 @@ describe('the size of a collaborative document', () => {
 	});
 
 	it('accepts many small edits whose updates add up to more than the cap while the document stays under it', async () => {
-		const name = documentName.desk(clinicId, day(1));
-		const writer = await opened(name);
-		// Each keystroke is its own update of some 30 bytes; the document merges them into far less.
-		const keystrokes = 4000;
-		for (let i = 0; i < keystrokes; i++) writer.doc.getText('notes').insert(i * 10, 'abcdefghij');
-		await eventually(() => writer.provider.unsyncedChanges, (n) => n === 0, 15_000);
-		expect(Y.encodeStateAsUpdate(writer.doc).length).toBeLessThan(maxDocumentBytes);
-		const reader = await opened(name);
-		expect(notes(reader.doc)).toHaveLength(keystrokes * 10);
-		expect(writer.provider.isAuthenticated).toBe(true);
-		writer.destroy();
-		reader.destroy();
+		// A server with a small cap, so a thousand keystrokes add up to more than twice it.
+		const small = await startSync({ database: running.database, now: () => now, limits: { maxDocumentBytes: 8 * 1024, messagesPerSecond: 10_000, messageBurst: 10_000 } });
+		try {
+			const name = documentName.desk(clinicId, day(1));
+			const writer = connect(small.url, name, { token });
+			expect(await writer.outcome).toBe('synced');
+			let closed = false;
+			void writer.closed.then(() => (closed = true));
+			// Each keystroke is its own update of some 20 bytes; the document merges them into far
+			// less. Typed in bursts, as a person types, each burst acknowledged before the next.
+			let sent = 0;
+			writer.doc.on('update', (update: Uint8Array) => (sent += update.length));
+			const keystrokes = 1000;
+			for (let i = 0; i < keystrokes; i++) {
+				writer.doc.getText('notes').insert(i, 'a');
+				if (i % 50 === 49) await eventually(() => writer.provider.unsyncedChanges, (n) => n === 0, 15_000);
+			}
+			expect(sent).toBeGreaterThan(2 * 8 * 1024);
+			const reader = connect(small.url, name, { token });
+			expect(await reader.outcome).toBe('synced');
+			expect(notes(reader.doc)).toBe('a'.repeat(keystrokes));
+			expect(closed).toBe(false);
+			writer.destroy();
+			reader.destroy();
+		} finally {
+			await small.close();
+		}
 	});
 
 	it('opens a document stored above the cap for reading, and refuses any growth of it', async () => {
