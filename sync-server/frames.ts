@@ -1,4 +1,5 @@
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 
 /**
@@ -17,6 +18,9 @@ export class MalformedFrame extends Error {}
 
 const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3, SyncReply: 4, Stateless: 5, BroadcastStateless: 6, Close: 7 };
 const syncSteps = ['step1', 'step2', 'update'] as const;
+
+/** An update with no structs and no deletions: what a fresh client sends in its first sync. */
+export const isEmptyUpdate = (update: Uint8Array) => update.length <= 2 && update.every((b) => b === 0);
 
 /** Just the document name, for routing; throws MalformedFrame. */
 export function frameDocumentName(data: Uint8Array): string {
@@ -83,4 +87,16 @@ function readAwareness(update: Uint8Array): AwarenessEntry[] {
 		entries.push({ clientId, clock, state });
 	}
 	return entries;
+}
+
+/** The awareness update that carries these entries (what a provider would send for them). */
+export function encodeAwareness(entries: AwarenessEntry[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, entries.length);
+	for (const entry of entries) {
+		encoding.writeVarUint(encoder, entry.clientId);
+		encoding.writeVarUint(encoder, entry.clock);
+		encoding.writeVarString(encoder, JSON.stringify(entry.state));
+	}
+	return encoding.toUint8Array(encoder);
 }

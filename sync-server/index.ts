@@ -15,6 +15,7 @@ import { Projections } from './extensions/projections';
 import { redisScaleOut } from './extensions/redis';
 import { displayKeyRevocation } from './extensions/displayKeys';
 import { AccessRecheck } from './extensions/accessRecheck';
+import { Budget } from './extensions/budget';
 import { displayKeyResolver } from '../src/lib/server/queue/displayKeys';
 import { defaultLimits, GatedSocket, SocketState, type SyncLimits } from './gate';
 import type { DisplayKeyResolver } from './identity';
@@ -34,7 +35,10 @@ export type SyncDeps = {
 	/** The app's public origin, for the session-cookie origin check; defaults to ORIGIN. */
 	origin?: string | null;
 	catalogue?: Catalogue;
+	/** Defaults to `defaultLimits` (gate.ts); the document cap also to SYNC_MAX_DOCUMENT_BYTES. */
 	limits?: Partial<SyncLimits>;
+	/** The current time, for the days around "today" that per-day documents may be created for. */
+	now?: () => Date;
 	/** How long after the last change a collaborative document is compacted (and the cap). */
 	compaction?: { debounceMs?: number; maxDebounceMs?: number; compact?: CompactDocument };
 	name?: string;
@@ -47,6 +51,10 @@ export type SyncServer = {
 	/** Rebuilds the open projections that show "today" without a day in their name (runs by itself after every quarter hour). */
 	rollOverDay(): Promise<void>;
 	hocuspocus: Hocuspocus;
+	/** WebSocket connections open now. */
+	openConnections(): number;
+	/** The per-person and per-document limits, for tests that inspect them. */
+	budget: Budget;
 	/** Waits until every accepted update is in the log. */
 	flush(): Promise<void>;
 	destroy(): Promise<void>;
@@ -54,21 +62,24 @@ export type SyncServer = {
 
 /**
  * The sync server: Hocuspocus behind a gate (limits and frame checks), then, in this order,
- * authentication and authorization, projections, collaborative persistence, presence, logging,
- * and Redis when configured. Mount `handleUpgrade` on any HTTP server's upgrade event at /sync.
+ * the budget (documents per person, the day window, document size), authentication and
+ * authorization, projections, collaborative persistence, presence, logging, and Redis when
+ * configured. Mount `handleUpgrade` on any HTTP server's upgrade event at /sync.
  */
 export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer> {
 	const database = deps.database ?? (await getDatabase());
 	const db = database.db;
-	const limits: SyncLimits = { ...defaultLimits, ...deps.limits };
+	const limits: SyncLimits = { ...defaultLimits, maxDocumentBytes: env().SYNC_MAX_DOCUMENT_BYTES ?? defaultLimits.maxDocumentBytes, ...deps.limits };
 	const catalogue = deps.catalogue ?? defaultCatalogue();
 	const redisUrl = deps.redis === undefined ? env().REDIS_URL : deps.redis?.url;
 	const accessRecheck = new AccessRecheck({ db, catalogue });
 	const projections = new Projections({ db, projections: catalogue.projections, afterRebuild: (names, clinicsChanged) => accessRecheck.recheck(names, clinicsChanged) });
 	const persistence = new Persistence(db, deps.compaction?.compact);
+	const budget = new Budget({ db, limits, now: deps.now });
 	const scaleOut = redisUrl ? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? env().REDIS_PREFIX }, projections) : null;
 
 	const extensions: Extension[] = [
+		budget,
 		authentication({
 			db,
 			catalogue,
@@ -97,10 +108,13 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 
 	return {
 		hocuspocus,
+		budget,
+		openConnections: () => open.size,
 		handleUpgrade(request, socket, head) {
 			sockets.handleUpgrade(request, socket, head, (ws) => {
-				const state = new SocketState(ws, limits);
+				const state = new SocketState(ws, limits, budget);
 				ws.gate = state.admit;
+				ws.outbox = state.mayQueue;
 				open.add(state);
 				ws.once('close', () => open.delete(state));
 				// Without a listener, a socket error (a peer's bad frame) would crash the process.

@@ -46,7 +46,8 @@ export function authentication(options: AuthenticationOptions): Extension {
 			const access = documentAccess(actor, ref, facts);
 			if (access === 'none') throw refuse(SyncClose.forbidden);
 			payload.connectionConfig.readOnly = access !== 'write';
-			socket?.markAuthenticated(payload.documentName);
+			const overBudget = socket ? await socket.admitDocument(payload.documentName, actor, ref) : null;
+			if (overBudget) throw refuse(overBudget);
 			return { actor, ref, facts, access };
 		}
 	};

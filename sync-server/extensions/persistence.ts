@@ -7,14 +7,12 @@ import { UpdateLog } from '../../src/lib/server/sync/updateLog';
 import { logger } from '../../src/lib/server/logger';
 import type { SyncContext } from '../context';
 import { decodedFrame } from '../gate';
+import { isEmptyUpdate } from '../frames';
 
 const isCollaborative = (name: string) => {
 	const ref = parseDocumentName(name);
 	return ref !== null && documentKindOf(ref) === 'collaborative';
 };
-
-/** An update with no structs and no deletions: what a fresh client sends in its first sync. */
-const isEmptyUpdate = (update: Uint8Array) => update.length <= 2 && update.every((b) => b === 0);
 
 /**
  * Collaborative documents in Postgres. Every update a writer sends is appended to the log

@@ -3,6 +3,7 @@
  * update is appended to the Postgres log before it is applied, against a bare Hocuspocus
  * server (no persistence) in the same run. An update counts once the server acknowledged it.
  */
+import { today } from '@internationalized/date';
 import { documentName } from '../../src/lib/sync/protocol';
 import { benchClient, round, spawnServer } from './lib';
 
@@ -12,7 +13,7 @@ async function measure(kind: 'tabeeb' | 'bare') {
 	type Ready = { port: number; clinics?: { clinicId: string; tokens: string[] }[] };
 	const server = await spawnServer<Ready>(`tests/bench/servers/${kind}.ts`, { CLINICS: '1', PER_CLINIC: '1' });
 	const clinic = server.ready.clinics?.[0];
-	const name = clinic ? documentName.desk(clinic.clinicId, '2025-01-01') : 'bench/desk';
+	const name = clinic ? documentName.desk(clinic.clinicId, today('Asia/Karachi').toString()) : 'bench/desk';
 	const writer = await benchClient(`ws://127.0.0.1:${server.ready.port}/sync`, name, clinic?.tokens[0] ?? 'bare');
 	const text = writer.doc.getText('notes');
 	const started = performance.now();

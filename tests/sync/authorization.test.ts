@@ -5,7 +5,7 @@ import { roleIn } from '../../src/lib/server/sync/access';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/session';
 import { ROLES, type Role } from '../../src/lib/server/db/schema';
 import { makeClinic, makeMember, makeSession, makeUser } from '../factories';
-import { connect, startSync, type RunningSync } from './harness';
+import { connect, dayFromToday, startSync, type RunningSync } from './harness';
 
 /** A visit and a patient as their future domains will describe them, for the chart and live documents. */
 const visitId = '5d1c2a47-0e4b-4f3f-8a6e-2b9d7c1e4f55';
@@ -64,7 +64,8 @@ async function open(name: string, options: Parameters<typeof connect>[2]): Promi
 	return result;
 }
 
-const day = '2025-03-01';
+// Today: a desk's notes open only for days near the clinic's today.
+const day = dayFromToday(0);
 const docs = (): Record<DocumentRef['type'], string> => ({
 	calendar: documentName.calendar(clinicId, day),
 	desk: documentName.desk(clinicId, day),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { documentName } from '../../src/lib/sync/protocol';
-import { connect, eventually } from './harness';
+import { connect, dayFromToday, eventually } from './harness';
 
 type Ready = { port: number; seed: { clinicId: string; token: string } | null };
 
@@ -43,7 +43,7 @@ describe('durability', () => {
 	it('keeps an update the server accepted through kill -9, after every client that sent it has gone', async () => {
 		const first = await startProcess(true);
 		const { clinicId, token } = first.ready.seed!;
-		const name = documentName.desk(clinicId, '2025-05-01');
+		const name = documentName.desk(clinicId, dayFromToday(1));
 		const writer = connect(`ws://127.0.0.1:${first.ready.port}/sync`, name, { token, keepRetrying: true });
 		expect(await writer.outcome).toBe('synced');
 		writer.doc.getText('notes').insert(0, 'Token 14 needs a wheelchair');

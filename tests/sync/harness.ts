@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { today } from '@internationalized/date';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { createSyncServer, type SyncDeps, type SyncServer } from '../../sync-server';
@@ -97,4 +98,12 @@ export async function listenSync(database: Database, port = 0) {
 	const running = await startSync({ database }, port);
 	const bound = (running.server.address() as AddressInfo).port;
 	return { port: bound, url: running.url, stop: () => running.close() };
+}
+
+/**
+ * A day (YYYY-MM-DD) `offset` days from today in the clinic's time zone (the factories' clinics
+ * are in Karachi): collaborative per-day documents open only for days near today.
+ */
+export function dayFromToday(offset: number, timeZone = 'Asia/Karachi'): string {
+	return today(timeZone).add({ days: offset }).toString();
 }

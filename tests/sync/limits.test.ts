@@ -104,11 +104,11 @@ describe('limits and bad input', () => {
 		const client = connect(running.url, name, { token: await makeSession(db, member.id) });
 		await client.outcome;
 		client.provider.setAwarenessField('user', { id: member.id, name: 'Present Person', color: 'hsl(120 65% 42%)' });
-		const watcher = connect(running.url, name, { token });
+		const admin = await makeMember(db, clinicId, 'admin', { name: 'Watching Admin' });
+		const watcher = connect(running.url, name, { token: await makeSession(db, admin.id) });
 		await watcher.outcome;
 		// The watcher publishes its own presence too; providers echo each other's states back.
-		const admin = (readProjection(watcher.doc).staff as { userId: string; role: string }[]).find((s) => s.role === 'admin')!;
-		watcher.provider.setAwarenessField('user', { id: admin.userId, name: 'Watching Admin', color: '#123456' });
+		watcher.provider.setAwarenessField('user', { id: admin.id, name: 'Watching Admin', color: '#123456' });
 		const namesSeenBy = (c: typeof client) => [...c.provider.awareness!.getStates().values()].map((s) => s.user?.name);
 		await eventually(() => namesSeenBy(watcher), (names) => names.includes('Present Person'));
 		await eventually(() => namesSeenBy(client), (names) => names.includes('Watching Admin'));

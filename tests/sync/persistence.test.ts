@@ -10,7 +10,7 @@ import {
 	loadCollaborativeDocument
 } from '../../src/lib/server/sync/persistence';
 import { makeClinic, makeMember, makeSession } from '../factories';
-import { connect, eventually, startSync, type RunningSync } from './harness';
+import { connect, dayFromToday, eventually, startSync, type RunningSync } from './harness';
 
 let running: RunningSync;
 let failCompaction = false;
@@ -41,7 +41,7 @@ const unloaded = (name: string) => eventually(() => running.sync.hocuspocus.docu
 
 describe('collaborative persistence', () => {
 	it('has an update in the log by the time another client sees it', async () => {
-		const name = documentName.desk(clinicId, '2025-04-01');
+		const name = documentName.desk(clinicId, dayFromToday(1));
 		const writer = connect(running.url, name, { token });
 		const reader = connect(running.url, name, { token });
 		await writer.outcome;
@@ -60,7 +60,7 @@ describe('collaborative persistence', () => {
 	});
 
 	it('compacts the log into a snapshot when the last client leaves, and loads it back', async () => {
-		const name = documentName.desk(clinicId, '2025-04-02');
+		const name = documentName.desk(clinicId, dayFromToday(2));
 		const writer = connect(running.url, name, { token });
 		await writer.outcome;
 		for (const word of ['one ', 'two ', 'three']) writer.doc.getText('notes').insert(text(writer.doc).length, word);
@@ -78,7 +78,7 @@ describe('collaborative persistence', () => {
 	});
 
 	it('keeps every update when compaction fails, in memory and in the log', async () => {
-		const name = documentName.desk(clinicId, '2025-04-03');
+		const name = documentName.desk(clinicId, dayFromToday(3));
 		failCompaction = true;
 		try {
 			const writer = connect(running.url, name, { token });
@@ -104,7 +104,7 @@ describe('collaborative persistence', () => {
 
 	it('never lets a compaction replace newer content with older', async () => {
 		const { db } = running.database;
-		const name = documentName.desk(clinicId, '2025-04-04');
+		const name = documentName.desk(clinicId, dayFromToday(4));
 		await ensureCollaborativeDocument(db, name, clinicId);
 		const source = new Y.Doc();
 		const updates: Uint8Array[] = [];
@@ -130,7 +130,7 @@ describe('collaborative persistence', () => {
 
 	it('gives a reader of a collaborative document no way to write it', async () => {
 		const { db } = running.database;
-		const name = documentName.desk(clinicId, '2025-04-05');
+		const name = documentName.desk(clinicId, dayFromToday(5));
 		const { closeCollaborativeDocument } = await import('../../src/lib/server/sync/persistence');
 		await db.transaction((tx) => closeCollaborativeDocument(tx, name, clinicId));
 		const client = connect(running.url, name, { token });

@@ -7,7 +7,7 @@ import { readProjection } from '../../src/lib/server/sync/projection';
 import { publishDocumentChanges } from '../../src/lib/server/sync/publish';
 import { appUser } from '../../src/lib/server/db/schema';
 import { makeClinic, makeMember, makeSession } from '../factories';
-import { connect, eventually, startSync, type RunningSync } from './harness';
+import { connect, dayFromToday, eventually, startSync, type RunningSync } from './harness';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 // A prefix of its own, so parallel runs on one Redis never hear each other.
@@ -29,7 +29,7 @@ describe('two sync instances sharing Redis', () => {
 		const { db } = one.database;
 		const clinic = await makeClinic(db);
 		const token = await makeSession(db, (await makeMember(db, clinic.id, 'reception')).id);
-		const name = documentName.desk(clinic.id, '2025-06-01');
+		const name = documentName.desk(clinic.id, dayFromToday(1));
 		const a = connect(one.url, name, { token });
 		const b = connect(two.url, name, { token });
 		expect(await a.outcome).toBe('synced');

@@ -46,6 +46,8 @@ const schema = z.object({
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	SECURE_COOKIES: z.enum(['true', 'false']).optional(),
 	LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+	/** Largest encoded state of a collaborative document (a visit's chart, the desk's notes); unset, 2 MiB. */
+	SYNC_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(64 * 1024).optional(),
 	S3_ENDPOINT: z
 		.url()
 		.refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')

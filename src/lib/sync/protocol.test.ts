@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentName, documentKinds, parseDocumentName, SyncClose } from './protocol';
+import { closeReasonOf, documentName, documentKinds, FINAL_CLOSE_CODES, parseDocumentName, SyncClose } from './protocol';
 
 const clinic = '0b7e3f43-8b1c-4a51-9a3e-1f7f3c8e2a10';
 const visit = '5d1c2a47-0e4b-4f3f-8a6e-2b9d7c1e4f55';
@@ -48,6 +48,16 @@ describe('document names', () => {
 		expect(() => documentName.queue(clinic, '2025-13-01')).toThrow();
 		expect(() => documentName.queue(clinic, '2025-02-29')).toThrow();
 		expect(documentName.queue(clinic, '2024-02-29')).toBe(`clinic/${clinic}/day/2024-02-29/queue`);
+	});
+
+	it('names the reason of a close code, and of no other code', () => {
+		expect(closeReasonOf(4413)).toBe('document-full');
+		expect(closeReasonOf(SyncClose.tooManyDocuments.code)).toBe('too-many-documents');
+		expect(closeReasonOf(1000)).toBeNull();
+	});
+
+	it('makes a full document final, so the client does not resend the refused update in a loop', () => {
+		expect(FINAL_CLOSE_CODES.has(SyncClose.documentFull.code)).toBe(true);
 	});
 
 	it('gives every close a distinct code and reason', () => {

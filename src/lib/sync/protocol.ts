@@ -104,8 +104,10 @@ export const SyncClose = {
 	malformedMessage: { code: 4400, reason: 'malformed-message' },
 	/** More messages per second than a connection may send. */
 	rateLimited: { code: 4429, reason: 'rate-limited' },
-	/** More documents on one connection than allowed. */
+	/** More documents on one connection, or held open by one person across all their connections, than allowed. */
 	tooManyDocuments: { code: 4430, reason: 'too-many-documents' },
+	/** An update that would grow a collaborative document past its size cap; the update was not kept. */
+	documentFull: { code: 4413, reason: 'document-full' },
 	/** A frame larger than the server accepts (the WebSocket standard's code). */
 	messageTooBig: { code: 1009, reason: 'message-too-big' },
 	/** The server is shutting down or hit an unexpected error; the client should reconnect. */
@@ -121,8 +123,13 @@ export function isSyncCloseReason(reason: string): reason is SyncCloseReason {
 	return reasons.has(reason);
 }
 
+/** The reason the server gave with a close code, or null for a code this protocol does not define. */
+export function closeReasonOf(code: number): SyncCloseReason | null {
+	return Object.values(SyncClose).find((c) => c.code === code)?.reason ?? null;
+}
+
 /** Codes after which reconnecting cannot help until something changes (sign-in, permissions). */
-export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4404, 4430]);
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4404, 4413, 4430]);
 
 const finalReasons = new Set<string>(Object.values(SyncClose).filter((c) => FINAL_CLOSE_CODES.has(c.code)).map((c) => c.reason));
 

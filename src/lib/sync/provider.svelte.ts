@@ -2,7 +2,7 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { ProjectionConnection, type ProjectionState } from './projectionConnection';
-import { isFinalClose, PRESENCE_FIELD, SYNC_PATH, type DocumentKind, type PresenceUser } from './protocol';
+import { closeReasonOf, isFinalClose, isSyncCloseReason, PRESENCE_FIELD, SYNC_PATH, type DocumentKind, type PresenceUser, type SyncCloseReason } from './protocol';
 
 /** What the UI shows about the connection. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'refused';
@@ -46,6 +46,8 @@ export class LiveDocument {
 	content = $state.raw<Record<string, unknown>>({});
 	/** True once the first full sync with the server completed. */
 	synced = $state(false);
+	/** Why the server refused or closed the document for good (collaborative documents), when it said. */
+	refusal = $state<SyncCloseReason | null>(null);
 
 	/** The shared document of a collaborative kind (a projection's content is in `content`). */
 	readonly doc = new Y.Doc();
@@ -85,7 +87,8 @@ export class LiveDocument {
 		// One socket per document: a refusal or a limit then affects only this document.
 		const socket = new HocuspocusProviderWebsocket({ url, delay: 1000, factor: 2, maxDelay: 15_000, jitter: true });
 		const provider = new HocuspocusProvider({ websocketProvider: socket, name: options.name, document: this.doc, token: options.token ?? '' });
-		const refuse = () => {
+		const refuse = (reason: SyncCloseReason | null) => {
+			this.refusal ??= reason;
 			this.state = 'refused';
 			socket.disconnect();
 			socket.shouldConnect = false;
@@ -98,9 +101,11 @@ export class LiveDocument {
 			this.everLive = true;
 			if (this.state !== 'refused') this.state = navigator.onLine ? 'live' : 'offline';
 		});
-		provider.on('authenticationFailed', refuse);
+		provider.on('authenticationFailed', ({ reason }: { reason: string }) => refuse(isSyncCloseReason(reason) ? reason : null));
 		provider.on('close', ({ event }: { event: { code: number; reason?: string } }) => {
-			if (isFinalClose(event)) refuse();
+			// A document the server closed alone arrives as 1000 with the reason: read the reason then.
+			const reason = event.reason ?? '';
+			if (isFinalClose(event)) refuse(closeReasonOf(event.code) ?? (isSyncCloseReason(reason) ? reason : null));
 		});
 		const awareness = provider.awareness;
 		awareness?.on('change', () => (this.peers = peersOf(awareness.getStates(), awareness.clientID, self.id)));

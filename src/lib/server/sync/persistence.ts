@@ -16,6 +16,12 @@ export async function isDocumentClosed(db: Db, name: string): Promise<boolean> {
 	return row?.closedAt != null;
 }
 
+/** Whether the document was ever opened (it has a row), whatever its state. */
+export async function collaborativeDocumentExists(db: Db, name: string): Promise<boolean> {
+	const [row] = await db.select({ name: syncDocument.name }).from(syncDocument).where(eq(syncDocument.name, name));
+	return row !== undefined;
+}
+
 /** Creates the document's row on first use, so later appends are one INSERT each. */
 export async function ensureCollaborativeDocument(db: Db, name: string, clinicId: string | null): Promise<void> {
 	await db.insert(syncDocument).values({ name, clinicId }).onConflictDoNothing();

@@ -37,6 +37,12 @@ export async function clinicMembership(db: Db, userId: string, which: { code: st
 	return row;
 }
 
+/** The clinic's IANA time zone, or null for a clinic that does not exist. */
+export async function findClinicTimeZone(db: Db, clinicId: string): Promise<string | null> {
+	const [row] = await db.select({ timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, clinicId));
+	return row?.timezone ?? null;
+}
+
 export async function findClinicByCode(db: Db, code: string): Promise<Clinic | null> {
 	const [row] = await db.select().from(clinic).where(eq(clinic.code, code.toUpperCase()));
 	return row ?? null;
