@@ -9,6 +9,7 @@ import { logger } from '../src/lib/server/logger';
 import { checkFileStoreAtStart } from '../src/lib/server/storage';
 import { baseSecurityHeaders } from '../src/lib/server/securityHeaders';
 import { startNotificationDelivery } from '../src/lib/server/notifications';
+import { startDataRetention } from '../src/lib/server/platform/retentionJob';
 import { createSyncServer } from './index';
 
 type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
@@ -39,6 +40,8 @@ async function main() {
 	const sync = await createSyncServer();
 	// Delivers the outbox (email, web push); every instance runs one, claims keep them apart.
 	const notifications = startNotificationDelivery(database.db, config, logger());
+	// Purges what has outlived its retention period, hourly; never a document this process holds open.
+	const retention = startDataRetention(database.db, logger(), { isOpen: (name) => sync.hocuspocus.documents.has(name) });
 	const server = createServer((req, res) => {
 		// Set here, so a client's own header of that name is never believed.
 		if (protocolHeader) req.headers[protocolHeader] = 'http';
@@ -66,6 +69,7 @@ async function main() {
 		logger().info({ signal }, 'shutting down');
 		server.close();
 		await notifications.stop();
+		await retention.stop();
 		await sync.destroy();
 		await database.close();
 		process.exit(0);
