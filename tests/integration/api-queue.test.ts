@@ -92,7 +92,7 @@ describe('queue API', () => {
 	it('refuses bad input with translated field errors and changes nothing', async () => {
 		const before = queueView.parse((await desk.get(`${base()}/queue`)).body).tokens.length;
 		expectError(await desk.post(`${base()}/queue/check-in`, { idempotencyKey: key() }), 400, 'field_invalid', 'patientId');
-		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[4] }), 400, 'field_required', 'idempotencyKey');
+		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[4] }), 400, 'idempotency_key_required', 'idempotencyKey');
 		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: otherClinicPatient, idempotencyKey: key() }), 400, 'field_invalid', 'patientId');
 		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[2], idempotencyKey: key() }), 409, 'already_in_queue', 'patientId');
 		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[4], doctorId: patients[4], idempotencyKey: key() }), 400, 'field_invalid', 'doctorId');

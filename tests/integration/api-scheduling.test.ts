@@ -122,7 +122,7 @@ describe('booking over HTTP', () => {
 			[{ start: '2020-01-01T10:00:00+05:00' }, 400, 'in_the_past', 'start'],
 			[{ patientId: otherClinicPatient }, 400, 'field_invalid', 'patientId'],
 			[{ patientId: "1' OR '1'='1" }, 400, 'field_invalid', 'patientId'],
-			[{ idempotencyKey: undefined }, 400, 'field_required', 'idempotencyKey'],
+			[{ idempotencyKey: undefined }, 400, 'idempotency_key_required', 'idempotencyKey'],
 			[{ reason: '<script>'.repeat(100) }, 400, 'field_too_long', 'reason']
 		];
 		for (const [override, status, code, field] of cases) expectError(await desk.post(`${base()}/appointments`, { ...good, ...override }), status, code, field);
@@ -165,7 +165,7 @@ describe('booking over HTTP', () => {
 		const passedOn = await entryOf(second);
 		expect(passedOn?.status).toBe('offered');
 
-		expectError(await desk.post(`${base()}/waitlist/${passedOn!.id}/accept`, {}), 400, 'field_required', 'idempotencyKey');
+		expectError(await desk.post(`${base()}/waitlist/${passedOn!.id}/accept`, {}), 400, 'idempotency_key_required', 'idempotencyKey');
 		expectError(await pharmacist.post(`${base()}/waitlist/${passedOn!.id}/accept`, { idempotencyKey: key() }), 403, 'forbidden');
 		expectError(await desk.post(`${base()}/waitlist/${passedOn!.id}/teleport`, {}), 404, 'not_found');
 		const idempotencyKey = key();

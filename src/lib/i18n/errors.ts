@@ -29,6 +29,8 @@ const byCode: Record<string, (p: Params) => string> = {
 	rate_limited: (p) => m.error_rate_limited({ seconds: String(p.seconds ?? '') }),
 	payload_too_large: () => m.error_payload_too_large(),
 	account_suspended: () => m.error_account_suspended(),
+	idempotency_key_required: () => m.error_idempotency_key_required(),
+	idempotency_key_reused: () => m.error_idempotency_key_reused(),
 	internal: () => m.error_internal()
 };
 

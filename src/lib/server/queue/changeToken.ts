@@ -2,12 +2,12 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { queueToken, visit, type QueueToken } from '../db/schema';
 import { appointment } from '../db/schema/scheduling';
 import type { Db, Tx } from '../db';
-import { runCommand } from '../command';
+import { requiredIdempotency, runCommand, type Idempotency } from '../command';
 import { badRequest, forbidden } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
-import { reorderInput, urgentInput } from './schema';
+import { reorderInput, tokenChangeInput, urgentInput } from './schema';
 import { placeBefore } from './order';
 import { loadQueueDay } from './queries';
 import { isClinicDoctor } from '../scheduling/queries';
@@ -23,11 +23,20 @@ type Change = (tx: Tx, row: QueueToken, now: Date) => Promise<Partial<typeof que
  * One state change of one of today's tokens: lock the line and the token, check who may, apply,
  * audit, refresh the "you're next" notices; publish after commit.
  */
-async function changeToken(db: Db, ctx: ClinicContext, tokenId: string, action: string, check: (row: QueueToken) => boolean, change: Change, data: Record<string, unknown> = {}) {
+async function changeToken(
+	db: Db,
+	ctx: ClinicContext,
+	tokenId: string,
+	action: string,
+	check: (row: QueueToken) => boolean,
+	change: Change,
+	data: Record<string, unknown> = {},
+	idempotency: Idempotency | null = null
+) {
 	const home = await loadClinic(db, ctx.clinicId);
 	const now = new Date();
 	const day = today(home, now);
-	const result = await runCommand(db, null, async (tx) => {
+	const result = await runCommand(db, idempotency, async (tx) => {
 		await lockQueue(tx, ctx.clinicId, day);
 		const current = await lockToken(tx, ctx.clinicId, tokenId);
 		if (!check(current)) throw forbidden();
@@ -79,16 +88,30 @@ export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string)
 	});
 }
 
-/** The consultation is over: the token, its visit and its appointment complete. */
-export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
-	return changeToken(db, ctx, tokenId, 'queue.complete', mayCall(ctx), async (tx, row, now) => {
-		if (row.status !== 'with_doctor') return refuseTransition(row);
-		await tx.update(visit).set({ status: 'completed', completedAt: now }).where(and(eq(visit.tokenId, row.id), eq(visit.status, 'open')));
-		if (row.appointmentId) {
-			await tx.update(appointment).set({ status: 'completed', updatedAt: now }).where(and(eq(appointment.id, row.appointmentId), inArray(appointment.status, ['checked_in', 'confirmed', 'requested'])));
-		}
-		return { status: 'completed', completedAt: now };
-	});
+/**
+ * The consultation is over: the token, its visit and its appointment complete. A retry with the
+ * same key answers as the first did rather than refusing a token that is already completed.
+ */
+export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
+	const { idempotencyKey } = parseInput(tokenChangeInput, input);
+	const idempotency = requiredIdempotency(`queue.complete:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { tokenId });
+	return changeToken(
+		db,
+		ctx,
+		tokenId,
+		'queue.complete',
+		mayCall(ctx),
+		async (tx, row, now) => {
+			if (row.status !== 'with_doctor') return refuseTransition(row);
+			await tx.update(visit).set({ status: 'completed', completedAt: now }).where(and(eq(visit.tokenId, row.id), eq(visit.status, 'open')));
+			if (row.appointmentId) {
+				await tx.update(appointment).set({ status: 'completed', updatedAt: now }).where(and(eq(appointment.id, row.appointmentId), inArray(appointment.status, ['checked_in', 'confirmed', 'requested'])));
+			}
+			return { status: 'completed', completedAt: now };
+		},
+		{},
+		idempotency
+	);
 }
 
 /** Moves a waiting token to the front, with the reason in the audit log. */

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { appointment, type Appointment, type AppointmentStatus } from '../db/schema/scheduling';
 import { clinic, outboxEvent, type Clinic } from '../db/schema';
 import type { Db, Tx } from '../db';
-import { runCommand } from '../command';
+import { requiredIdempotency, runCommand, type Idempotency } from '../command';
 import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
@@ -54,7 +54,7 @@ export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointm
 	const home = await loadForChange(db, ctx, appointmentId);
 	if (data.doctorId && !(await isClinicDoctor(db, ctx.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
 	if (data.start.getTime() < Date.now() - 60_000) throw new AppError('in_the_past', 400, 'That time has passed', 'start');
-	const idempotency = data.idempotencyKey ? { scope: `appointment.reschedule:${appointmentId}`, key: data.idempotencyKey, userId: ctx.actor.userId } : null;
+	const idempotency = requiredIdempotency(`appointment.reschedule:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, { appointmentId, ...data });
 	try {
 		return await runCommand(db, idempotency, async (tx) => {
 			const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'reschedule');
@@ -75,14 +75,19 @@ export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointm
 
 export async function cancelAppointment(db: Db, ctx: ClinicContext, appointmentId: string, input: unknown) {
 	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
-	const { reason } = parseInput(cancelInput, input);
+	const data = parseInput(cancelInput, input);
+	const idempotency = requiredIdempotency(`appointment.cancel:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, { appointmentId, ...data });
 	const home = await loadForChange(db, ctx, appointmentId);
-	return cancelOpenAppointment(db, ctx, home, appointmentId, reason);
+	return cancelOpenAppointment(db, ctx, home, appointmentId, data.reason, idempotency);
 }
 
-/** The cancellation itself, for the desk and for a patient cancelling their own (`extra` lands in the audit row). */
-export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Clinic, appointmentId: string, reason: string, extra: Record<string, unknown> = {}) {
-	return runCommand(db, null, async (tx) => {
+/**
+ * The cancellation itself, for the desk and for a patient cancelling their own (`extra` lands in
+ * the audit row). A retry with the same key answers as the first cancellation did instead of
+ * refusing an appointment that is already cancelled.
+ */
+export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Clinic, appointmentId: string, reason: string, idempotency: Idempotency, extra: Record<string, unknown> = {}) {
+	return runCommand(db, idempotency, async (tx) => {
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'cancel');
 		const [row] = await tx.update(appointment).set({ status: 'cancelled', cancelReason: reason, updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
 		await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);

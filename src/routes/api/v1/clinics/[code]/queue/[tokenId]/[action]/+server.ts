@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import { getDatabase, type Db } from '$lib/server/db';
 import { notFound } from '$lib/server/errors';
 import { apiRoute, methodNotAllowed, readJson, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { readCommand } from '$lib/server/edge/idempotency';
 import { completeToken, markUrgent, recallToken, reorderToken, sendBackToken, skipToken } from '$lib/server/queue/changeToken';
 import type { TokenView } from '$lib/server/queue/common';
 import type { ClinicContext } from '$lib/server/tenancy/members';
@@ -15,7 +16,7 @@ const changes: Record<string, Change> = {
 	recall: (db, ctx, id) => recallToken(db, ctx, id),
 	skip: (db, ctx, id) => skipToken(db, ctx, id),
 	'send-back': (db, ctx, id) => sendBackToken(db, ctx, id),
-	complete: (db, ctx, id) => completeToken(db, ctx, id),
+	complete: async (db, ctx, id, request) => completeToken(db, ctx, id, await readCommand(request, { bodyOptional: true })),
 	urgent: async (db, ctx, id, request) => markUrgent(db, ctx, id, await readJson(request)),
 	reorder: async (db, ctx, id, request) => reorderToken(db, ctx, id, await readJson(request))
 };
