@@ -63,15 +63,15 @@ describe('queue API', () => {
 		expect(queue.tokens.map((t) => t.token)).toEqual(['001', '002', '003']);
 		expect(queue.tokens.every((t) => t.waitMinutes !== null && t.order !== null)).toBe(true);
 
-		const called = await doctor.post(`${base()}/queue/next`, { doctorId });
+		const called = await doctor.post(`${base()}/queue/next`, { doctorId, idempotencyKey: key() });
 		expect(called.status).toBe(200);
 		const token = tokenView.parse(called.body);
 		expect(token.status).toBe('with_doctor');
 		expect(token.visitId).toMatch(/^[0-9a-f-]{36}$/);
-		expectError(await doctor.post(`${base()}/queue/next`, { doctorId }), 409, 'doctor_busy');
-		const done = await doctor.post(`${base()}/queue/${token.id}/complete`, {});
+		expectError(await doctor.post(`${base()}/queue/next`, { doctorId, idempotencyKey: key() }), 409, 'doctor_busy');
+		const done = await doctor.post(`${base()}/queue/${token.id}/complete`, { idempotencyKey: key() });
 		expect(tokenView.parse(done.body).status).toBe('completed');
-		expectError(await doctor.post(`${base()}/queue/${token.id}/complete`, {}), 409, 'token_state');
+		expectError(await doctor.post(`${base()}/queue/${token.id}/complete`, { idempotencyKey: key() }), 409, 'token_state');
 	});
 
 	it('marks urgent with a reason, reorders (desk only), skips and recalls', async () => {

@@ -133,17 +133,17 @@ describe('booking over HTTP', () => {
 	it('reschedules, cancels with a reason and offers the slot to the waitlist', async () => {
 		const day = dayAhead(4);
 		const booked = appointmentView.parse((await desk.post(`${base()}/appointments`, { patientId: patients[33], doctorId, start: `${day}T09:00:00+05:00`, idempotencyKey: key() })).body);
-		const moved = await desk.post(`${base()}/appointments/${booked.id}/reschedule`, { start: `${day}T09:30:00+05:00` });
+		const moved = await desk.post(`${base()}/appointments/${booked.id}/reschedule`, { start: `${day}T09:30:00+05:00`, idempotencyKey: key() });
 		expect(moved.status).toBe(200);
 		expect(new Date(appointmentView.parse(moved.body).start).toISOString()).toBe(new Date(`${day}T09:30:00+05:00`).toISOString());
 		const joined = await desk.post(`${base()}/waitlist`, { patientId: patients[34], doctorId });
 		expect(joined.status).toBe(201);
 		expectError(await desk.post(`${base()}/appointments/${booked.id}/cancel`, {}), 400, 'field_required', 'reason');
-		const cancelled = await desk.post(`${base()}/appointments/${booked.id}/cancel`, { reason: 'Unwell' });
+		const cancelled = await desk.post(`${base()}/appointments/${booked.id}/cancel`, { reason: 'Unwell', idempotencyKey: key() });
 		expect(appointmentView.parse(cancelled.body).status).toBe('cancelled');
 		const waitlist = waitlistView.parse((await desk.get(`${base()}/waitlist`)).body);
 		expect(waitlist.entries.find((e) => e.patientId === patients[34])?.status).toBe('offered');
-		expectError(await desk.post(`${base()}/appointments/${booked.id}/cancel`, { reason: 'again' }), 409, 'invalid_transition');
+		expectError(await desk.post(`${base()}/appointments/${booked.id}/cancel`, { reason: 'again', idempotencyKey: key() }), 409, 'invalid_transition');
 		expectError(await desk.post(`${base()}/appointments/${booked.id}/teleport`, {}), 404, 'not_found');
 	});
 
@@ -152,7 +152,7 @@ describe('booking over HTTP', () => {
 		const freed = appointmentView.parse((await desk.post(`${base()}/appointments`, { patientId: patients[35], doctorId, start: `${day}T10:00:00+05:00`, idempotencyKey: key() })).body);
 		const [first, second] = [patients[36], patients[37]];
 		for (const patientId of [first, second]) expect((await desk.post(`${base()}/waitlist`, { patientId, doctorId })).status).toBe(201);
-		await desk.post(`${base()}/appointments/${freed.id}/cancel`, { reason: 'Travelling' });
+		await desk.post(`${base()}/appointments/${freed.id}/cancel`, { reason: 'Travelling', idempotencyKey: key() });
 		const entryOf = async (patientId: string) => waitlistView.parse((await desk.get(`${base()}/waitlist`)).body).entries.find((e) => e.patientId === patientId);
 		const offered = await entryOf(first);
 		expect(offered?.status).toBe('offered');
