@@ -9,12 +9,12 @@ import { appointment } from '../../src/lib/server/db/schema/scheduling';
 import { idempotencyKey, queueToken, visit } from '../../src/lib/server/db/schema';
 import { setAvailability } from '../../src/lib/server/scheduling/setAvailability';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
-import { cancelAppointment, rescheduleAppointment } from '../../src/lib/server/scheduling/changeAppointment';
+import { cancelAppointment, decideAppointment, rescheduleAppointment } from '../../src/lib/server/scheduling/changeAppointment';
 import { bookFollowUp } from '../../src/lib/server/scheduling/followUp';
 import { cancelAppointmentAsPatient, requestAppointmentAsPatient } from '../../src/lib/server/scheduling/patientBooking';
 import { checkInPatient } from '../../src/lib/server/queue/checkIn';
 import { callNext } from '../../src/lib/server/queue/callNext';
-import { completeToken } from '../../src/lib/server/queue/changeToken';
+import { completeToken, markUrgent, recallToken } from '../../src/lib/server/queue/changeToken';
 import { clinicToday } from '../../src/lib/server/time';
 import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 import type { Database } from '../../src/lib/server/db';
@@ -195,6 +195,33 @@ describe('queue commands a retry could double', () => {
 		expect(new Set(tokens.map((t) => t.id)).size).toBe(1);
 		await expect(checkInPatient(database.db, deskCtx, { patientId: other.id, idempotencyKey: k })).rejects.toMatchObject({ code: 'idempotency_key_reused', status: 422 });
 		expect(await database.db.select().from(queueToken).where(eq(queueToken.patientId, other.id))).toHaveLength(0);
+	});
+});
+
+describe('commands a retry would only repeat take a key too', () => {
+	it('answers a retried recall, urgent or confirm with a key as the first did, and acts again without one', async () => {
+		const { home, doctor, deskCtx, doctorCtx } = await queueScene(database.db);
+		const [p, q] = [await makePatient(database.db, home.id), await makePatient(database.db, home.id)];
+		await checkInPatient(database.db, deskCtx, { patientId: p.id, idempotencyKey: key() });
+		const waiting = await checkInPatient(database.db, deskCtx, { patientId: q.id, idempotencyKey: key() });
+		const called = await callNext(database.db, doctorCtx, { doctorId: doctor.id, idempotencyKey: key() });
+		const recall = key();
+		const first = await recallToken(database.db, doctorCtx, called.id, { idempotencyKey: recall });
+		expect(await recallToken(database.db, doctorCtx, called.id, { idempotencyKey: recall })).toEqual(first);
+		const callCount = async () => (await database.db.select().from(queueToken).where(eq(queueToken.id, called.id)))[0].callCount;
+		expect(await callCount()).toBe(2);
+		await recallToken(database.db, doctorCtx, called.id);
+		expect(await callCount()).toBe(3);
+		const urgent = key();
+		await markUrgent(database.db, deskCtx, waiting.id, { reason: 'Chest pain', idempotencyKey: urgent });
+		await expect(markUrgent(database.db, deskCtx, waiting.id, { reason: 'Something else', idempotencyKey: urgent })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+
+		const requested = await bookAppointment(database.db, desk, { patientId: await newPatient(), doctorId, start: at(9, '09:00'), idempotencyKey: key() });
+		await database.db.update(appointment).set({ status: 'requested' }).where(eq(appointment.id, requested.id));
+		const confirm = key();
+		const confirmed = await decideAppointment(database.db, desk, requested.id, 'confirm', { idempotencyKey: confirm });
+		expect(await decideAppointment(database.db, desk, requested.id, 'confirm', { idempotencyKey: confirm })).toEqual(confirmed);
+		await expect(decideAppointment(database.db, desk, requested.id, 'confirm')).rejects.toMatchObject({ code: 'invalid_transition' });
 	});
 });
 

@@ -77,7 +77,7 @@ const tokenParameter = pathParameter('tokenId', 'The token id.', { type: 'string
 const scoped = ['Unauthenticated', 'NotFound'] as const;
 const tags = ['queue'];
 
-const tokenAction = (operationId: string, summary: string, description: string, body?: z.ZodType, keyed = false) => {
+const tokenAction = (operationId: string, summary: string, description: string, body?: z.ZodType, key: 'required' | 'optional' = 'optional') => {
 	const post = {
 		operationId,
 		summary,
@@ -86,7 +86,7 @@ const tokenAction = (operationId: string, summary: string, description: string, 
 		...(body ? { requestBody: jsonRequest(body) } : {}),
 		responses: { '200': jsonResponse('The token after the change.', 'QueueToken'), ...errors(...(body ? bodyErrors : []), ...scoped, 'Forbidden', 'Conflict') }
 	};
-	return { parameters: [codeParameter, tokenParameter], post: keyed ? idempotent(post, { required: true }) : post };
+	return { parameters: [codeParameter, tokenParameter], post: idempotent(post, { required: key === 'required' }) };
 };
 
 export const queueApi: ApiContribution = {
@@ -148,7 +148,7 @@ export const queueApi: ApiContribution = {
 		'/clinics/{code}/queue/{tokenId}/recall': tokenAction('recallToken', 'Call a token again, or bring a skipped one back', 'With the doctor: announced again. Skipped: back into the line, queued by the time it returned (not in front).'),
 		'/clinics/{code}/queue/{tokenId}/skip': tokenAction('skipToken', 'Skip a token whose patient did not come', 'A token skipped twice becomes `no_show` (and so does its appointment).'),
 		'/clinics/{code}/queue/{tokenId}/send-back': tokenAction('sendBackToken', 'Send the patient back to wait', 'From `with_doctor` to `waiting`; the visit stays open and reopens on the next call.'),
-		'/clinics/{code}/queue/{tokenId}/complete': tokenAction('completeToken', 'Complete the consultation', 'The token, its visit and its appointment complete. No body is needed when the key comes as a header.', undefined, true),
+		'/clinics/{code}/queue/{tokenId}/complete': tokenAction('completeToken', 'Complete the consultation', 'The token, its visit and its appointment complete. No body is needed when the key comes as a header.', undefined, 'required'),
 		'/clinics/{code}/queue/{tokenId}/urgent': tokenAction('markTokenUrgent', 'Move a waiting token to the front', 'The reason is kept in the audit log.', urgentInput),
 		'/clinics/{code}/queue/{tokenId}/reorder': tokenAction('reorderToken', 'Move a waiting token to another place in a doctor’s line', 'Admins and reception only; the reason is kept in the audit log. `position` 0 is next.', reorderInput),
 		'/clinics/{code}/display-keys': {

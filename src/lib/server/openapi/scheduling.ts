@@ -77,7 +77,7 @@ const codeParameter: Parameter = pathParameter('code', 'The clinic code, e.g. `S
 const uuidParameter = (name: string, description: string): Parameter => pathParameter(name, description, { type: 'string', format: 'uuid' });
 const scoped = ['Unauthenticated', 'NotFound'] as const;
 
-const action = (operationId: string, summary: string, description: string, body?: z.ZodType, keyed = false) => {
+const action = (operationId: string, summary: string, description: string, body: z.ZodType | undefined, key: 'required' | 'optional') => {
 	const post = {
 		operationId,
 		summary,
@@ -86,7 +86,7 @@ const action = (operationId: string, summary: string, description: string, body?
 		...(body ? { requestBody: jsonRequest(body) } : {}),
 		responses: { '200': jsonResponse('The appointment after the change.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
 	};
-	return { post: keyed ? idempotent(post, { required: true }) : post };
+	return { post: idempotent(post, { required: key === 'required' }) };
 };
 
 export const schedulingApi: ApiContribution = {
@@ -154,23 +154,23 @@ export const schedulingApi: ApiContribution = {
 		},
 		'/clinics/{code}/appointments/{id}/reschedule': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('rescheduleAppointment', 'Move an appointment to another slot (or doctor)', 'A taken slot answers 409 `slot_taken`.', rescheduleInput, true)
+			...action('rescheduleAppointment', 'Move an appointment to another slot (or doctor)', 'A taken slot answers 409 `slot_taken`.', rescheduleInput, 'required')
 		},
 		'/clinics/{code}/appointments/{id}/cancel': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('cancelAppointment', 'Cancel an appointment, with a reason', 'The freed slot is offered to the first patient on the doctor’s waitlist.', cancelInput, true)
+			...action('cancelAppointment', 'Cancel an appointment, with a reason', 'The freed slot is offered to the first patient on the doctor’s waitlist.', cancelInput, 'required')
 		},
 		'/clinics/{code}/appointments/{id}/confirm': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('confirmAppointment', 'Confirm a requested appointment', 'The doctor it is with, or the desk and admins.')
+			...action('confirmAppointment', 'Confirm a requested appointment', 'The doctor it is with, or the desk and admins.', undefined, 'optional')
 		},
 		'/clinics/{code}/appointments/{id}/decline': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('declineAppointment', 'Decline a requested appointment', 'The doctor it is with, or the desk and admins.')
+			...action('declineAppointment', 'Decline a requested appointment', 'The doctor it is with, or the desk and admins.', undefined, 'optional')
 		},
 		'/clinics/{code}/appointments/{id}/no-show': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('markNoShow', 'Mark that the patient did not come', 'Only once the appointment has begun (409 `too_early` before).')
+			...action('markNoShow', 'Mark that the patient did not come', 'Only once the appointment has begun (409 `too_early` before).', undefined, 'optional')
 		},
 		'/clinics/{code}/appointments/{id}.ics': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { queueToken, visit, type QueueToken } from '../db/schema';
 import { appointment } from '../db/schema/scheduling';
 import type { Db, Tx } from '../db';
-import { requiredIdempotency, runCommand, type Idempotency } from '../command';
+import { optionalIdempotency, requiredIdempotency, runCommand, type Idempotency } from '../command';
 import { badRequest, forbidden } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
@@ -51,41 +51,78 @@ async function changeToken(
 }
 
 const doctorOf = (row: QueueToken) => row.calledBy ?? row.doctorId;
+
+/** The optional key of a token change a retry would merely repeat (a second recall, a second skip). */
+function optionalKey(ctx: ClinicContext, action: string, tokenId: string, input: unknown): Idempotency | null {
+	const { idempotencyKey } = parseInput(tokenChangeInput, input);
+	return optionalIdempotency(`${action}:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { tokenId });
+}
+
 const mayCall = (ctx: ClinicContext) => (row: QueueToken) => can(ctx.actor, 'queue.call', { doctorId: doctorOf(row) });
 
 /**
  * "Recall": a token with the doctor is called again (the display announces it once more); a
  * skipped token comes back into the line, queued by the time it returned (order.ts), not in front.
  */
-export async function recallToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
-	return changeToken(db, ctx, tokenId, 'queue.recall', mayCall(ctx), async (tx, row, now) => {
-		if (row.status === 'with_doctor') {
-			const [open] = await tx.select({ id: visit.id }).from(visit).where(eq(visit.tokenId, row.id));
-			await notifyCalled(tx, row, doctorOf(row)!, open?.id ?? (await startVisit(tx, row, doctorOf(row)!, now)));
-			return { callCount: row.callCount + 1 };
-		}
-		if (row.status === 'skipped') return { status: 'waiting', returnedAt: now, movedBeforeId: null, movedAt: null };
-		return refuseTransition(row);
-	});
+export async function recallToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown = {}): Promise<TokenView> {
+	const idempotency = optionalKey(ctx, 'queue.recall', tokenId, input);
+	return changeToken(
+		db,
+		ctx,
+		tokenId,
+		'queue.recall',
+		mayCall(ctx),
+		async (tx, row, now) => {
+			if (row.status === 'with_doctor') {
+				const [open] = await tx.select({ id: visit.id }).from(visit).where(eq(visit.tokenId, row.id));
+				await notifyCalled(tx, row, doctorOf(row)!, open?.id ?? (await startVisit(tx, row, doctorOf(row)!, now)));
+				return { callCount: row.callCount + 1 };
+			}
+			if (row.status === 'skipped') return { status: 'waiting', returnedAt: now, movedBeforeId: null, movedAt: null };
+			return refuseTransition(row);
+		},
+		{},
+		idempotency
+	);
 }
 
 /** The patient did not come when called (or left): out of the line; twice makes a no-show. */
-export async function skipToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
-	return changeToken(db, ctx, tokenId, 'queue.skip', mayCall(ctx), async (tx, row) => {
-		if (row.status !== 'waiting' && row.status !== 'with_doctor') return refuseTransition(row);
-		const skips = row.skipCount + 1;
-		if (skips < NO_SHOW_AFTER_SKIPS) return { status: 'skipped', skipCount: skips };
-		if (row.appointmentId) await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, row.appointmentId));
-		return { status: 'no_show', skipCount: skips };
-	});
+export async function skipToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown = {}): Promise<TokenView> {
+	const idempotency = optionalKey(ctx, 'queue.skip', tokenId, input);
+	return changeToken(
+		db,
+		ctx,
+		tokenId,
+		'queue.skip',
+		mayCall(ctx),
+		async (tx, row) => {
+			if (row.status !== 'waiting' && row.status !== 'with_doctor') return refuseTransition(row);
+			const skips = row.skipCount + 1;
+			if (skips < NO_SHOW_AFTER_SKIPS) return { status: 'skipped', skipCount: skips };
+			if (row.appointmentId) await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, row.appointmentId));
+			return { status: 'no_show', skipCount: skips };
+		},
+		{},
+		idempotency
+	);
 }
 
 /** The doctor sends the patient back to wait (for a test, a report): the visit stays open. */
-export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
-	return changeToken(db, ctx, tokenId, 'queue.send_back', mayCall(ctx), async (_tx, row, now) => {
-		if (row.status !== 'with_doctor') return refuseTransition(row);
-		return { status: 'waiting', returnedAt: now, movedBeforeId: null, movedAt: null, urgent: false, urgentAt: null };
-	});
+export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown = {}): Promise<TokenView> {
+	const idempotency = optionalKey(ctx, 'queue.send_back', tokenId, input);
+	return changeToken(
+		db,
+		ctx,
+		tokenId,
+		'queue.send_back',
+		mayCall(ctx),
+		async (_tx, row, now) => {
+			if (row.status !== 'with_doctor') return refuseTransition(row);
+			return { status: 'waiting', returnedAt: now, movedBeforeId: null, movedAt: null, urgent: false, urgentAt: null };
+		},
+		{},
+		idempotency
+	);
 }
 
 /**
@@ -117,7 +154,8 @@ export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string,
 /** Moves a waiting token to the front, with the reason in the audit log. */
 export async function markUrgent(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
 	if (!can(ctx.actor, 'queue.urgent')) throw forbidden();
-	const { reason } = parseInput(urgentInput, input);
+	const { reason, idempotencyKey } = parseInput(urgentInput, input);
+	const idempotency = optionalIdempotency(`queue.urgent:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { tokenId, reason });
 	return changeToken(
 		db,
 		ctx,
@@ -128,7 +166,8 @@ export async function markUrgent(db: Db, ctx: ClinicContext, tokenId: string, in
 			if (row.status !== 'waiting') return refuseTransition(row);
 			return { urgent: true, urgentAt: row.urgentAt ?? now, urgentReason: reason };
 		},
-		{ reason }
+		{ reason },
+		idempotency
 	);
 }
 
@@ -139,6 +178,7 @@ export async function markUrgent(db: Db, ctx: ClinicContext, tokenId: string, in
 export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
 	if (!can(ctx.actor, 'queue.reorder')) throw forbidden();
 	const data = parseInput(reorderInput, input);
+	const idempotency = optionalIdempotency(`queue.reorder:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, { tokenId, ...data });
 	return changeToken(
 		db,
 		ctx,
@@ -158,6 +198,7 @@ export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, 
 			const place = before ? { movedBeforeId: before, returnedAt: row.returnedAt } : { movedBeforeId: null, returnedAt: now };
 			return { ...place, movedAt: now, ...(data.doctorId ? { doctorId: data.doctorId } : {}) };
 		},
-		{ position: data.position, reason: data.reason, doctorId: data.doctorId ?? null }
+		{ position: data.position, reason: data.reason, doctorId: data.doctorId ?? null },
+		idempotency
 	);
 }

@@ -2,13 +2,13 @@ import { and, eq } from 'drizzle-orm';
 import { appointment, type Appointment, type AppointmentStatus } from '../db/schema/scheduling';
 import { clinic, outboxEvent, type Clinic } from '../db/schema';
 import type { Db, Tx } from '../db';
-import { requiredIdempotency, runCommand, type Idempotency } from '../command';
+import { optionalIdempotency, requiredIdempotency, runCommand, type Idempotency } from '../command';
 import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
-import { cancelInput, rescheduleInput } from './schema';
+import { appointmentChangeInput, cancelInput, rescheduleInput } from './schema';
 import { isClinicDoctor } from './queries';
 import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
 import { offerFreedSlot } from './waitlist';
@@ -39,6 +39,12 @@ async function lockAppointment(tx: Tx, clinicId: string, appointmentId: string, 
 		throw new AppError('invalid_transition', 409, `A ${row.status} appointment cannot be changed that way`, undefined, { status: row.status });
 	}
 	return row;
+}
+
+/** The optional key of a change a retry would only repeat (a second confirm, a second no-show). */
+function optionalKey(ctx: ClinicContext, action: string, appointmentId: string, input: unknown): Idempotency | null {
+	const { idempotencyKey } = parseInput(appointmentChangeInput, input);
+	return optionalIdempotency(`${action}:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { appointmentId });
 }
 
 async function record(tx: Tx, ctx: ClinicContext, home: Clinic, row: Appointment, action: string, data: Record<string, unknown>) {
@@ -96,9 +102,10 @@ export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Cl
 }
 
 /** The doctor (or the desk and admins on their behalf) confirms or declines a requested appointment. */
-export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentId: string, decision: 'confirm' | 'decline') {
+export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentId: string, decision: 'confirm' | 'decline', input: unknown = {}) {
+	const idempotency = optionalKey(ctx, `appointment.${decision}`, appointmentId, input);
 	const home = await loadForChange(db, ctx, appointmentId);
-	return runCommand(db, null, async (tx) => {
+	return runCommand(db, idempotency, async (tx) => {
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, decision);
 		if (!can(ctx.actor, 'appointment.confirm', { doctorId: current.doctorId })) throw forbidden();
 		const status = decision === 'confirm' ? 'confirmed' : 'declined';
@@ -109,10 +116,11 @@ export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentI
 }
 
 /** A patient who did not come: only once the appointment's time has begun. */
-export async function markNoShow(db: Db, ctx: ClinicContext, appointmentId: string) {
+export async function markNoShow(db: Db, ctx: ClinicContext, appointmentId: string, input: unknown = {}) {
 	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
+	const idempotency = optionalKey(ctx, 'appointment.no_show', appointmentId, input);
 	const home = await loadForChange(db, ctx, appointmentId);
-	return runCommand(db, null, async (tx) => {
+	return runCommand(db, idempotency, async (tx) => {
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'noShow');
 		if (current.startsAt.getTime() > Date.now()) throw new AppError('too_early', 409, 'The appointment has not started yet');
 		const [row] = await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();

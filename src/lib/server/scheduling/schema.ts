@@ -64,6 +64,9 @@ export const rescheduleInput = z.object({
 	idempotencyKey: idempotencyKeyInput.optional()
 });
 
+/** The body of an appointment change that takes nothing but its key (confirm, decline, no-show). */
+export const appointmentChangeInput = z.object({ idempotencyKey: idempotencyKeyInput.optional() });
+
 export const cancelInput = z.object({ reason: text(500).pipe(z.string().min(1)), idempotencyKey: idempotencyKeyInput.optional() });
 
 export const followUpInput = z.object({

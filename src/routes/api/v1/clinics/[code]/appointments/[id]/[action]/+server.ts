@@ -17,9 +17,9 @@ type Change = (db: Db, ctx: ClinicContext, id: string, request: Request) => Prom
 const changes: Record<string, Change> = {
 	reschedule: async (db, ctx, id, request) => rescheduleAppointment(db, ctx, id, await readCommand(request)),
 	cancel: async (db, ctx, id, request) => cancelAppointment(db, ctx, id, await readCommand(request)),
-	confirm: (db, ctx, id) => decideAppointment(db, ctx, id, 'confirm'),
-	decline: (db, ctx, id) => decideAppointment(db, ctx, id, 'decline'),
-	'no-show': (db, ctx, id) => markNoShow(db, ctx, id)
+	confirm: async (db, ctx, id, request) => decideAppointment(db, ctx, id, 'confirm', await readCommand(request, { bodyOptional: true })),
+	decline: async (db, ctx, id, request) => decideAppointment(db, ctx, id, 'decline', await readCommand(request, { bodyOptional: true })),
+	'no-show': async (db, ctx, id, request) => markNoShow(db, ctx, id, await readCommand(request, { bodyOptional: true }))
 };
 
 export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
