@@ -269,7 +269,7 @@ test('a patient links their phone at the desk with a code, then sees their token
 	await phone.goto('/me');
 	await expect(phone.getByTestId('my-ahead')).toHaveText('2');
 	await screenshots(phone, 'patient-me-ur', [['phone', 390]]);
-	await admin.request.post(`${api}/queue/next`, { data: { doctorId } });
+	await admin.request.post(`${api}/queue/next`, { data: { doctorId, idempotencyKey: `e2e-${rand()}${rand()}` } });
 	await expect(phone.getByTestId('my-ahead')).toHaveText('1');
 	await expect(phone.getByTestId('patient-queue')).toHaveAttribute('data-status', 'waiting');
 });
@@ -308,7 +308,7 @@ test('the desk drags a waiting patient to the front with a reason; the line show
 	await expect.poll(() => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-token')))).toEqual([tokens[2], tokens[0], tokens[1]]);
 	await expect(rows.first()).toContainText('Moved by staff');
 
-	const called = await admin.request.post(`${api}/queue/next`, { data: { doctorId: doctor.id } });
+	const called = await admin.request.post(`${api}/queue/next`, { data: { doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
 	expect(called.status()).toBe(200);
 	expect((await called.json()).token).toBe(tokens[2]);
 });

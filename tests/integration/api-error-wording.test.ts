@@ -30,7 +30,7 @@ beforeAll(async () => {
 			for (const row of rows) {
 				const doctor = await makeMember(db, clinic.id, 'doctor');
 				await checkInPatient(db, deskCtx, { patientId: row.id, doctorId: doctor.id, idempotencyKey: `k-${rand(6)}` });
-				await callNext(db, { clinicId: clinic.id, actor: { userId: doctor.id, role: 'doctor' } }, { doctorId: doctor.id });
+				await callNext(db, { clinicId: clinic.id, actor: { userId: doctor.id, role: 'doctor' } }, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 			}
 		}
 	});

@@ -63,11 +63,12 @@ describe('the patient booking API', () => {
 		const day_ = await desk.get(`/api/v1/clinics/${code}/appointments?date=${day}`);
 		expect((day_.body as { appointments: { id: string; status: string }[] }).appointments).toContainEqual(expect.objectContaining({ id: booked.id, status: 'requested' }));
 
-		expectError(await stranger.post(`/api/v1/me/appointments/${booked.id}/cancel`, {}), 404, 'not_found');
-		const cancelled = await me.post(`/api/v1/me/appointments/${booked.id}/cancel`);
+		expectError(await stranger.post(`/api/v1/me/appointments/${booked.id}/cancel`, { idempotencyKey: `api-${rand(6)}` }), 404, 'not_found');
+		// No body at all: the key comes as a header.
+		const cancelled = await me.post(`/api/v1/me/appointments/${booked.id}/cancel`, undefined, { headers: { 'idempotency-key': `api-${rand(6)}` } });
 		expect(cancelled.status, cancelled.text).toBe(200);
 		expect(appointmentView.parse(cancelled.body).status).toBe('cancelled');
-		expectError(await me.post(`/api/v1/me/appointments/${booked.id}/cancel`, {}), 409, 'invalid_transition');
+		expectError(await me.post(`/api/v1/me/appointments/${booked.id}/cancel`, { idempotencyKey: `api-${rand(6)}` }), 409, 'invalid_transition');
 		expect(patientAppointmentsView.parse((await me.get('/api/v1/me/appointments')).body).appointments).toEqual([]);
 	});
 

@@ -63,15 +63,15 @@ describe('queue API', () => {
 		expect(queue.tokens.map((t) => t.token)).toEqual(['001', '002', '003']);
 		expect(queue.tokens.every((t) => t.waitMinutes !== null && t.order !== null)).toBe(true);
 
-		const called = await doctor.post(`${base()}/queue/next`, { doctorId });
+		const called = await doctor.post(`${base()}/queue/next`, { doctorId, idempotencyKey: key() });
 		expect(called.status).toBe(200);
 		const token = tokenView.parse(called.body);
 		expect(token.status).toBe('with_doctor');
 		expect(token.visitId).toMatch(/^[0-9a-f-]{36}$/);
-		expectError(await doctor.post(`${base()}/queue/next`, { doctorId }), 409, 'doctor_busy');
-		const done = await doctor.post(`${base()}/queue/${token.id}/complete`, {});
+		expectError(await doctor.post(`${base()}/queue/next`, { doctorId, idempotencyKey: key() }), 409, 'doctor_busy');
+		const done = await doctor.post(`${base()}/queue/${token.id}/complete`, { idempotencyKey: key() });
 		expect(tokenView.parse(done.body).status).toBe('completed');
-		expectError(await doctor.post(`${base()}/queue/${token.id}/complete`, {}), 409, 'token_state');
+		expectError(await doctor.post(`${base()}/queue/${token.id}/complete`, { idempotencyKey: key() }), 409, 'token_state');
 	});
 
 	it('marks urgent with a reason, reorders (desk only), skips and recalls', async () => {
@@ -92,7 +92,7 @@ describe('queue API', () => {
 	it('refuses bad input with translated field errors and changes nothing', async () => {
 		const before = queueView.parse((await desk.get(`${base()}/queue`)).body).tokens.length;
 		expectError(await desk.post(`${base()}/queue/check-in`, { idempotencyKey: key() }), 400, 'field_invalid', 'patientId');
-		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[4] }), 400, 'field_required', 'idempotencyKey');
+		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[4] }), 400, 'idempotency_key_required', 'idempotencyKey');
 		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: otherClinicPatient, idempotencyKey: key() }), 400, 'field_invalid', 'patientId');
 		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[2], idempotencyKey: key() }), 409, 'already_in_queue', 'patientId');
 		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[4], doctorId: patients[4], idempotencyKey: key() }), 400, 'field_invalid', 'doctorId');

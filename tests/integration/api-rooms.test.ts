@@ -43,7 +43,7 @@ describe('rooms API', () => {
 		expect(roomsView.parse(listed.body).rooms.map((r) => r.name)).toEqual(['Room 2']);
 
 		await desk.post(`${base()}/queue/check-in`, { patientId, doctorId, idempotencyKey: `key-${rand(8)}` });
-		const called = await doctor.post(`${base()}/queue/next`, { doctorId, roomId: room.id });
+		const called = await doctor.post(`${base()}/queue/next`, { doctorId, roomId: room.id, idempotencyKey: `key-${rand(8)}` });
 		expect(called.status).toBe(200);
 		expect(tokenView.parse(called.body)).toMatchObject({ roomId: room.id, room: 'Room 2', status: 'with_doctor' });
 

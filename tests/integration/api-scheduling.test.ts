@@ -139,7 +139,7 @@ describe('booking over HTTP', () => {
 			[{ start: '2020-01-01T10:00:00+05:00' }, 400, 'in_the_past', 'start'],
 			[{ patientId: otherClinicPatient }, 400, 'field_invalid', 'patientId'],
 			[{ patientId: "1' OR '1'='1" }, 400, 'field_invalid', 'patientId'],
-			[{ idempotencyKey: undefined }, 400, 'field_required', 'idempotencyKey'],
+			[{ idempotencyKey: undefined }, 400, 'idempotency_key_required', 'idempotencyKey'],
 			[{ reason: '<script>'.repeat(100) }, 400, 'field_too_long', 'reason']
 		];
 		for (const [override, status, code, field] of cases) expectError(await desk.post(`${base()}/appointments`, { ...good, ...override }), status, code, field);
@@ -150,17 +150,17 @@ describe('booking over HTTP', () => {
 	it('reschedules, cancels with a reason and offers the slot to the waitlist', async () => {
 		const day = dayAhead(4);
 		const booked = appointmentView.parse((await desk.post(`${base()}/appointments`, { patientId: patients[33], doctorId, start: `${day}T09:00:00+05:00`, idempotencyKey: key() })).body);
-		const moved = await desk.post(`${base()}/appointments/${booked.id}/reschedule`, { start: `${day}T09:30:00+05:00` });
+		const moved = await desk.post(`${base()}/appointments/${booked.id}/reschedule`, { start: `${day}T09:30:00+05:00`, idempotencyKey: key() });
 		expect(moved.status).toBe(200);
 		expect(new Date(appointmentView.parse(moved.body).start).toISOString()).toBe(new Date(`${day}T09:30:00+05:00`).toISOString());
 		const joined = await desk.post(`${base()}/waitlist`, { patientId: patients[34], doctorId });
 		expect(joined.status).toBe(201);
 		expectError(await desk.post(`${base()}/appointments/${booked.id}/cancel`, {}), 400, 'field_required', 'reason');
-		const cancelled = await desk.post(`${base()}/appointments/${booked.id}/cancel`, { reason: 'Unwell' });
+		const cancelled = await desk.post(`${base()}/appointments/${booked.id}/cancel`, { reason: 'Unwell', idempotencyKey: key() });
 		expect(appointmentView.parse(cancelled.body).status).toBe('cancelled');
 		const waitlist = waitlistView.parse((await desk.get(`${base()}/waitlist`)).body);
 		expect(waitlist.entries.find((e) => e.patientId === patients[34])?.status).toBe('offered');
-		expectError(await desk.post(`${base()}/appointments/${booked.id}/cancel`, { reason: 'again' }), 409, 'invalid_transition');
+		expectError(await desk.post(`${base()}/appointments/${booked.id}/cancel`, { reason: 'again', idempotencyKey: key() }), 409, 'invalid_transition');
 		expectError(await desk.post(`${base()}/appointments/${booked.id}/teleport`, {}), 404, 'not_found');
 	});
 
@@ -169,7 +169,7 @@ describe('booking over HTTP', () => {
 		const freed = appointmentView.parse((await desk.post(`${base()}/appointments`, { patientId: patients[35], doctorId, start: `${day}T10:00:00+05:00`, idempotencyKey: key() })).body);
 		const [first, second] = [patients[36], patients[37]];
 		for (const patientId of [first, second]) expect((await desk.post(`${base()}/waitlist`, { patientId, doctorId })).status).toBe(201);
-		await desk.post(`${base()}/appointments/${freed.id}/cancel`, { reason: 'Travelling' });
+		await desk.post(`${base()}/appointments/${freed.id}/cancel`, { reason: 'Travelling', idempotencyKey: key() });
 		const entryOf = async (patientId: string) => waitlistView.parse((await desk.get(`${base()}/waitlist`)).body).entries.find((e) => e.patientId === patientId);
 		const offered = await entryOf(first);
 		expect(offered?.status).toBe('offered');
@@ -182,7 +182,7 @@ describe('booking over HTTP', () => {
 		const passedOn = await entryOf(second);
 		expect(passedOn?.status).toBe('offered');
 
-		expectError(await desk.post(`${base()}/waitlist/${passedOn!.id}/accept`, {}), 400, 'field_required', 'idempotencyKey');
+		expectError(await desk.post(`${base()}/waitlist/${passedOn!.id}/accept`, {}), 400, 'idempotency_key_required', 'idempotencyKey');
 		expectError(await pharmacist.post(`${base()}/waitlist/${passedOn!.id}/accept`, { idempotencyKey: key() }), 403, 'forbidden');
 		expectError(await desk.post(`${base()}/waitlist/${passedOn!.id}/teleport`, {}), 404, 'not_found');
 		const idempotencyKey = key();

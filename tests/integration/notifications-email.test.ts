@@ -105,7 +105,7 @@ describe('appointment emails', () => {
 		const p = await makePatient({ email: `record-${rand(3)}@example.test`, preferredLanguage: 'en' });
 		await database.db.update(patient).set({ userId: account.id }).where(eq(patient.id, p.id));
 		const booked = await bookAppointment(database.db, desk, { patientId: p.id, doctorId, start: `${dayAhead(4)}T11:00:00+05:00`, idempotencyKey: key() });
-		await cancelAppointment(database.db, desk, booked.id, { reason: 'Doctor away' });
+		await cancelAppointment(database.db, desk, booked.id, { reason: 'Doctor away', idempotencyKey: crypto.randomUUID() });
 		await worker.runOnce();
 		expect(mailTo(p.email!)).toEqual([]);
 		const mails = mailTo(account.email);
@@ -175,7 +175,7 @@ describe('queue and waiting-list notices', () => {
 		const [checkedIn] = await eventsOf('queue.checked_in', p.id);
 		await worker.runOnce();
 		expect(mailTo(p.email!).map((m) => m.subject)).toEqual([`ٹوکن ${token.token}: آپ کی باری قریب ہے`]);
-		await callNext(database.db, doctorCtx, { doctorId, roomId: roomRow.id });
+		await callNext(database.db, doctorCtx, { doctorId, roomId: roomRow.id, idempotencyKey: crypto.randomUUID() });
 		await worker.runOnce();
 		const called = mailTo(p.email!).find((m) => m.subject === `ٹوکن ${token.token}: اب آپ کی باری ہے`);
 		expect(called?.text).toContain('Room 7');
@@ -190,7 +190,7 @@ describe('queue and waiting-list notices', () => {
 		await joinWaitlist(database.db, desk, { patientId: waiting.id, doctorId });
 		const other = await makePatient({});
 		const booked = await bookAppointment(database.db, desk, { patientId: other.id, doctorId, start: `${dayAhead(2)}T15:00:00+05:00`, idempotencyKey: key() });
-		await cancelAppointment(database.db, desk, booked.id, { reason: 'Travelling' });
+		await cancelAppointment(database.db, desk, booked.id, { reason: 'Travelling', idempotencyKey: crypto.randomUUID() });
 		await worker.runOnce();
 		const [offer] = mailTo(waiting.email!);
 		expect(offer.subject).toMatch(/^An earlier time is free: /);

@@ -157,17 +157,17 @@ describe('a patient’s own appointments', () => {
 		const other = await linkedPatient();
 		const [slot] = await slotsOn(7);
 		const booked = await request(me.userId, slot.start);
-		await expect(cancelAppointmentAsPatient(database.db, other.userId, booked.id, {})).rejects.toMatchObject({ status: 404 });
-		await expect(cancelAppointmentAsPatient(database.db, me.userId, 'not-an-id', {})).rejects.toMatchObject({ status: 404 });
-		await expect(cancelAppointmentAsPatient(database.db, me.userId, booked.id, { reason: 'x'.repeat(501) })).rejects.toMatchObject({ status: 400 });
-		const cancelled = await cancelAppointmentAsPatient(database.db, me.userId, booked.id, { reason: 'Feeling better' });
+		await expect(cancelAppointmentAsPatient(database.db, other.userId, booked.id, { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ status: 404 });
+		await expect(cancelAppointmentAsPatient(database.db, me.userId, 'not-an-id', { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ status: 404 });
+		await expect(cancelAppointmentAsPatient(database.db, me.userId, booked.id, { reason: 'x'.repeat(501), idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ status: 400 });
+		const cancelled = await cancelAppointmentAsPatient(database.db, me.userId, booked.id, { reason: 'Feeling better', idempotencyKey: crypto.randomUUID() });
 		expect(cancelled.status).toBe('cancelled');
 		expect(await patientAppointments(database.db, me.userId)).toEqual([]);
 		const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.entityId, booked.id), eq(auditLog.action, 'appointment.cancel')));
 		expect(audit).toMatchObject({ actorUserId: me.userId, data: { reason: 'Feeling better', byPatient: true } });
 		expect((await slotsOn(7)).some((s) => s.start.getTime() === slot.start.getTime())).toBe(true);
 		// A second cancel is refused as a transition, not done twice.
-		await expect(cancelAppointmentAsPatient(database.db, me.userId, booked.id, {})).rejects.toMatchObject({ code: 'invalid_transition' });
+		await expect(cancelAppointmentAsPatient(database.db, me.userId, booked.id, { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'invalid_transition' });
 	});
 
 	it('lists desk bookings too, hides other patients’ and ended ones, and opens only their own for the calendar file', async () => {

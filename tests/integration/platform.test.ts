@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { freshDatabase, testDatabase } from '../db';
 import { rand } from '../factories';
-import { runCommand } from '../../src/lib/server/command';
+import { requestHash, runCommand, type Idempotency } from '../../src/lib/server/command';
 import { setupInstallation } from '../../src/lib/server/tenancy/setupInstallation';
 import { isSetupDone } from '../../src/lib/server/tenancy/queries';
 import { outboxEvent } from '../../src/lib/server/db/schema';
@@ -19,12 +19,15 @@ const setupBody = (code: string) => ({
 	admin: { name: 'Amina', email: `admin-${rand()}@example.test`, password: 'a long password' }
 });
 
+const userId = crypto.randomUUID();
+const keyed = (key: string, request: unknown = {}, by = userId): Idempotency => ({ scope: 'test', key, userId: by, request });
+
 describe('runCommand idempotency', () => {
 	it('acts once for concurrent retries with the same key and returns the first answer to all', async () => {
 		const key = rand();
 		const results = await Promise.all(
 			Array.from({ length: 6 }, (_, i) =>
-				runCommand(database.db, { scope: 'test', key }, async (tx) => {
+				runCommand(database.db, keyed(key), async (tx) => {
 					const [row] = await tx.insert(outboxEvent).values({ type: 'test.idempotent', payload: { key, attempt: i } }).returning();
 					return { id: row.id };
 				})
@@ -38,9 +41,38 @@ describe('runCommand idempotency', () => {
 
 	it('lets a failed attempt be retried with the same key', async () => {
 		const key = rand();
-		await expect(runCommand(database.db, { scope: 'test', key }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-		const second = await runCommand(database.db, { scope: 'test', key }, async () => ({ ok: true }));
+		await expect(runCommand(database.db, keyed(key), async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+		const second = await runCommand(database.db, keyed(key), async () => ({ ok: true }));
 		expect(second).toEqual({ ok: true });
+	});
+
+	it('refuses the same key with a different request (422) without running the command again', async () => {
+		const key = rand();
+		expect(await runCommand(database.db, keyed(key, { patientId: 'a', start: '09:00' }), async () => ({ first: true }))).toEqual({ first: true });
+		let ran = false;
+		const reused = runCommand(database.db, keyed(key, { patientId: 'b', start: '09:00' }), async () => {
+			ran = true;
+			return { second: true };
+		});
+		await expect(reused).rejects.toMatchObject({ code: 'idempotency_key_reused', status: 422, field: 'idempotencyKey' });
+		expect(ran).toBe(false);
+		// The same request, its fields in another order, is the same request.
+		expect(await runCommand(database.db, keyed(key, { start: '09:00', patientId: 'a' }), async () => ({ again: true }))).toEqual({ first: true });
+	});
+
+	it('treats another person’s use of the same key as a claim of their own', async () => {
+		const key = rand();
+		const mine = await runCommand(database.db, keyed(key, { reason: 'mine' }), async () => ({ reason: 'mine' }));
+		const theirs = await runCommand(database.db, keyed(key, { reason: 'theirs' }, crypto.randomUUID()), async () => ({ reason: 'theirs' }));
+		expect(mine).toEqual({ reason: 'mine' });
+		expect(theirs).toEqual({ reason: 'theirs' });
+	});
+
+	it('hashes the canonical request: key order and the key itself do not matter, values and nesting do', () => {
+		expect(requestHash({ a: 1, b: { c: 2, d: [1, 2] } })).toBe(requestHash({ b: { d: [1, 2], c: 2 }, a: 1, idempotencyKey: 'k1' }));
+		expect(requestHash({ a: 1, b: { c: 2 } })).not.toBe(requestHash({ a: 1, b: { c: 3 } }));
+		expect(requestHash({ start: new Date('2026-01-01T09:00:00Z') })).toBe(requestHash({ start: '2026-01-01T09:00:00.000Z' }));
+		expect(requestHash({ a: [1, 2] })).not.toBe(requestHash({ a: [2, 1] }));
 	});
 });
 

@@ -52,7 +52,7 @@ describe('merging records that both hold a token today', () => {
 		const booked = await makeAppointment(db, home.id, survivor.id, doctor.id, new Date());
 		const walkIn = await checkInPatient(db, deskCtx, { patientId: duplicate.id, doctorId: doctor.id, idempotencyKey: key() });
 		const withAppointment = await checkInPatient(db, deskCtx, { appointmentId: booked.id, idempotencyKey: key() });
-		const called = await callNext(db, doctorCtx, { doctorId: doctor.id });
+		const called = await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 		expect(called.id).toBe(withAppointment.id);
 
 		// Both with a doctor: no rule can choose, and nothing changes.
@@ -110,7 +110,7 @@ describe('the merge screen’s preview', () => {
 		expect(await previewMerge(db, deskCtx, survivor.id, duplicate.id)).toEqual({ settle: [], move: [{ day, token: only.token }], busy: [], upcomingAppointments: 0 });
 
 		const other = await checkInPatient(db, deskCtx, { patientId: survivor.id, doctorId: doctor.id, idempotencyKey: key() });
-		await callNext(db, doctorCtx, { doctorId: doctor.id });
+		await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 		await db.update(queueToken).set({ status: 'with_doctor' }).where(eq(queueToken.id, other.id));
 		expect((await previewMerge(db, deskCtx, survivor.id, duplicate.id)).busy).toEqual([{ day, tokens: [other.token, only.token] }]);
 		await expect(mergePatients(db, deskCtx, survivor.id, { mergeId: duplicate.id })).rejects.toMatchObject({ code: 'doctor_busy' });
@@ -236,7 +236,7 @@ describe('a merge racing a check-in of the same patients', () => {
 			const [mergeDelay, callDelay] = jitter(i);
 			const [merge, call] = await Promise.all([
 				settle(() => mergePatients(db, deskCtx, survivor.id, { mergeId: duplicate.id, reason: 'race' }), mergeDelay),
-				settle(() => callNext(db, ctxOf(home.id, doctor.id, 'doctor'), { doctorId: doctor.id }), callDelay)
+				settle(() => callNext(db, ctxOf(home.id, doctor.id, 'doctor'), { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() }), callDelay)
 			]);
 			expect(merge, `round ${i}`).toMatchObject({ ok: true });
 			expect(call, `round ${i}`).toMatchObject({ ok: true });

@@ -60,21 +60,21 @@ describe('rooms', () => {
 		const [first, second, third] = await Promise.all([makePatient(db, home.id), makePatient(db, home.id), makePatient(db, home.id)]);
 		for (const p of [first, second, third]) await checkInPatient(db, deskCtx, { patientId: p.id, doctorId: doctor.id, idempotencyKey: key() });
 
-		const called = await callNext(db, doctorCtx, { doctorId: doctor.id });
+		const called = await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 		expect(called).toMatchObject({ roomId: usual.id, room: 'Room 2' });
 		expect(await displayRows(home.id, day)).toMatchObject([{ room: 'Room 2', nowServing: called.token }]);
 
 		// The doctor moves for the day: the patient with them stays where they were called to.
 		await setTodayRoom(db, doctorCtx, { doctorId: doctor.id, roomId: today.id });
 		expect(await displayRows(home.id, day)).toMatchObject([{ room: 'Room 2', nowServing: called.token }]);
-		await completeToken(db, doctorCtx, called.id);
+		await completeToken(db, doctorCtx, called.id, { idempotencyKey: crypto.randomUUID() });
 		expect(await displayRows(home.id, day)).toMatchObject([{ room: 'Room 5', nowServing: null }]);
-		const next = await callNext(db, doctorCtx, { doctorId: doctor.id });
+		const next = await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 		expect(next).toMatchObject({ roomId: today.id, room: 'Room 5' });
-		await completeToken(db, doctorCtx, next.id);
+		await completeToken(db, doctorCtx, next.id, { idempotencyKey: crypto.randomUUID() });
 
 		// Call next with a room sets the room for the rest of the day too.
-		const last = await callNext(db, doctorCtx, { doctorId: doctor.id, roomId: usual.id });
+		const last = await callNext(db, doctorCtx, { doctorId: doctor.id, roomId: usual.id, idempotencyKey: crypto.randomUUID() });
 		expect(last.room).toBe('Room 2');
 		const queue = await projectClinicQueue(db, { type: 'queue', clinicId: home.id, day });
 		expect(queue.doctors).toMatchObject([{ id: doctor.id, room: { id: usual.id, name: 'Room 2' } }]);
@@ -99,7 +99,7 @@ describe('rooms', () => {
 		await expect(updateDoctorProfile(db, adminCtx, doctor.id, { defaultRoomId: archived.id })).rejects.toMatchObject({ code: 'room_archived', field: 'defaultRoomId' });
 		const p = await makePatient(db, home.id);
 		await checkInPatient(db, deskCtx, { patientId: p.id, doctorId: doctor.id, idempotencyKey: key() });
-		await expect(callNext(db, doctorCtx, { doctorId: doctor.id, roomId: foreign.id })).rejects.toMatchObject({ field: 'roomId' });
+		await expect(callNext(db, doctorCtx, { doctorId: doctor.id, roomId: foreign.id, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ field: 'roomId' });
 		// Nothing changed: still waiting, still the usual room.
 		expect(await db.select({ status: queueToken.status }).from(queueToken).where(eq(queueToken.patientId, p.id))).toEqual([{ status: 'waiting' }]);
 		expect((await setTodayRoom(db, deskCtx, { doctorId: doctor.id, roomId: null })).room).toEqual({ id: usual.id, name: 'Room 1' });
@@ -107,7 +107,7 @@ describe('rooms', () => {
 		// Archiving a doctor's usual room clears it: nobody is sent to a room no longer in use.
 		await updateRoom(db, adminCtx, usual.id, { archived: true });
 		expect(await db.select({ room: doctorProfile.defaultRoomId }).from(doctorProfile).where(eq(doctorProfile.userId, doctor.id))).toEqual([{ room: null }]);
-		expect(await callNext(db, doctorCtx, { doctorId: doctor.id })).toMatchObject({ roomId: null, room: null });
+		expect(await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() })).toMatchObject({ roomId: null, room: null });
 		expect(await displayRows(home.id, day)).toMatchObject([{ room: null }]);
 	});
 });

@@ -66,7 +66,7 @@ describe('check-in', () => {
 			[{ idempotencyKey: key() }, 'field_invalid', 'patientId'],
 			[{ patientId: p.id, appointmentId: tomorrow.id, idempotencyKey: key() }, 'field_invalid', 'patientId'],
 			[{ patientId: 'nope', idempotencyKey: key() }, 'field_invalid', 'patientId'],
-			[{ patientId: p.id }, 'field_required', 'idempotencyKey'],
+			[{ patientId: p.id }, 'idempotency_key_required', 'idempotencyKey'],
 			[{ patientId: elsewhere.id, idempotencyKey: key() }, 'field_invalid', 'patientId'],
 			[{ patientId: p.id, doctorId: desk.id, idempotencyKey: key() }, 'field_invalid', 'doctorId'],
 			[{ appointmentId: tomorrow.id, idempotencyKey: key() }, 'not_today', 'appointmentId']
@@ -98,39 +98,39 @@ describe('the doctor’s controls', () => {
 		const appt = await makeAppointment(db, home.id, ap.id, doctor.id, new Date(Date.now() - 60_000));
 		const booked = await checkInPatient(db, deskCtx, { appointmentId: appt.id, idempotencyKey: key() });
 
-		const called = await callNext(db, doctorCtx, { doctorId: doctor.id });
+		const called = await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 		expect(called.id).toBe(booked.id);
 		expect(called.status).toBe('with_doctor');
 		const [v] = await db.select().from(visit).where(eq(visit.tokenId, booked.id));
 		expect(v).toMatchObject({ status: 'open', doctorId: doctor.id, patientId: ap.id, appointmentId: appt.id });
-		await expect(callNext(db, doctorCtx, { doctorId: doctor.id })).rejects.toMatchObject({ code: 'doctor_busy' });
+		await expect(callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'doctor_busy' });
 
 		expect((await recallToken(db, doctorCtx, booked.id)).status).toBe('with_doctor');
 		expect((await sendBackToken(db, doctorCtx, booked.id)).status).toBe('waiting');
 		// Sent back: behind the walk-in who was already waiting, not in front.
-		expect((await callNext(db, doctorCtx, { doctorId: doctor.id })).id).toBe(walk.id);
-		expect((await completeToken(db, doctorCtx, walk.id)).status).toBe('completed');
-		const again = await callNext(db, doctorCtx, { doctorId: doctor.id });
+		expect((await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() })).id).toBe(walk.id);
+		expect((await completeToken(db, doctorCtx, walk.id, { idempotencyKey: crypto.randomUUID() })).status).toBe('completed');
+		const again = await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 		expect(again.id).toBe(booked.id);
 		expect(again.visitId).toBe(v.id);
-		expect((await completeToken(db, doctorCtx, booked.id)).status).toBe('completed');
+		expect((await completeToken(db, doctorCtx, booked.id, { idempotencyKey: crypto.randomUUID() })).status).toBe('completed');
 		const [closed] = await db.select().from(visit).where(eq(visit.id, v.id));
 		expect(closed.status).toBe('completed');
 		expect((await db.select().from(appointment).where(eq(appointment.id, appt.id)))[0].status).toBe('completed');
-		await expect(callNext(db, doctorCtx, { doctorId: doctor.id })).rejects.toMatchObject({ code: 'queue_empty' });
-		await expect(completeToken(db, doctorCtx, booked.id)).rejects.toMatchObject({ code: 'token_state' });
+		await expect(callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'queue_empty' });
+		await expect(completeToken(db, doctorCtx, booked.id, { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'token_state' });
 	});
 
 	it('skips, recalls a skipped token to the back of the line, and makes a no-show of a second skip', async () => {
 		const { home, doctor, deskCtx, doctorCtx } = await queueScene(db);
 		const first = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() });
 		const second = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() });
-		await callNext(db, doctorCtx, { doctorId: doctor.id });
+		await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 		expect((await skipToken(db, doctorCtx, first.id)).status).toBe('skipped');
 		expect((await recallToken(db, doctorCtx, first.id)).status).toBe('waiting');
-		expect((await callNext(db, doctorCtx, { doctorId: doctor.id })).id).toBe(second.id);
-		await completeToken(db, doctorCtx, second.id);
-		expect((await callNext(db, doctorCtx, { doctorId: doctor.id })).id).toBe(first.id);
+		expect((await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() })).id).toBe(second.id);
+		await completeToken(db, doctorCtx, second.id, { idempotencyKey: crypto.randomUUID() });
+		expect((await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() })).id).toBe(first.id);
 		expect((await skipToken(db, doctorCtx, first.id)).status).toBe('no_show');
 	});
 
@@ -139,11 +139,11 @@ describe('the doctor’s controls', () => {
 		const other = await makeMember(db, home.id, 'doctor');
 		const tokens = [];
 		for (let i = 0; i < 4; i++) tokens.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, idempotencyKey: key() }));
-		await expect(callNext(db, doctorCtx, { doctorId: other.id })).rejects.toMatchObject({ code: 'forbidden' });
-		const [a, b] = await Promise.all([callNext(db, doctorCtx, { doctorId: doctor.id }), callNext(db, ctxOf(home.id, other.id, 'doctor'), { doctorId: other.id })]);
+		await expect(callNext(db, doctorCtx, { doctorId: other.id, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'forbidden' });
+		const [a, b] = await Promise.all([callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() }), callNext(db, ctxOf(home.id, other.id, 'doctor'), { doctorId: other.id, idempotencyKey: crypto.randomUUID() })]);
 		expect(a.id).not.toBe(b.id);
-		await expect(completeToken(db, doctorCtx, b.id)).rejects.toMatchObject({ code: 'forbidden' });
-		await expect(callNext(db, deskCtx, { doctorId: 'not-a-uuid' })).rejects.toMatchObject({ code: 'field_invalid', field: 'doctorId' });
+		await expect(completeToken(db, doctorCtx, b.id, { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(callNext(db, deskCtx, { doctorId: 'not-a-uuid', idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'field_invalid', field: 'doctorId' });
 	});
 
 	it('puts an urgent token first with its reason in the audit log; only the desk and admins reorder', async () => {
@@ -162,10 +162,10 @@ describe('the doctor’s controls', () => {
 		expect(day.plan.map((p) => p.tokenId)).toEqual([t[3].id, t[2].id, t[0].id, t[1].id]);
 		const [moved] = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, home.id), eq(auditLog.action, 'queue.reorder')));
 		expect(moved).toMatchObject({ actorUserId: desk.id, data: expect.objectContaining({ reason: 'Elderly, waited long', position: 1 }) });
-		expect((await callNext(db, doctorCtx, { doctorId: doctor.id })).id).toBe(t[3].id);
-		await completeToken(db, doctorCtx, t[3].id);
+		expect((await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() })).id).toBe(t[3].id);
+		await completeToken(db, doctorCtx, t[3].id, { idempotencyKey: crypto.randomUUID() });
 		// The doctor is free long before the plan expected: the moved token still goes where it was put.
-		expect((await callNext(db, doctorCtx, { doctorId: doctor.id })).id).toBe(t[2].id);
+		expect((await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() })).id).toBe(t[2].id);
 	});
 
 	it('writes "you’re next" to the outbox when two tokens remain before a patient, and when they are called', async () => {
@@ -174,7 +174,7 @@ describe('the doctor’s controls', () => {
 		for (let i = 0; i < 5; i++) t.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() }));
 		const near = async () => (await db.select().from(outboxEvent).where(and(eq(outboxEvent.clinicId, home.id), eq(outboxEvent.type, 'queue.almost_next'))).orderBy(outboxEvent.id)).map((e) => e.payload.tokenId);
 		expect(await near()).toEqual([t[0].id, t[1].id, t[2].id]);
-		await callNext(db, doctorCtx, { doctorId: doctor.id });
+		await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 		expect(await near()).toEqual([t[0].id, t[1].id, t[2].id, t[3].id]);
 		const called = await db.select().from(outboxEvent).where(and(eq(outboxEvent.clinicId, home.id), eq(outboxEvent.type, 'queue.called')));
 		expect(called.map((e) => e.payload.tokenId)).toEqual([t[0].id]);

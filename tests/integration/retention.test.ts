@@ -9,7 +9,7 @@ import { appendAudit, verifyAuditChain } from '../../src/lib/server/audit/audit'
 import { runCommand } from '../../src/lib/server/command';
 import { appendDocumentUpdates, compactCollaborativeDocument, ensureCollaborativeDocument, loadCollaborativeDocument } from '../../src/lib/server/sync/persistence';
 import { purgeExpired } from '../../src/lib/server/platform/retention';
-import { clinicToday } from '../../src/lib/server/time';
+import { clinicToday } from '../../src/lib/time';
 import { documentName } from '../../src/lib/sync/protocol';
 
 /**
@@ -92,9 +92,10 @@ describe('retention purge', () => {
 	it('deletes idempotency keys past 30 days and keeps younger ones', async () => {
 		const now = new Date();
 		const scope = `test:${rand()}`;
+		const userId = (await makeUser(database.db)).id;
 		await database.db.insert(idempotencyKey).values([
-			{ scope, key: 'old', response: { ok: 1 }, createdAt: ago(now, 31 * DAY) },
-			{ scope, key: 'young', response: { ok: 2 }, createdAt: ago(now, 29 * DAY) }
+			{ scope, userId, key: 'old', requestHash: 'h', response: { ok: 1 }, createdAt: ago(now, 31 * DAY) },
+			{ scope, userId, key: 'young', requestHash: 'h', response: { ok: 2 }, createdAt: ago(now, 29 * DAY) }
 		]);
 
 		const counts = await purgeExpired(database.db, now);
@@ -198,8 +199,8 @@ describe('retention purge', () => {
 		await purgeExpired(database.db, now);
 		const events = await addEvents(Array.from({ length: 1200 }, () => ({ processedAt: ago(now, 31 * DAY) })));
 		const scope = `race:${rand()}`;
-		await database.db.insert(idempotencyKey).values(Array.from({ length: 700 }, (_, n) => ({ scope, key: String(n), response: {}, createdAt: ago(now, 31 * DAY) })));
 		const user = await makeUser(database.db);
+		await database.db.insert(idempotencyKey).values(Array.from({ length: 700 }, (_, n) => ({ scope, userId: user.id, key: String(n), requestHash: 'h', response: {}, createdAt: ago(now, 31 * DAY) })));
 		await database.db.insert(session).values(Array.from({ length: 300 }, () => ({ id: rand(16), userId: user.id, expiresAt: ago(now, DAY) })));
 		const clinic = await makeClinic(database.db, { timezone: 'Asia/Karachi' });
 		const days = Array.from({ length: 40 }, (_, n) => documentName.desk(clinic.id, clinicToday('Asia/Karachi', ago(now, (10 + n) * DAY))));

@@ -142,10 +142,10 @@ describe('changes', () => {
 		const day = dayAhead(6);
 		const a = await bookAppointment(database.db, desk, { patientId: await patientId(), doctorId, start: `${day}T09:00:00+05:00`, idempotencyKey: rand(8) });
 		await bookAppointment(database.db, desk, { patientId: await patientId(), doctorId, start: `${day}T09:15:00+05:00`, idempotencyKey: rand(8) });
-		await expect(rescheduleAppointment(database.db, desk, a.id, { start: `${day}T09:15:00+05:00` })).rejects.toMatchObject({ code: 'slot_taken' });
-		const moved = await rescheduleAppointment(database.db, desk, a.id, { start: `${day}T09:30:00+05:00` });
+		await expect(rescheduleAppointment(database.db, desk, a.id, { start: `${day}T09:15:00+05:00`, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'slot_taken' });
+		const moved = await rescheduleAppointment(database.db, desk, a.id, { start: `${day}T09:30:00+05:00`, idempotencyKey: crypto.randomUUID() });
 		expect(moved.start).toBe(at(day, '09:30').toISOString());
-		await expect(rescheduleAppointment(database.db, otherDesk, a.id, { start: `${day}T09:45:00+05:00` })).rejects.toMatchObject({ status: 404 });
+		await expect(rescheduleAppointment(database.db, otherDesk, a.id, { start: `${day}T09:45:00+05:00`, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ status: 404 });
 	});
 
 	it('lets only the people who book read the waiting list and the calendar’s rows (the pharmacy sees the calendar, not the list)', async () => {
@@ -164,8 +164,8 @@ describe('changes', () => {
 		const first = await joinWaitlist(database.db, desk, { patientId: later.patientId, doctorId, currentAppointmentId: later.id });
 		await joinWaitlist(database.db, desk, { patientId: await patientId(), doctorId });
 		const a = await bookAppointment(database.db, desk, { patientId: await patientId(), doctorId, start: `${day}T10:00:00+05:00`, idempotencyKey: rand(8) });
-		await expect(cancelAppointment(database.db, desk, a.id, { reason: '' })).rejects.toMatchObject({ field: 'reason' });
-		const cancelled = await cancelAppointment(database.db, desk, a.id, { reason: 'Patient travelling' });
+		await expect(cancelAppointment(database.db, desk, a.id, { reason: '', idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ field: 'reason' });
+		const cancelled = await cancelAppointment(database.db, desk, a.id, { reason: 'Patient travelling', idempotencyKey: crypto.randomUUID() });
 		expect(cancelled.status).toBe('cancelled');
 		const waitlist = await clinicWaitlist(database.db, desk);
 		const offered = waitlist.find((w) => w.id === first.id);

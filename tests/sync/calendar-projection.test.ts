@@ -53,7 +53,7 @@ describe('the clinic calendar projection', () => {
 		const seen = await eventually(() => appointmentsOf(watcher.doc), (rows) => rows.length === 1);
 		expect(seen[0]).toMatchObject({ id: booked.id, doctorId: doctor.id, patientName: patient.name, start: new Date(`${day}T10:00:00+05:00`).toISOString() });
 
-		await cancelAppointment(db, { ...desk, actor: { userId: receptionist.id, role: 'reception' } }, booked.id, { reason: 'Patient called' });
+		await cancelAppointment(db, { ...desk, actor: { userId: receptionist.id, role: 'reception' } }, booked.id, { reason: 'Patient called', idempotencyKey: crypto.randomUUID() });
 		await publishCalendarChange(clinic.id, TZ, [booked.start]);
 		await eventually(() => appointmentsOf(watcher.doc)[0]?.status, (status) => status === 'cancelled');
 		watcher.destroy();

@@ -59,7 +59,7 @@ describe('queue, display and patient live projections', () => {
 		expect(live).toMatchObject({ status: 'waiting', ahead: 3, doctor: 'Dr Sana Malik' });
 		expect(Number(live?.waitMinutes)).toBeGreaterThan(0);
 
-		await callNext(s.db, { clinicId: s.home.id, actor: { userId: s.doctor.id, role: 'doctor' } }, { doctorId: s.doctor.id });
+		await callNext(s.db, { clinicId: s.home.id, actor: { userId: s.doctor.id, role: 'doctor' } }, { doctorId: s.doctor.id, idempotencyKey: crypto.randomUUID() });
 		const display = await eventually(() => readProjection(kiosk.doc), (d) => Array.isArray(d.doctors) && (d.doctors as Row[])[0]?.nowServing === '001');
 		expect(display.doctors).toEqual([{ slot: 1, doctor: 'Dr Sana Malik', room: null, nowServing: '001', calls: 1, next: ['002', '003', '004'] }]);
 		expect(display.next).toEqual(['002', '003', '004']);

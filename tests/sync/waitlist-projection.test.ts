@@ -46,7 +46,7 @@ describe('the clinic waitlist projection', () => {
 		expect(await watcher.outcome).toBe('synced');
 		expect(entriesOf(watcher.doc)).toEqual([expect.objectContaining({ id: entry.id, patientName: waiting.name, status: 'waiting', currentStart: held.start })]);
 
-		await cancelAppointment(db, desk, earlier.id, { reason: 'Travelling' });
+		await cancelAppointment(db, desk, earlier.id, { reason: 'Travelling', idempotencyKey: crypto.randomUUID() });
 		await publishCalendarChange(clinic.id, TZ, [earlier.start]);
 		const seen = await eventually(() => entriesOf(watcher.doc), (rows) => rows[0]?.status === 'offered');
 		expect(seen[0]).toMatchObject({ offeredStart: earlier.start });

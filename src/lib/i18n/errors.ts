@@ -32,6 +32,8 @@ const byCode: Record<string, (p: Params) => string> = {
 	payload_too_large: () => m.error_payload_too_large(),
 	cross_site_request: () => m.error_cross_site_request(),
 	account_suspended: () => m.error_account_suspended(),
+	idempotency_key_required: () => m.error_idempotency_key_required(),
+	idempotency_key_reused: () => m.error_idempotency_key_reused(),
 	internal: () => m.error_internal()
 };
 

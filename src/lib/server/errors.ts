@@ -65,6 +65,8 @@ export type ErrorCode =
 	| 'account_linked_here'
 	| 'patient_not_linked'
 	| 'storage_unavailable'
+	| 'idempotency_key_required'
+	| 'idempotency_key_reused'
 	| 'internal';
 
 export class AppError extends Error {

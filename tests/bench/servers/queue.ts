@@ -70,8 +70,8 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
 		pendingTag = arg;
 		lastToken = (await checkInPatient(db, deskCtx, { patientId: patients[Number(arg)].id, doctorId: doctor.id, idempotencyKey: `bench-${arg}-${Date.now()}` })).id;
 	} else if (command === 'drain' && lastToken) {
-		await callNext(db, doctorCtx, { doctorId: doctor.id });
-		await completeToken(db, doctorCtx, lastToken);
+		await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
+		await completeToken(db, doctorCtx, lastToken, { idempotencyKey: crypto.randomUUID() });
 		console.log(JSON.stringify({ drained: arg }));
 	}
 });

@@ -35,6 +35,7 @@ export const errorResponses = {
 	Conflict: errorResponse('The change conflicts with existing data; `code` says how.'),
 	PayloadTooLarge: errorResponse('The body is over 64 KB (`payload_too_large`).'),
 	UnsupportedMediaType: errorResponse('The body is not sent as `application/json` (`unsupported_media_type`).'),
+	UnprocessableEntity: errorResponse('The idempotency key was already used by the caller for a different request (`idempotency_key_reused`): nothing was done.'),
 	TooManyRequests: errorResponse('Too many failed attempts (`rate_limited`); wait before trying again.', {
 		'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } }
 	})
@@ -50,6 +51,7 @@ const byStatus: Record<ErrorResponseName, string> = {
 	Conflict: '409',
 	PayloadTooLarge: '413',
 	UnsupportedMediaType: '415',
+	UnprocessableEntity: '422',
 	TooManyRequests: '429'
 };
 
@@ -60,6 +62,34 @@ export function errors(...names: ErrorResponseName[]): Record<string, ResponseOr
 
 /** What every endpoint with a JSON body can answer besides its own errors. */
 export const bodyErrors = ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaType'] as const;
+
+/**
+ * A command a retry could double. The key comes in the `Idempotency-Key` header or, as before,
+ * the body's `idempotencyKey` field (both must then agree); it is the caller's own, so another
+ * caller's key never answers with their result.
+ */
+export function idempotent<O extends { description?: string; parameters?: Parameter[]; responses: Record<string, ResponseOrRef> }>(operation: O, options: { required: boolean }): O {
+	const rule = options.required
+		? 'Needs an idempotency key (400 `idempotency_key_required` without one). '
+		: 'Takes an optional idempotency key. ';
+	const note =
+		rule +
+		'Sending the same key again with the same request returns the first result instead of acting twice; the same key with a different request answers 422 `idempotency_key_reused` and changes nothing. Keys are per caller.';
+	return {
+		...operation,
+		description: operation.description ? `${operation.description} ${note}` : note,
+		parameters: [...(operation.parameters ?? []), idempotencyKeyHeader],
+		responses: { ...operation.responses, ...errors('BadRequest', 'UnprocessableEntity') }
+	};
+}
+
+const idempotencyKeyHeader: Parameter = {
+	name: 'Idempotency-Key',
+	in: 'header',
+	required: false,
+	description: 'A key of 8 to 100 characters, new for each request a retry must not repeat (a UUID will do). May be sent as the body’s `idempotencyKey` instead.',
+	schema: { type: 'string', minLength: 8, maxLength: 100 }
+};
 
 export const pathParameter = (name: string, description: string, schema: JsonSchema): Parameter => ({
 	name,

@@ -6,7 +6,8 @@ import type { Patient } from '../db/schema/patients';
 import type { PatientSummary } from '../patients/queries';
 import { clinicCode } from '../tenancy/schema';
 import { jsonSchemaOf } from './jsonSchema';
-import { bodyErrors, errors, jsonContent, jsonRequest, jsonResponse, pathParameter, ref } from './common';
+import { idempotencyKeyInput } from '../command';
+import { bodyErrors, errors, idempotent, jsonContent, jsonRequest, jsonResponse, pathParameter, ref } from './common';
 import type { ApiContribution, Parameter } from './types';
 
 /* Request bodies. The record fields are the domain's own schema; the country and date only shape checks the document cannot state. */
@@ -15,7 +16,7 @@ const recordFields = patientInput('PK', '2100-01-01');
 
 export const registerOptions = z.object({
 	allowDuplicate: z.boolean().default(false).meta({ description: 'True when the caller confirmed that this is a different person from the candidates a 409 named.' }),
-	idempotencyKey: z.string().trim().min(8).max(100).optional().meta({ description: 'Retrying with the same key returns the first registration instead of registering twice.' })
+	idempotencyKey: idempotencyKeyInput.optional().meta({ description: 'Retrying with the same key returns the first registration instead of registering twice.' })
 });
 
 export const registerBody = recordFields.extend(registerOptions.shape);
@@ -154,21 +155,24 @@ export const patientsApi: ApiContribution = {
 				],
 				responses: { '200': jsonResponse('Best matches first.', 'Patients'), ...errors('BadRequest', ...scoped, 'Forbidden') }
 			},
-			post: {
-				operationId: 'registerPatient',
-				summary: 'Register a patient',
-				description:
-					'Phone numbers may be national (read with the clinic’s country) or international; they are stored in E.164. Give `dateOfBirth` or `age`. ' +
-					'When the record looks like someone already registered, nothing is created and the answer is 409 `possible_duplicate` with the candidates; ' +
-					'send again with `allowDuplicate: true` to register anyway. Admins, doctors and reception.',
-				tags,
-				requestBody: jsonRequest(registerBody),
-				responses: {
-					'201': jsonResponse('Registered.', 'Patient'),
-					'409': { description: 'Possibly someone already registered (`possible_duplicate`).', content: jsonContent(ref('PossibleDuplicate')) },
-					...errors(...bodyErrors, ...scoped, 'Forbidden')
-				}
-			}
+			post: idempotent(
+				{
+					operationId: 'registerPatient',
+					summary: 'Register a patient',
+					description:
+						'Phone numbers may be national (read with the clinic’s country) or international; they are stored in E.164. Give `dateOfBirth` or `age`. ' +
+						'When the record looks like someone already registered, nothing is created and the answer is 409 `possible_duplicate` with the candidates; ' +
+						'send again with `allowDuplicate: true` to register anyway. Admins, doctors and reception.',
+					tags,
+					requestBody: jsonRequest(registerBody),
+					responses: {
+						'201': jsonResponse('Registered.', 'Patient'),
+						'409': { description: 'Possibly someone already registered (`possible_duplicate`).', content: jsonContent(ref('PossibleDuplicate')) },
+						...errors(...bodyErrors, ...scoped, 'Forbidden')
+					}
+				},
+				{ required: false }
+			)
 		},
 		'/clinics/{code}/patients/{id}': {
 			parameters: [codeParameter, idParameter],

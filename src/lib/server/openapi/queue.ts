@@ -3,7 +3,7 @@ import { arrivalTiming, queueTokenStatus } from '../db/schema/queue';
 import { callNextInput, checkInInput, displayKeyInput, reorderInput, urgentInput } from '../queue/schema';
 import { clinicCode } from '../tenancy/schema';
 import { jsonSchemaOf } from './jsonSchema';
-import { bodyErrors, errors, jsonRequest, jsonResponse, pathParameter } from './common';
+import { bodyErrors, errors, idempotent, jsonRequest, jsonResponse, pathParameter } from './common';
 import type { ApiContribution, Parameter } from './types';
 import { roomsApi } from './rooms';
 
@@ -77,17 +77,17 @@ const tokenParameter = pathParameter('tokenId', 'The token id.', { type: 'string
 const scoped = ['Unauthenticated', 'NotFound'] as const;
 const tags = ['queue'];
 
-const tokenAction = (operationId: string, summary: string, description: string, body?: z.ZodType) => ({
-	parameters: [codeParameter, tokenParameter],
-	post: {
+const tokenAction = (operationId: string, summary: string, description: string, body?: z.ZodType, key: 'required' | 'optional' = 'optional') => {
+	const post = {
 		operationId,
 		summary,
 		description,
 		tags,
 		...(body ? { requestBody: jsonRequest(body) } : {}),
 		responses: { '200': jsonResponse('The token after the change.', 'QueueToken'), ...errors(...(body ? bodyErrors : []), ...scoped, 'Forbidden', 'Conflict') }
-	}
-});
+	};
+	return { parameters: [codeParameter, tokenParameter], post: idempotent(post, { required: key === 'required' }) };
+};
 
 export const queueApi: ApiContribution = {
 	tag: {
@@ -117,32 +117,38 @@ export const queueApi: ApiContribution = {
 		},
 		'/clinics/{code}/queue/check-in': {
 			parameters: [codeParameter],
-			post: {
-				operationId: 'checkIn',
-				summary: 'Check a patient in and issue a token',
-				description:
-					'Either `appointmentId` (one of today’s appointments: arrival is recorded as early, on time or late and the appointment becomes `checked_in`) or `patientId` with an optional `doctorId` (a walk-in). ' +
-					'Token numbers are issued by the database: consecutive, never twice. A patient already in today’s queue answers 409 `already_in_queue`; a record merged into another (even by a merge that finishes while this check-in waits) 409 `patient_merged`. Retrying with the same `idempotencyKey` returns the first token.',
-				tags,
-				requestBody: jsonRequest(checkInInput),
-				responses: { '201': jsonResponse('Checked in.', 'QueueToken'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
-			}
+			post: idempotent(
+				{
+					operationId: 'checkIn',
+					summary: 'Check a patient in and issue a token',
+					description:
+						'Either `appointmentId` (one of today’s appointments: arrival is recorded as early, on time or late and the appointment becomes `checked_in`) or `patientId` with an optional `doctorId` (a walk-in). ' +
+						'Token numbers are issued by the database: consecutive, never twice. A patient already in today’s queue answers 409 `already_in_queue`; a record merged into another (even by a merge that finishes while this check-in waits) 409 `patient_merged`. Retrying with the same key returns the first token.',
+					tags,
+					requestBody: jsonRequest(checkInInput),
+					responses: { '201': jsonResponse('Checked in.', 'QueueToken'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+				},
+				{ required: true }
+			)
 		},
 		'/clinics/{code}/queue/next': {
 			parameters: [codeParameter],
-			post: {
-				operationId: 'callNext',
-				summary: 'Call the next token for a doctor',
-				description: 'Takes the next token by the order rule (the doctor’s own and walk-ins without a chosen doctor), moves it to `with_doctor`, sends it to the doctor’s room for today (an optional `roomId` first becomes that room) and starts its visit. 409 `doctor_busy` while a patient is with the doctor, `queue_empty` when nobody waits. Doctors call for themselves; admins and reception for anyone.',
-				tags,
-				requestBody: jsonRequest(callNextInput),
-				responses: { '200': jsonResponse('The called token, with `visitId`, `roomId` and `room` (its name).', 'QueueToken'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
-			}
+			post: idempotent(
+				{
+					operationId: 'callNext',
+					summary: 'Call the next token for a doctor',
+					description: 'Takes the next token by the order rule (the doctor’s own and walk-ins without a chosen doctor), moves it to `with_doctor`, sends it to the doctor’s room for today (an optional `roomId` first becomes that room) and starts its visit. 409 `doctor_busy` while a patient is with the doctor, `queue_empty` when nobody waits. Doctors call for themselves; admins and reception for anyone.',
+					tags,
+					requestBody: jsonRequest(callNextInput),
+					responses: { '200': jsonResponse('The called token, with `visitId`, `roomId` and `room` (its name).', 'QueueToken'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+				},
+				{ required: true }
+			)
 		},
 		'/clinics/{code}/queue/{tokenId}/recall': tokenAction('recallToken', 'Call a token again, or bring a skipped one back', 'With the doctor: announced again. Skipped: back into the line, queued by the time it returned (not in front).'),
 		'/clinics/{code}/queue/{tokenId}/skip': tokenAction('skipToken', 'Skip a token whose patient did not come', 'A token skipped twice becomes `no_show` (and so does its appointment).'),
 		'/clinics/{code}/queue/{tokenId}/send-back': tokenAction('sendBackToken', 'Send the patient back to wait', 'From `with_doctor` to `waiting`; the visit stays open and reopens on the next call.'),
-		'/clinics/{code}/queue/{tokenId}/complete': tokenAction('completeToken', 'Complete the consultation', 'The token, its visit and its appointment complete.'),
+		'/clinics/{code}/queue/{tokenId}/complete': tokenAction('completeToken', 'Complete the consultation', 'The token, its visit and its appointment complete. No body is needed when the key comes as a header.', undefined, 'required'),
 		'/clinics/{code}/queue/{tokenId}/urgent': tokenAction('markTokenUrgent', 'Move a waiting token to the front', 'The reason is kept in the audit log.', urgentInput),
 		'/clinics/{code}/queue/{tokenId}/reorder': tokenAction('reorderToken', 'Move a waiting token to another place in a doctor’s line', 'Admins and reception only; the reason is kept in the audit log. `position` 0 is next.', reorderInput),
 		'/clinics/{code}/display-keys': {

@@ -4,7 +4,7 @@ import { availabilityInput, bookInput, cancelInput, closureInput, rescheduleInpu
 import { clinicCode } from '../tenancy/schema';
 import { PATIENT_BOOKING_DAYS, PATIENT_OPEN_LIMIT, patientCancelInput, patientRequestInput } from '../scheduling/patientBooking';
 import { jsonSchemaOf } from './jsonSchema';
-import { bodyErrors, errors, jsonRequest, jsonResponse, pathParameter } from './common';
+import { bodyErrors, errors, idempotent, jsonRequest, jsonResponse, pathParameter } from './common';
 import type { ApiContribution, Parameter } from './types';
 
 /* Responses: parsing through these drops every field the document does not promise. */
@@ -77,16 +77,17 @@ const codeParameter: Parameter = pathParameter('code', 'The clinic code, e.g. `S
 const uuidParameter = (name: string, description: string): Parameter => pathParameter(name, description, { type: 'string', format: 'uuid' });
 const scoped = ['Unauthenticated', 'NotFound'] as const;
 
-const action = (operationId: string, summary: string, description: string, body?: z.ZodType) => ({
-	post: {
+const action = (operationId: string, summary: string, description: string, body: z.ZodType | undefined, key: 'required' | 'optional') => {
+	const post = {
 		operationId,
 		summary,
 		description,
 		tags: ['scheduling'],
 		...(body ? { requestBody: jsonRequest(body) } : {}),
 		responses: { '200': jsonResponse('The appointment after the change.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
-	}
-});
+	};
+	return { post: idempotent(post, { required: key === 'required' }) };
+};
 
 export const schedulingApi: ApiContribution = {
 	tag: { name: 'scheduling', description: 'Doctors’ availability, free slots, appointments and the waitlist. Times in requests carry an offset.' },
@@ -137,36 +138,39 @@ export const schedulingApi: ApiContribution = {
 				parameters: [{ name: 'date', in: 'query', required: true, description: 'YYYY-MM-DD in the clinic’s time zone.', schema: { type: 'string', format: 'date' } }],
 				responses: { '200': jsonResponse('The day’s appointments.', 'Appointments'), ...errors('BadRequest', ...scoped) }
 			},
-			post: {
-				operationId: 'bookAppointment',
-				summary: 'Book a patient with a doctor in a free slot',
-				description:
-					'`start` must be the start of a slot of the doctor’s schedule. Exactly one of several simultaneous bookings of a slot succeeds; the others get 409 `slot_taken`. ' +
-					'Retrying with the same `idempotencyKey` returns the first booking instead of booking twice.',
-				tags: ['scheduling'],
-				requestBody: jsonRequest(bookInput),
-				responses: { '201': jsonResponse('Booked.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
-			}
+			post: idempotent(
+				{
+					operationId: 'bookAppointment',
+					summary: 'Book a patient with a doctor in a free slot',
+					description:
+						'`start` must be the start of a slot of the doctor’s schedule. Exactly one of several simultaneous bookings of a slot succeeds; the others get 409 `slot_taken`. ' +
+						'Retrying with the same key returns the first booking instead of booking twice.',
+					tags: ['scheduling'],
+					requestBody: jsonRequest(bookInput),
+					responses: { '201': jsonResponse('Booked.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+				},
+				{ required: true }
+			)
 		},
 		'/clinics/{code}/appointments/{id}/reschedule': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('rescheduleAppointment', 'Move an appointment to another slot (or doctor)', 'A taken slot answers 409 `slot_taken`.', rescheduleInput)
+			...action('rescheduleAppointment', 'Move an appointment to another slot (or doctor)', 'A taken slot answers 409 `slot_taken`.', rescheduleInput, 'required')
 		},
 		'/clinics/{code}/appointments/{id}/cancel': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('cancelAppointment', 'Cancel an appointment, with a reason', 'The freed slot is offered to the first patient on the doctor’s waitlist.', cancelInput)
+			...action('cancelAppointment', 'Cancel an appointment, with a reason', 'The freed slot is offered to the first patient on the doctor’s waitlist.', cancelInput, 'required')
 		},
 		'/clinics/{code}/appointments/{id}/confirm': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('confirmAppointment', 'Confirm a requested appointment', 'The doctor it is with, or the desk and admins.')
+			...action('confirmAppointment', 'Confirm a requested appointment', 'The doctor it is with, or the desk and admins.', undefined, 'optional')
 		},
 		'/clinics/{code}/appointments/{id}/decline': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('declineAppointment', 'Decline a requested appointment', 'The doctor it is with, or the desk and admins.')
+			...action('declineAppointment', 'Decline a requested appointment', 'The doctor it is with, or the desk and admins.', undefined, 'optional')
 		},
 		'/clinics/{code}/appointments/{id}/no-show': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('markNoShow', 'Mark that the patient did not come', 'Only once the appointment has begun (409 `too_early` before).')
+			...action('markNoShow', 'Mark that the patient did not come', 'Only once the appointment has begun (409 `too_early` before).', undefined, 'optional')
 		},
 		'/clinics/{code}/appointments/{id}.ics': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
@@ -205,14 +209,17 @@ export const schedulingApi: ApiContribution = {
 		},
 		'/clinics/{code}/waitlist/{id}/accept': {
 			parameters: [codeParameter, uuidParameter('id', 'The waitlist entry id.')],
-			post: {
-				operationId: 'acceptWaitlistOffer',
-				summary: 'Accept the offered time for the patient',
-				description: 'Moves the appointment named when the patient joined, or books a new one. `409 slot_taken` if the time went meanwhile, `409 offer_not_open` if the offer is closed.',
-				tags: ['scheduling'],
-				requestBody: jsonRequest(waitlistAcceptInput),
-				responses: { '200': jsonResponse('Booked or moved.', 'WaitlistAccepted'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
-			}
+			post: idempotent(
+				{
+					operationId: 'acceptWaitlistOffer',
+					summary: 'Accept the offered time for the patient',
+					description: 'Moves the appointment named when the patient joined, or books a new one. `409 slot_taken` if the time went meanwhile, `409 offer_not_open` if the offer is closed.',
+					tags: ['scheduling'],
+					requestBody: jsonRequest(waitlistAcceptInput),
+					responses: { '200': jsonResponse('Booked or moved.', 'WaitlistAccepted'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+				},
+				{ required: true }
+			)
 		},
 		'/clinics/{code}/waitlist/{id}/decline': {
 			parameters: [codeParameter, uuidParameter('id', 'The waitlist entry id.')],
@@ -245,28 +252,34 @@ export const schedulingApi: ApiContribution = {
 				tags: ['scheduling'],
 				responses: { '200': jsonResponse('Soonest first.', 'PatientAppointments'), ...errors('Unauthenticated') }
 			},
-			post: {
-				operationId: 'requestAppointment',
-				summary: 'The signed-in patient asks for a free slot with a doctor of a linked clinic',
-				description:
-					'Always a request (`requested`), whatever the clinic’s auto-confirm setting for staff. `start` must be a free slot of the doctor’s schedule: 409 `slot_taken` if someone took it, 400 `outside_schedule`, `in_the_past`, ' +
-					`or \`too_far_ahead\` (over ${PATIENT_BOOKING_DAYS} days). At most ${PATIENT_OPEN_LIMIT} open future appointments per clinic (409 \`booking_limit\`). A clinic the account is not linked to answers 403 \`clinic_not_linked\`. ` +
-					'The same idempotency key returns the first request.',
-				tags: ['scheduling'],
-				requestBody: jsonRequest(patientRequestInput),
-				responses: { '201': jsonResponse('Requested.', 'Appointment'), ...errors(...bodyErrors, 'Unauthenticated', 'Forbidden', 'Conflict') }
-			}
+			post: idempotent(
+				{
+					operationId: 'requestAppointment',
+					summary: 'The signed-in patient asks for a free slot with a doctor of a linked clinic',
+					description:
+						'Always a request (`requested`), whatever the clinic’s auto-confirm setting for staff. `start` must be a free slot of the doctor’s schedule: 409 `slot_taken` if someone took it, 400 `outside_schedule`, `in_the_past`, ' +
+						`or \`too_far_ahead\` (over ${PATIENT_BOOKING_DAYS} days). At most ${PATIENT_OPEN_LIMIT} open future appointments per clinic (409 \`booking_limit\`). A clinic the account is not linked to answers 403 \`clinic_not_linked\`. ` +
+						'The same key returns the first request.',
+					tags: ['scheduling'],
+					requestBody: jsonRequest(patientRequestInput),
+					responses: { '201': jsonResponse('Requested.', 'Appointment'), ...errors(...bodyErrors, 'Unauthenticated', 'Forbidden', 'Conflict') }
+				},
+				{ required: true }
+			)
 		},
 		'/me/appointments/{id}/cancel': {
 			parameters: [uuidParameter('id', 'The appointment id.')],
-			post: {
-				operationId: 'cancelMyAppointment',
-				summary: 'The signed-in patient cancels one of their own appointments',
-				description: 'Only a requested or confirmed appointment that has not begun (409 `invalid_transition` otherwise). Someone else’s appointment is not found.',
-				tags: ['scheduling'],
-				requestBody: jsonRequest(patientCancelInput),
-				responses: { '200': jsonResponse('Cancelled.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Conflict') }
-			}
+			post: idempotent(
+				{
+					operationId: 'cancelMyAppointment',
+					summary: 'The signed-in patient cancels one of their own appointments',
+					description: 'Only a requested or confirmed appointment that has not begun (409 `invalid_transition` otherwise). Someone else’s appointment is not found.',
+					tags: ['scheduling'],
+					requestBody: jsonRequest(patientCancelInput),
+					responses: { '200': jsonResponse('Cancelled.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Conflict') }
+				},
+				{ required: true }
+			)
 		},
 		'/clinics/{code}/closures': {
 			parameters: [codeParameter],

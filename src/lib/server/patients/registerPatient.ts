@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { patient, type Patient } from '../db/schema/patients';
-import { clinic, idempotencyKey } from '../db/schema';
+import { clinic } from '../db/schema';
 import type { Db } from '../db';
-import { runCommand } from '../command';
+import { optionalIdempotency, runCommand, storedResponse } from '../command';
 import { appendAudit } from '../audit/audit';
 import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
@@ -58,11 +58,12 @@ export async function registerPatient(
 	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
 	if (!home) throw notFound();
 	const today = clinicToday(home.timezone);
-	const fields = recordFields(parseInput(patientInput(home.country, today), input), today);
-	const idempotency = options.idempotencyKey ? { scope: `patient.register:${ctx.clinicId}`, key: options.idempotencyKey, userId: ctx.actor.userId } : null;
+	const data = parseInput(patientInput(home.country, today), input);
+	const fields = recordFields(data, today);
+	const idempotency = optionalIdempotency(`patient.register:${ctx.clinicId}`, ctx.actor.userId, options.idempotencyKey, data);
 	// A retry of a registration that went through answers as the first did, before the duplicate check would see its own record.
-	const replay = idempotency ? await storedResponse(db, idempotency.scope, idempotency.key) : null;
-	if (replay) return replay;
+	const stored = idempotency ? await storedResponse(db, idempotency) : null;
+	if (stored && isCreated(stored.response)) return stored.response;
 	if (!options.allowDuplicate) {
 		const candidates = await findPossibleDuplicates(db, ctx.clinicId, fields);
 		if (candidates.length > 0) return { status: 'possible_duplicates', candidates };
@@ -84,15 +85,6 @@ export async function registerPatient(
 		});
 		return { status: 'created' as const, patient: row, ref };
 	});
-}
-
-async function storedResponse(db: Db, scope: string, key: string): Promise<RegisterResult | null> {
-	const [row] = await db
-		.select({ response: idempotencyKey.response })
-		.from(idempotencyKey)
-		.where(and(eq(idempotencyKey.scope, scope), eq(idempotencyKey.key, key)));
-	const response = row?.response;
-	return isCreated(response) ? response : null;
 }
 
 function isCreated(value: unknown): value is RegisterResult {

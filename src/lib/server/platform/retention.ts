@@ -1,7 +1,7 @@
 import { and, asc, gt, inArray, isNotNull, isNull, like, lt, or, sql } from 'drizzle-orm';
 import { clinic, idempotencyKey, outboxEvent, session, syncDocument, syncUpdate } from '../db/schema';
 import type { Db } from '../db';
-import { clinicToday } from '../time';
+import { clinicToday } from '../../time';
 import { parseDocumentName } from '../../sync/protocol';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -68,14 +68,14 @@ async function deleteOutboxEvents(db: Db, cutoff: Date, batch: number): Promise<
 
 async function deleteIdempotencyKeys(db: Db, cutoff: Date, batch: number): Promise<number> {
 	const expired = db
-		.select({ scope: idempotencyKey.scope, key: idempotencyKey.key })
+		.select({ scope: idempotencyKey.scope, userId: idempotencyKey.userId, key: idempotencyKey.key })
 		.from(idempotencyKey)
 		.where(lt(idempotencyKey.createdAt, cutoff))
 		.limit(batch)
 		.for('update', { skipLocked: true });
 	const rows = await db
 		.delete(idempotencyKey)
-		.where(sql`(${idempotencyKey.scope}, ${idempotencyKey.key}) in (${expired})`)
+		.where(sql`(${idempotencyKey.scope}, ${idempotencyKey.userId}, ${idempotencyKey.key}) in (${expired})`)
 		.returning({ key: idempotencyKey.key });
 	return rows.length;
 }

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { outboxEvent, queueToken, visit, type QueueToken } from '../db/schema';
 import type { Db, Tx } from '../db';
-import { runCommand } from '../command';
+import { requiredIdempotency, runCommand } from '../command';
 import { AppError, badRequest, forbidden } from '../errors';
 import { parseInput } from '../validation';
 import { nextNumber } from '../tenancy/counters';
@@ -44,13 +44,16 @@ export async function notifyCalled(tx: Tx, row: QueueToken, doctorId: string, vi
  * doctor's room for the day (`roomId` changes it first, for the rest of the day).
  */
 export async function callNext(db: Db, ctx: ClinicContext, input: unknown, now = new Date()): Promise<TokenView> {
-	const { doctorId, roomId } = parseInput(callNextInput, input);
+	const data = parseInput(callNextInput, input);
+	const { doctorId, roomId } = data;
 	if (!can(ctx.actor, 'queue.call', { doctorId })) throw forbidden();
+	// A retried call answers with the patient it called, never calls the one after.
+	const idempotency = requiredIdempotency(`queue.call:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, data);
 	if (!(await isClinicDoctor(db, ctx.clinicId, doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
 	if (roomId) await activeRoom(db, ctx.clinicId, roomId);
 	const home = await loadClinic(db, ctx.clinicId);
 	const day = today(home, now);
-	const result = await runCommand(db, null, async (tx) => {
+	const result = await runCommand(db, idempotency, async (tx) => {
 		await lockQueue(tx, ctx.clinicId, day);
 		const tokens = await dayTokens(tx, ctx.clinicId, day);
 		const busy = tokens.find((t) => t.status === 'with_doctor' && (t.calledBy ?? t.doctorId) === doctorId);

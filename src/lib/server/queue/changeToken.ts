@@ -2,12 +2,12 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { queueToken, visit, type QueueToken } from '../db/schema';
 import { appointment } from '../db/schema/scheduling';
 import type { Db, Tx } from '../db';
-import { runCommand } from '../command';
+import { optionalIdempotency, requiredIdempotency, runCommand, type Idempotency } from '../command';
 import { badRequest, forbidden } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
-import { reorderInput, urgentInput } from './schema';
+import { reorderInput, tokenChangeInput, urgentInput } from './schema';
 import { placeBefore } from './order';
 import { loadQueueDay } from './queries';
 import { isClinicDoctor } from '../scheduling/queries';
@@ -23,11 +23,20 @@ type Change = (tx: Tx, row: QueueToken, now: Date) => Promise<Partial<typeof que
  * One state change of one of today's tokens: lock the line and the token, check who may, apply,
  * audit, refresh the "you're next" notices; publish after commit.
  */
-async function changeToken(db: Db, ctx: ClinicContext, tokenId: string, action: string, check: (row: QueueToken) => boolean, change: Change, data: Record<string, unknown> = {}) {
+async function changeToken(
+	db: Db,
+	ctx: ClinicContext,
+	tokenId: string,
+	action: string,
+	check: (row: QueueToken) => boolean,
+	change: Change,
+	data: Record<string, unknown> = {},
+	idempotency: Idempotency | null = null
+) {
 	const home = await loadClinic(db, ctx.clinicId);
 	const now = new Date();
 	const day = today(home, now);
-	const result = await runCommand(db, null, async (tx) => {
+	const result = await runCommand(db, idempotency, async (tx) => {
 		await lockQueue(tx, ctx.clinicId, day);
 		const current = await lockToken(tx, ctx.clinicId, tokenId);
 		if (!check(current)) throw forbidden();
@@ -42,59 +51,111 @@ async function changeToken(db: Db, ctx: ClinicContext, tokenId: string, action: 
 }
 
 const doctorOf = (row: QueueToken) => row.calledBy ?? row.doctorId;
+
+/** The optional key of a token change a retry would merely repeat (a second recall, a second skip). */
+function optionalKey(ctx: ClinicContext, action: string, tokenId: string, input: unknown): Idempotency | null {
+	const { idempotencyKey } = parseInput(tokenChangeInput, input);
+	return optionalIdempotency(`${action}:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { tokenId });
+}
+
 const mayCall = (ctx: ClinicContext) => (row: QueueToken) => can(ctx.actor, 'queue.call', { doctorId: doctorOf(row) });
 
 /**
  * "Recall": a token with the doctor is called again (the display announces it once more); a
  * skipped token comes back into the line, queued by the time it returned (order.ts), not in front.
  */
-export async function recallToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
-	return changeToken(db, ctx, tokenId, 'queue.recall', mayCall(ctx), async (tx, row, now) => {
-		if (row.status === 'with_doctor') {
-			const [open] = await tx.select({ id: visit.id }).from(visit).where(eq(visit.tokenId, row.id));
-			await notifyCalled(tx, row, doctorOf(row)!, open?.id ?? (await startVisit(tx, row, doctorOf(row)!, now)));
-			return { callCount: row.callCount + 1 };
-		}
-		if (row.status === 'skipped') return { status: 'waiting', returnedAt: now, movedBeforeId: null, movedAt: null };
-		return refuseTransition(row);
-	});
+export async function recallToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown = {}): Promise<TokenView> {
+	const idempotency = optionalKey(ctx, 'queue.recall', tokenId, input);
+	return changeToken(
+		db,
+		ctx,
+		tokenId,
+		'queue.recall',
+		mayCall(ctx),
+		async (tx, row, now) => {
+			if (row.status === 'with_doctor') {
+				const [open] = await tx.select({ id: visit.id }).from(visit).where(eq(visit.tokenId, row.id));
+				await notifyCalled(tx, row, doctorOf(row)!, open?.id ?? (await startVisit(tx, row, doctorOf(row)!, now)));
+				return { callCount: row.callCount + 1 };
+			}
+			if (row.status === 'skipped') return { status: 'waiting', returnedAt: now, movedBeforeId: null, movedAt: null };
+			return refuseTransition(row);
+		},
+		{},
+		idempotency
+	);
 }
 
 /** The patient did not come when called (or left): out of the line; twice makes a no-show. */
-export async function skipToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
-	return changeToken(db, ctx, tokenId, 'queue.skip', mayCall(ctx), async (tx, row) => {
-		if (row.status !== 'waiting' && row.status !== 'with_doctor') return refuseTransition(row);
-		const skips = row.skipCount + 1;
-		if (skips < NO_SHOW_AFTER_SKIPS) return { status: 'skipped', skipCount: skips };
-		if (row.appointmentId) await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, row.appointmentId));
-		return { status: 'no_show', skipCount: skips };
-	});
+export async function skipToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown = {}): Promise<TokenView> {
+	const idempotency = optionalKey(ctx, 'queue.skip', tokenId, input);
+	return changeToken(
+		db,
+		ctx,
+		tokenId,
+		'queue.skip',
+		mayCall(ctx),
+		async (tx, row) => {
+			if (row.status !== 'waiting' && row.status !== 'with_doctor') return refuseTransition(row);
+			const skips = row.skipCount + 1;
+			if (skips < NO_SHOW_AFTER_SKIPS) return { status: 'skipped', skipCount: skips };
+			if (row.appointmentId) await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, row.appointmentId));
+			return { status: 'no_show', skipCount: skips };
+		},
+		{},
+		idempotency
+	);
 }
 
 /** The doctor sends the patient back to wait (for a test, a report): the visit stays open. */
-export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
-	return changeToken(db, ctx, tokenId, 'queue.send_back', mayCall(ctx), async (_tx, row, now) => {
-		if (row.status !== 'with_doctor') return refuseTransition(row);
-		return { status: 'waiting', returnedAt: now, movedBeforeId: null, movedAt: null, urgent: false, urgentAt: null };
-	});
+export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown = {}): Promise<TokenView> {
+	const idempotency = optionalKey(ctx, 'queue.send_back', tokenId, input);
+	return changeToken(
+		db,
+		ctx,
+		tokenId,
+		'queue.send_back',
+		mayCall(ctx),
+		async (_tx, row, now) => {
+			if (row.status !== 'with_doctor') return refuseTransition(row);
+			return { status: 'waiting', returnedAt: now, movedBeforeId: null, movedAt: null, urgent: false, urgentAt: null };
+		},
+		{},
+		idempotency
+	);
 }
 
-/** The consultation is over: the token, its visit and its appointment complete. */
-export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string): Promise<TokenView> {
-	return changeToken(db, ctx, tokenId, 'queue.complete', mayCall(ctx), async (tx, row, now) => {
-		if (row.status !== 'with_doctor') return refuseTransition(row);
-		await tx.update(visit).set({ status: 'completed', completedAt: now }).where(and(eq(visit.tokenId, row.id), eq(visit.status, 'open')));
-		if (row.appointmentId) {
-			await tx.update(appointment).set({ status: 'completed', updatedAt: now }).where(and(eq(appointment.id, row.appointmentId), inArray(appointment.status, ['checked_in', 'confirmed', 'requested'])));
-		}
-		return { status: 'completed', completedAt: now };
-	});
+/**
+ * The consultation is over: the token, its visit and its appointment complete. A retry with the
+ * same key answers as the first did rather than refusing a token that is already completed.
+ */
+export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
+	const { idempotencyKey } = parseInput(tokenChangeInput, input);
+	const idempotency = requiredIdempotency(`queue.complete:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { tokenId });
+	return changeToken(
+		db,
+		ctx,
+		tokenId,
+		'queue.complete',
+		mayCall(ctx),
+		async (tx, row, now) => {
+			if (row.status !== 'with_doctor') return refuseTransition(row);
+			await tx.update(visit).set({ status: 'completed', completedAt: now }).where(and(eq(visit.tokenId, row.id), eq(visit.status, 'open')));
+			if (row.appointmentId) {
+				await tx.update(appointment).set({ status: 'completed', updatedAt: now }).where(and(eq(appointment.id, row.appointmentId), inArray(appointment.status, ['checked_in', 'confirmed', 'requested'])));
+			}
+			return { status: 'completed', completedAt: now };
+		},
+		{},
+		idempotency
+	);
 }
 
 /** Moves a waiting token to the front, with the reason in the audit log. */
 export async function markUrgent(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
 	if (!can(ctx.actor, 'queue.urgent')) throw forbidden();
-	const { reason } = parseInput(urgentInput, input);
+	const { reason, idempotencyKey } = parseInput(urgentInput, input);
+	const idempotency = optionalIdempotency(`queue.urgent:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { tokenId, reason });
 	return changeToken(
 		db,
 		ctx,
@@ -105,7 +166,8 @@ export async function markUrgent(db: Db, ctx: ClinicContext, tokenId: string, in
 			if (row.status !== 'waiting') return refuseTransition(row);
 			return { urgent: true, urgentAt: row.urgentAt ?? now, urgentReason: reason };
 		},
-		{ reason }
+		{ reason },
+		idempotency
 	);
 }
 
@@ -116,6 +178,7 @@ export async function markUrgent(db: Db, ctx: ClinicContext, tokenId: string, in
 export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
 	if (!can(ctx.actor, 'queue.reorder')) throw forbidden();
 	const data = parseInput(reorderInput, input);
+	const idempotency = optionalIdempotency(`queue.reorder:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, { tokenId, ...data });
 	return changeToken(
 		db,
 		ctx,
@@ -135,6 +198,7 @@ export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, 
 			const place = before ? { movedBeforeId: before, returnedAt: row.returnedAt } : { movedBeforeId: null, returnedAt: now };
 			return { ...place, movedAt: now, ...(data.doctorId ? { doctorId: data.doctorId } : {}) };
 		},
-		{ position: data.position, reason: data.reason, doctorId: data.doctorId ?? null }
+		{ position: data.position, reason: data.reason, doctorId: data.doctorId ?? null },
+		idempotency
 	);
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { outboxEvent, patient, queueToken } from '../db/schema';
 import { appointment } from '../db/schema/scheduling';
 import type { Db, Tx } from '../db';
-import { runCommand } from '../command';
+import { requiredIdempotency, runCommand } from '../command';
 import { AppError, badRequest, conflict, forbidden } from '../errors';
 import { isUniqueViolation } from '../db/errors';
 import { parseInput } from '../validation';
@@ -66,6 +66,7 @@ async function arrivalOf(db: Db, ctx: ClinicContext, data: CheckInInput, timeZon
 export async function checkInPatient(db: Db, ctx: ClinicContext, input: unknown, now = new Date()): Promise<TokenView> {
 	if (!can(ctx.actor, 'queue.checkIn')) throw forbidden();
 	const data = parseInput(checkInInput, input);
+	const idempotency = requiredIdempotency(`queue.check_in:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, data);
 	const home = await loadClinic(db, ctx.clinicId);
 	const day = clinicToday(home.timezone, now);
 	const who = await arrivalOf(db, ctx, data, home.timezone, now);
@@ -73,7 +74,7 @@ export async function checkInPatient(db: Db, ctx: ClinicContext, input: unknown,
 	const prefix = perDoctor ? await doctorPrefix(db, ctx.clinicId, who.doctorId!) : '';
 	let result: TokenView;
 	try {
-		result = await runCommand(db, { scope: `queue.check_in:${ctx.clinicId}`, key: data.idempotencyKey, userId: ctx.actor.userId }, async (tx) => {
+		result = await runCommand(db, idempotency, async (tx) => {
 			// Lock order, shared with the merge: the patient row, then the day's line, then counters and tokens.
 			await lockArrivingPatient(tx, ctx.clinicId, who);
 			await lockQueue(tx, ctx.clinicId, day);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { text } from '../tenancy/schema';
+import { idempotencyKeyInput } from '../command';
 
-const idempotencyKey = z.string().trim().min(8).max(100);
+const idempotencyKey = idempotencyKeyInput.optional();
 
 /** Check in against today's appointment, or as a walk-in (with or without a chosen doctor). */
 export const checkInInput = z
@@ -16,18 +17,22 @@ export const checkInInput = z
 export type CheckInInput = z.infer<typeof checkInInput>;
 
 /** `roomId`, when given, becomes the doctor's room for the rest of the day (see rooms.ts). */
-export const callNextInput = z.object({ doctorId: z.uuid(), roomId: z.uuid().optional() });
+export const callNextInput = z.object({ doctorId: z.uuid(), roomId: z.uuid().optional(), idempotencyKey });
+
+/** The body of a token change that takes nothing but its key (recall, skip, send back, complete). */
+export const tokenChangeInput = z.object({ idempotencyKey });
 
 const reason = text(300).pipe(z.string().min(1));
 
-export const urgentInput = z.object({ reason });
+export const urgentInput = z.object({ reason, idempotencyKey });
 
 export const reorderInput = z.object({
 	/** The place in the doctor's line (0 = next) the token moves to. */
 	position: z.coerce.number().int().min(0).max(1000),
 	/** Whose line; defaults to the token's doctor, or the doctor it is planned for. */
 	doctorId: z.uuid().optional(),
-	reason
+	reason,
+	idempotencyKey
 });
 
 export const displayKeyInput = z.object({ name: text(80).pipe(z.string().min(1)) });

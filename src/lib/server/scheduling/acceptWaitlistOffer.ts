@@ -17,7 +17,7 @@ import { isMovableStatus } from './queries';
  * booking is its own command (the slot may have been taken meanwhile: `slot_taken`), so the entry
  * is only marked once that commits.
  */
-export async function acceptWaitlistOffer(db: Db, ctx: ClinicContext, entryId: string, idempotencyKey: string): Promise<{ booked: BookedAppointment; moved: Date | null }> {
+export async function acceptWaitlistOffer(db: Db, ctx: ClinicContext, entryId: string, idempotencyKey: string | undefined): Promise<{ booked: BookedAppointment; moved: Date | null }> {
 	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
 	if (!/^[0-9a-f-]{36}$/i.test(entryId)) throw notFound();
 	const [entry] = await db.select().from(waitlistEntry).where(and(eq(waitlistEntry.clinicId, ctx.clinicId), eq(waitlistEntry.id, entryId)));

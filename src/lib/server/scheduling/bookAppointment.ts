@@ -3,7 +3,7 @@ import { appointment, type Appointment } from '../db/schema/scheduling';
 import { patient } from '../db/schema/patients';
 import { clinic, outboxEvent, type Clinic } from '../db/schema';
 import type { Db, Tx } from '../db';
-import { runCommand } from '../command';
+import { requiredIdempotency, runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { pgError } from '../db/errors';
@@ -61,6 +61,7 @@ export function slotTakenOr(e: unknown): never {
 export async function bookAppointment(db: Db, ctx: ClinicContext, input: unknown): Promise<BookedAppointment> {
 	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
 	const data = parseInput(bookInput, input);
+	const idempotency = requiredIdempotency(`appointment.book:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, data);
 	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
 	if (!home) throw notFound();
 	if (!(await isClinicDoctor(db, ctx.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
@@ -73,7 +74,7 @@ export async function bookAppointment(db: Db, ctx: ClinicContext, input: unknown
 	const slot = await scheduledSlot(db, home, data.doctorId, data.start);
 	const status = home.autoConfirmStaffBookings ? 'confirmed' : 'requested';
 	try {
-		return await runCommand(db, { scope: `appointment.book:${ctx.clinicId}`, key: data.idempotencyKey, userId: ctx.actor.userId }, (tx) =>
+		return await runCommand(db, idempotency, (tx) =>
 			insertAppointment(tx, ctx, home, { patientId: data.patientId, doctorId: data.doctorId, slot, status, reason: data.reason })
 		);
 	} catch (e) {

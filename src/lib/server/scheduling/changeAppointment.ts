@@ -2,13 +2,13 @@ import { and, eq } from 'drizzle-orm';
 import { appointment, type Appointment, type AppointmentStatus } from '../db/schema/scheduling';
 import { clinic, outboxEvent, type Clinic } from '../db/schema';
 import type { Db, Tx } from '../db';
-import { runCommand } from '../command';
+import { optionalIdempotency, requiredIdempotency, runCommand, type Idempotency } from '../command';
 import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
-import { cancelInput, rescheduleInput } from './schema';
+import { appointmentChangeInput, cancelInput, rescheduleInput } from './schema';
 import { isClinicDoctor } from './queries';
 import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
 import { offerFreedSlot } from './waitlist';
@@ -41,6 +41,12 @@ async function lockAppointment(tx: Tx, clinicId: string, appointmentId: string, 
 	return row;
 }
 
+/** The optional key of a change a retry would only repeat (a second confirm, a second no-show). */
+function optionalKey(ctx: ClinicContext, action: string, appointmentId: string, input: unknown): Idempotency | null {
+	const { idempotencyKey } = parseInput(appointmentChangeInput, input);
+	return optionalIdempotency(`${action}:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { appointmentId });
+}
+
 async function record(tx: Tx, ctx: ClinicContext, home: Clinic, row: Appointment, action: string, data: Record<string, unknown>) {
 	await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action, entityType: 'appointment', entityId: row.id, data });
 	await tx.insert(outboxEvent).values({ clinicId: ctx.clinicId, type: action, payload: { appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId, ...data } });
@@ -54,7 +60,7 @@ export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointm
 	const home = await loadForChange(db, ctx, appointmentId);
 	if (data.doctorId && !(await isClinicDoctor(db, ctx.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
 	if (data.start.getTime() < Date.now() - 60_000) throw new AppError('in_the_past', 400, 'That time has passed', 'start');
-	const idempotency = data.idempotencyKey ? { scope: `appointment.reschedule:${appointmentId}`, key: data.idempotencyKey, userId: ctx.actor.userId } : null;
+	const idempotency = requiredIdempotency(`appointment.reschedule:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, { appointmentId, ...data });
 	try {
 		return await runCommand(db, idempotency, async (tx) => {
 			const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'reschedule');
@@ -75,14 +81,19 @@ export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointm
 
 export async function cancelAppointment(db: Db, ctx: ClinicContext, appointmentId: string, input: unknown) {
 	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
-	const { reason } = parseInput(cancelInput, input);
+	const data = parseInput(cancelInput, input);
+	const idempotency = requiredIdempotency(`appointment.cancel:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, { appointmentId, ...data });
 	const home = await loadForChange(db, ctx, appointmentId);
-	return cancelOpenAppointment(db, ctx, home, appointmentId, reason);
+	return cancelOpenAppointment(db, ctx, home, appointmentId, data.reason, idempotency);
 }
 
-/** The cancellation itself, for the desk and for a patient cancelling their own (`extra` lands in the audit row). */
-export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Clinic, appointmentId: string, reason: string, extra: Record<string, unknown> = {}) {
-	return runCommand(db, null, async (tx) => {
+/**
+ * The cancellation itself, for the desk and for a patient cancelling their own (`extra` lands in
+ * the audit row). A retry with the same key answers as the first cancellation did instead of
+ * refusing an appointment that is already cancelled.
+ */
+export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Clinic, appointmentId: string, reason: string, idempotency: Idempotency, extra: Record<string, unknown> = {}) {
+	return runCommand(db, idempotency, async (tx) => {
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'cancel');
 		const [row] = await tx.update(appointment).set({ status: 'cancelled', cancelReason: reason, updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
 		await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
@@ -91,12 +102,13 @@ export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Cl
 }
 
 /** The doctor (or the desk and admins on their behalf) confirms or declines a requested appointment. */
-export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentId: string, decision: 'confirm' | 'decline') {
+export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentId: string, decision: 'confirm' | 'decline', input: unknown = {}) {
 	// Whose request it is decides who may answer it, before anything about its state is told.
 	const [target] = await db.select({ doctorId: appointment.doctorId }).from(appointment).where(and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, appointmentId)));
 	if (target && !can(ctx.actor, 'appointment.confirm', { doctorId: target.doctorId })) throw forbidden();
+	const idempotency = optionalKey(ctx, `appointment.${decision}`, appointmentId, input);
 	const home = await loadForChange(db, ctx, appointmentId);
-	return runCommand(db, null, async (tx) => {
+	return runCommand(db, idempotency, async (tx) => {
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, decision);
 		if (!can(ctx.actor, 'appointment.confirm', { doctorId: current.doctorId })) throw forbidden();
 		const status = decision === 'confirm' ? 'confirmed' : 'declined';
@@ -107,10 +119,11 @@ export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentI
 }
 
 /** A patient who did not come: only once the appointment's time has begun. */
-export async function markNoShow(db: Db, ctx: ClinicContext, appointmentId: string) {
+export async function markNoShow(db: Db, ctx: ClinicContext, appointmentId: string, input: unknown = {}) {
 	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
+	const idempotency = optionalKey(ctx, 'appointment.no_show', appointmentId, input);
 	const home = await loadForChange(db, ctx, appointmentId);
-	return runCommand(db, null, async (tx) => {
+	return runCommand(db, idempotency, async (tx) => {
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'noShow');
 		if (current.startsAt.getTime() > Date.now()) throw new AppError('too_early', 409, 'The appointment has not started yet');
 		const [row] = await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();

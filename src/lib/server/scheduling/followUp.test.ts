@@ -65,7 +65,7 @@ describe('taking up a waitlist offer', () => {
 		const waiting = await newPatient();
 		const entry = await joinWaitlist(database.db, desk, { patientId: waiting, doctorId });
 		const held = await bookAppointment(database.db, desk, { patientId: await newPatient(), doctorId, start: `${dayAhead(3)}T11:00:00+05:00`, idempotencyKey: rand(8) });
-		await cancelAppointment(database.db, desk, held.id, { reason: 'Travelling' });
+		await cancelAppointment(database.db, desk, held.id, { reason: 'Travelling', idempotencyKey: crypto.randomUUID() });
 		const [offered] = await database.db.select().from(waitlistEntry).where(eq(waitlistEntry.id, entry.id));
 		expect(offered.status).toBe('offered');
 

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { appointment } from '../db/schema/scheduling';
 import { clinic } from '../db/schema';
 import type { Db } from '../db';
-import { runCommand } from '../command';
+import { requiredIdempotency, runCommand } from '../command';
 import { AppError, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
@@ -23,6 +23,7 @@ const SEARCH_DAYS = 28;
 export async function bookFollowUp(db: Db, ctx: ClinicContext, appointmentId: string, input: unknown): Promise<BookedAppointment> {
 	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
 	const data = parseInput(followUpInput, input);
+	const idempotency = requiredIdempotency(`appointment.follow_up:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, { appointmentId, ...data });
 	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
 	if (!home || !/^[0-9a-f-]{36}$/i.test(appointmentId)) throw notFound('No such appointment');
 	const [original] = await db
@@ -39,7 +40,7 @@ export async function bookFollowUp(db: Db, ctx: ClinicContext, appointmentId: st
 	const found = slot;
 	const status = home.autoConfirmStaffBookings ? 'confirmed' : 'requested';
 	try {
-		return await runCommand(db, { scope: `appointment.followUp:${appointmentId}`, key: data.idempotencyKey, userId: ctx.actor.userId }, (tx) =>
+		return await runCommand(db, idempotency, (tx) =>
 			insertAppointment(tx, ctx, home, { patientId: original.patientId, doctorId: original.doctorId, slot: found, status, reason: original.reason, followUpOf: original.id })
 		);
 	} catch (e) {

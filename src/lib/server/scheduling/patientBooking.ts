@@ -4,7 +4,7 @@ import { ACTIVE_APPOINTMENT_STATUSES, appointment } from '../db/schema/schedulin
 import { patient } from '../db/schema/patients';
 import { appUser, clinic, type Clinic } from '../db/schema';
 import type { Db, Tx } from '../db';
-import { runCommand } from '../command';
+import { idempotencyKeyInput, requiredIdempotency, runCommand } from '../command';
 import { AppError, badRequest, notFound } from '../errors';
 import { parseInput } from '../validation';
 import { formatRef } from '../tenancy/counters';
@@ -111,7 +111,7 @@ export const patientRequestInput = z.object({
 	doctorId: z.uuid(),
 	start: instant,
 	reason: text(500).default(''),
-	idempotencyKey: z.string().trim().min(8).max(100)
+	idempotencyKey: idempotencyKeyInput.optional()
 });
 
 /**
@@ -121,6 +121,7 @@ export const patientRequestInput = z.object({
  */
 export async function requestAppointmentAsPatient(db: Db, userId: string, input: unknown, now = new Date()): Promise<BookedAppointment & { clinicId: string; timeZone: string }> {
 	const data = parseInput(patientRequestInput, input);
+	const idempotency = requiredIdempotency('appointment.request', userId, data.idempotencyKey, data);
 	const [home] = await db.select().from(clinic).where(eq(clinic.code, data.clinic.toUpperCase()));
 	if (!home) throw badRequest('No such clinic', 'clinic', 'field_invalid');
 	const record = await ownRecordAt(db, userId, home.id);
@@ -130,7 +131,7 @@ export async function requestAppointmentAsPatient(db: Db, userId: string, input:
 	const slot = await scheduledSlot(db, home, data.doctorId, data.start);
 	const ctx: ClinicContext = { clinicId: home.id, actor: { userId, role: null } };
 	try {
-		const booked = await runCommand(db, { scope: `appointment.request:${home.id}`, key: data.idempotencyKey, userId }, async (tx) => {
+		const booked = await runCommand(db, idempotency, async (tx) => {
 			// Counted inside the transaction, under the record's lock: two tabs racing past the limit both see the other's request.
 			await tx.select({ id: patient.id }).from(patient).where(eq(patient.id, record.patientId)).for('update');
 			const [{ open }] = await tx
@@ -146,14 +147,15 @@ export async function requestAppointmentAsPatient(db: Db, userId: string, input:
 	}
 }
 
-export const patientCancelInput = z.object({ reason: text(500).default('') });
+export const patientCancelInput = z.object({ reason: text(500).default(''), idempotencyKey: idempotencyKeyInput.optional() });
 
 /** A patient cancels one of their own open, future appointments; the freed slot goes to the waitlist as any cancellation does. */
 export async function cancelAppointmentAsPatient(db: Db, userId: string, appointmentId: string, input: unknown, now = new Date()) {
-	const { reason } = parseInput(patientCancelInput, input);
+	const { reason, idempotencyKey } = parseInput(patientCancelInput, input);
+	const idempotency = requiredIdempotency('appointment.cancel_own', userId, idempotencyKey, { appointmentId, reason });
 	const { appointment: current, clinic: home } = await patientAppointment(db, userId, appointmentId);
 	if (current.startsAt <= now) throw new AppError('invalid_transition', 409, 'An appointment that has begun cannot be cancelled', undefined, { status: current.status });
 	const ctx: ClinicContext = { clinicId: home.id, actor: { userId, role: null } };
-	const cancelled = await cancelOpenAppointment(db, ctx, home, appointmentId, reason, { byPatient: true });
+	const cancelled = await cancelOpenAppointment(db, ctx, home, appointmentId, reason, idempotency, { byPatient: true });
 	return { ...cancelled, clinicId: home.id, timeZone: home.timezone };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../tenancy/schema';
+import { idempotencyKeyInput } from '../command';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:30');
 const range = z.object({ start: hhmm, end: hhmm }).refine((r) => r.start < r.end, { message: 'must end after it starts', path: ['end'] });
@@ -54,24 +55,27 @@ export const bookInput = z.object({
 	doctorId: z.uuid(),
 	start: instant,
 	reason: text(500).default(''),
-	idempotencyKey: z.string().trim().min(8).max(100)
+	idempotencyKey: idempotencyKeyInput.optional()
 });
 
 export const rescheduleInput = z.object({
 	start: instant,
 	doctorId: z.uuid().optional(),
-	idempotencyKey: z.string().trim().min(8).max(100).optional()
+	idempotencyKey: idempotencyKeyInput.optional()
 });
 
-export const cancelInput = z.object({ reason: text(500).pipe(z.string().min(1)) });
+/** The body of an appointment change that takes nothing but its key (confirm, decline, no-show). */
+export const appointmentChangeInput = z.object({ idempotencyKey: idempotencyKeyInput.optional() });
+
+export const cancelInput = z.object({ reason: text(500).pipe(z.string().min(1)), idempotencyKey: idempotencyKeyInput.optional() });
 
 export const followUpInput = z.object({
 	weeks: z.coerce.number().int().min(1).max(52),
-	idempotencyKey: z.string().trim().min(8).max(100)
+	idempotencyKey: idempotencyKeyInput.optional()
 });
 
 /** The desk accepts a waitlist offer for the patient; the key makes a retried accept book once. */
-export const waitlistAcceptInput = z.object({ idempotencyKey: z.string().trim().min(8).max(100) });
+export const waitlistAcceptInput = z.object({ idempotencyKey: idempotencyKeyInput.optional() });
 
 export const waitlistInput = z.object({
 	patientId: z.uuid(),

@@ -53,7 +53,7 @@ describe('waiting with an appointment already held', () => {
 		const held = await book(patientId, doctorId, at(6, '11:00'));
 		const entry = await joinWaitlist(database.db, desk, { patientId, doctorId, currentAppointmentId: held.id });
 		const earlier = await book(await newPatient(), doctorId, at(2, '09:30'));
-		await cancelAppointment(database.db, desk, earlier.id, { reason: 'Travelling' });
+		await cancelAppointment(database.db, desk, earlier.id, { reason: 'Travelling', idempotencyKey: crypto.randomUUID() });
 
 		const content = await projectClinicWaitlist(database.db, { type: 'waitlist', clinicId });
 		expect(content.entries).toContainEqual(expect.objectContaining({ id: entry.id, status: 'offered', offeredStart: earlier.start, currentStart: held.start }));
@@ -76,7 +76,7 @@ describe('waiting with an appointment already held', () => {
 		const held = await book(patientId, doctorId, at(2, '09:00'));
 		const entry = await joinWaitlist(database.db, desk, { patientId, doctorId, currentAppointmentId: held.id });
 		const later = await book(await newPatient(), doctorId, at(4, '10:00'));
-		await cancelAppointment(database.db, desk, later.id, { reason: 'Unwell' });
+		await cancelAppointment(database.db, desk, later.id, { reason: 'Unwell', idempotencyKey: crypto.randomUUID() });
 		expect((await entryOf(entry.id)).status).toBe('waiting');
 	});
 
@@ -87,7 +87,7 @@ describe('waiting with an appointment already held', () => {
 		const someoneElses = await book(await newPatient(), doctorId, at(3, '09:00'));
 		const withOther = await book(patientId, otherDoctor, at(3, '10:00'));
 		const cancelled = await book(patientId, doctorId, at(3, '11:00'));
-		await cancelAppointment(database.db, desk, cancelled.id, { reason: 'Changed plans' });
+		await cancelAppointment(database.db, desk, cancelled.id, { reason: 'Changed plans', idempotencyKey: crypto.randomUUID() });
 		for (const currentAppointmentId of [someoneElses.id, withOther.id, cancelled.id, crypto.randomUUID()]) {
 			await expect(joinWaitlist(database.db, desk, { patientId, doctorId, currentAppointmentId })).rejects.toMatchObject({ status: 400, field: 'currentAppointmentId', code: 'field_invalid' });
 		}
@@ -100,11 +100,11 @@ describe('waiting with an appointment already held', () => {
 		const patientId = await newPatient();
 		const held = await book(patientId, doctorId, at(6, '10:00'));
 		const entry = await joinWaitlist(database.db, desk, { patientId, doctorId, currentAppointmentId: held.id });
-		await cancelAppointment(database.db, desk, held.id, { reason: 'Will wait for the list' });
+		await cancelAppointment(database.db, desk, held.id, { reason: 'Will wait for the list', idempotencyKey: crypto.randomUUID() });
 		// Its own freed slot is no earlier than what the entry holds, so it stays waiting.
 		expect((await entryOf(entry.id)).status).toBe('waiting');
 		const earlier = await book(await newPatient(), doctorId, at(2, '10:00'));
-		await cancelAppointment(database.db, desk, earlier.id, { reason: 'Travelling' });
+		await cancelAppointment(database.db, desk, earlier.id, { reason: 'Travelling', idempotencyKey: crypto.randomUUID() });
 		const { booked, moved } = await acceptWaitlistOffer(database.db, desk, entry.id, rand(8));
 		expect(moved).toBeNull();
 		expect(booked.id).not.toBe(held.id);
@@ -118,7 +118,7 @@ describe('declining and withdrawing an offer', () => {
 		const first = await joinWaitlist(database.db, desk, { patientId: await newPatient(), doctorId });
 		const second = await joinWaitlist(database.db, desk, { patientId: await newPatient(), doctorId });
 		const freed = await book(await newPatient(), doctorId, at(3, '09:30'));
-		await cancelAppointment(database.db, desk, freed.id, { reason: 'Travelling' });
+		await cancelAppointment(database.db, desk, freed.id, { reason: 'Travelling', idempotencyKey: crypto.randomUUID() });
 		expect((await entryOf(first.id)).status).toBe('offered');
 
 		await declineWaitlistOffer(database.db, desk, first.id);
@@ -132,7 +132,7 @@ describe('declining and withdrawing an offer', () => {
 		const first = await joinWaitlist(database.db, desk, { patientId: await newPatient(), doctorId });
 		const second = await joinWaitlist(database.db, desk, { patientId: await newPatient(), doctorId });
 		const freed = await book(await newPatient(), doctorId, at(3, '10:30'));
-		await cancelAppointment(database.db, desk, freed.id, { reason: 'Travelling' });
+		await cancelAppointment(database.db, desk, freed.id, { reason: 'Travelling', idempotencyKey: crypto.randomUUID() });
 		await withdrawFromWaitlist(database.db, desk, first.id);
 		expect((await entryOf(first.id)).status).toBe('withdrawn');
 		expect((await entryOf(second.id)).status).toBe('offered');

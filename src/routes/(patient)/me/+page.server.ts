@@ -44,7 +44,7 @@ export const actions: Actions = {
 		const values = await formValues(request);
 		const { db } = await getDatabase();
 		try {
-			const cancelled = await cancelAppointmentAsPatient(db, locals.user.id, values.appointmentId ?? '', { reason: values.reason });
+			const cancelled = await cancelAppointmentAsPatient(db, locals.user.id, values.appointmentId ?? '', { reason: values.reason, idempotencyKey: values.idempotencyKey || undefined });
 			await publishCalendarChange(cancelled.clinicId, cancelled.timeZone, [cancelled.start]);
 			return { cancelled: { ref: cancelled.ref } };
 		} catch (e) {

@@ -25,17 +25,22 @@ export const outboxEvent = pgTable(
 	(t) => [index('outbox_pending_idx').on(t.processedAt, t.availableAt)]
 );
 
-/** A retried request with the same key returns the first response instead of acting twice. */
+/**
+ * A retried request with the same key returns the first response instead of acting twice. A key
+ * belongs to the person who sent it (another person's key is a different claim) and to the
+ * request it came with: `requestHash` is the SHA-256 of the canonical command input.
+ */
 export const idempotencyKey = pgTable(
 	'idempotency_key',
 	{
 		scope: text().notNull(),
+		userId: uuid().notNull(),
 		key: text().notNull(),
-		userId: uuid(),
+		requestHash: text().notNull(),
 		response: jsonb().$type<unknown>().notNull(),
 		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [primaryKey({ columns: [t.scope, t.key] })]
+	(t) => [primaryKey({ columns: [t.scope, t.userId, t.key] })]
 );
 
 /** Collaborative Yjs documents: a compacted snapshot plus the updates appended since. */

@@ -69,16 +69,16 @@ const optional = (v: string | undefined) => (v === undefined || v === '' ? undef
 export const actions: Actions = {
 	book: (event) =>
 		appointmentAction(event, (db, ctx, v) =>
-			bookAppointment(db, ctx, { patientId: v.patientId, doctorId: v.doctorId, start: v.start, reason: v.reason, idempotencyKey: v.idempotencyKey })
+			bookAppointment(db, ctx, { patientId: v.patientId, doctorId: v.doctorId, start: v.start, reason: v.reason, idempotencyKey: optional(v.idempotencyKey) })
 		),
 	reschedule: (event) =>
 		appointmentAction(event, (db, ctx, v) =>
 			rescheduleAppointment(db, ctx, v.appointmentId ?? '', { start: v.start, doctorId: optional(v.doctorId), idempotencyKey: optional(v.idempotencyKey) })
 		),
-	cancel: (event) => appointmentAction(event, (db, ctx, v) => cancelAppointment(db, ctx, v.appointmentId ?? '', { reason: v.reason })),
+	cancel: (event) => appointmentAction(event, (db, ctx, v) => cancelAppointment(db, ctx, v.appointmentId ?? '', { reason: v.reason, idempotencyKey: optional(v.idempotencyKey) })),
 	confirm: (event) => appointmentAction(event, (db, ctx, v) => decideAppointment(db, ctx, v.appointmentId ?? '', 'confirm')),
 	decline: (event) => appointmentAction(event, (db, ctx, v) => decideAppointment(db, ctx, v.appointmentId ?? '', 'decline')),
 	noShow: (event) => appointmentAction(event, (db, ctx, v) => markNoShow(db, ctx, v.appointmentId ?? '')),
 	followUp: (event) =>
-		appointmentAction(event, (db, ctx, v) => bookFollowUp(db, ctx, v.appointmentId ?? '', { weeks: v.weeks, idempotencyKey: v.idempotencyKey }))
+		appointmentAction(event, (db, ctx, v) => bookFollowUp(db, ctx, v.appointmentId ?? '', { weeks: v.weeks, idempotencyKey: optional(v.idempotencyKey) }))
 };

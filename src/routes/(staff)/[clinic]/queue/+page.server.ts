@@ -1,15 +1,16 @@
 import { error } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
-import { getDatabase } from '$lib/server/db';
+import { getDatabase, type Db } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
 import { can } from '$lib/server/queue/policy';
-import { today } from '$lib/server/queue/common';
+import { today, type TokenView } from '$lib/server/queue/common';
 import { checkInPatient } from '$lib/server/queue/checkIn';
 import { callNext } from '$lib/server/queue/callNext';
 import { completeToken, markUrgent, recallToken, reorderToken, sendBackToken, skipToken } from '$lib/server/queue/changeToken';
 import { setTokenNumbering } from '$lib/server/queue/settings';
+import type { ClinicContext } from '$lib/server/tenancy/members';
 import { listRooms, setTodayRoom } from '$lib/server/queue/rooms';
 import { projectClinicQueue } from '$lib/server/sync/projections/queue';
 import { searchPatients } from '$lib/server/patients/queries';
@@ -69,28 +70,35 @@ async function act(event: Event, run: (ctx: Awaited<ReturnType<typeof requireCli
 	}
 }
 
-const tokenChanges = { recall: recallToken, skip: skipToken, sendBack: sendBackToken, complete: completeToken } as const;
+type TokenChange = (db: Db, ctx: ClinicContext, tokenId: string, values: Record<string, string>) => Promise<TokenView>;
+const tokenChanges: Record<'recall' | 'skip' | 'sendBack' | 'complete', TokenChange> = {
+	recall: (db, ctx, id) => recallToken(db, ctx, id),
+	skip: (db, ctx, id) => skipToken(db, ctx, id),
+	sendBack: (db, ctx, id) => sendBackToken(db, ctx, id),
+	complete: (db, ctx, id, v) => completeToken(db, ctx, id, { idempotencyKey: v.idempotencyKey || undefined })
+};
 const isTokenChange = (v: string): v is keyof typeof tokenChanges => Object.hasOwn(tokenChanges, v);
 
 export const actions: Actions = {
 	checkIn: (event) =>
 		act(event, async (ctx, v) => {
 			const { db } = await getDatabase();
-			const input = v.appointmentId ? { appointmentId: v.appointmentId, idempotencyKey: v.idempotencyKey } : { patientId: v.patientId, doctorId: v.doctorId || undefined, idempotencyKey: v.idempotencyKey };
+			const idempotencyKey = v.idempotencyKey || undefined;
+			const input = v.appointmentId ? { appointmentId: v.appointmentId, idempotencyKey } : { patientId: v.patientId, doctorId: v.doctorId || undefined, idempotencyKey };
 			const token = await checkInPatient(db, ctx, input);
 			return { kind: 'checkedIn', token: token.token };
 		}),
 	next: (event) =>
 		act(event, async (ctx, v) => {
 			const { db } = await getDatabase();
-			return { kind: 'called', token: (await callNext(db, ctx, { doctorId: v.doctorId })).token };
+			return { kind: 'called', token: (await callNext(db, ctx, { doctorId: v.doctorId, idempotencyKey: v.idempotencyKey || undefined })).token };
 		}),
 	token: (event) =>
 		act(event, async (ctx, v) => {
 			const change = v.change ?? '';
 			if (!isTokenChange(change)) return null;
 			const { db } = await getDatabase();
-			return { kind: change, token: (await tokenChanges[change](db, ctx, v.tokenId ?? '')).token };
+			return { kind: change, token: (await tokenChanges[change](db, ctx, v.tokenId ?? '', v)).token };
 		}),
 	urgent: (event) =>
 		act(event, async (ctx, v) => {

@@ -68,7 +68,7 @@ export const actions: Actions = {
 		const { db } = await getDatabase();
 		let result: Awaited<ReturnType<typeof acceptWaitlistOffer>>;
 		try {
-			result = await acceptWaitlistOffer(db, ctx, values.entryId ?? '', values.idempotencyKey ?? '');
+			result = await acceptWaitlistOffer(db, ctx, values.entryId ?? '', values.idempotencyKey || undefined);
 		} catch (e) {
 			return formFailure(e, values);
 		}

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
-import { apiRoute, created, methodNotAllowed, readJson, requireApiUser } from '$lib/server/edge/api';
+import { apiRoute, created, methodNotAllowed, requireApiUser } from '$lib/server/edge/api';
+import { readCommand } from '$lib/server/edge/idempotency';
 import { patientAppointments, requestAppointmentAsPatient } from '$lib/server/scheduling/patientBooking';
 import { publishCalendarChange } from '$lib/server/scheduling/project';
 import { appointmentView, patientAppointmentsView } from '$lib/server/openapi/scheduling';
@@ -14,7 +15,7 @@ export const GET: RequestHandler = apiRoute(async ({ locals }) => {
 
 export const POST: RequestHandler = apiRoute(async ({ locals, request }) => {
 	const user = requireApiUser(locals);
-	const body = await readJson(request);
+	const body = await readCommand(request);
 	const { db } = await getDatabase();
 	const booked = await requestAppointmentAsPatient(db, user.id, body);
 	await publishCalendarChange(booked.clinicId, booked.timeZone, [booked.start]);

@@ -2,7 +2,8 @@ import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDatabase } from '$lib/server/db';
 import { parseInput } from '$lib/server/validation';
-import { apiRoute, created, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';
+import { apiRoute, created, methodNotAllowed, requireApiClinic } from '$lib/server/edge/api';
+import { readCommand } from '$lib/server/edge/idempotency';
 import { bookAppointment } from '$lib/server/scheduling/bookAppointment';
 import { clinicAppointments } from '$lib/server/scheduling/queries';
 import { publishCalendarChange } from '$lib/server/scheduling/project';
@@ -32,7 +33,7 @@ export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
 
 export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
 	const { clinic, ctx } = await requireApiClinic(locals, params.code);
-	const body = await readJson(request);
+	const body = await readCommand(request);
 	const { db } = await getDatabase();
 	const booked = await bookAppointment(db, ctx, body);
 	await publishCalendarChange(ctx.clinicId, clinic.timezone, [booked.start]);

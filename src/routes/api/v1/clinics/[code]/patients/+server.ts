@@ -2,11 +2,12 @@ import { json } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
 import { forbidden } from '$lib/server/errors';
 import { parseInput } from '$lib/server/validation';
-import { apiRoute, created, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';
+import { apiRoute, created, methodNotAllowed, requireApiClinic } from '$lib/server/edge/api';
 import { can } from '$lib/server/patients/policy';
 import { searchPatients } from '$lib/server/patients/queries';
 import { registerPatient } from '$lib/server/patients/registerPatient';
 import { registerOptions, searchQuery, toPatientView, toSummaryView } from '$lib/server/openapi/patients';
+import { readCommand } from '$lib/server/edge/idempotency';
 import { duplicateResponse, splitOptions } from './duplicates';
 import type { RequestHandler } from './$types';
 
@@ -21,7 +22,7 @@ export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
 
 export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
 	const { clinic, ctx } = await requireApiClinic(locals, params.code);
-	const { options, record } = splitOptions(await readJson(request));
+	const { options, record } = splitOptions(await readCommand(request));
 	const { allowDuplicate, idempotencyKey } = parseInput(registerOptions, options);
 	const { db } = await getDatabase();
 	const result = await registerPatient(db, ctx, record, { allowDuplicate, idempotencyKey });

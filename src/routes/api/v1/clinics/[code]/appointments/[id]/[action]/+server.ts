@@ -1,7 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
 import { notFound } from '$lib/server/errors';
-import { apiRoute, methodNotAllowed, readJson, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { apiRoute, methodNotAllowed, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { readCommand } from '$lib/server/edge/idempotency';
 import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '$lib/server/scheduling/changeAppointment';
 import { publishCalendarChange } from '$lib/server/scheduling/project';
 import { appointmentView } from '$lib/server/openapi/scheduling';
@@ -14,11 +15,11 @@ type Change = (db: Db, ctx: ClinicContext, id: string, request: Request) => Prom
 
 /** The state changes of an appointment, one POST each. */
 const changes: Record<string, Change> = {
-	reschedule: async (db, ctx, id, request) => rescheduleAppointment(db, ctx, id, await readJson(request)),
-	cancel: async (db, ctx, id, request) => cancelAppointment(db, ctx, id, await readJson(request)),
-	confirm: (db, ctx, id) => decideAppointment(db, ctx, id, 'confirm'),
-	decline: (db, ctx, id) => decideAppointment(db, ctx, id, 'decline'),
-	'no-show': (db, ctx, id) => markNoShow(db, ctx, id)
+	reschedule: async (db, ctx, id, request) => rescheduleAppointment(db, ctx, id, await readCommand(request)),
+	cancel: async (db, ctx, id, request) => cancelAppointment(db, ctx, id, await readCommand(request)),
+	confirm: async (db, ctx, id, request) => decideAppointment(db, ctx, id, 'confirm', await readCommand(request, { bodyOptional: true })),
+	decline: async (db, ctx, id, request) => decideAppointment(db, ctx, id, 'decline', await readCommand(request, { bodyOptional: true })),
+	'no-show': async (db, ctx, id, request) => markNoShow(db, ctx, id, await readCommand(request, { bodyOptional: true }))
 };
 
 export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {

@@ -1,7 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { getDatabase, type Db } from '$lib/server/db';
 import { notFound } from '$lib/server/errors';
-import { apiRoute, methodNotAllowed, readJson, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { apiRoute, methodNotAllowed, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { readCommand } from '$lib/server/edge/idempotency';
 import { completeToken, markUrgent, recallToken, reorderToken, sendBackToken, skipToken } from '$lib/server/queue/changeToken';
 import type { TokenView } from '$lib/server/queue/common';
 import type { ClinicContext } from '$lib/server/tenancy/members';
@@ -12,12 +13,12 @@ type Change = (db: Db, ctx: ClinicContext, id: string, request: Request) => Prom
 
 /** The state changes of a token, one POST each. */
 const changes: Record<string, Change> = {
-	recall: (db, ctx, id) => recallToken(db, ctx, id),
-	skip: (db, ctx, id) => skipToken(db, ctx, id),
-	'send-back': (db, ctx, id) => sendBackToken(db, ctx, id),
-	complete: (db, ctx, id) => completeToken(db, ctx, id),
-	urgent: async (db, ctx, id, request) => markUrgent(db, ctx, id, await readJson(request)),
-	reorder: async (db, ctx, id, request) => reorderToken(db, ctx, id, await readJson(request))
+	recall: async (db, ctx, id, request) => recallToken(db, ctx, id, await readCommand(request, { bodyOptional: true })),
+	skip: async (db, ctx, id, request) => skipToken(db, ctx, id, await readCommand(request, { bodyOptional: true })),
+	'send-back': async (db, ctx, id, request) => sendBackToken(db, ctx, id, await readCommand(request, { bodyOptional: true })),
+	complete: async (db, ctx, id, request) => completeToken(db, ctx, id, await readCommand(request, { bodyOptional: true })),
+	urgent: async (db, ctx, id, request) => markUrgent(db, ctx, id, await readCommand(request)),
+	reorder: async (db, ctx, id, request) => reorderToken(db, ctx, id, await readCommand(request))
 };
 
 export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {

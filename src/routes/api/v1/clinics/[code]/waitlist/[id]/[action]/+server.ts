@@ -1,7 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/db';
 import { notFound } from '$lib/server/errors';
-import { apiRoute, methodNotAllowed, readJson, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { apiRoute, methodNotAllowed, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { readCommand } from '$lib/server/edge/idempotency';
 import { acceptWaitlistOffer } from '$lib/server/scheduling/acceptWaitlistOffer';
 import { declineWaitlistOffer } from '$lib/server/scheduling/waitlist';
 import { publishCalendarChange } from '$lib/server/scheduling/project';
@@ -23,7 +24,7 @@ export const POST: RequestHandler = apiRoute(async ({ locals, params, request })
 		await publishDocumentChanges([documentName.waitlist(ctx.clinicId)]);
 		return json(waitlistEntryView.parse({ ...row, offeredStart: row.offeredStart?.toISOString() ?? null }));
 	}
-	const { idempotencyKey } = parseInput(waitlistAcceptInput, await readJson(request));
+	const { idempotencyKey } = parseInput(waitlistAcceptInput, await readCommand(request));
 	const { booked, moved } = await acceptWaitlistOffer(db, ctx, id, idempotencyKey);
 	await publishCalendarChange(ctx.clinicId, clinic.timezone, [booked.start, ...(moved ? [moved] : [])]);
 	return json(waitlistAcceptedView.parse({ appointment: booked, movedFrom: moved?.toISOString() ?? null }));
