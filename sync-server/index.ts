@@ -15,6 +15,7 @@ import { Projections } from './extensions/projections';
 import { redisScaleOut } from './extensions/redis';
 import { displayKeyRevocation } from './extensions/displayKeys';
 import { AccessRecheck } from './extensions/accessRecheck';
+import { publishPendingChanges } from '../src/lib/server/sync/changes';
 import { Budget } from './extensions/budget';
 import { displayKeyResolver } from '../src/lib/server/queue/displayKeys';
 import { defaultLimits, GatedSocket, SocketState, type SyncLimits } from './gate';
@@ -76,7 +77,7 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 	const projections = new Projections({ db, projections: catalogue.projections, afterRebuild: (names, clinicsChanged) => accessRecheck.recheck(names, clinicsChanged) });
 	const persistence = new Persistence(db, deps.compaction?.compact);
 	const budget = new Budget({ db, limits, now: deps.now });
-	const scaleOut = redisUrl ? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? env().REDIS_PREFIX }, projections) : null;
+	const scaleOut = redisUrl ? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? env().REDIS_PREFIX }, projections, () => publishPendingChanges(db)) : null;
 
 	const extensions: Extension[] = [
 		budget,
@@ -102,6 +103,8 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 		extensions
 	});
 	await scaleOut?.start();
+	// Whatever a process committed but could not publish before it stopped (sync/changes.ts).
+	await publishPendingChanges(db).catch((err: unknown) => logger().warn({ err }, 'could not publish pending projection changes'));
 
 	const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, WebSocket: GatedSocket, perMessageDeflate: false });
 	const open = new Set<SocketState>();

@@ -17,12 +17,18 @@ export type RedisOptions = { url: string; prefix: string };
  * Postgres, and merging two instances' independently written copies would repeat list entries
  * (both insert the same new token at the same place, and a CRDT keeps both).
  */
-export function redisScaleOut(options: RedisOptions, projections: Projections) {
+export function redisScaleOut(options: RedisOptions, projections: Projections, onReconnect?: () => Promise<unknown>) {
 	const extension = new RedisExtension({ createClient: () => new RedisClient(options.url), prefix: options.prefix });
 	keepProjectionContentLocal(extension);
 	const channel = `${options.prefix}:${PROJECTION_CHANNEL}`;
 	const publisher = new RedisClient(options.url);
 	const subscriber = new RedisClient(options.url);
+	let connectedBefore = false;
+	// Back from a lost connection: changes committed meanwhile may not have reached the other instances.
+	subscriber.on('ready', () => {
+		if (connectedBefore) void onReconnect?.().catch((err: unknown) => logger().warn({ err }, 'could not publish pending projection changes'));
+		connectedBefore = true;
+	});
 	subscriber.on('message', (received: string, message: string) => {
 		if (received !== channel) return;
 		try {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { idempotencyKey } from './db/schema';
 import type { Db, Tx } from './db';
 import { AppError } from './errors';
+import { publishCommitted, takeChanges } from './sync/changes';
 
 /**
  * A command's idempotency: the key is claimed per scope (the command and its clinic) and per
@@ -65,11 +66,12 @@ export async function storedResponse(db: Db | Tx, idempotency: Idempotency): Pro
  * Runs one command in one transaction. With an idempotency key, the key is claimed first: a
  * concurrent retry blocks on it until the first commits, then returns the first response
  * instead of acting twice; the same key with a different request is refused (422) and changes
- * nothing.
+ * nothing. The live documents the body named with `documentsChanged` are published after commit.
  */
 export async function runCommand<T>(db: Db, idempotency: Idempotency | null, body: (tx: Tx) => Promise<T>): Promise<T> {
+	let changes: ReturnType<typeof takeChanges> = null;
 	try {
-		return await db.transaction(async (tx) => {
+		const result = await db.transaction(async (tx) => {
 			if (idempotency) {
 				const hash = requestHash(idempotency.request);
 				const claimed = await tx
@@ -89,8 +91,12 @@ export async function runCommand<T>(db: Db, idempotency: Idempotency | null, bod
 					.set({ response: sql`${JSON.stringify(result ?? null)}::jsonb` })
 					.where(ownKey(idempotency));
 			}
+			changes = takeChanges(tx);
 			return result;
 		});
+		// The live documents the command named (sync/changes.ts), once it has committed.
+		if (changes) await publishCommitted(db, changes);
+		return result;
 	} catch (e) {
 		// Stored responses are plain JSON; callers that replay get what the first call returned.
 		if (e instanceof Replay) return e.response as T;

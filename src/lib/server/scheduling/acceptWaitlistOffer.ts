@@ -1,6 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { appointment, waitlistEntry } from '../db/schema/scheduling';
 import type { Db } from '../db';
+import { documentsChanged } from '../sync/changes';
+import { documentName } from '../../sync/protocol';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { conflict, forbidden, notFound } from '../errors';
@@ -34,6 +36,7 @@ export async function acceptWaitlistOffer(db: Db, ctx: ClinicContext, entryId: s
 		: await bookAppointment(db, ctx, { patientId: entry.patientId, doctorId: entry.doctorId, start, idempotencyKey });
 	await runCommand(db, null, async (tx) => {
 		await tx.update(waitlistEntry).set({ status: 'booked', updatedAt: new Date() }).where(eq(waitlistEntry.id, entry.id));
+		await documentsChanged(tx, [documentName.waitlist(ctx.clinicId)]);
 		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.book', entityType: 'waitlist_entry', entityId: entry.id, data: { appointmentId: booked.id, start } });
 	});
 	return { booked, moved: current?.startsAt ?? null };

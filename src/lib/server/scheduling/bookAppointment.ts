@@ -4,6 +4,7 @@ import { patient } from '../db/schema/patients';
 import { clinic, outboxEvent, type Clinic } from '../db/schema';
 import type { Db, Tx } from '../db';
 import { requiredIdempotency, runCommand } from '../command';
+import { calendarChanged } from './project';
 import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { pgError } from '../db/errors';
@@ -112,6 +113,7 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 		})
 		.returning();
 	const booked = presentAppointment(home, row);
+	await calendarChanged(tx, ctx.clinicId, home.timezone, [row.startsAt]);
 	await appendAudit(tx, {
 		clinicId: ctx.clinicId,
 		actorUserId: ctx.actor.userId,

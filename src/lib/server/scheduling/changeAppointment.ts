@@ -8,6 +8,7 @@ import { AppError, badRequest, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
+import { calendarChanged } from './project';
 import { appointmentChangeInput, cancelInput, rescheduleInput } from './schema';
 import { isClinicDoctor } from './queries';
 import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
@@ -47,7 +48,9 @@ function optionalKey(ctx: ClinicContext, action: string, appointmentId: string, 
 	return optionalIdempotency(`${action}:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { appointmentId });
 }
 
-async function record(tx: Tx, ctx: ClinicContext, home: Clinic, row: Appointment, action: string, data: Record<string, unknown>) {
+/** The audit row, outbox event and changed calendars of a change; `from` is where a moved appointment was. */
+async function record(tx: Tx, ctx: ClinicContext, home: Clinic, row: Appointment, action: string, data: Record<string, unknown>, from: Date[] = []) {
+	await calendarChanged(tx, ctx.clinicId, home.timezone, [row.startsAt, ...from]);
 	await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action, entityType: 'appointment', entityId: row.id, data });
 	await tx.insert(outboxEvent).values({ clinicId: ctx.clinicId, type: action, payload: { appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId, ...data } });
 	return presentAppointment(home, row);
@@ -72,7 +75,7 @@ export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointm
 				.where(eq(appointment.id, appointmentId))
 				.returning();
 			await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
-			return record(tx, ctx, home, row, 'appointment.reschedule', { from: current.startsAt.toISOString(), to: row.startsAt.toISOString(), fromDoctorId: current.doctorId });
+			return record(tx, ctx, home, row, 'appointment.reschedule', { from: current.startsAt.toISOString(), to: row.startsAt.toISOString(), fromDoctorId: current.doctorId }, [current.startsAt]);
 		});
 	} catch (e) {
 		return slotTakenOr(e);

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { clinic } from '../db/schema';
-import type { Db } from '../db';
+import type { Db, Tx } from '../db';
+import { documentsChanged } from '../sync/changes';
 import { documentName, type DocumentRef } from '../../sync/protocol';
 import type { ProjectionContent } from '../sync/projection';
 import { publishDocumentChanges } from '../sync/publish';
@@ -76,9 +77,15 @@ export async function projectClinicWaitlist(db: Db, ref: DocumentRef): Promise<P
 }
 
 /**
- * After a scheduling command commits: refresh the calendars of the clinic-days it touched, and the
- * clinic's waitlist, which any freed slot may have turned into an offer.
+ * Inside a scheduling command: the calendars of the clinic-days it touched, and the clinic's
+ * waitlist, which any freed slot may have turned into an offer (published after commit).
  */
+export async function calendarChanged(tx: Tx, clinicId: string, timeZone: string, instants: (Date | string)[]): Promise<void> {
+	const days = new Set(instants.map((i) => clinicToday(timeZone, new Date(i))));
+	await documentsChanged(tx, [...[...days].map((day) => documentName.calendar(clinicId, day)), documentName.waitlist(clinicId)]);
+}
+
+/** The same, for a queue command that publishes after its own commit (see queue/common.ts). */
 export async function publishCalendarChange(clinicId: string, timeZone: string, instants: (Date | string)[]): Promise<void> {
 	const days = new Set(instants.map((i) => clinicToday(timeZone, new Date(i))));
 	await publishDocumentChanges([...[...days].map((day) => documentName.calendar(clinicId, day)), documentName.waitlist(clinicId)]);

@@ -9,6 +9,8 @@ import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
+import { documentsChanged } from '../sync/changes';
+import { documentName } from '../../sync/protocol';
 import { waitlistInput } from './schema';
 import { isClinicDoctor, isMovableStatus } from './queries';
 
@@ -25,6 +27,7 @@ export async function joinWaitlist(db: Db, ctx: ClinicContext, input: unknown) {
 			.insert(waitlistEntry)
 			.values({ clinicId: ctx.clinicId, patientId: data.patientId, doctorId: data.doctorId, currentAppointmentId: data.currentAppointmentId ?? null, note: data.note })
 			.returning();
+		await documentsChanged(tx, [documentName.waitlist(ctx.clinicId)]);
 		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.join', entityType: 'waitlist_entry', entityId: row.id, data: { doctorId: data.doctorId, patientId: data.patientId } });
 		return row;
 	});
@@ -88,6 +91,7 @@ export async function withdrawFromWaitlist(db: Db, ctx: ClinicContext, entryId: 
 		const [row] = await tx.update(waitlistEntry).set({ status: 'withdrawn', updatedAt: new Date() }).where(eq(waitlistEntry.id, before.id)).returning();
 		// An offer nobody takes up would leave the slot empty: it goes to the next in line.
 		if (before.status === 'offered' && before.offeredStart) await offerFreedSlot(tx, ctx.clinicId, before.doctorId, before.offeredStart, before.id);
+		await documentsChanged(tx, [documentName.waitlist(ctx.clinicId)]);
 		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.withdraw', entityType: 'waitlist_entry', entityId: row.id });
 		return row;
 	});
@@ -115,6 +119,7 @@ export async function declineWaitlistOffer(db: Db, ctx: ClinicContext, entryId: 
 		if (before.status !== 'offered' || !before.offeredStart) throw conflict('This offer is no longer open', 'offer_not_open');
 		const [row] = await tx.update(waitlistEntry).set({ status: 'waiting', offeredStart: null, updatedAt: new Date() }).where(eq(waitlistEntry.id, before.id)).returning();
 		const next = await offerFreedSlot(tx, ctx.clinicId, before.doctorId, before.offeredStart, before.id);
+		await documentsChanged(tx, [documentName.waitlist(ctx.clinicId)]);
 		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.decline', entityType: 'waitlist_entry', entityId: row.id, data: { start: before.offeredStart.toISOString(), offeredTo: next } });
 		return row;
 	});

@@ -38,6 +38,15 @@ export async function publishClinicChanges(clinicIds: string[]): Promise<void> {
 	await send(clinicIds.filter((id) => UUID.test(id)).map(clinicWide));
 }
 
+/**
+ * Both kinds of names at once, as a command records them (`runCommand` publishes them after
+ * commit). True when they were handed on (or there was nothing to say), false when publishing failed.
+ */
+export async function publishChanges(names: string[]): Promise<boolean> {
+	const valid = names.filter((name) => (isClinicWide(name) ? UUID.test(name.slice('clinic/'.length, -WIDE_SUFFIX.length)) : parseDocumentName(name) !== null));
+	return send(valid);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WIDE_SUFFIX = '/*';
 
@@ -57,23 +66,28 @@ export function expandChangedNames(names: string[], held: Iterable<string>): str
 	return [...new Set([...plain, ...wide])];
 }
 
-async function send(valid: string[]): Promise<void> {
-	if (valid.length === 0) return;
+async function send(valid: string[]): Promise<boolean> {
+	if (valid.length === 0) return true;
 	const hub = changeHub();
 	try {
 		const [transport] = hub.transports;
-		if (transport) return await transport(valid);
+		if (transport) {
+			await transport(valid);
+			return true;
+		}
 		// A sync server in this process without Redis hears it directly; only a web-only process
 		// (sync instances run apart) needs Redis to reach them.
 		if (hub.listeners.size > 0) {
 			for (const listener of hub.listeners) listener(valid);
-			return;
+			return true;
 		}
 		const { REDIS_URL, REDIS_PREFIX } = env();
-		if (REDIS_URL) return await (await redisPublisher(REDIS_URL, REDIS_PREFIX))(valid);
+		if (REDIS_URL) await (await redisPublisher(REDIS_URL, REDIS_PREFIX))(valid);
+		return true;
 	} catch (err) {
-		// A lost change leaves a projection stale until its next change or reload; log it loudly.
+		// A lost change leaves a projection stale until it is published again (recorded changes are, at the next start).
 		logger().error({ err, names: valid }, 'could not publish projection changes');
+		return false;
 	}
 }
 

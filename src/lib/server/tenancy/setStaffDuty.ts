@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { membership, staffDuty } from '../db/schema';
 import type { Db } from '../db';
 import { runCommand } from '../command';
+import { documentsChanged } from '../sync/changes';
+import { documentName } from '../../sync/protocol';
 import { appendAudit } from '../audit/audit';
 import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
@@ -32,6 +34,7 @@ export async function setStaffDuty(db: Db, ctx: ClinicContext, input: unknown) {
 				target: [staffDuty.clinicId, staffDuty.userId, staffDuty.day],
 				set: { onDuty: data.onDuty, updatedBy: ctx.actor.userId, updatedAt: new Date() }
 			});
+		await documentsChanged(tx, [documentName.staff(ctx.clinicId)]);
 		await appendAudit(tx, {
 			clinicId: ctx.clinicId,
 			actorUserId: ctx.actor.userId,

@@ -8,7 +8,6 @@ import { projectPatientLive } from '$lib/server/sync/projections/patientLive';
 import { vapidPublicKey } from '$lib/server/notifications/vapid';
 import { documentName } from '$lib/sync/protocol';
 import { cancelAppointmentAsPatient, patientAppointments } from '$lib/server/scheduling/patientBooking';
-import { publishCalendarChange } from '$lib/server/scheduling/project';
 import '$lib/components/scheduling/errorMessages';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -45,7 +44,6 @@ export const actions: Actions = {
 		const { db } = await getDatabase();
 		try {
 			const cancelled = await cancelAppointmentAsPatient(db, locals.user.id, values.appointmentId ?? '', { reason: values.reason, idempotencyKey: values.idempotencyKey || undefined });
-			await publishCalendarChange(cancelled.clinicId, cancelled.timeZone, [cancelled.start]);
 			return { cancelled: { ref: cancelled.ref } };
 		} catch (e) {
 			return formFailure(e, { appointmentId: values.appointmentId ?? '' });

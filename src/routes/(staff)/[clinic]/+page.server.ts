@@ -5,7 +5,6 @@ import { can } from '$lib/server/tenancy/policy';
 import { setStaffDuty } from '$lib/server/tenancy/setStaffDuty';
 import { projectClinicStaff } from '$lib/server/sync/projections/staff';
 import { clinicToday } from '$lib/time';
-import { publishDocumentChanges } from '$lib/server/sync/publish';
 import { documentName } from '$lib/sync/protocol';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -34,7 +33,6 @@ export const actions: Actions = {
 		} catch (e) {
 			return formFailure(e, values);
 		}
-		await publishDocumentChanges([documentName.staff(clinic.id)]);
 		return { saved: true };
 	}
 };

@@ -64,3 +64,14 @@ export const syncUpdate = pgTable(
 	},
 	(t) => [index('sync_update_document_idx').on(t.documentName, t.id)]
 );
+
+/**
+ * Live documents a command changed, written in the command's own transaction and deleted once
+ * published after commit. A row still here belongs to a process that stopped between commit and
+ * publish: the next start (or Redis reconnect) publishes it, so no screen stays stale.
+ */
+export const projectionChange = pgTable('projection_change', {
+	id: bigserial({ mode: 'number' }).primaryKey(),
+	names: jsonb().$type<string[]>().notNull(),
+	createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+});

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { getDatabase } from '$lib/server/db';
 import { formFailure, formValues } from '$lib/server/edge';
 import { patientBookingChoices, requestAppointmentAsPatient } from '$lib/server/scheduling/patientBooking';
-import { publishCalendarChange } from '$lib/server/scheduling/project';
 import '$lib/components/scheduling/errorMessages';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,7 +26,6 @@ export const actions: Actions = {
 		let ref: string;
 		try {
 			const booked = await requestAppointmentAsPatient(db, locals.user.id, values);
-			await publishCalendarChange(booked.clinicId, booked.timeZone, [booked.start]);
 			ref = booked.ref;
 		} catch (e) {
 			return formFailure(e, { reason: values.reason ?? '', start: values.start ?? '' });

@@ -1,16 +1,14 @@
 import { error } from '@sveltejs/kit';
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDatabase } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
-import { appointment } from '$lib/server/db/schema/scheduling';
 import { can } from '$lib/server/scheduling/policy';
 import { bookAppointment } from '$lib/server/scheduling/bookAppointment';
 import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '$lib/server/scheduling/changeAppointment';
 import { bookFollowUp } from '$lib/server/scheduling/followUp';
-import { projectClinicCalendar, publishCalendarChange } from '$lib/server/scheduling/project';
+import { projectClinicCalendar } from '$lib/server/scheduling/project';
 import { addDays, clinicToday, weekStart } from '$lib/time';
 import { documentName } from '$lib/sync/protocol';
 import type { BookedAppointment } from '$lib/server/scheduling/bookAppointment';
@@ -50,17 +48,12 @@ async function appointmentAction(event: RequestEvent, run: (db: Db, ctx: ClinicC
 	const { clinic, ctx } = await requireClinic(event, event.params.clinic);
 	const values = await formValues(event.request);
 	const { db } = await getDatabase();
-	const id = values.appointmentId ?? '';
-	const before = /^[0-9a-f-]{36}$/i.test(id)
-		? await db.query.appointment.findFirst({ columns: { startsAt: true }, where: and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, id)) })
-		: undefined;
 	let result: BookedAppointment;
 	try {
 		result = await run(db, ctx, values);
 	} catch (e) {
 		return formFailure(e, values);
 	}
-	await publishCalendarChange(ctx.clinicId, clinic.timezone, [result.start, ...(before ? [before.startsAt] : [])]);
 	return { appointment: result };
 }
 

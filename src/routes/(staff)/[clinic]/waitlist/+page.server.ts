@@ -7,8 +7,7 @@ import { can } from '$lib/server/scheduling/policy';
 import { clinicDoctors } from '$lib/server/scheduling/queries';
 import { declineWaitlistOffer, joinWaitlist, withdrawFromWaitlist } from '$lib/server/scheduling/waitlist';
 import { acceptWaitlistOffer } from '$lib/server/scheduling/acceptWaitlistOffer';
-import { projectClinicWaitlist, publishCalendarChange } from '$lib/server/scheduling/project';
-import { publishDocumentChanges } from '$lib/server/sync/publish';
+import { projectClinicWaitlist } from '$lib/server/scheduling/project';
 import { documentName } from '$lib/sync/protocol';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -35,7 +34,6 @@ export const actions: Actions = {
 		} catch (e) {
 			return formFailure(e, values);
 		}
-		await publishDocumentChanges([documentName.waitlist(ctx.clinicId)]);
 		return { done: 'joined' };
 	},
 	withdraw: async (event) => {
@@ -47,7 +45,6 @@ export const actions: Actions = {
 		} catch (e) {
 			return formFailure(e, values);
 		}
-		await publishDocumentChanges([documentName.waitlist(ctx.clinicId)]);
 		return { done: 'withdrawn' };
 	},
 	decline: async (event) => {
@@ -59,7 +56,6 @@ export const actions: Actions = {
 		} catch (e) {
 			return formFailure(e, values);
 		}
-		await publishDocumentChanges([documentName.waitlist(ctx.clinicId)]);
 		return { done: 'declined' };
 	},
 	book: async (event) => {
@@ -73,7 +69,6 @@ export const actions: Actions = {
 			return formFailure(e, values);
 		}
 		const { booked, moved } = result;
-		await publishCalendarChange(ctx.clinicId, clinic.timezone, [booked.start, ...(moved ? [moved] : [])]);
 		return { done: moved ? 'moved' : 'booked', start: booked.start };
 	}
 };

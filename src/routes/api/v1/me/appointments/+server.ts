@@ -3,7 +3,6 @@ import { getDatabase } from '$lib/server/db';
 import { apiRoute, created, methodNotAllowed, requireApiUser } from '$lib/server/edge/api';
 import { readCommand } from '$lib/server/edge/idempotency';
 import { patientAppointments, requestAppointmentAsPatient } from '$lib/server/scheduling/patientBooking';
-import { publishCalendarChange } from '$lib/server/scheduling/project';
 import { appointmentView, patientAppointmentsView } from '$lib/server/openapi/scheduling';
 import type { RequestHandler } from './$types';
 
@@ -18,7 +17,6 @@ export const POST: RequestHandler = apiRoute(async ({ locals, request }) => {
 	const body = await readCommand(request);
 	const { db } = await getDatabase();
 	const booked = await requestAppointmentAsPatient(db, user.id, body);
-	await publishCalendarChange(booked.clinicId, booked.timeZone, [booked.start]);
 	return created(appointmentView.parse(booked));
 });
 

@@ -6,7 +6,6 @@ import { apiRoute, created, methodNotAllowed, requireApiClinic } from '$lib/serv
 import { readCommand } from '$lib/server/edge/idempotency';
 import { bookAppointment } from '$lib/server/scheduling/bookAppointment';
 import { clinicAppointments } from '$lib/server/scheduling/queries';
-import { publishCalendarChange } from '$lib/server/scheduling/project';
 import { dayBounds } from '$lib/time';
 import { formatRef } from '$lib/server/tenancy/counters';
 import { appointmentView, appointmentsView } from '$lib/server/openapi/scheduling';
@@ -36,7 +35,6 @@ export const POST: RequestHandler = apiRoute(async ({ locals, params, request })
 	const body = await readCommand(request);
 	const { db } = await getDatabase();
 	const booked = await bookAppointment(db, ctx, body);
-	await publishCalendarChange(ctx.clinicId, clinic.timezone, [booked.start]);
 	return created(appointmentView.parse(booked));
 });
 

@@ -3,8 +3,6 @@ import { getDatabase } from '$lib/server/db';
 import { apiRoute, created, methodNotAllowed, readJson, requireApiClinic } from '$lib/server/edge/api';
 import { clinicWaitlist, joinWaitlist } from '$lib/server/scheduling/waitlist';
 import { waitlistEntryView, waitlistView } from '$lib/server/openapi/scheduling';
-import { publishDocumentChanges } from '$lib/server/sync/publish';
-import { documentName } from '$lib/sync/protocol';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = apiRoute(async ({ locals, params }) => {
@@ -19,7 +17,6 @@ export const POST: RequestHandler = apiRoute(async ({ locals, params, request })
 	const body = await readJson(request);
 	const { db } = await getDatabase();
 	const row = await joinWaitlist(db, ctx, body);
-	await publishDocumentChanges([documentName.waitlist(ctx.clinicId)]);
 	return created(waitlistEntryView.parse({ ...row, offeredStart: row.offeredStart?.toISOString() ?? null }));
 });
 

@@ -1,8 +1,6 @@
 import { getDatabase } from '$lib/server/db';
 import { apiRoute, methodNotAllowed, requireApiClinic, resourceId } from '$lib/server/edge/api';
 import { withdrawFromWaitlist } from '$lib/server/scheduling/waitlist';
-import { publishDocumentChanges } from '$lib/server/sync/publish';
-import { documentName } from '$lib/sync/protocol';
 import type { RequestHandler } from './$types';
 
 /** Takes a patient off the waitlist (an open offer goes to the next patient waiting). */
@@ -10,7 +8,6 @@ export const DELETE: RequestHandler = apiRoute(async ({ locals, params }) => {
 	const { ctx } = await requireApiClinic(locals, params.code);
 	const { db } = await getDatabase();
 	await withdrawFromWaitlist(db, ctx, resourceId(params.id));
-	await publishDocumentChanges([documentName.waitlist(ctx.clinicId)]);
 	return new Response(null, { status: 204 });
 });
 

@@ -3,7 +3,6 @@ import { getDatabase } from '$lib/server/db';
 import { apiRoute, methodNotAllowed, requireApiUser } from '$lib/server/edge/api';
 import { readCommand } from '$lib/server/edge/idempotency';
 import { cancelAppointmentAsPatient } from '$lib/server/scheduling/patientBooking';
-import { publishCalendarChange } from '$lib/server/scheduling/project';
 import { appointmentView } from '$lib/server/openapi/scheduling';
 import type { RequestHandler } from './$types';
 
@@ -13,7 +12,6 @@ export const POST: RequestHandler = apiRoute(async ({ locals, params, request })
 	const body = await readCommand(request, { bodyOptional: true });
 	const { db } = await getDatabase();
 	const cancelled = await cancelAppointmentAsPatient(db, user.id, params.id, body);
-	await publishCalendarChange(cancelled.clinicId, cancelled.timeZone, [cancelled.start]);
 	return json(appointmentView.parse(cancelled));
 });
 

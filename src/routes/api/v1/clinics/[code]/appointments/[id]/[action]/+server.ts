@@ -4,7 +4,6 @@ import { notFound } from '$lib/server/errors';
 import { apiRoute, methodNotAllowed, requireApiClinic, resourceId } from '$lib/server/edge/api';
 import { readCommand } from '$lib/server/edge/idempotency';
 import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '$lib/server/scheduling/changeAppointment';
-import { publishCalendarChange } from '$lib/server/scheduling/project';
 import { appointmentView } from '$lib/server/openapi/scheduling';
 import type { Db } from '$lib/server/db';
 import type { ClinicContext } from '$lib/server/tenancy/members';
@@ -27,9 +26,7 @@ export const POST: RequestHandler = apiRoute(async ({ locals, params, request })
 	if (!change) throw notFound();
 	const { clinic, ctx } = await requireApiClinic(locals, params.code);
 	const { db } = await getDatabase();
-	const before = await db.query.appointment.findFirst({ columns: { startsAt: true }, where: (a, { and, eq }) => and(eq(a.clinicId, ctx.clinicId), eq(a.id, resourceId(params.id))) });
 	const result = await change(db, ctx, resourceId(params.id), request);
-	await publishCalendarChange(ctx.clinicId, clinic.timezone, [result.start, ...(before ? [before.startsAt] : [])]);
 	return json(appointmentView.parse(result));
 });
 

@@ -5,12 +5,9 @@ import { apiRoute, methodNotAllowed, requireApiClinic, resourceId } from '$lib/s
 import { readCommand } from '$lib/server/edge/idempotency';
 import { acceptWaitlistOffer } from '$lib/server/scheduling/acceptWaitlistOffer';
 import { declineWaitlistOffer } from '$lib/server/scheduling/waitlist';
-import { publishCalendarChange } from '$lib/server/scheduling/project';
-import { publishDocumentChanges } from '$lib/server/sync/publish';
 import { waitlistAcceptedView, waitlistEntryView } from '$lib/server/openapi/scheduling';
 import { waitlistAcceptInput } from '$lib/server/scheduling/schema';
 import { parseInput } from '$lib/server/validation';
-import { documentName } from '$lib/sync/protocol';
 import type { RequestHandler } from './$types';
 
 /** The desk answers an open offer for the patient: accept (books, or moves their appointment) or decline. */
@@ -21,12 +18,10 @@ export const POST: RequestHandler = apiRoute(async ({ locals, params, request })
 	const id = resourceId(params.id);
 	if (params.action === 'decline') {
 		const row = await declineWaitlistOffer(db, ctx, id);
-		await publishDocumentChanges([documentName.waitlist(ctx.clinicId)]);
 		return json(waitlistEntryView.parse({ ...row, offeredStart: row.offeredStart?.toISOString() ?? null }));
 	}
 	const { idempotencyKey } = parseInput(waitlistAcceptInput, await readCommand(request));
 	const { booked, moved } = await acceptWaitlistOffer(db, ctx, id, idempotencyKey);
-	await publishCalendarChange(ctx.clinicId, clinic.timezone, [booked.start, ...(moved ? [moved] : [])]);
 	return json(waitlistAcceptedView.parse({ appointment: booked, movedFrom: moved?.toISOString() ?? null }));
 });
 
