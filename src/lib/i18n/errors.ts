@@ -12,6 +12,7 @@ const byCode: Record<string, (p: Params) => string> = {
 	field_too_small: (p) => m.error_field_too_small({ min: String(p.min ?? '') }),
 	field_too_large: (p) => m.error_field_too_large({ max: String(p.max ?? '') }),
 	field_invalid: () => m.error_field_invalid(),
+	invalid_text: () => m.error_invalid_text(),
 	unauthenticated: () => m.error_unauthenticated(),
 	invalid_credentials: () => m.error_invalid_credentials(),
 	totp_required: () => m.error_totp_required(),

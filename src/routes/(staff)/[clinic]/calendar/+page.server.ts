@@ -17,9 +17,10 @@ import type { BookedAppointment } from '$lib/server/scheduling/bookAppointment';
 import type { ClinicContext } from '$lib/server/tenancy/members';
 import type { Db } from '$lib/server/db';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { isUuid, isoDay } from '$lib/server/text';
 
 const pageQuery = z.object({
-	date: z.iso.date().optional().catch(undefined),
+	date: isoDay().optional().catch(undefined),
 	view: z.enum(['day', 'week']).catch('day')
 });
 
@@ -54,7 +55,7 @@ async function appointmentAction(event: RequestEvent, run: (db: Db, ctx: ClinicC
 	const values = await formValues(event.request);
 	const { db } = await getDatabase();
 	const id = values.appointmentId ?? '';
-	const before = /^[0-9a-f-]{36}$/i.test(id)
+	const before = isUuid(id)
 		? await db.query.appointment.findFirst({ columns: { startsAt: true }, where: and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, id)) })
 		: undefined;
 	let result: BookedAppointment;

@@ -1,11 +1,11 @@
 import { error } from '@sveltejs/kit';
-import { z } from 'zod';
 import { getDatabase } from '$lib/server/db';
 import { errorMessage } from '$lib/i18n/errors';
 import { projectClinicCalendar } from '$lib/server/scheduling/project';
 import { clinicToday } from '$lib/server/time';
 import { documentName } from '$lib/sync/protocol';
 import type { PageServerLoad } from './$types';
+import { isoDay } from '$lib/server/text';
 
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const monday = (day: string) => addDays(day, -((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7));
@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 	const { clinic, role } = await parent();
 	if (role !== 'doctor') error(403, { message: errorMessage('forbidden'), code: 'forbidden' });
 	const today = clinicToday(clinic.timezone);
-	const date = z.iso.date().catch(today).parse(url.searchParams.get('date') ?? today);
+	const date = isoDay().catch(today).parse(url.searchParams.get('date') ?? today);
 	const days = Array.from({ length: 7 }, (_, i) => addDays(monday(date), i));
 	const { db } = await getDatabase();
 	const initial = await Promise.all(days.map((day) => projectClinicCalendar(db, { type: 'calendar', clinicId: clinic.id, day })));
