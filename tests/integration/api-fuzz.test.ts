@@ -166,23 +166,23 @@ describe('the cases the adversarial run found', () => {
 
 	it('refuses a NUL byte in the login email, a search and a path with a 4xx, not a 500', async () => {
 		const login = await app.client().post('/api/v1/auth/login', { email: 'admin\u0000@example.test', password: PASSWORD });
-		expect({ status: login.status, code: errorOf(login).code, field: errorOf(login).field }).toEqual({ status: 400, code: 'invalid_text', field: 'email' });
+		expect({ status: login.status, code: errorOf(login).code, field: errorOf(login).field }).toEqual({ status: 400, code: 'field_invalid', field: 'email' });
 		const search = await admin.get(`${base()}/patients?q=Fuzz%00`);
-		expect({ status: search.status, code: errorOf(search).code, field: errorOf(search).field }).toEqual({ status: 400, code: 'invalid_text', field: 'q' });
+		expect({ status: search.status, code: errorOf(search).code, field: errorOf(search).field }).toEqual({ status: 400, code: 'field_invalid', field: 'q' });
 		const path = await admin.get(`/api/v1/clinics/${fx.values.code}%00/patients`);
 		expect({ status: path.status, code: errorOf(path).code }).toEqual({ status: 404, code: 'not_found' });
 	});
 
-	it('refuses lone surrogates in names and reasons with invalid_text naming the field, in English and Urdu', async () => {
+	it('refuses lone surrogates in names and reasons with field_invalid naming the field and saying why, in English and Urdu', async () => {
 		const room = await admin.post(`${base()}/rooms`, { name: 'Room \uD800' });
-		expect({ status: room.status, code: errorOf(room).code, field: errorOf(room).field }).toEqual({ status: 400, code: 'invalid_text', field: 'name' });
+		expect({ status: room.status, code: errorOf(room).code, field: errorOf(room).field }).toEqual({ status: 400, code: 'field_invalid', field: 'name' });
 		expect(errorOf(room).message).toMatch(/cannot be saved/);
 		const urdu = await admin.post(`${base()}/closures`, { date: fx.day, reason: 'Eid \uDC00' }, { headers: { 'accept-language': 'ur' } });
-		expect({ status: urdu.status, code: errorOf(urdu).code, field: errorOf(urdu).field }).toEqual({ status: 400, code: 'invalid_text', field: 'reason' });
+		expect({ status: urdu.status, code: errorOf(urdu).code, field: errorOf(urdu).field }).toEqual({ status: 400, code: 'field_invalid', field: 'reason' });
 		expect(errorOf(urdu).message).toMatch(/[\u0600-\u06FF]/);
 		// Escaped in the JSON text, in a field no schema reads: still refused.
 		const hidden = await admin.request('PUT', `${base()}/doctors/${fx.values.userId}/profile`, { body: '{"specialization":"GP","x":"\\udc00"}', headers: { 'content-type': 'application/json' } });
-		expect({ status: hidden.status, code: errorOf(hidden).code, field: errorOf(hidden).field }).toEqual({ status: 400, code: 'invalid_text', field: 'x' });
+		expect({ status: hidden.status, code: errorOf(hidden).code, field: errorOf(hidden).field }).toEqual({ status: 400, code: 'field_invalid', field: 'x' });
 	});
 
 	it.each(['0000-01-01', '9999-12-31', '1899-12-31', '2201-01-01'])('refuses the day %s for closures and day views', async (day) => {

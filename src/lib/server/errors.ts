@@ -12,7 +12,6 @@ export type ErrorCode =
 	| 'field_too_small'
 	| 'field_too_large'
 	| 'field_invalid'
-	| 'invalid_text'
 	| 'unauthenticated'
 	| 'invalid_credentials'
 	| 'totp_required'

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cleanText, isStorableText, isUuid, isoDay, isoInstant, numberField, unstorableTextAt } from './text';
-import { parseInput } from './validation';
+import { parseInput, refuseUnstorableText } from './validation';
+import { errorMessage } from '$lib/i18n/errors';
 import { isAppError } from './errors';
 import { patientInput, searchInput } from './patients/schema';
 import { followUpInput } from './scheduling/schema';
@@ -44,11 +45,24 @@ describe('text the database can store', () => {
 		expect(unstorableTextAt(deep)).toMatch(/^0(\.0)+$/);
 	});
 
-	it('refuses it in parseInput with 400 invalid_text naming the field, even in a field the schema would drop', () => {
+	it('refuses it in parseInput with 400 field_invalid naming the field and saying why, even in a field the schema would drop', () => {
 		const schema = z.object({ name: z.string() });
-		expect(refusal(schema, { name: 'Room \uD800' })).toEqual({ status: 400, code: 'invalid_text', field: 'name' });
-		expect(refusal(schema, { name: 'Room', extra: ['\u0000'] })).toEqual({ status: 400, code: 'invalid_text', field: 'extra.0' });
-		expect(refusal(schema, { name: 'x\u0000' })).toMatchObject({ code: 'invalid_text' });
+		expect(refusal(schema, { name: 'Room \uD800' })).toEqual({ status: 400, code: 'field_invalid', field: 'name' });
+		expect(refusal(schema, { name: 'Room', extra: ['\u0000'] })).toEqual({ status: 400, code: 'field_invalid', field: 'extra.0' });
+		expect(refusal(schema, { name: 'x\u0000' })).toMatchObject({ code: 'field_invalid' });
+	});
+
+	it('says in the message what is wrong with the text, where a plain invalid value says only that it is invalid', () => {
+		const thrown = (() => {
+			try {
+				refuseUnstorableText({ name: 'x\u0000' });
+			} catch (e) {
+				return isAppError(e) ? e : null;
+			}
+			return null;
+		})();
+		expect(thrown && errorMessage(thrown.code, thrown.params)).toMatch(/cannot be saved/);
+		expect(errorMessage('field_invalid')).toBe('This value is not valid.');
 	});
 
 	it('cleanText refuses control characters and broken characters, and trims', () => {

@@ -43,9 +43,12 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 	return current;
 }
 
-/** Throws a 400 `invalid_text` naming the first field whose text cannot be stored. */
+/**
+ * Throws a 400 naming the first field whose text cannot be stored: `field_invalid`, the code such
+ * a value always had, with `reason: 'text'` so the message says what is wrong with it.
+ */
 export function refuseUnstorableText(input: unknown): void {
 	const at = unstorableTextAt(input);
 	if (at === null) return;
-	throw new AppError('invalid_text', 400, `${at || 'input'}: contains a NUL byte or a broken character`, at || undefined);
+	throw new AppError('field_invalid', 400, `${at || 'input'}: contains a NUL byte or a broken character`, at || undefined, { reason: 'text' });
 }
