@@ -12,7 +12,7 @@ import './api';
  * Wiring (src/hooks.server.ts):
  *   - `handleError` returns `kitErrorBody(status)` (after logging a 5xx), so a 400 or a 413 no
  *     longer reads "Something went wrong on our side";
- *   - `handle = sequence(securityHeaders, i18n, apiRefusalsAsJson, auth)`: after i18n, so the
+ *   - `handle = sequence(securityHeaders, i18n, crossSite, apiRefusalsAsJson, auth)`: after i18n, so the
  *     message is in the request's language.
  */
 
