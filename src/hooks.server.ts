@@ -1,3 +1,4 @@
+import { apiRefusalsAsJson, kitErrorBody } from '$lib/server/edge/refusals';
 import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
@@ -79,9 +80,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 const crossSite: Handle = ({ event, resolve }) =>
 	isCrossSiteRequest(event.request, event.url, hasSessionCookie(event.request)) ? crossSiteRefusal(event.url) : resolve(event);
 
-export const handle = sequence(securityHeaders, i18n, crossSite, auth);
+export const handle = sequence(securityHeaders, i18n, crossSite, apiRefusalsAsJson, auth);
 
 export const handleError: HandleServerError = ({ error, status }) => {
 	if (status >= 500) logger().error({ err: error }, 'unhandled error');
-	return { message: status === 404 ? errorMessage('not_found') : errorMessage('internal'), code: status === 404 ? 'not_found' : 'internal' };
+	return kitErrorBody(status);
 };

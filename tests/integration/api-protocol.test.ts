@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, signedIn, startApp, type ApiClient, type App } from './http';
 import { PASSWORD, makeClinic, makeMember } from '../factories';
@@ -120,6 +120,37 @@ describe('request bodies', () => {
 		});
 		expect(status).toBe(413);
 	});
+
+	it('answers a body over 64 KB with a JSON 413 and keeps the keep-alive connection for the next request', async () => {
+		// One socket only: the second request must travel on the connection the refused body came on.
+		const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+		const cookie = `session=${admin.cookies.get('session')}`;
+		const send = (method: string, path: string, body?: string, chunked = false) =>
+			new Promise<{ status?: number; reused: boolean; text: string }>((done, fail) => {
+				const headers: Record<string, string> = { cookie, ...(body ? json : {}), ...(body && !chunked ? { 'content-length': String(Buffer.byteLength(body)) } : {}) };
+				const req = httpRequest(`${app.url}${path}`, { method, agent, headers }, (res) => {
+					let text = '';
+					res.setEncoding('utf8');
+					res.on('data', (chunk: string) => (text += chunk));
+					res.on('end', () => done({ status: res.statusCode, reused: req.reusedSocket, text }));
+				});
+				req.on('error', fail);
+				if (body && chunked) for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.slice(i, i + 16 * 1024));
+				req.end(body && !chunked ? body : undefined);
+			});
+		try {
+			const big = JSON.stringify({ name: 'x'.repeat(200 * 1024) });
+			for (const chunked of [false, true]) {
+				const refused = await send('POST', '/api/v1/clinics', big, chunked);
+				expect(refused.status).toBe(413);
+				expect(JSON.parse(refused.text)).toMatchObject({ error: { code: 'payload_too_large', message: 'The request is too large.' } });
+				const next = await send('GET', '/api/v1/me');
+				expect({ status: next.status, reused: next.reused }).toEqual({ status: 200, reused: true });
+			}
+		} finally {
+			agent.destroy();
+		}
+	}, 30_000);
 
 	it('reads a body just under 64 KB and validates it as usual', async () => {
 		const body = JSON.stringify({ role: 'doctor', padding: 'x'.repeat(60 * 1024) });

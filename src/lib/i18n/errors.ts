@@ -11,7 +11,8 @@ const byCode: Record<string, (p: Params) => string> = {
 	field_too_long: (p) => m.error_field_too_long({ max: String(p.max ?? '') }),
 	field_too_small: (p) => m.error_field_too_small({ min: String(p.min ?? '') }),
 	field_too_large: (p) => m.error_field_too_large({ max: String(p.max ?? '') }),
-	field_invalid: () => m.error_field_invalid(),
+	// Text the database cannot store keeps the code clients already know, with a sentence that says what is wrong.
+	field_invalid: (p) => (p.reason === 'text' ? m.error_invalid_text() : m.error_field_invalid()),
 	unauthenticated: () => m.error_unauthenticated(),
 	invalid_credentials: () => m.error_invalid_credentials(),
 	totp_required: () => m.error_totp_required(),

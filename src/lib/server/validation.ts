@@ -1,8 +1,14 @@
 import type { z } from 'zod';
 import { AppError, type ErrorCode } from './errors';
+import { unstorableTextAt } from './text';
 
-/** Parses outside input with a zod schema; the first problem becomes a field error value. */
+/**
+ * Parses outside input with a zod schema; the first problem becomes a field error value. Text the
+ * database cannot store (a NUL byte, a lone surrogate) is refused anywhere in the input, even in a
+ * field the schema would drop, before the schema runs.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+	refuseUnstorableText(input);
 	const result = schema.safeParse(input);
 	if (result.success) return result.data;
 	const issue = result.error.issues[0];
@@ -35,4 +41,14 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 		current = Reflect.get(current, key);
 	}
 	return current;
+}
+
+/**
+ * Throws a 400 naming the first field whose text cannot be stored: `field_invalid`, the code such
+ * a value always had, with `reason: 'text'` so the message says what is wrong with it.
+ */
+export function refuseUnstorableText(input: unknown): void {
+	const at = unstorableTextAt(input);
+	if (at === null) return;
+	throw new AppError('field_invalid', 400, `${at || 'input'}: contains a NUL byte or a broken character`, at || undefined, { reason: 'text' });
 }

@@ -1,5 +1,4 @@
 import { json, type RequestEvent } from '@sveltejs/kit';
-import { z } from 'zod';
 import { AppError, isAppError, notFound, unauthenticated } from '../errors';
 import { getDatabase } from '../db';
 import { accountRefusal, clinicAccess, type AccessRefusal, type ClinicAccess } from '../tenancy/access';
@@ -7,6 +6,8 @@ import type { SessionUser } from '../auth/session';
 import { errorMessage, registerErrorMessages } from '$lib/i18n/errors';
 import { m } from '$lib/paraglide/messages.js';
 import { apiError } from './index';
+import { isUuid } from '../text';
+import { refuseUnstorableText } from '../validation';
 
 /**
  * The /api/v1 edge: JSON bodies read with a size cap, the caller and their clinic resolved as
@@ -63,7 +64,8 @@ export const created = (body: unknown) => json(body, { status: 201 });
 
 /**
  * Reads a JSON body: 415 unless it says it is JSON, 413 past MAX_BODY_BYTES (by the declared
- * length, and by what actually arrives, since a chunked body declares none), 400 when malformed.
+ * length, and by what actually arrives, since a chunked body declares none), 400 when malformed,
+ * and 400 `invalid_text` when any string or key in it holds text the database cannot store.
  */
 export async function readJson(request: Request): Promise<unknown> {
 	const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
@@ -71,16 +73,44 @@ export async function readJson(request: Request): Promise<unknown> {
 		throw new EdgeError(415, 'unsupported_media_type');
 	}
 	const declared = Number(request.headers.get('content-length'));
-	if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+	if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+		await discardBody(request);
+		throw tooLarge();
+	}
 	const bytes = await readCapped(request, MAX_BODY_BYTES);
+	let body: unknown;
 	try {
-		return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+		body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
 	} catch {
 		throw new AppError('invalid_json', 400, 'Malformed JSON');
 	}
+	refuseUnstorableText(body);
+	return body;
 }
 
 const tooLarge = () => new AppError('payload_too_large', 413, `Body over ${MAX_BODY_BYTES} bytes`);
+
+/**
+ * Reads what is left of a refused body and drops it. Answering before the body is read would
+ * leave it in the keep-alive connection (the client's next request on it then fails), and
+ * cancelling the stream destroys the socket before the 413 is written. The adapter's own limit
+ * (BODY_SIZE_LIMIT) bounds how much is read; past it the stream errors and Node discards the rest.
+ */
+async function discardBody(request: Request): Promise<void> {
+	if (!request.body || request.bodyUsed) return;
+	await drain(request.body.getReader());
+}
+
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+	try {
+		for (;;) {
+			const { done } = await reader.read();
+			if (done) return;
+		}
+	} catch {
+		// Past the adapter's limit, or the client hung up: nothing more to read either way.
+	}
+}
 
 async function readCapped(request: Request, max: number): Promise<Uint8Array> {
 	if (!request.body) return new Uint8Array();
@@ -93,7 +123,7 @@ async function readCapped(request: Request, max: number): Promise<Uint8Array> {
 			if (done) break;
 			size += value.byteLength;
 			if (size > max) {
-				await reader.cancel().catch(() => undefined);
+				await drain(reader);
 				throw tooLarge();
 			}
 			chunks.push(value);
@@ -147,11 +177,8 @@ function accessRefused(refusal: AccessRefusal): AppError {
 	return new AppError(refusal, 403, refusal === 'two_factor_required' ? 'This clinic requires two-factor authentication' : 'Choose a new password first');
 }
 
-const uuid = z.uuid();
-
 /** An id from the path; one that cannot exist (not a UUID) is simply not found, never a database error. */
 export function resourceId(value: string): string {
-	const parsed = uuid.safeParse(value);
-	if (!parsed.success) throw notFound();
-	return parsed.data;
+	if (!isUuid(value)) throw notFound();
+	return value;
 }

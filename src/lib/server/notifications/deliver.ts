@@ -8,6 +8,7 @@ import { sendPush } from './push';
 import { findRecipient } from './recipients';
 import { renderEmail, renderPush } from './render';
 import type { VapidDetails } from './vapid';
+import { isUuid } from '../text';
 
 export type DeliveryDeps = {
 	db: Db;
@@ -34,7 +35,7 @@ type Channel = { key: string; send: () => Promise<string> };
  */
 export async function deliverEvent(deps: DeliveryDeps, event: DeliverableEvent): Promise<DeliveryResult> {
 	const patientId = event.payload.patientId;
-	if (typeof patientId !== 'string' || !/^[0-9a-f-]{36}$/i.test(patientId)) return { done: [], errors: [] };
+	if (!isUuid(patientId)) return { done: [], errors: [] };
 	const recipient = await findRecipient(deps.db, patientId);
 	if (!recipient) return { done: [], errors: [] };
 	const notice = await composeNotice(deps.db, event, recipient);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { numberField } from '../text';
 import type { Db } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
@@ -8,7 +9,7 @@ import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
 import { retryFailedEvent } from './outbox';
 
-const retryInput = z.object({ eventId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const retryInput = z.object({ eventId: numberField(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)) });
 
 /** An admin sends a failed notification of their clinic again; audited, as it reaches a patient. */
 export async function retryNotification(db: Db, ctx: ClinicContext, input: unknown): Promise<void> {

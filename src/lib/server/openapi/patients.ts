@@ -34,10 +34,7 @@ export const patchBody = recordFields.partial().extend({
 	emergencyContactPhone: clearable(recordFields.shape.emergencyContactPhone.unwrap()).optional()
 });
 
-export const searchQuery = z.object({
-	q: z.string().trim().max(100).default(''),
-	limit: z.coerce.number().int().min(1).max(50).default(20)
-});
+export { searchInput as searchQuery } from '../patients/schema';
 
 /* Responses: parsing through these drops every field the document does not promise. */
 

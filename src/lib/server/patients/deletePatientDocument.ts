@@ -6,8 +6,7 @@ import { appendAudit } from '../audit/audit';
 import { forbidden, notFound } from '../errors';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../text';
 
 /**
  * Hides a document from the record. The row (with who deleted it and when) and the bytes stay,
@@ -15,7 +14,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function deletePatientDocument(db: Db, ctx: ClinicContext, patientId: string, documentId: string) {
 	if (!can(ctx.actor, 'patient.documents')) throw forbidden();
-	if (!UUID.test(patientId) || !UUID.test(documentId)) throw notFound('No such document');
+	if (!isUuid(patientId) || !isUuid(documentId)) throw notFound('No such document');
 	return runCommand(db, null, async (tx) => {
 		const [row] = await tx
 			.update(patientDocument)

@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { patient, type Patient } from '../db/schema/patients';
 import type { Db, Tx } from '../db';
 import { innerTrigrams, prefilterPieces, similarity } from './trigram';
+import { isUuid } from '../text';
 
 export type PatientSummary = Pick<Patient, 'id' | 'refNo' | 'name' | 'dateOfBirth' | 'sex' | 'phone' | 'nationalId'> & { score: number };
 
@@ -127,7 +128,7 @@ export async function findPossibleDuplicates(
 }
 
 export async function getPatient(db: Db | Tx, clinicId: string, id: string): Promise<Patient | null> {
-	if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+	if (!isUuid(id)) return null;
 	const [row] = await db.select().from(patient).where(and(eq(patient.clinicId, clinicId), eq(patient.id, id)));
 	return row ?? null;
 }

@@ -4,10 +4,9 @@ import { appUser } from '../db/schema';
 import { patient, patientDocument, patientMerge, type PatientDocument } from '../db/schema/patients';
 import type { Db } from '../db';
 import { fileStore, storageUnavailable } from '../storage';
+import { isUuid } from '../text';
 
 /** Reads that go with a patient's page: documents and the story of merges. */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type DocumentListing = Pick<PatientDocument, 'id' | 'kind' | 'fileName' | 'contentType' | 'sizeBytes' | 'createdAt'> & {
 	uploadedByName: string | null;
@@ -15,7 +14,7 @@ export type DocumentListing = Pick<PatientDocument, 'id' | 'kind' | 'fileName' |
 
 /** The record's documents, newest first; deleted ones are hidden. */
 export async function listPatientDocuments(db: Db, clinicId: string, patientId: string): Promise<DocumentListing[]> {
-	if (!UUID.test(patientId)) return [];
+	if (!isUuid(patientId)) return [];
 	return db
 		.select({
 			id: patientDocument.id,
@@ -57,7 +56,7 @@ export async function openPatientDocument(db: Db, clinicId: string, patientId: s
 }
 
 async function liveDocument(db: Db, clinicId: string, patientId: string, documentId: string) {
-	if (!UUID.test(patientId) || !UUID.test(documentId)) return null;
+	if (!isUuid(patientId) || !isUuid(documentId)) return null;
 	const [row] = await db
 		.select()
 		.from(patientDocument)
@@ -88,7 +87,7 @@ export type MergeStory = {
  * record it was itself merged into (then it only explains where its data went).
  */
 export async function mergeHistory(db: Db, clinicId: string, patientId: string): Promise<{ absorbed: MergeStory[]; into: MergeStory | null }> {
-	if (!UUID.test(patientId)) return { absorbed: [], into: null };
+	if (!isUuid(patientId)) return { absorbed: [], into: null };
 	const other = alias(patient, 'other');
 	const select = (otherSide: typeof patientMerge.mergedId | typeof patientMerge.survivorId) =>
 		db

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js';
 import { email as emailSchema, requiredText, text } from '../tenancy/schema';
+import { isoDay, numberField, uuid } from '../text';
 
 /** A phone number in international (E.164) form, read with the clinic's country as the default. */
 export function phoneSchema(defaultCountry: string) {
@@ -27,11 +28,10 @@ export function patientInput(defaultCountry: string, today: string) {
 	return z
 		.object({
 			name: requiredText(120),
-			dateOfBirth: z.iso
-				.date()
-				.refine((d) => d <= today && d >= '1900-01-01', 'not a plausible birth date')
+			dateOfBirth: isoDay()
+				.refine((d) => d <= today, 'not a plausible birth date')
 				.optional(),
-			age: z.coerce.number().int().min(0).max(125).optional(),
+			age: numberField(z.number().int().min(0).max(125).optional()),
 			sex: z.enum(['male', 'female', 'other']).optional(),
 			phone: phone.optional(),
 			email: emailSchema.optional(),
@@ -50,11 +50,11 @@ export type PatientInput = z.infer<ReturnType<typeof patientInput>>;
 
 export const searchInput = z.object({
 	q: z.string().trim().max(100).default(''),
-	limit: z.coerce.number().int().min(1).max(50).default(20)
+	limit: numberField(z.number().int().min(1).max(50).default(20))
 });
 
 export const mergeInput = z.object({
-	mergeId: z.uuid(),
+	mergeId: uuid(),
 	reason: text(500).default('')
 });
 
@@ -64,4 +64,4 @@ export const linkInput = z.object({
 });
 
 /** A record id from a path or a form: anything else is simply no such record, never a database error. */
-export const recordId = z.uuid();
+export const recordId = uuid();

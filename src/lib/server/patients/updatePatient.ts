@@ -45,8 +45,8 @@ export async function updatePatient(db: Db, ctx: ClinicContext, patientId: strin
 			Object.entries(data).filter(([key]) => sent.has(key) && key !== 'age' && key !== 'dateOfBirth')
 		);
 		for (const key of cleared) Object.assign(changes, { [key]: null });
-		// An age given beside an emptied birth date still estimates one.
-		if (sent.has('dateOfBirth') || sent.has('age')) Object.assign(changes, birthFields(data, today));
+		// An age given beside an emptied birth date still estimates one; an empty age is no age.
+		if (sent.has('dateOfBirth') || data.age !== undefined) Object.assign(changes, birthFields(data, today));
 		else if (cleared.includes('dateOfBirth')) Object.assign(changes, { dobEstimated: false });
 		const [row] = await tx
 			.update(patient)

@@ -10,6 +10,7 @@ import { clinicToday } from '../../time';
 import type { ClinicContext } from '../tenancy/members';
 import { loadQueueDay, tokenLabel } from './queries';
 import { waitMinutes } from './estimate';
+import { isUuid } from '../text';
 
 /** Tokens this many places from the front get the "you're next" notice. */
 export const NEAR_AHEAD = 2;
@@ -76,7 +77,7 @@ export async function lockQueue(tx: Tx, clinicId: string, day: string): Promise<
 
 /** The token, locked, in this clinic; anything else is simply not found. */
 export async function lockToken(tx: Tx, clinicId: string, tokenId: string): Promise<QueueToken> {
-	if (!/^[0-9a-f-]{36}$/i.test(tokenId)) throw notFound('No such token');
+	if (!isUuid(tokenId)) throw notFound('No such token');
 	const [row] = await tx.select().from(queueToken).where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.id, tokenId))).for('update');
 	if (!row) throw notFound('No such token');
 	return row;

@@ -10,6 +10,7 @@ import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
 import { displayKeyInput } from './schema';
+import { isUuid } from '../text';
 
 /** 25 random bytes: 40 characters, longer than a session token so the two never look alike. */
 const KEY_BYTES = 25;
@@ -39,7 +40,7 @@ export async function createDisplayKey(db: Db, ctx: ClinicContext, input: unknow
 /** Revokes a key: the sync server re-checks open kiosks every few seconds and closes this one's. */
 export async function revokeDisplayKey(db: Db, ctx: ClinicContext, id: string): Promise<DisplayKeyView> {
 	if (!can(ctx.actor, 'displayKey.manage')) throw forbidden('Only a clinic admin can manage display keys');
-	if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound();
+	if (!isUuid(id)) throw notFound();
 	return runCommand(db, null, async (tx) => {
 		const [current] = await tx.select().from(displayKey).where(and(eq(displayKey.clinicId, ctx.clinicId), eq(displayKey.id, id))).for('update');
 		if (!current) throw notFound();

@@ -12,12 +12,12 @@ import { can } from './policy';
 import { roomInput, roomUpdateInput, todayRoomInput } from './schema';
 import { loadClinic, publishQueueChange, today } from './common';
 import { doctorRoomsOn, type DoctorRoom } from './queries';
+import { isUuid } from '../text';
 
 type Reader = Db | Tx;
 
 export type RoomView = { id: string; name: string; archived: boolean; createdAt: string; inUse: boolean };
 
-const isUuid = (v: string) => /^[0-9a-f-]{36}$/i.test(v);
 
 function nameTaken(e: unknown): never | void {
 	if (isUniqueViolation(e, 'room_clinic_name_key')) throw conflict('A room in use already has that name', 'room_name_taken', 'name');

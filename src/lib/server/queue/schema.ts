@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { text } from '../tenancy/schema';
 import { idempotencyKeyInput } from '../command';
+import { isoDay, numberField, uuid } from '../text';
 
 const idempotencyKey = idempotencyKeyInput.optional();
 
 /** Check in against today's appointment, or as a walk-in (with or without a chosen doctor). */
 export const checkInInput = z
 	.object({
-		appointmentId: z.uuid().optional(),
-		patientId: z.uuid().optional(),
-		doctorId: z.uuid().optional(),
+		appointmentId: uuid().optional(),
+		patientId: uuid().optional(),
+		doctorId: uuid().optional(),
 		idempotencyKey
 	})
 	.refine((v) => Boolean(v.appointmentId) !== Boolean(v.patientId), { message: 'give an appointment or a patient, not both', path: ['patientId'] })
@@ -17,7 +18,7 @@ export const checkInInput = z
 export type CheckInInput = z.infer<typeof checkInInput>;
 
 /** `roomId`, when given, becomes the doctor's room for the rest of the day (see rooms.ts). */
-export const callNextInput = z.object({ doctorId: z.uuid(), roomId: z.uuid().optional(), idempotencyKey });
+export const callNextInput = z.object({ doctorId: uuid(), roomId: uuid().optional(), idempotencyKey });
 
 /** The body of a token change that takes nothing but its key (recall, skip, send back, complete). */
 export const tokenChangeInput = z.object({ idempotencyKey });
@@ -28,16 +29,16 @@ export const urgentInput = z.object({ reason, idempotencyKey });
 
 export const reorderInput = z.object({
 	/** The place in the doctor's line (0 = next) the token moves to. */
-	position: z.coerce.number().int().min(0).max(1000),
+	position: numberField(z.number().int().min(0).max(1000)),
 	/** Whose line; defaults to the token's doctor, or the doctor it is planned for. */
-	doctorId: z.uuid().optional(),
+	doctorId: uuid().optional(),
 	reason,
 	idempotencyKey
 });
 
 export const displayKeyInput = z.object({ name: text(80).pipe(z.string().min(1)) });
 
-export const queueDayQuery = z.object({ date: z.iso.date().optional() });
+export const queueDayQuery = z.object({ date: isoDay().optional() });
 
 const roomName = text(60).pipe(z.string().min(1));
 
@@ -47,4 +48,4 @@ export const roomInput = z.object({ name: roomName });
 export const roomUpdateInput = z.object({ name: roomName.optional(), archived: z.boolean().optional() }).refine((v) => v.name !== undefined || v.archived !== undefined, { message: 'nothing to change', path: ['name'] });
 
 /** A doctor's room for today; null goes back to their usual room. */
-export const todayRoomInput = z.object({ doctorId: z.uuid(), roomId: z.uuid().nullable() });
+export const todayRoomInput = z.object({ doctorId: uuid(), roomId: uuid().nullable() });

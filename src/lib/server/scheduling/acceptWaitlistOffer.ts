@@ -11,6 +11,7 @@ import { can } from './policy';
 import { bookAppointment, type BookedAppointment } from './bookAppointment';
 import { rescheduleAppointment } from './changeAppointment';
 import { isMovableStatus } from './queries';
+import { isUuid } from '../text';
 
 /**
  * Takes up an offered slot: a patient who already holds an appointment has it moved to the
@@ -21,7 +22,7 @@ import { isMovableStatus } from './queries';
  */
 export async function acceptWaitlistOffer(db: Db, ctx: ClinicContext, entryId: string, idempotencyKey: string | undefined): Promise<{ booked: BookedAppointment; moved: Date | null }> {
 	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
-	if (!/^[0-9a-f-]{36}$/i.test(entryId)) throw notFound();
+	if (!isUuid(entryId)) throw notFound();
 	const [entry] = await db.select().from(waitlistEntry).where(and(eq(waitlistEntry.clinicId, ctx.clinicId), eq(waitlistEntry.id, entryId)));
 	if (!entry) throw notFound();
 	if (entry.status !== 'offered' || !entry.offeredStart) throw conflict('This offer is no longer open', 'offer_not_open');

@@ -13,6 +13,7 @@ import { appointmentChangeInput, cancelInput, rescheduleInput } from './schema';
 import { isClinicDoctor } from './queries';
 import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
 import { offerFreedSlot } from './waitlist';
+import { isUuid } from '../text';
 
 /** Which status may become which: anything else is refused as an invalid transition. */
 const transitions: Record<string, AppointmentStatus[]> = {
@@ -25,7 +26,7 @@ const transitions: Record<string, AppointmentStatus[]> = {
 
 async function loadForChange(db: Db, ctx: ClinicContext, appointmentId: string) {
 	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
-	if (!home || !/^[0-9a-f-]{36}$/i.test(appointmentId)) throw notFound('No such appointment');
+	if (!home || !isUuid(appointmentId)) throw notFound('No such appointment');
 	return home;
 }
 

@@ -11,6 +11,7 @@ import { can } from './policy';
 import { followUpInput } from './schema';
 import { freeSlots } from './queries';
 import { insertAppointment, slotTakenOr, type BookedAppointment } from './bookAppointment';
+import { isUuid } from '../text';
 
 /** How far past the asked-for date a follow-up may land before the desk has to choose by hand. */
 const SEARCH_DAYS = 28;
@@ -25,7 +26,7 @@ export async function bookFollowUp(db: Db, ctx: ClinicContext, appointmentId: st
 	const data = parseInput(followUpInput, input);
 	const idempotency = requiredIdempotency(`appointment.follow_up:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, { appointmentId, ...data });
 	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
-	if (!home || !/^[0-9a-f-]{36}$/i.test(appointmentId)) throw notFound('No such appointment');
+	if (!home || !isUuid(appointmentId)) throw notFound('No such appointment');
 	const [original] = await db
 		.select()
 		.from(appointment)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { text } from '../tenancy/schema';
 import { idempotencyKeyInput } from '../command';
+import { isoDay, isoInstant, numberField, uuid } from '../text';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:30');
 const range = z.object({ start: hhmm, end: hhmm }).refine((r) => r.start < r.end, { message: 'must end after it starts', path: ['end'] });
@@ -20,7 +21,7 @@ export const weeklyShift = z
 
 export const availabilityException = z
 	.object({
-		date: z.iso.date(),
+		date: isoDay(),
 		start: hhmm.optional(),
 		end: hhmm.optional(),
 		slotMinutes: slotMinutes.optional(),
@@ -43,16 +44,16 @@ function noOverlaps(shifts: { weekday: number; start: string; end: string }[]): 
 	return sorted.every((s, i) => i === 0 || sorted[i - 1].weekday !== s.weekday || sorted[i - 1].end <= s.start);
 }
 
-export const closureInput = z.object({ date: z.iso.date(), reason: text(200).default('') });
+export const closureInput = z.object({ date: isoDay(), reason: text(200).default('') });
 
-export const slotsQuery = z.object({ doctor: z.uuid(), date: z.iso.date() });
+export const slotsQuery = z.object({ doctor: uuid(), date: isoDay() });
 
 /** An instant with an explicit offset or Z, as the API promises. */
-export const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+export const instant = isoInstant();
 
 export const bookInput = z.object({
-	patientId: z.uuid(),
-	doctorId: z.uuid(),
+	patientId: uuid(),
+	doctorId: uuid(),
 	start: instant,
 	reason: text(500).default(''),
 	idempotencyKey: idempotencyKeyInput.optional()
@@ -60,7 +61,7 @@ export const bookInput = z.object({
 
 export const rescheduleInput = z.object({
 	start: instant,
-	doctorId: z.uuid().optional(),
+	doctorId: uuid().optional(),
 	idempotencyKey: idempotencyKeyInput.optional()
 });
 
@@ -70,7 +71,7 @@ export const appointmentChangeInput = z.object({ idempotencyKey: idempotencyKeyI
 export const cancelInput = z.object({ reason: text(500).pipe(z.string().min(1)), idempotencyKey: idempotencyKeyInput.optional() });
 
 export const followUpInput = z.object({
-	weeks: z.coerce.number().int().min(1).max(52),
+	weeks: numberField(z.number().int().min(1).max(52)),
 	idempotencyKey: idempotencyKeyInput.optional()
 });
 
@@ -78,8 +79,8 @@ export const followUpInput = z.object({
 export const waitlistAcceptInput = z.object({ idempotencyKey: idempotencyKeyInput.optional() });
 
 export const waitlistInput = z.object({
-	patientId: z.uuid(),
-	doctorId: z.uuid(),
-	currentAppointmentId: z.uuid().optional(),
+	patientId: uuid(),
+	doctorId: uuid(),
+	currentAppointmentId: uuid().optional(),
 	note: text(300).default('')
 });

@@ -12,6 +12,7 @@ import { can } from './policy';
 import { availabilityInput, closureInput } from './schema';
 import { isClinicDoctor } from './queries';
 import { publishClinicChanges } from '../sync/publish';
+import { isUuid } from '../text';
 
 /** Hours shape every open calendar of the clinic (its shading, the free times offered): after a commit they are rebuilt. */
 async function republish<T>(clinicId: string, result: T): Promise<T> {
@@ -98,4 +99,3 @@ export async function removeClinicClosure(db: Db, ctx: ClinicContext, closureId:
 }
 
 /** Ids from forms and URLs are checked before they reach a uuid column (which would fail loudly). */
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);

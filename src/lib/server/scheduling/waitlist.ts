@@ -13,6 +13,7 @@ import { documentsChanged } from '../sync/changes';
 import { documentName } from '../../sync/protocol';
 import { waitlistInput } from './schema';
 import { isClinicDoctor, isMovableStatus } from './queries';
+import { isUuid } from '../text';
 
 /** A patient waits for an earlier slot with a doctor. */
 export async function joinWaitlist(db: Db, ctx: ClinicContext, input: unknown) {
@@ -83,7 +84,7 @@ export async function offerFreedSlot(tx: Tx, clinicId: string, doctorId: string,
 
 export async function withdrawFromWaitlist(db: Db, ctx: ClinicContext, entryId: string) {
 	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
-	if (!/^[0-9a-f-]{36}$/i.test(entryId)) throw notFound();
+	if (!isUuid(entryId)) throw notFound();
 	return runCommand(db, null, async (tx) => {
 		const before = await lockEntry(tx, ctx.clinicId, entryId);
 		// Already withdrawn or booked: there is no place in the line left to give up.
@@ -113,7 +114,7 @@ async function lockEntry(tx: Tx, clinicId: string, entryId: string) {
  */
 export async function declineWaitlistOffer(db: Db, ctx: ClinicContext, entryId: string) {
 	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
-	if (!/^[0-9a-f-]{36}$/i.test(entryId)) throw notFound();
+	if (!isUuid(entryId)) throw notFound();
 	return runCommand(db, null, async (tx) => {
 		const before = await lockEntry(tx, ctx.clinicId, entryId);
 		if (before.status !== 'offered' || !before.offeredStart) throw conflict('This offer is no longer open', 'offer_not_open');

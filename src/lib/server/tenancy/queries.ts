@@ -1,6 +1,7 @@
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { appUser, clinic, doctorProfile, installation, membership, type Clinic, type Role } from '../db/schema';
 import type { Db } from '../db';
+import { isUuid } from '../text';
 
 export type ClinicMembership = { clinicId: string; clinicCode: string; clinicName: string; role: Role; status: 'active' | 'suspended' | 'removed' };
 
@@ -19,6 +20,9 @@ export async function activeMemberships(db: Db, userId: string): Promise<ClinicM
 		.orderBy(asc(membership.createdAt));
 }
 
+/** A code from a path or a form that no clinic can have (`LHR01%00`, 5 KB of text) names none, without asking the database. */
+const couldBeClinicCode = (code: string) => /^[A-Za-z0-9]{1,16}$/.test(code);
+
 export type ClinicMembershipRow = { clinic: Clinic; role: Role };
 
 /**
@@ -27,6 +31,7 @@ export type ClinicMembershipRow = { clinic: Clinic; role: Role };
  * account's and the clinic's rules; screens that only describe a membership may read this.
  */
 export async function clinicMembership(db: Db, userId: string, which: { code: string } | { id: string }): Promise<ClinicMembershipRow | null> {
+	if ('code' in which ? !couldBeClinicCode(which.code) : !isUuid(which.id)) return null;
 	const where = 'code' in which ? eq(clinic.code, which.code.toUpperCase()) : eq(clinic.id, which.id);
 	const [row] = await db
 		.select({ clinic, role: membership.role })
@@ -44,6 +49,7 @@ export async function findClinicTimeZone(db: Db, clinicId: string): Promise<stri
 }
 
 export async function findClinicByCode(db: Db, code: string): Promise<Clinic | null> {
+	if (!couldBeClinicCode(code)) return null;
 	const [row] = await db.select().from(clinic).where(eq(clinic.code, code.toUpperCase()));
 	return row ?? null;
 }

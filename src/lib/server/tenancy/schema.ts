@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../db/schema';
+import { cleanText, uuid } from '../text';
 
 /** Any zone the runtime's tz database knows, including current names ICU lists under old ones (Asia/Kathmandu). */
 function isTimeZone(value: string): boolean {
@@ -13,13 +14,8 @@ function isTimeZone(value: string): boolean {
 }
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 
-/** Text a person typed: trimmed, no control characters, bounded. */
-export const text = (max: number) =>
-	z
-		.string()
-		.trim()
-		.max(max)
-		.refine((v) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(v), 'must not contain control characters');
+/** Text a person typed: trimmed, no control characters, nothing the database cannot store, bounded. */
+export const text = cleanText;
 export const requiredText = (max: number) => text(max).pipe(z.string().min(1));
 
 export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
@@ -74,7 +70,7 @@ export const doctorProfileInput = z.object({
 	consultationFee: z.number().int().min(0).max(MAX_FEE_MINOR).default(0),
 	listing: z.enum(['public', 'private']).default('public'),
 	/** The room called patients are sent to (a room of the clinic in use); null clears it, left out keeps it. */
-	defaultRoomId: z.uuid().nullable().optional()
+	defaultRoomId: uuid().nullable().optional()
 });
 export type DoctorProfileInput = z.infer<typeof doctorProfileInput>;
 

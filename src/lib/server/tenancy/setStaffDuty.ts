@@ -9,11 +9,12 @@ import { appendAudit } from '../audit/audit';
 import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import { can } from './policy';
+import { isoDay, uuid } from '../text';
 import type { ClinicContext } from './members';
 
 const dutyInput = z.object({
-	userId: z.uuid(),
-	day: z.iso.date(),
+	userId: uuid(),
+	day: isoDay(),
 	onDuty: z.boolean()
 });
 

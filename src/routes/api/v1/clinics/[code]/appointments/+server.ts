@@ -10,10 +10,11 @@ import { dayBounds } from '$lib/time';
 import { formatRef } from '$lib/server/tenancy/counters';
 import { appointmentView, appointmentsView } from '$lib/server/openapi/scheduling';
 import type { RequestHandler } from './$types';
+import { isoDay } from '$lib/server/text';
 
 export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
 	const { clinic, ctx } = await requireApiClinic(locals, params.code);
-	const { date } = parseInput(z.object({ date: z.iso.date() }), Object.fromEntries(url.searchParams));
+	const { date } = parseInput(z.object({ date: isoDay() }), Object.fromEntries(url.searchParams));
 	const { db } = await getDatabase();
 	const { from, to } = dayBounds(date, clinic.timezone);
 	const rows = await clinicAppointments(db, ctx, from, to);
