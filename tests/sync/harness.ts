@@ -93,6 +93,24 @@ export async function eventually<T>(read: () => T, ok: (value: T) => boolean, ti
 	return value;
 }
 
+/** Anything that holds awareness states: a client's provider, or the server's copy of a document. */
+type AwarenessHolder = { getStates(): Map<number, Record<string, unknown>> };
+
+/**
+ * A barrier for asserting that something `from` sent did NOT happen. `from` publishes a fresh
+ * awareness marker, an allowed change that travels on the same socket after everything it sent
+ * before; once `observer` shows the marker, the server has handled each earlier message of `from`
+ * and broadcast whatever it was going to broadcast. (Holds where the server's checks of those
+ * messages do no I/O: projections and read-only connections, not a writer's collaborative update.)
+ */
+export async function barrier(from: Client, observer: AwarenessHolder) {
+	const awareness = from.provider.awareness;
+	if (!awareness) throw new Error('the client has no awareness');
+	const mark = crypto.randomUUID();
+	awareness.setLocalStateField('barrier', mark);
+	await eventually(() => observer.getStates().get(awareness.clientID)?.barrier, (seen) => seen === mark);
+}
+
 /** A sync server that can be stopped and started again on the same port, as a restarted app would be. */
 export async function listenSync(database: Database, port = 0) {
 	const running = await startSync({ database }, port);
