@@ -7,6 +7,9 @@ import * as Y from 'yjs';
 import { createSyncServer, type SyncDeps, type SyncServer } from '../../sync-server';
 import type { Database } from '../../src/lib/server/db';
 import { testDatabase } from '../db';
+import { eventually } from '../eventually';
+
+export { eventually };
 
 /** A real sync server on a real HTTP server (ephemeral port), on the test file's database. */
 export type RunningSync = { url: string; sync: SyncServer; database: Database; server: Server; close(): Promise<void> };
@@ -79,18 +82,6 @@ export function connect(url: string, name: string, options: { token?: string; co
 			socket.destroy();
 		}
 	};
-}
-
-/** Polls until the check passes (sync is asynchronous); fails with the last value seen. */
-export async function eventually<T>(read: () => T, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-	const until = Date.now() + timeoutMs;
-	let value = read();
-	while (!ok(value)) {
-		if (Date.now() > until) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-		await new Promise((r) => setTimeout(r, 20));
-		value = read();
-	}
-	return value;
 }
 
 /** Anything that holds awareness states: a client's provider, or the server's copy of a document. */
