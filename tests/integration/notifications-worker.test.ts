@@ -45,7 +45,7 @@ function worker(db: Db, deliver: OutboxWorkerOptions['deliver'], options: Partia
 }
 
 describe('outbox claims', () => {
-	it('never lets two workers on two connections deliver the same event', async () => {
+	it('never lets two workers on two connections deliver the same event (truly concurrent only on PostgreSQL; PGlite interleaves their passes)', async () => {
 		const ids = await addEvents(120);
 		const seen: { worker: string; id: number }[] = [];
 		const deliverAs = (name: string) => async (event: { id: number }) => {
