@@ -118,7 +118,8 @@ export const test = base.extend<{ ownClinic: void }>({
 			Object.assign(CLINIC, clinic);
 			await use();
 		},
-		{ auto: true }
+		// Making the clinic takes a while on a loaded machine: its own time, not the first test's.
+		{ auto: true, timeout: 90_000 }
 	]
 });
 export { expect };
