@@ -2,7 +2,7 @@ import { ADMIN, CLINIC, expect, pageFor, rand, test } from './fixtures';
 import { addPatient, addStaff, bookAt, tomorrow, waitLive } from './calendarHelpers';
 import { addDays } from '../../src/lib/time';
 
-const api = `/api/v1/clinics/${CLINIC.code}`;
+const api = () => `/api/v1/clinics/${CLINIC.code}`;
 
 test('the calendar shades a doctor’s hours off (before, the break, after, a day of leave) live, and 10-minute appointments get rows of their own', async ({ browser }) => {
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
@@ -10,7 +10,7 @@ test('the calendar shades a doctor’s hours off (before, the break, after, a da
 	// A day of its own, weeks ahead: the other calendar specs work on tomorrow and count 15-minute rows.
 	const day = addDays(await tomorrow(admin), 30);
 	const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '12:00', slotMinutes: 10, breaks: [{ start: '10:00', end: '10:30' }] }));
-	expect((await admin.request.put(`${api}/doctors/${doctor.id}/availability`, { data: { weekly } })).status()).toBe(200);
+	expect((await admin.request.put(`${api()}/doctors/${doctor.id}/availability`, { data: { weekly } })).status()).toBe(200);
 	const patient = await addPatient(admin, `Short Visit ${rand()}`);
 	await bookAt(admin, patient.id, doctor.id, day, '09:10');
 
@@ -32,7 +32,7 @@ test('the calendar shades a doctor’s hours off (before, the break, after, a da
 
 	// Leave that day, set from another screen: the whole column turns off, without a reload.
 	const exceptions = [{ date: day, off: true, reason: 'Leave' }];
-	expect((await admin.request.put(`${api}/doctors/${doctor.id}/availability`, { data: { weekly, exceptions } })).status()).toBe(200);
+	expect((await admin.request.put(`${api()}/doctors/${doctor.id}/availability`, { data: { weekly, exceptions } })).status()).toBe(200);
 	await expect(off).toHaveCount(1);
 	await expect(event).toBeVisible(); // the booking stays, for the desk to move
 });

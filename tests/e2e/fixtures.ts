@@ -2,9 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
-/** The installation the setup project creates; every other spec signs in with it or makes its own people. */
-export const ADMIN = { email: 'admin@clinic.test', password: 'admin password 1', name: 'Amina Admin' };
-export const CLINIC = { name: 'Shifa Family Clinic', code: 'SHF01' };
+/** The installation the setup project creates. Only setup signs in as this admin, and the fixture below that gives each spec file its clinic. */
+export const INSTALLATION = {
+	admin: { email: 'admin@clinic.test', password: 'admin password 1', name: 'Amina Admin' },
+	clinic: { name: 'Shifa Family Clinic', code: 'SHF01' }
+};
+
+/**
+ * The clinic of the spec file that is running, and its admin (admin of that clinic alone, so
+ * signing in lands there). Each spec file gets its own, made by the `ownClinic` fixture before
+ * its first test, so specs running side by side never see each other's queue, calendar or staff.
+ * Read them inside tests only: the fixture fills them in when a file starts.
+ */
+export const ADMIN = { email: '', password: '', name: '' };
+export const CLINIC = { name: '', code: '' };
 
 /** The password of the staff the specs add; a short random tag keeps their names and emails apart. */
 export const PASSWORD = 'staff password 1';
@@ -52,5 +63,63 @@ export async function expectAccessible(page: Page) {
 	expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
-export const test = base;
+type FileClinic = { admin: typeof ADMIN; clinic: typeof CLINIC };
+/** Per worker process: the clinic made for each spec file this worker has run. */
+const fileClinics = new Map<string, Promise<FileClinic>>();
+
+/**
+ * Through the app's own pages, as a person would: the installation admin creates a branch (in the
+ * time zone where it is now about noon, as setup does) and adds an admin for it, who is then the
+ * spec's ADMIN.
+ */
+async function makeFileClinic(browser: Browser): Promise<FileClinic> {
+	const tag = rand().toUpperCase();
+	const clinic = { name: `Shifa Clinic ${tag}`, code: `E${tag}` };
+	const admin = { email: `admin-${tag.toLowerCase()}@clinic.test`, password: INSTALLATION.admin.password, name: `Amina Admin ${tag}` };
+	const context = await browser.newContext();
+	try {
+		const page = await context.newPage();
+		await signIn(page, INSTALLATION.admin.email, INSTALLATION.admin.password);
+		await expect(page).toHaveURL(/\/[A-Z0-9]{3,8}$/);
+		await page.goto('/clinics/new');
+		await page.getByLabel('Clinic name').fill(clinic.name);
+		await page.getByLabel('Short code').fill(clinic.code);
+		await page.getByLabel('City').fill('Lahore');
+		const timeZone = page.getByLabel('Time zone');
+		await timeZone.selectOption(middayZone(await timeZone.locator('option').evaluateAll((options) => options.map((o) => o.getAttribute('value') ?? ''))));
+		await page.getByRole('button', { name: 'Create branch' }).click();
+		await expect(page).toHaveURL(new RegExp(`/${clinic.code}$`));
+		await page.goto(`/${clinic.code}/admin/members`);
+		await page.getByLabel('Full name').fill(admin.name);
+		await page.getByLabel('Email').fill(admin.email);
+		await page.getByLabel('Role').selectOption('admin');
+		await page.getByLabel('Initial password').fill(admin.password);
+		await page.getByRole('button', { name: 'Add to staff' }).click();
+		await expect(page.getByRole('status')).toContainText(admin.name);
+	} finally {
+		await context.close();
+	}
+	return { admin, clinic };
+}
+
+export const test = base.extend<{ ownClinic: void }>({
+	ownClinic: [
+		async ({ browser }, use, testInfo) => {
+			// The setup project makes the installation itself.
+			if (testInfo.project.name === 'setup') return use();
+			let made = fileClinics.get(testInfo.file);
+			if (!made) {
+				made = makeFileClinic(browser);
+				fileClinics.set(testInfo.file, made);
+				made.catch(() => fileClinics.delete(testInfo.file));
+			}
+			const { admin, clinic } = await made;
+			Object.assign(ADMIN, admin);
+			Object.assign(CLINIC, clinic);
+			await use();
+		},
+		// Making the clinic takes a while on a loaded machine: its own time, not the first test's.
+		{ auto: true, timeout: 90_000 }
+	]
+});
 export { expect };

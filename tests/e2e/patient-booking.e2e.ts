@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { ADMIN, CLINIC, expect, expectAccessible, pageFor, rand, test } from './fixtures';
 import { addPatient, addStaff, setFullWeek, tomorrow, waitLive } from './calendarHelpers';
 
-const api = `/api/v1/clinics/${CLINIC.code}`;
+const api = () => `/api/v1/clinics/${CLINIC.code}`;
 
 /** With BOOKING_SCREENSHOTS=<dir>, keeps a phone picture of the page for review. */
 async function screenshot(page: Page, name: string) {
@@ -16,7 +16,7 @@ test('a patient on a phone, in Urdu, asks for a free time, sees it on their home
 	const doctor = await addStaff(admin, 'doctor', `Dr Booking ${rand()}`);
 	await setFullWeek(admin, doctor.id);
 	const record = await addPatient(admin, `Nadia Booking ${rand()}`);
-	const code = (await (await admin.request.post(`${api}/patients/${record.id}/link-code`)).json()).code as string;
+	const code = (await (await admin.request.post(`${api()}/patients/${record.id}/link-code`)).json()).code as string;
 	const day = await tomorrow(admin);
 
 	const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -51,10 +51,10 @@ test('a patient on a phone, in Urdu, asks for a free time, sees it on their home
 	await screenshot(phone, 'patient-book-ur');
 
 	// Someone at the desk takes 10:00 while the patient looks at the list: the patient's pick is refused clearly.
-	const taken = await admin.request.get(`${api}/slots?doctor=${doctor.id}&date=${day}`);
+	const taken = await admin.request.get(`${api()}/slots?doctor=${doctor.id}&date=${day}`);
 	const tenOClock = ((await taken.json()) as { slots: { start: string }[] }).slots.find((s) => s.start.slice(11, 16) === '10:00')!.start;
 	const other = await addPatient(admin, `Desk Patient ${rand()}`);
-	expect((await admin.request.post(`${api}/appointments`, { data: { patientId: other.id, doctorId: doctor.id, start: tenOClock, idempotencyKey: `e2e-${rand()}${rand()}` } })).status()).toBe(201);
+	expect((await admin.request.post(`${api()}/appointments`, { data: { patientId: other.id, doctorId: doctor.id, start: tenOClock, idempotencyKey: `e2e-${rand()}${rand()}` } })).status()).toBe(201);
 	await slots.locator('label', { hasText: '10:00' }).click();
 	await phone.getByRole('button', { name: 'اس اپائنٹمنٹ کی درخواست بھیجیں' }).click();
 	await expect(phone.getByRole('alert')).toContainText('یہ وقت ابھی ابھی کسی اور نے لے لیا');

@@ -3,7 +3,7 @@ import type { Browser, Page } from '@playwright/test';
 import { ADMIN, CLINIC, expect, expectAccessible, pageFor, PASSWORD, rand, test } from './fixtures';
 import { addPatient, addStaff } from './calendarHelpers';
 
-const api = `/api/v1/clinics/${CLINIC.code}`;
+const api = () => `/api/v1/clinics/${CLINIC.code}`;
 
 /** With QUEUE_SCREENSHOTS=<dir>, keeps desktop and phone pictures of a page for review. */
 async function screenshots(page: Page, name: string, sizes: [string, number][] = [['desktop', 1280], ['phone', 390]]) {
@@ -44,12 +44,12 @@ test('two desks check in at once, a doctor calls next, the kiosk chimes and spea
 		deskB: { name: `Desk B ${rand()}`, email: `desk-b-${rand()}@clinic.test`, role: 'reception' }
 	};
 	for (const person of Object.values(people)) {
-		const res = await admin.request.post(`${api}/members`, { data: { ...person, password: PASSWORD } });
+		const res = await admin.request.post(`${api()}/members`, { data: { ...person, password: PASSWORD } });
 		expect(res.status(), await res.text()).toBe(201);
 	}
 	const names = [`Hamza Tariq ${rand()}`, `Iqra Bano ${rand()}`, `Javed Iqbal ${rand()}`];
 	for (const name of names.slice(0, 2)) {
-		const res = await admin.request.post(`${api}/patients`, { data: { name, allowDuplicate: true } });
+		const res = await admin.request.post(`${api()}/patients`, { data: { name, allowDuplicate: true } });
 		expect(res.status(), await res.text()).toBe(201);
 	}
 
@@ -104,8 +104,8 @@ test('two desks check in at once, a doctor calls next, the kiosk chimes and spea
 	await screenshots(kiosk, 'kiosk', [['tv', 1920]]);
 
 	// The desk moves the last waiting token to the front, giving a reason.
-	const third = await admin.request.post(`${api}/queue/check-in`, {
-		data: { patientId: (await (await admin.request.post(`${api}/patients`, { data: { name: names[2], allowDuplicate: true } })).json()).id, doctorId: await doctorIdOf(admin, people.doctor.email), idempotencyKey: `e2e-${rand()}${rand()}` }
+	const third = await admin.request.post(`${api()}/queue/check-in`, {
+		data: { patientId: (await (await admin.request.post(`${api()}/patients`, { data: { name: names[2], allowDuplicate: true } })).json()).id, doctorId: await doctorIdOf(admin, people.doctor.email), idempotencyKey: `e2e-${rand()}${rand()}` }
 	});
 	const thirdToken = (await third.json()).token;
 	await expect(deskA.getByTestId('waiting-row').first()).toHaveAttribute('data-token', [...issued].sort()[1]!);
@@ -136,7 +136,7 @@ test('an admin sets up rooms, a doctor picks today’s room, and the waiting roo
 	test.setTimeout(90_000);
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = { name: `Dr Faisal ${rand()}`, email: `faisal-${rand()}@clinic.test`, role: 'doctor' };
-	expect((await admin.request.post(`${api}/members`, { data: { ...doctor, password: PASSWORD } })).status()).toBe(201);
+	expect((await admin.request.post(`${api()}/members`, { data: { ...doctor, password: PASSWORD } })).status()).toBe(201);
 	const doctorId = await doctorIdOf(admin, doctor.email);
 	const rooms = [`Room ${10 + Math.floor(Math.random() * 89)}`, `Dental chair ${rand()}`];
 
@@ -179,8 +179,8 @@ test('an admin sets up rooms, a doctor picks today’s room, and the waiting roo
 	const english = await kioskPage(browser, `${link}?lang=en`);
 	const urdu = await kioskPage(browser, `${link}?lang=ur`);
 
-	const patientRes = await admin.request.post(`${api}/patients`, { data: { name: `Sadia Room ${rand()}`, allowDuplicate: true } });
-	const checkedIn = await admin.request.post(`${api}/queue/check-in`, { data: { patientId: (await patientRes.json()).id, doctorId, idempotencyKey: `e2e-${rand()}${rand()}` } });
+	const patientRes = await admin.request.post(`${api()}/patients`, { data: { name: `Sadia Room ${rand()}`, allowDuplicate: true } });
+	const checkedIn = await admin.request.post(`${api()}/queue/check-in`, { data: { patientId: (await patientRes.json()).id, doctorId, idempotencyKey: `e2e-${rand()}${rand()}` } });
 	const token = (await checkedIn.json()).token;
 	await controls.getByRole('button', { name: 'Call next' }).click();
 	await expect(controls.getByTestId('with-doctor-token')).toHaveText(token);
@@ -210,14 +210,14 @@ test('an admin sets up rooms, a doctor picks today’s room, and the waiting roo
 });
 
 async function doctorIdOf(admin: Page, email: string): Promise<string> {
-	const { members } = await (await admin.request.get(`${api}/members`)).json();
+	const { members } = await (await admin.request.get(`${api()}/members`)).json();
 	return members.find((m: { email: string }) => m.email === email).userId;
 }
 
 test('a patient links their phone at the desk with a code, then sees their token and place, live', async ({ browser }) => {
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = { name: `Dr Umar ${rand()}`, email: `umar-${rand()}@clinic.test`, role: 'doctor' };
-	expect((await admin.request.post(`${api}/members`, { data: { ...doctor, password: PASSWORD } })).status()).toBe(201);
+	expect((await admin.request.post(`${api()}/members`, { data: { ...doctor, password: PASSWORD } })).status()).toBe(201);
 	const doctorId = await doctorIdOf(admin, doctor.email);
 
 	const person = { name: `Maryam Noor ${rand()}`, email: `maryam-${rand()}@example.test`, password: 'patient password 1' };
@@ -233,7 +233,7 @@ test('a patient links their phone at the desk with a code, then sees their token
 
 	const ids: string[] = [];
 	for (const name of [`Ahead One ${rand()}`, `Ahead Two ${rand()}`, person.name]) {
-		const res = await admin.request.post(`${api}/patients`, { data: { name, allowDuplicate: true } });
+		const res = await admin.request.post(`${api()}/patients`, { data: { name, allowDuplicate: true } });
 		ids.push((await res.json()).id);
 	}
 	// The desk creates a link code on the patient's page and reads it out.
@@ -263,13 +263,13 @@ test('a patient links their phone at the desk with a code, then sees their token
 	await expect(admin.getByTestId('linked-account')).toContainText(person.email);
 
 	for (const patientId of ids) {
-		const res = await admin.request.post(`${api}/queue/check-in`, { data: { patientId, doctorId, idempotencyKey: `e2e-${rand()}${rand()}` } });
+		const res = await admin.request.post(`${api()}/queue/check-in`, { data: { patientId, doctorId, idempotencyKey: `e2e-${rand()}${rand()}` } });
 		expect(res.status()).toBe(201);
 	}
 	await phone.goto('/me');
 	await expect(phone.getByTestId('my-ahead')).toHaveText('2');
 	await screenshots(phone, 'patient-me-ur', [['phone', 390]]);
-	await admin.request.post(`${api}/queue/next`, { data: { doctorId, idempotencyKey: `e2e-${rand()}${rand()}` } });
+	await admin.request.post(`${api()}/queue/next`, { data: { doctorId, idempotencyKey: `e2e-${rand()}${rand()}` } });
 	await expect(phone.getByTestId('my-ahead')).toHaveText('1');
 	await expect(phone.getByTestId('patient-queue')).toHaveAttribute('data-status', 'waiting');
 });
@@ -282,7 +282,7 @@ test('the desk drags a waiting patient to the front with a reason; the line show
 	const tokens: string[] = [];
 	for (const name of [`First ${rand()}`, `Second ${rand()}`, `Third ${rand()}`]) {
 		const patient = await addPatient(admin, name);
-		const res = await admin.request.post(`${api}/queue/check-in`, { data: { patientId: patient.id, doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
+		const res = await admin.request.post(`${api()}/queue/check-in`, { data: { patientId: patient.id, doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
 		expect(res.status(), await res.text()).toBe(201);
 		tokens.push((await res.json()).token);
 	}
@@ -308,7 +308,7 @@ test('the desk drags a waiting patient to the front with a reason; the line show
 	await expect.poll(() => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-token')))).toEqual([tokens[2], tokens[0], tokens[1]]);
 	await expect(rows.first()).toContainText('Moved by staff');
 
-	const called = await admin.request.post(`${api}/queue/next`, { data: { doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
+	const called = await admin.request.post(`${api()}/queue/next`, { data: { doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
 	expect(called.status()).toBe(200);
 	expect((await called.json()).token).toBe(tokens[2]);
 });
@@ -331,13 +331,13 @@ test('the merge screen says beforehand which of today’s tokens is kept and whi
 	test.setTimeout(120_000);
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const patient = async (name: string) => {
-		const res = await admin.request.post(`${api}/patients`, { data: { name, allowDuplicate: true } });
+		const res = await admin.request.post(`${api()}/patients`, { data: { name, allowDuplicate: true } });
 		expect(res.status(), await res.text()).toBe(201);
 		return (await res.json()) as { id: string; ref: string };
 	};
 	// Tokens for a doctor of this test's own: the queue tests running alongside call next for theirs.
 	const doctor = await addStaff(admin, 'doctor', `Dr Merge ${rand()}`);
-	const checkIn = (patientId: string) => admin.request.post(`${api}/queue/check-in`, { data: { patientId, doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
+	const checkIn = (patientId: string) => admin.request.post(`${api()}/queue/check-in`, { data: { patientId, doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
 	const tag = rand();
 	const survivor = await patient(`Rukhsana Merge ${tag}`);
 	const duplicate = await patient(`Rukhsana M. ${tag}`);
@@ -366,7 +366,7 @@ test('the merge screen says beforehand which of today’s tokens is kept and whi
 	await admin.getByRole('button', { name: `Merge ${duplicate.ref} into ${survivor.ref}` }).click();
 	await expect(admin).toHaveURL(new RegExp(`/patients/${survivor.id}\\?merged=1$`));
 	await expect(admin.getByRole('status')).toContainText(`${duplicate.ref} was merged into this record.`);
-	const queue = (await (await admin.request.get(`${api}/queue`)).json()) as { tokens: { token: string; status: string; cancelReason?: string | null }[] };
+	const queue = (await (await admin.request.get(`${api()}/queue`)).json()) as { tokens: { token: string; status: string; cancelReason?: string | null }[] };
 	expect(queue.tokens.find((t) => t.token === first.token)).toMatchObject({ status: 'waiting' });
 	expect(queue.tokens.find((t) => t.token === second.token)).toMatchObject({ status: 'cancelled', cancelReason: 'merged' });
 	// The merged-away record cannot take a place in the line again; the desk is told why.

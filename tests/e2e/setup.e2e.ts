@@ -1,4 +1,6 @@
-import { ADMIN, CLINIC, expect, expectAccessible, middayZone, signIn, test } from './fixtures';
+import { expect, expectAccessible, INSTALLATION, middayZone, signIn, test } from './fixtures';
+
+const { admin: ADMIN, clinic: CLINIC } = INSTALLATION;
 
 test('first visit opens setup, creates the clinic and admin, then setup is closed for good', async ({ page }) => {
 	await page.goto('/');

@@ -50,7 +50,7 @@ test('a cancellation offers the slot to the waiting patient live at the desk, an
 	await expect(desk.getByTestId('waitlist-entry')).toHaveCount(before);
 
 	// Waheed holds 15:00 and wants earlier: the desk names that appointment so it moves, not doubles.
-	await join(desk, waiting.name, doctor.name, /^.*15:00 · SHF01-A/);
+	await join(desk, waiting.name, doctor.name, new RegExp(`^.*15:00 · ${CLINIC.code}-A`));
 	const entry = desk.getByTestId('waitlist-entry').filter({ hasText: waiting.name });
 	await expect(entry).toContainText('Moves their appointment of');
 	await expect(entry).toContainText('15:00');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freshDatabase } from '../db';
+import { eventually } from '../eventually';
 import { captureLog } from '../notifications';
 import { openDatabase, type Database, type Db } from '../../src/lib/server/db';
 import { outboxEvent } from '../../src/lib/server/db/schema';
@@ -44,7 +45,7 @@ function worker(db: Db, deliver: OutboxWorkerOptions['deliver'], options: Partia
 }
 
 describe('outbox claims', () => {
-	it('never lets two workers on two connections deliver the same event', async () => {
+	it('never lets two workers on two connections deliver the same event (truly concurrent only on PostgreSQL; PGlite interleaves their passes)', async () => {
 		const ids = await addEvents(120);
 		const seen: { worker: string; id: number }[] = [];
 		const deliverAs = (name: string) => async (event: { id: number }) => {
@@ -70,9 +71,14 @@ describe('outbox claims', () => {
 		const first = await claimDueEvents(database.db, 50, 400);
 		expect(first.find((e) => e.id === id)?.attempts).toBe(1);
 		expect((await claimDueEvents(second.db, 50, 400)).map((e) => e.id)).not.toContain(id);
-		// The first worker died without recording anything: after the lease, another instance takes over.
-		await sleep(600);
-		const again = await claimDueEvents(second.db, 50, 400);
+		// The first worker died without recording anything: once the lease ends, another instance takes over.
+		const again: { id: number; attempts: number }[] = [];
+		const giveUp = Date.now() + 10_000;
+		while (!again.some((e) => e.id === id)) {
+			expect(Date.now()).toBeLessThan(giveUp);
+			again.push(...(await claimDueEvents(second.db, 50, 400)));
+			await sleep(20);
+		}
 		expect(again.find((e) => e.id === id)?.attempts).toBe(2);
 	});
 
@@ -113,18 +119,24 @@ describe('stopping', () => {
 				return delivered();
 			}
 		});
-		for (let i = 0; i < 100 && !started.includes(id); i++) await sleep(20);
-		expect(started).toContain(id);
+		await eventually(() => started.includes(id), (yes) => yes);
 		let stopped = false;
 		const stopping = w.stop().then(() => (stopped = true));
-		await sleep(100);
+		// Barrier: a stop that did not wait would resolve within a few microtasks, long before a database round trip comes back.
+		await rowsOf([id]);
 		expect(stopped).toBe(false);
 		release();
 		await stopping;
 		expect((await rowsOf([id]))[0].processedAt).toBeInstanceOf(Date);
+
+		// Barrier: another instance picks up the next event; the stopped worker (which polled every 20 ms) must not have touched it.
 		const [later] = await addEvents(1);
-		await sleep(150);
-		expect((await rowsOf([later]))[0]).toMatchObject({ attempts: 0, processedAt: null });
-		await database.db.delete(outboxEvent).where(eq(outboxEvent.id, later));
+		const takenOver: number[] = [];
+		const other = startOutboxWorker({ db: database.db, log, pollMs: 20, deliver: async (event) => (takenOver.push(event.id), delivered()) });
+		await eventually(() => takenOver.includes(later), (yes) => yes);
+		await other.stop();
+		expect(started).not.toContain(later);
+		expect((await rowsOf([later]))[0]).toMatchObject({ attempts: 1 });
+		expect((await rowsOf([later]))[0].processedAt).toBeInstanceOf(Date);
 	});
 });

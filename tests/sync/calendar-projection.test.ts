@@ -11,7 +11,7 @@ import { appointment } from '../../src/lib/server/db/schema/scheduling';
 import { clinicToday } from '../../src/lib/time';
 import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 import { makeClinic, makeMember, makeSession, rand } from '../factories';
-import { connect, eventually, startSync, type RunningSync } from './harness';
+import { barrier, connect, eventually, startSync, type RunningSync } from './harness';
 
 let running: RunningSync;
 beforeAll(async () => {
@@ -91,7 +91,8 @@ describe('the clinic calendar projection', () => {
 
 		const forged = { id: crypto.randomUUID(), doctorId: doctor.id, patientName: 'Forged', start: `${day}T04:00:00.000Z`, status: 'confirmed' };
 		writer.doc.getMap('projection').set('appointments', [forged]);
-		await new Promise((r) => setTimeout(r, 300));
+		// The forged write went first on the writer's socket: once its next message reaches the watcher, the server has handled it.
+		await barrier(writer, watcher.provider.awareness!);
 
 		expect(appointmentsOf(watcher.doc)).toEqual([]);
 		const held = running.sync.hocuspocus.documents.get(name);

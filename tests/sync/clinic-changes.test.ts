@@ -4,7 +4,7 @@ import { readProjection } from '../../src/lib/server/sync/projection';
 import { addMember, setMemberStatus } from '../../src/lib/server/tenancy/members';
 import { clinicToday } from '../../src/lib/time';
 import { makeClinic, makeMember, makeSession, middayTimeZone, rand } from '../factories';
-import { connect, eventually, startSync, type RunningSync } from './harness';
+import { barrier, connect, eventually, startSync, type RunningSync } from './harness';
 
 let running: RunningSync;
 beforeAll(async () => {
@@ -48,10 +48,15 @@ describe('a change that many of a clinic’s documents show', () => {
 		const adminQueue = connect(running.url, documentName.queue(clinic.id, today), { token: await makeSession(db, admin.id) });
 		for (const client of [deskQueue, deskNotes, adminQueue]) expect(await client.outcome).toBe('synced');
 
+		let adminClosed = false;
+		void adminQueue.closed.then(() => (adminClosed = true));
 		await setMemberStatus(db, { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' } }, desk.id, 'suspended');
 		expect((await deskQueue.closed).code).toBe(SyncClose.forbidden.code);
 		expect((await deskNotes.closed).code).toBe(SyncClose.forbidden.code);
-		const adminClosed = await Promise.race([adminQueue.closed.then(() => true), new Promise((r) => setTimeout(() => r(false), 500))]);
+		// Barrier: the server still takes the admin's next message on that document, so it was not closed.
+		const held = running.sync.hocuspocus.documents.get(documentName.queue(clinic.id, today));
+		if (!held) throw new Error('the server does not hold the queue');
+		await barrier(adminQueue, held.awareness);
 		expect(adminClosed).toBe(false);
 		for (const client of [deskQueue, deskNotes, adminQueue]) client.destroy();
 	});

@@ -7,6 +7,9 @@ import * as Y from 'yjs';
 import { createSyncServer, type SyncDeps, type SyncServer } from '../../sync-server';
 import type { Database } from '../../src/lib/server/db';
 import { testDatabase } from '../db';
+import { eventually } from '../eventually';
+
+export { eventually };
 
 /** A real sync server on a real HTTP server (ephemeral port), on the test file's database. */
 export type RunningSync = { url: string; sync: SyncServer; database: Database; server: Server; close(): Promise<void> };
@@ -81,16 +84,22 @@ export function connect(url: string, name: string, options: { token?: string; co
 	};
 }
 
-/** Polls until the check passes (sync is asynchronous); fails with the last value seen. */
-export async function eventually<T>(read: () => T, ok: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-	const until = Date.now() + timeoutMs;
-	let value = read();
-	while (!ok(value)) {
-		if (Date.now() > until) throw new Error(`timed out; last value: ${JSON.stringify(value)}`);
-		await new Promise((r) => setTimeout(r, 20));
-		value = read();
-	}
-	return value;
+/** Anything that holds awareness states: a client's provider, or the server's copy of a document. */
+type AwarenessHolder = { getStates(): Map<number, Record<string, unknown>> };
+
+/**
+ * A barrier for asserting that something `from` sent did NOT happen. `from` publishes a fresh
+ * awareness marker, an allowed change that travels on the same socket after everything it sent
+ * before; once `observer` shows the marker, the server has handled each earlier message of `from`
+ * and broadcast whatever it was going to broadcast. (Holds where the server's checks of those
+ * messages do no I/O: projections and read-only connections, not a writer's collaborative update.)
+ */
+export async function barrier(from: Client, observer: AwarenessHolder) {
+	const awareness = from.provider.awareness;
+	if (!awareness) throw new Error('the client has no awareness');
+	const mark = crypto.randomUUID();
+	awareness.setLocalStateField('barrier', mark);
+	await eventually(() => observer.getStates().get(awareness.clientID)?.barrier, (seen) => seen === mark);
 }
 
 /** A sync server that can be stopped and started again on the same port, as a restarted app would be. */

@@ -10,10 +10,12 @@ import {
 	loadCollaborativeDocument
 } from '../../src/lib/server/sync/persistence';
 import { makeClinic, makeMember, makeSession } from '../factories';
-import { connect, dayFromToday, eventually, startSync, type RunningSync } from './harness';
+import { barrier, connect, dayFromToday, eventually, startSync, type RunningSync } from './harness';
 
 let running: RunningSync;
 let failCompaction = false;
+/** Names whose compaction was attempted while failing, in order. */
+const failedCompactions: string[] = [];
 let clinicId: string;
 let token: string;
 
@@ -23,7 +25,10 @@ beforeAll(async () => {
 			debounceMs: 50,
 			maxDebounceMs: 200,
 			compact: async (db, name) => {
-				if (failCompaction) throw new Error('database unavailable (simulated)');
+				if (failCompaction) {
+					failedCompactions.push(name);
+					throw new Error('database unavailable (simulated)');
+				}
 				return compactCollaborativeDocument(db, name);
 			}
 		}
@@ -85,7 +90,8 @@ describe('collaborative persistence', () => {
 			await writer.outcome;
 			writer.doc.getText('notes').insert(0, 'kept despite a failed store');
 			await eventually(() => writer.provider.unsyncedChanges, (n) => n === 0);
-			await new Promise((r) => setTimeout(r, 300));
+			// The debounced store has run and failed, not merely been scheduled.
+			await eventually(() => failedCompactions.includes(name), (tried) => tried);
 			const late = connect(running.url, name, { token });
 			await late.outcome;
 			expect(text(late.doc)).toBe('kept despite a failed store');
@@ -137,7 +143,11 @@ describe('collaborative persistence', () => {
 		expect(await client.outcome).toBe('synced');
 		expect(client.provider.authorizedScope).toBe('readonly');
 		client.doc.getText('notes').insert(0, 'too late');
-		await new Promise((r) => setTimeout(r, 300));
+		// The write went first on the reader's socket: once the server holds its next message, it has handled (dropped) the write.
+		const held = running.sync.hocuspocus.documents.get(name);
+		if (!held) throw new Error('the server does not hold the document');
+		await barrier(client, held.awareness);
+		expect(text(held)).toBe('');
 		expect((await logRows(name)).length).toBe(0);
 		client.destroy();
 	});

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { documentName } from '../../src/lib/sync/protocol';
 import { ProjectionConnection, type ProjectionState } from '../../src/lib/sync/projectionConnection';
@@ -59,18 +59,39 @@ describe('a browser’s connection to a projection', () => {
 		const server = await listenSync(database);
 		const states: ProjectionState[] = [];
 		const clinic = await makeClinic(database.db);
+		// Every socket the connection opens; the clock is faked the moment the refused one closes,
+		// so any reconnect it schedules then (after up to 100 ms of backoff) is held until advanced below.
+		const sockets: WebSocket[] = [];
+		let closed!: () => void;
+		const firstClosed = new Promise<void>((resolve) => (closed = resolve));
+		class CountedSocket extends WebSocket {
+			constructor(url: string) {
+				super(url);
+				sockets.push(this);
+				this.addEventListener('close', () => {
+					vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+					closed();
+				});
+			}
+		}
 		const connection = new ProjectionConnection({
 			url: server.url,
 			name: documentName.staff(clinic.id),
 			token: 'not-a-session',
-			WebSocketPolyfill: WebSocket,
+			WebSocketPolyfill: CountedSocket,
 			backoff: { delay: 50, factor: 1, maxDelay: 100 },
 			onContent: () => {},
 			onState: (state) => states.push(state)
 		});
-		await eventually(() => states.at(-1), (s) => s === 'refused');
-		await new Promise((r) => setTimeout(r, 500));
+		try {
+			await firstClosed;
+			// Far past every backoff: a reconnect would have opened a second socket by now.
+			await vi.advanceTimersByTimeAsync(10_000);
+		} finally {
+			vi.useRealTimers();
+		}
 		expect(states).toEqual(['refused']);
+		expect(sockets).toHaveLength(1);
 		connection.destroy();
 		await server.stop();
 	});

@@ -7,7 +7,7 @@ import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
 import { addDays, clinicToday } from '../../src/lib/time';
 import { staffDuty } from '../../src/lib/server/db/schema';
 import { makeClinic, makeMember, makeSession, middayTimeZone } from '../factories';
-import { connect, eventually, startSync, type RunningSync } from './harness';
+import { barrier, connect, eventually, startSync, type RunningSync } from './harness';
 
 let running: RunningSync;
 beforeAll(async () => {
@@ -58,7 +58,8 @@ describe('the clinic staff projection', () => {
 
 		writer.doc.getMap('projection').set('staff', [{ userId: admin.id, name: 'Forged', role: 'admin', onDuty: true }]);
 		writer.doc.getMap('projection').set('injected', 'yes');
-		await new Promise((r) => setTimeout(r, 300));
+		// The forged writes went first on the writer's socket: once its next message reaches the watcher, the server has handled them.
+		await barrier(writer, watcher.provider.awareness!);
 
 		expect(readProjection(watcher.doc).injected).toBeUndefined();
 		expect(staffOf(watcher.doc).some((s) => s.name === 'Forged')).toBe(false);
