@@ -5,6 +5,7 @@ import type { Db, Tx } from '../db';
 import { optionalIdempotency, requiredIdempotency, runCommand, type Idempotency } from '../command';
 import { badRequest, forbidden } from '../errors';
 import { parseInput } from '../validation';
+import { isUuid } from '../text';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
 import { reorderInput, tokenChangeInput, urgentInput } from './schema';
@@ -130,6 +131,9 @@ export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string,
  * same key answers as the first did rather than refusing a token that is already completed.
  */
 export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
+	// Whose line it is decides who may complete it, before anything else (even a missing key) is said.
+	const [target] = isUuid(tokenId) ? await db.select().from(queueToken).where(and(eq(queueToken.clinicId, ctx.clinicId), eq(queueToken.id, tokenId))) : [];
+	if (target && !mayCall(ctx)(target)) throw forbidden();
 	const { idempotencyKey } = parseInput(tokenChangeInput, input);
 	const idempotency = requiredIdempotency(`queue.complete:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { tokenId });
 	return changeToken(
