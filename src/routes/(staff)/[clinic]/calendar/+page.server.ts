@@ -15,7 +15,7 @@ import type { BookedAppointment } from '$lib/server/scheduling/bookAppointment';
 import type { ClinicContext } from '$lib/server/tenancy/members';
 import type { Db } from '$lib/server/db';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { isUuid, isoDay } from '$lib/server/text';
+import { isoDay } from '$lib/server/text';
 
 const pageQuery = z.object({
 	date: isoDay().optional().catch(undefined),
