@@ -79,7 +79,7 @@ describe('commands publish the live documents they change', () => {
 		expect(await staff.outcome).toBe('synced');
 		const onDuty = () => JSON.stringify(readProjection(staff.doc).staff ?? []);
 		const before = onDuty();
-		await setStaffDuty(db, { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' } }, { userId: doctor.id, day: clinicToday(clinic.timezone), onDuty: false });
+		await setStaffDuty(db, { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' } }, { userId: doctor.id, day: clinicToday(clinic.timezone), onDuty: true });
 		await eventually(onDuty, (now) => now !== before);
 		staff.destroy();
 	});
