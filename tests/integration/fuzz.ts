@@ -24,7 +24,7 @@ type Schema = {
 	default?: unknown;
 };
 
-type Parameter = { name: string; in: 'path' | 'query'; required?: boolean; schema: Schema };
+type Parameter = { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema: Schema };
 type OperationObject = { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema }> } };
 
 export type Operation = { method: string; path: string; parameters: Parameter[]; body?: Schema };
@@ -56,7 +56,9 @@ export function operationsOf(doc: { paths: Record<string, Record<string, unknown
 	return Object.entries(doc.paths).flatMap(([path, item]) =>
 		METHODS.filter((m) => item[m]).map((method) => {
 			const op = item[method] as OperationObject;
-			return { method: method.toUpperCase(), path, parameters: op.parameters ?? [], body: op.requestBody?.content['application/json']?.schema };
+			// Headers (Idempotency-Key) cannot carry NUL or lone surrogates at all (HTTP refuses them before
+			// the server), and putting them in the query string instead would fuzz nothing.
+			return { method: method.toUpperCase(), path, parameters: (op.parameters ?? []).filter((p) => p.in !== 'header'), body: op.requestBody?.content['application/json']?.schema };
 		})
 	);
 }
