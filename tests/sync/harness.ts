@@ -21,13 +21,17 @@ export async function startSync(deps: SyncDeps = {}, port = 0): Promise<RunningS
 	server.on('upgrade', (request, socket, head) => sync.handleUpgrade(request, socket, head));
 	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 	const bound = (server.address() as AddressInfo).port;
+	const url = `ws://127.0.0.1:${bound}/sync`;
 	return {
-		url: `ws://127.0.0.1:${bound}/sync`,
+		url,
 		sync,
 		database,
 		server,
 		// As the app shuts down: refuse new connections first, then close the open ones.
 		async close() {
+			// A test's client still alive when its server goes would retry once, fail to connect and
+			// reject where nobody listens; clients meant to outlive a restart keep retrying instead.
+			for (const client of [...(liveClients.get(url) ?? [])]) client.destroy();
 			const closed = new Promise((resolve) => server.close(resolve));
 			await sync.destroy();
 			server.closeAllConnections();
@@ -72,17 +76,23 @@ export function connect(url: string, name: string, options: { token?: string; co
 		provider.on('synced', () => resolve('synced'));
 		provider.on('authenticationFailed', ({ reason }: { reason: string }) => resolve(reason));
 	});
-	return {
+	const client: Client = {
 		provider,
 		doc,
 		outcome,
 		closed: closedPromise,
 		destroy: () => {
+			liveClients.get(url)?.delete(client);
 			provider.destroy();
 			socket.destroy();
 		}
 	};
+	if (!options.keepRetrying) liveClients.set(url, (liveClients.get(url) ?? new Set()).add(client));
+	return client;
 }
+
+/** Clients of each server that give up after one attempt, destroyed with their server. */
+const liveClients = new Map<string, Set<Client>>();
 
 /** Anything that holds awareness states: a client's provider, or the server's copy of a document. */
 type AwarenessHolder = { getStates(): Map<number, Record<string, unknown>> };
