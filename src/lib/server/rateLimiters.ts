@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { tooManyRequests } from './errors';
 import { env } from './env';
 import { logger } from './logger';
 
@@ -58,4 +59,31 @@ export async function closeRateLimiters(): Promise<void> {
 	g.__tabeebRateLimitStore = undefined;
 	const client = await pending;
 	if (client) client.disconnect();
+}
+
+/** One allowance: a limiter and the key it counts (an account, an address, a pair). */
+export type Allowance = [RateLimiterAbstract, string];
+
+/**
+ * Takes one point from each allowance in order, before anything is verified: all or none. The
+ * first one used up refuses with 429 and the seconds to wait, and what was taken is given back.
+ */
+export async function takeAllowances(allowances: readonly Allowance[]): Promise<Allowance[]> {
+	const taken: Allowance[] = [];
+	try {
+		for (const [limiter, key] of allowances) {
+			await limiter.consume(key);
+			taken.push([limiter, key]);
+		}
+	} catch (e) {
+		await giveBackAllowances(taken);
+		if (e instanceof RateLimiterRes) throw tooManyRequests(Math.max(1, Math.ceil(e.msBeforeNext / 1000)));
+		throw e;
+	}
+	return taken;
+}
+
+/** Returns the points taken (the attempt was not a guess); a store that cannot be reached is ignored. */
+export async function giveBackAllowances(taken: readonly Allowance[]): Promise<void> {
+	await Promise.all(taken.map(([limiter, key]) => limiter.reward(key).catch(() => undefined)));
 }

@@ -1,7 +1,6 @@
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { tooManyRequests } from '../errors';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { env } from '../env';
-import { rateLimiter } from '../rateLimiters';
+import { giveBackAllowances, rateLimiter, takeAllowances, type Allowance } from '../rateLimiters';
 
 /**
  * How wrong passwords and codes are slowed down, without handing a stranger a way to lock
@@ -60,8 +59,6 @@ export type LoginAttempt = {
 	signedIn(): Promise<void>;
 };
 
-type Taken = [RateLimiterAbstract, string];
-
 /**
  * Takes one attempt for `email` from `address` (rules above) before anything is verified;
  * refuses with 429 and the seconds to wait when an allowance is used up. A wrong password or
@@ -72,29 +69,16 @@ export async function takeLoginAttempt(email: string, address: string): Promise<
 	const accountKey = email.toLowerCase();
 	const pairKey = `${accountKey}|${address}`;
 	const knownHere = ((await known.get(pairKey))?.consumedPoints ?? 0) > 0;
-	const allowances: Taken[] = knownHere ? [[pair, pairKey]] : [[pair, pairKey], [account, accountKey], [byAddress, address]];
-	const taken: Taken[] = [];
-	try {
-		for (const [limiter, key] of allowances) {
-			await limiter.consume(key);
-			taken.push([limiter, key]);
-		}
-	} catch (e) {
-		await giveBack(taken);
-		if (e instanceof RateLimiterRes) throw tooManyRequests(Math.max(1, Math.ceil(e.msBeforeNext / 1000)));
-		throw e;
-	}
+	const allowances: Allowance[] = knownHere ? [[pair, pairKey]] : [[pair, pairKey], [account, accountKey], [byAddress, address]];
+	const taken = await takeAllowances(allowances);
 	return {
-		giveBack: () => giveBack(taken),
+		giveBack: () => giveBackAllowances(taken),
 		signedIn: async () => {
 			// The owner's own typos from this address are forgiven once the whole sign-in succeeds
 			// (not after the password alone, or a known password would reset the count of code guesses).
-			await Promise.all([pair.delete(pairKey).catch(() => undefined), giveBack(taken.slice(1))]);
+			await Promise.all([pair.delete(pairKey).catch(() => undefined), giveBackAllowances(taken.slice(1))]);
 			await known.set(pairKey, 1, KNOWN_SECONDS).catch(() => undefined);
 		}
 	};
 }
 
-async function giveBack(taken: Taken[]): Promise<void> {
-	await Promise.all(taken.map(([limiter, key]) => limiter.reward(key).catch(() => undefined)));
-}

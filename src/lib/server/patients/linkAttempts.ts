@@ -1,6 +1,5 @@
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { tooManyRequests } from '../errors';
-import { rateLimiter } from '../rateLimiters';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { giveBackAllowances, rateLimiter, takeAllowances } from '../rateLimiters';
 
 /** Wrong, expired or spent codes an account may try before it waits an hour. */
 export const LINK_ATTEMPTS = 5;
@@ -45,20 +44,9 @@ export type LinkAttempt = { giveBack(): Promise<void> };
  */
 export async function takeLinkAttempt(userId: string, address: string): Promise<LinkAttempt> {
 	const { account, address: byAddress } = await limiters();
-	const taken: [RateLimiterAbstract, string][] = [];
-	try {
-		for (const [limiter, key] of [[account, userId], [byAddress, address]] as const) {
-			await limiter.consume(key);
-			taken.push([limiter, key]);
-		}
-	} catch (e) {
-		await giveBack(taken);
-		if (e instanceof RateLimiterRes) throw tooManyRequests(Math.max(1, Math.ceil(e.msBeforeNext / 1000)));
-		throw e;
-	}
-	return { giveBack: () => giveBack(taken) };
-}
-
-async function giveBack(taken: [RateLimiterAbstract, string][]): Promise<void> {
-	await Promise.all(taken.map(([limiter, key]) => limiter.reward(key).catch(() => undefined)));
+	const taken = await takeAllowances([
+		[account, userId],
+		[byAddress, address]
+	]);
+	return { giveBack: () => giveBackAllowances(taken) };
 }
