@@ -65,7 +65,6 @@ async function inColumnOf(page: Page, patient: string, doctor: string): Promise<
 }
 
 test('dragging with the mouse moves an appointment for everyone, and a refused drop snaps back with the reason', async ({ browser }) => {
-	test.setTimeout(120_000);
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	// Names that sort next to each other, so the two columns sit side by side.
 	const tag = rand();

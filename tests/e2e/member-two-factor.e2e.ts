@@ -23,7 +23,6 @@ async function memberPage(browser: Browser, email: string, password: string) {
 }
 
 test('an admin resets a staff member’s lost two-factor authentication after confirming; the member is signed out and signs in with the password', async ({ browser }) => {
-	test.slow();
 	const member = { name: `Hina Doctor ${rand()}`, email: `hina-${randomBytes(5).toString('hex')}@clinic.test`, password: 'hina password 1' };
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	await admin.goto(`/${CLINIC.code}/admin/members`);

@@ -11,7 +11,6 @@ async function screenshot(page: Page, name: string) {
 }
 
 test('a patient on a phone, in Urdu, asks for a free time, sees it on their home and the desk’s calendar, adds it to their calendar and cancels it', async ({ browser }) => {
-	test.setTimeout(120_000);
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = await addStaff(admin, 'doctor', `Dr Booking ${rand()}`);
 	await setFullWeek(admin, doctor.id);

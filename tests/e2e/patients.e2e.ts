@@ -102,7 +102,6 @@ const views = [
 
 for (const [index, [label, viewport, locale]] of views.entries()) {
 	test(`the patient screens fit and pass axe: ${label}`, async ({ browser }) => {
-		test.setTimeout(120_000);
 		const dir = process.env.PATIENTS_SCREENSHOTS;
 		if (dir) mkdirSync(dir, { recursive: true });
 		const context = await browser.newContext({ viewport });

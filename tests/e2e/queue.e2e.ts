@@ -36,7 +36,6 @@ async function kioskPage(browser: Browser, link: string): Promise<Page> {
 const spoken = (page: Page) => page.evaluate(() => (Reflect.get(window, '__spoken') as { text: string; lang: string }[]).slice());
 
 test('two desks check in at once, a doctor calls next, the kiosk chimes and speaks in English and Urdu, and the patient sees their place', async ({ browser }) => {
-	test.setTimeout(120_000);
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const people = {
 		doctor: { name: `Dr Sana ${rand()}`, email: `sana-${rand()}@clinic.test`, role: 'doctor' },
@@ -133,7 +132,6 @@ test('two desks check in at once, a doctor calls next, the kiosk chimes and spea
 });
 
 test('an admin sets up rooms, a doctor picks today’s room, and the waiting room sends the called token there, in English and Urdu', async ({ browser }) => {
-	test.setTimeout(90_000);
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = { name: `Dr Faisal ${rand()}`, email: `faisal-${rand()}@clinic.test`, role: 'doctor' };
 	expect((await admin.request.post(`${api()}/members`, { data: { ...doctor, password: PASSWORD } })).status()).toBe(201);
@@ -328,7 +326,6 @@ async function mergeScreenshots(page: Page, name: string) {
 }
 
 test('the merge screen says beforehand which of today’s tokens is kept and which cancelled, in English and Urdu, and the merge then does so', async ({ browser }) => {
-	test.setTimeout(120_000);
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const patient = async (name: string) => {
 		const res = await admin.request.post(`${api()}/patients`, { data: { name, allowDuplicate: true } });

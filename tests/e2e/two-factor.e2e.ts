@@ -171,7 +171,6 @@ test('the security page and the second step work on a phone in Urdu', async ({ b
 
 test('a staff member enrols 2FA from their clinic, and after an admin reset must choose a new password first', async ({ page }) => {
 	// Three TOTP codes, each accepted once: the third may wait for the next 30-second step.
-	test.slow();
 	const member = { name: `Rida Receptionist ${rand()}`, email: `rida-${randomBytes(5).toString('hex')}@clinic.test` };
 	await signIn(page, ADMIN.email, ADMIN.password);
 	await expect(page).toHaveURL(new RegExp(`/${CLINIC.code}$`));

@@ -24,7 +24,6 @@ async function join(desk: Page, patient: string, doctor: string, current: RegExp
 }
 
 test('a cancellation offers the slot to the waiting patient live at the desk, and accepting moves their appointment', async ({ browser }) => {
-	test.setTimeout(120_000);
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const tag = rand();
 	const doctor = await addStaff(admin, 'doctor', `Dr Wait ${tag}`);
