@@ -1,5 +1,5 @@
 import { createECDH, createDecipheriv, createPublicKey, hkdfSync, randomBytes, verify } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
 import { Writable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
@@ -114,7 +114,8 @@ export type FakePushService = {
 
 export async function startFakePushService(): Promise<FakePushService> {
 	const service: FakePushService = { origin: '', browsers: new Map(), answers: new Map(), received: [], refused: [], close: async () => {} };
-	const server = createServer(async (req, res) => {
+	const server = createServer((req, res) => void respond(req, res));
+	async function respond(req: IncomingMessage, res: ServerResponse) {
 		const body = await readBody(req);
 		const path = req.url ?? '/';
 		const answer = service.answers.get(path);
@@ -133,7 +134,7 @@ export async function startFakePushService(): Promise<FakePushService> {
 			service.refused.push(e instanceof Error ? e.message : String(e));
 			res.writeHead(400).end();
 		}
-	});
+	}
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	service.origin = `http://127.0.0.1:${portOf(server)}`;
 	service.close = () => new Promise<void>((resolve) => server.close(() => resolve()));

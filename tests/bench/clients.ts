@@ -14,7 +14,9 @@ export type FarmReply = { type: 'opened'; count: number } | { type: 'armed'; rou
 const send = (reply: FarmReply) => process.send?.(reply);
 let clients: BenchClient[] = [];
 
-process.on('message', async (request: FarmRequest) => {
+process.on('message', (request: FarmRequest) => void answer(request));
+
+async function answer(request: FarmRequest) {
 	try {
 		if (request.type === 'open') {
 			for (let i = 0; i < request.specs.length; i += 50) {
@@ -35,4 +37,4 @@ process.on('message', async (request: FarmRequest) => {
 	} catch (err) {
 		send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
 	}
-});
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freshDatabase } from '../db';
 import { eventually } from '../eventually';

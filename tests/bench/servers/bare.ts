@@ -9,7 +9,9 @@ const server = new Server({ port: 0, address: '127.0.0.1', quiet: true, stopOnSi
 await server.listen();
 console.log(JSON.stringify({ ready: true, port: server.address.port }));
 let tick = 0;
-createInterface({ input: process.stdin }).on('line', async (line) => {
+createInterface({ input: process.stdin }).on('line', (line) => void command(line));
+
+async function command(line: string) {
 	const [command, name] = line.split(' ');
 	if (command !== 'change') return;
 	const connection = await server.hocuspocus.openDirectConnection(name);
@@ -17,4 +19,4 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
 	await connection.transact((doc) => doc.getMap('projection').set('tick', ++tick));
 	console.log(JSON.stringify({ t0: String(t0), tag: name }));
 	await connection.disconnect();
-});
+}

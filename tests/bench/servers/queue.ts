@@ -64,7 +64,9 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 let lastToken: string | null = null;
-createInterface({ input: process.stdin }).on('line', async (line) => {
+createInterface({ input: process.stdin }).on('line', (line) => void command(line));
+
+async function command(line: string) {
 	const [command, arg] = line.split(' ');
 	if (command === 'checkin') {
 		pendingTag = arg;
@@ -74,4 +76,4 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
 		await completeToken(db, doctorCtx, lastToken, { idempotencyKey: crypto.randomUUID() });
 		console.log(JSON.stringify({ drained: arg }));
 	}
-});
+}

@@ -44,7 +44,9 @@ server.listen(0, '127.0.0.1', () => {
 	console.log(JSON.stringify({ ready: true, port, clinics: clinics.map(({ clinicId, tokens }) => ({ clinicId, tokens })) }));
 });
 
-createInterface({ input: process.stdin }).on('line', async (line) => {
+createInterface({ input: process.stdin }).on('line', (line) => void command(line));
+
+async function command(line: string) {
 	const [command, arg] = line.split(' ');
 	if (command !== 'change') return;
 	const target = clinics[Number(arg)];
@@ -55,4 +57,4 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
 	const t0 = process.hrtime.bigint();
 	await publishDocumentChanges([documentName.staff(target.clinicId)]);
 	console.log(JSON.stringify({ t0: String(t0), tag: arg }));
-});
+}

@@ -79,11 +79,10 @@ export function startOutboxWorker(options: Partial<OutboxWorkerOptions> & Pick<O
 	const tick = async () => {
 		timer = undefined;
 		if (stopped) return;
-		let claimed = 0;
 		let delay = o.pollMs;
 		try {
 			running = runOnce();
-			claimed = await running;
+			const claimed = await running;
 			if (claimed >= o.batchSize) delay = 0;
 		} catch (e) {
 			// Usually the database is away: look again less often, so the log is not flooded meanwhile.

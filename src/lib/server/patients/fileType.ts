@@ -35,6 +35,7 @@ const EXTENSION: Record<DocumentType, string> = {
  */
 export function cleanFileName(name: string, type: DocumentType): string {
 	const base = (name.split(/[\\/]/).pop() ?? '')
+		// eslint-disable-next-line no-control-regex -- control characters are what is removed
 		.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
 		.trim()
 		.slice(0, 120);

@@ -46,7 +46,7 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 
 /** Runs one appointment command from a form action and refreshes the calendars of the days it touched. */
 async function appointmentAction(event: RequestEvent, run: (db: Db, ctx: ClinicContext, values: Record<string, string>) => Promise<BookedAppointment>) {
-	const { clinic, ctx } = await requireClinic(event, event.params.clinic);
+	const { ctx } = await requireClinic(event, event.params.clinic);
 	const values = await formValues(event.request);
 	const { db } = await getDatabase();
 	let result: BookedAppointment;

@@ -59,7 +59,7 @@ export const actions: Actions = {
 		return { done: 'declined' };
 	},
 	book: async (event) => {
-		const { clinic, ctx } = await requireClinic(event, event.params.clinic);
+		const { ctx } = await requireClinic(event, event.params.clinic);
 		const values = await formValues(event.request);
 		const { db } = await getDatabase();
 		let result: Awaited<ReturnType<typeof acceptWaitlistOffer>>;

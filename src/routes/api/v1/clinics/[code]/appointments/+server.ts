@@ -13,7 +13,7 @@ import type { RequestHandler } from './$types';
 import { isoDay } from '$lib/server/text';
 
 export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
-	const { clinic, ctx } = await requireApiClinic(locals, params.code);
+	const { ctx } = await requireApiClinic(locals, params.code);
 	const { date } = parseInput(z.object({ date: isoDay() }), Object.fromEntries(url.searchParams));
 	const { db } = await getDatabase();
 	const { from, to } = dayBounds(date, clinic.timezone);
@@ -32,7 +32,7 @@ export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
 });
 
 export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
-	const { clinic, ctx } = await requireApiClinic(locals, params.code);
+	const { ctx } = await requireApiClinic(locals, params.code);
 	const body = await readCommand(request);
 	const { db } = await getDatabase();
 	const booked = await bookAppointment(db, ctx, body);

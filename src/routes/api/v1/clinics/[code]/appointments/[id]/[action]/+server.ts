@@ -24,7 +24,7 @@ const changes: Record<string, Change> = {
 export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
 	const change = Object.hasOwn(changes, params.action) ? changes[params.action] : null;
 	if (!change) throw notFound();
-	const { clinic, ctx } = await requireApiClinic(locals, params.code);
+	const { ctx } = await requireApiClinic(locals, params.code);
 	const { db } = await getDatabase();
 	const result = await change(db, ctx, resourceId(params.id), request);
 	return json(appointmentView.parse(result));

@@ -13,7 +13,7 @@ import type { RequestHandler } from './$types';
 /** The desk answers an open offer for the patient: accept (books, or moves their appointment) or decline. */
 export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
 	if (params.action !== 'accept' && params.action !== 'decline') throw notFound();
-	const { clinic, ctx } = await requireApiClinic(locals, params.code);
+	const { ctx } = await requireApiClinic(locals, params.code);
 	const { db } = await getDatabase();
 	const id = resourceId(params.id);
 	if (params.action === 'decline') {
