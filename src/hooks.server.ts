@@ -11,12 +11,6 @@ import { accountGate } from '$lib/server/auth/gate';
 import { logger } from '$lib/server/logger';
 import { baseSecurityHeaders, completePagePolicy } from '$lib/server/securityHeaders';
 import { crossSiteRefusal, hasSessionCookie, isCrossSiteRequest } from '$lib/server/edge/crossSite';
-// Every domain's error wording, registered once at start: a command may refuse with another
-// domain's code (a merge refused because both records are with a doctor), and routes load lazily.
-import '$lib/components/admin/errorMessages';
-import '$lib/components/patients/errorMessages';
-import '$lib/components/queue/errorMessages';
-import '$lib/components/scheduling/errorMessages';
 
 export const init: ServerInit = async () => {
 	env();

@@ -201,7 +201,7 @@ describe('queue and waiting-list notices', () => {
 	it('marks events with nobody to reach, or only old news, as processed without sending or retrying them', async () => {
 		const unreachable = await makePatient({});
 		await bookAppointment(database.db, desk, { patientId: unreachable.id, doctorId, start: `${dayAhead(6)}T12:00:00+05:00`, idempotencyKey: key() });
-		const [orphan] = await database.db.insert(outboxEvent).values({ clinicId: home.id, type: 'appointment.booked', payload: { patientId: crypto.randomUUID(), appointmentId: crypto.randomUUID() } }).returning();
+		const [orphan] = await database.db.insert(outboxEvent).values({ clinicId: home.id, type: 'appointment.booked', payload: { patientId: crypto.randomUUID(), appointmentId: crypto.randomUUID(), doctorId, start: new Date().toISOString() } }).returning();
 		// Written days ago (a backlog from before delivery existed): old news is not sent.
 		const reachable = await makePatient({ email: `stale-${rand(3)}@example.test` });
 		await bookAppointment(database.db, desk, { patientId: reachable.id, doctorId, start: `${dayAhead(6)}T12:30:00+05:00`, idempotencyKey: key() });

@@ -16,7 +16,6 @@ import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 import type { Database } from '../../src/lib/server/db';
 import { errorMessage } from '../../src/lib/i18n/errors';
 import { overwriteGetLocale } from '../../src/lib/paraglide/runtime';
-import '../../src/lib/components/patients/errorMessages';
 
 const PDF = new TextEncoder().encode('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);

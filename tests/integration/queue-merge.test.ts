@@ -10,7 +10,6 @@ import { previewMerge } from '../../src/lib/server/patients/mergePreview';
 import { projectClinicQueue } from '../../src/lib/server/sync/projections/queue';
 import { projectPatientLive } from '../../src/lib/server/sync/projections/patientLive';
 import { errorMessage } from '../../src/lib/i18n/errors';
-import '../../src/lib/components/queue/errorMessages';
 import { testDatabase } from '../db';
 import { makeClinic, makeMember } from '../factories';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';

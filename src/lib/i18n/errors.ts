@@ -1,8 +1,19 @@
 import { m } from '$lib/paraglide/messages.js';
+import type { EdgeErrorCode, ErrorCode } from '$lib/server/errors';
+import { adminErrorMessages } from '$lib/components/admin/errorMessages';
+import { patientErrorMessages } from '$lib/components/patients/errorMessages';
+import { queueErrorMessages } from '$lib/components/queue/errorMessages';
+import { schedulingErrorMessages } from '$lib/components/scheduling/errorMessages';
 
-type Params = Record<string, string | number | undefined>;
+export type WordedCode = ErrorCode | EdgeErrorCode;
+export type ErrorParams = Record<string, string | number | undefined>;
+/** The sentence for one code, in the current request's language, built from paraglide messages. */
+export type ErrorSentence = (p: ErrorParams) => string;
+/** Some codes' sentences: each feature words its own codes in `components/<feature>/errorMessages.ts`. */
+export type ErrorSentences = { [C in WordedCode]?: ErrorSentence };
 
-const byCode: Record<string, (p: Params) => string> = {
+/** The codes every part of the app raises (input, sign-in, access, the edges). */
+export const commonErrorMessages = {
 	bad_request: () => m.error_bad_request(),
 	invalid_input: () => m.error_invalid_input(),
 	invalid_json: () => m.error_invalid_json(),
@@ -35,15 +46,26 @@ const byCode: Record<string, (p: Params) => string> = {
 	account_suspended: () => m.error_account_suspended(),
 	idempotency_key_required: () => m.error_idempotency_key_required(),
 	idempotency_key_reused: () => m.error_idempotency_key_reused(),
+	method_not_allowed: () => m.api_error_method_not_allowed(),
+	unsupported_media_type: () => m.api_error_unsupported_media_type(),
 	internal: () => m.error_internal()
+} satisfies ErrorSentences;
+
+/**
+ * Every code's sentence, whichever domain raises it (a merge may be refused with the queue's
+ * `doctor_busy`). A code of `ErrorCode` without a sentence here does not compile; a message
+ * without its Urdu fails `node scripts/messages.mjs check`; `errors.test.ts` catches Urdu
+ * copied from English.
+ */
+export const errorSentences: Record<WordedCode, ErrorSentence> = {
+	...commonErrorMessages,
+	...adminErrorMessages,
+	...patientErrorMessages,
+	...queueErrorMessages,
+	...schedulingErrorMessages
 };
 
 /** The translated sentence for an error code, in the current request's language. */
-export function errorMessage(code: string, params: Params = {}): string {
-	return (byCode[code] ?? (() => m.error_generic()))(params);
-}
-
-/** Registers more codes; feature folders add theirs beside their own messages. */
-export function registerErrorMessages(more: Record<string, (p: Params) => string>) {
-	Object.assign(byCode, more);
+export function errorMessage(code: WordedCode, params: ErrorParams = {}): string {
+	return errorSentences[code](params);
 }

@@ -2,72 +2,80 @@
  * Errors are values with a code, an HTTP status and the offending field. Each edge (form
  * actions, /api/v1, the sync server) translates them once; a user never sees a stack trace.
  */
-export type ErrorCode =
-	| 'bad_request'
-	| 'invalid_input'
-	| 'invalid_json'
-	| 'field_required'
-	| 'field_too_short'
-	| 'field_too_long'
-	| 'field_too_small'
-	| 'field_too_large'
-	| 'field_invalid'
-	| 'unauthenticated'
-	| 'invalid_credentials'
-	| 'totp_required'
-	| 'totp_invalid'
-	| 'two_factor_setup_required'
-	| 'two_factor_required'
-	| 'password_change_required'
-	| 'forbidden'
-	| 'not_found'
-	| 'conflict'
-	| 'already_setup'
-	| 'setup_required'
-	| 'email_taken'
-	| 'clinic_code_taken'
-	| 'already_member'
-	| 'last_admin'
-	| 'member_in_other_clinic'
-	| 'own_two_factor_required'
-	| 'own_two_factor_reset'
-	| 'two_factor_off'
-	| 'amount_too_large'
-	| 'rate_limited'
-	| 'cross_site_request'
-	| 'payload_too_large'
-	| 'account_suspended'
-	| 'possible_duplicate'
-	| 'outside_schedule'
-	| 'slot_taken'
-	| 'in_the_past'
-	| 'invalid_transition'
-	| 'too_early'
-	| 'no_free_slot'
-	| 'offer_not_open'
-	| 'too_far_ahead'
-	| 'booking_limit'
-	| 'clinic_not_linked'
-	| 'file_too_large'
-	| 'file_type'
-	| 'already_in_queue'
-	| 'queue_empty'
-	| 'doctor_busy'
-	| 'not_today'
-	| 'token_state'
-	| 'room_name_taken'
-	| 'room_archived'
-	| 'patient_merged'
-	| 'link_code_invalid'
-	| 'link_code_expired'
-	| 'link_code_used'
-	| 'patient_already_linked'
-	| 'account_linked_here'
-	| 'patient_not_linked'
-	| 'storage_unavailable'
-	| 'idempotency_key_required'
-	| 'idempotency_key_reused'
-	| 'internal';
+export const ERROR_CODES = [
+	'bad_request',
+	'invalid_input',
+	'invalid_json',
+	'field_required',
+	'field_too_short',
+	'field_too_long',
+	'field_too_small',
+	'field_too_large',
+	'field_invalid',
+	'unauthenticated',
+	'invalid_credentials',
+	'totp_required',
+	'totp_invalid',
+	'two_factor_setup_required',
+	'two_factor_required',
+	'password_change_required',
+	'forbidden',
+	'not_found',
+	'conflict',
+	'already_setup',
+	'setup_required',
+	'email_taken',
+	'clinic_code_taken',
+	'already_member',
+	'last_admin',
+	'member_in_other_clinic',
+	'own_two_factor_required',
+	'own_two_factor_reset',
+	'two_factor_off',
+	'amount_too_large',
+	'rate_limited',
+	'cross_site_request',
+	'payload_too_large',
+	'account_suspended',
+	'possible_duplicate',
+	'outside_schedule',
+	'slot_taken',
+	'in_the_past',
+	'invalid_transition',
+	'too_early',
+	'no_free_slot',
+	'offer_not_open',
+	'too_far_ahead',
+	'booking_limit',
+	'clinic_not_linked',
+	'file_too_large',
+	'file_type',
+	'already_in_queue',
+	'queue_empty',
+	'doctor_busy',
+	'not_today',
+	'token_state',
+	'room_name_taken',
+	'room_archived',
+	'patient_merged',
+	'link_code_invalid',
+	'link_code_expired',
+	'link_code_used',
+	'patient_already_linked',
+	'account_linked_here',
+	'patient_not_linked',
+	'storage_unavailable',
+	'idempotency_key_required',
+	'idempotency_key_reused',
+	'internal'
+] as const;
+
+/** What went wrong, for a client to act on; each has its sentence in English and Urdu (`src/lib/i18n/errors.ts`). */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes only the HTTP edge answers with (a wrong method or content type); the domain never raises them. */
+export const EDGE_ERROR_CODES = ['method_not_allowed', 'unsupported_media_type'] as const;
+export type EdgeErrorCode = (typeof EDGE_ERROR_CODES)[number];
 
 export class AppError extends Error {
 	readonly code: ErrorCode;

@@ -1,8 +1,8 @@
 import { m } from '$lib/paraglide/messages.js';
-import { registerErrorMessages } from '$lib/i18n/errors';
+import type { ErrorSentences } from '$lib/i18n/errors';
 
-/** The patient commands' own error codes; imported for its effect by the patient routes' server files. */
-registerErrorMessages({
+/** The patient commands' own error codes; joined with every other domain's in `$lib/i18n/errors`. */
+export const patientErrorMessages = {
 	possible_duplicate: () => m.error_possible_duplicate(),
 	file_too_large: (p) => m.error_file_too_large({ max: String(p.max ?? 10) }),
 	file_type: () => m.error_file_type(),
@@ -13,4 +13,4 @@ registerErrorMessages({
 	patient_already_linked: () => m.error_patient_already_linked(),
 	account_linked_here: () => m.error_account_linked_here(),
 	patient_not_linked: () => m.error_patient_not_linked()
-});
+} satisfies ErrorSentences;

@@ -1,8 +1,8 @@
 import { m } from '$lib/paraglide/messages.js';
-import { registerErrorMessages } from '$lib/i18n/errors';
+import type { ErrorSentences } from '$lib/i18n/errors';
 
-/** The queue commands' own error codes; imported for its effect by the queue routes' server files. */
-registerErrorMessages({
+/** The queue commands' own error codes; joined with every other domain's in `$lib/i18n/errors`. */
+export const queueErrorMessages = {
 	already_in_queue: () => m.queue_error_already_in_queue(),
 	queue_empty: () => m.queue_error_queue_empty(),
 	doctor_busy: () => m.queue_error_doctor_busy(),
@@ -11,4 +11,4 @@ registerErrorMessages({
 	room_name_taken: () => m.queue_error_room_name_taken(),
 	room_archived: () => m.queue_error_room_archived(),
 	patient_merged: () => m.queue_error_patient_merged()
-});
+} satisfies ErrorSentences;

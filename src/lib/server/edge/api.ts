@@ -1,10 +1,9 @@
 import { json, type RequestEvent } from '@sveltejs/kit';
-import { AppError, isAppError, notFound, unauthenticated } from '../errors';
+import { AppError, isAppError, notFound, unauthenticated, type EdgeErrorCode } from '../errors';
 import { getDatabase } from '../db';
 import { accountRefusal, clinicAccess, type AccessRefusal, type ClinicAccess } from '../tenancy/access';
 import type { SessionUser } from '../auth/session';
-import { errorMessage, registerErrorMessages } from '$lib/i18n/errors';
-import { m } from '$lib/paraglide/messages.js';
+import { errorMessage } from '$lib/i18n/errors';
 import { apiError } from './index';
 import { isUuid } from '../text';
 import { refuseUnstorableText } from '../validation';
@@ -17,13 +16,8 @@ import { refuseUnstorableText } from '../validation';
 /** Bodies larger than this are refused before parsing; no API input needs more. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Codes that only the HTTP edge produces; the domain never raises them. */
-type EdgeCode = 'method_not_allowed' | 'unsupported_media_type' | 'not_found';
-
-registerErrorMessages({
-	method_not_allowed: () => m.api_error_method_not_allowed(),
-	unsupported_media_type: () => m.api_error_unsupported_media_type()
-});
+/** The codes of the edge's own protocol errors (an unknown path is the domain's `not_found`). */
+type EdgeCode = EdgeErrorCode | 'not_found';
 
 /** A protocol failure (wrong method, wrong content type) that is not a domain error. */
 class EdgeError extends Error {

@@ -1,7 +1,5 @@
 import { json, type Handle } from '@sveltejs/kit';
-import { errorMessage } from '$lib/i18n/errors';
-// Registers the wording of the edge's own codes (method_not_allowed, unsupported_media_type).
-import './api';
+import { errorMessage, type WordedCode } from '$lib/i18n/errors';
 
 /**
  * Refusals SvelteKit makes itself, before or around any route: a path that is not valid
@@ -17,7 +15,7 @@ import './api';
  */
 
 /** The error code a bare HTTP status stands for. */
-export function refusalCode(status: number): string {
+export function refusalCode(status: number): WordedCode {
 	if (status === 400) return 'bad_request';
 	if (status === 401) return 'unauthenticated';
 	if (status === 403) return 'forbidden';

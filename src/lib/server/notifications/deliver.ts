@@ -3,12 +3,13 @@ import type { Logger } from 'pino';
 import type { Db } from '../db';
 import { pushSubscription } from '../db/schema';
 import type { Mailer } from './email';
-import { composeNotice, type OutboxEventLike } from './notices';
+import { composeNotice } from './notices';
+import { parseOutboxEvent } from './events';
+import type { OutboxRow } from './outbox';
 import { sendPush } from './push';
 import { findRecipient } from './recipients';
 import { renderEmail, renderPush } from './render';
 import type { VapidDetails } from './vapid';
-import { isUuid } from '../text';
 
 export type DeliveryDeps = {
 	db: Db;
@@ -19,10 +20,13 @@ export type DeliveryDeps = {
 	log: Logger;
 };
 
-export type DeliverableEvent = OutboxEventLike & { id: number; deliveredTo: string[] };
+export type DeliverableEvent = Pick<OutboxRow, 'type' | 'payload' | 'createdAt' | 'deliveredTo'>;
 
-/** `done`: channels delivered by this attempt; `errors`: why the others failed (the event is then retried). */
-export type DeliveryResult = { done: string[]; errors: string[] };
+/**
+ * `done`: channels delivered by this attempt; `errors`: why the others failed (the event is then
+ * retried); `rejected`: why the event can never be delivered (it is marked failed at once).
+ */
+export type DeliveryResult = { done: string[]; errors: string[]; rejected?: string };
 
 /** `send` answers the key to record: `email:log` says the email only went to the log. */
 type Channel = { key: string; send: () => Promise<string> };
@@ -30,19 +34,20 @@ type Channel = { key: string; send: () => Promise<string> };
 /**
  * Delivers one outbox event to the patient it concerns: email (sent, or logged without SMTP) and
  * a push to each browser of their account. Channels an earlier attempt delivered are skipped, so
- * a retry after a half failure does not send the same email twice. An event that concerns no
- * patient, or tells them nothing, or reaches no channel, delivers nothing and is done.
+ * a retry after a half failure does not send the same email twice. A row that does not read as
+ * an outbox event (see events.ts) is rejected; an event whose patient is gone, or that tells
+ * them nothing, or reaches no channel, delivers nothing and is done.
  */
-export async function deliverEvent(deps: DeliveryDeps, event: DeliverableEvent): Promise<DeliveryResult> {
-	const patientId = event.payload.patientId;
-	if (!isUuid(patientId)) return { done: [], errors: [] };
-	const recipient = await findRecipient(deps.db, patientId);
+export async function deliverEvent(deps: DeliveryDeps, row: DeliverableEvent): Promise<DeliveryResult> {
+	const parsed = parseOutboxEvent(row);
+	if (!parsed.ok) return { done: [], errors: [], rejected: parsed.reason };
+	const recipient = await findRecipient(deps.db, parsed.event.payload.patientId);
 	if (!recipient) return { done: [], errors: [] };
-	const notice = await composeNotice(deps.db, event, recipient);
+	const notice = await composeNotice(deps.db, parsed.event, row.createdAt, recipient);
 	if (!notice) return { done: [], errors: [] };
 	const channels: Channel[] = [];
 	const email = recipient.email;
-	if (email && !event.deliveredTo.some((key) => key === 'email' || key === 'email:log')) {
+	if (email && !row.deliveredTo.some((key) => key === 'email' || key === 'email:log')) {
 		channels.push({
 			key: 'email',
 			send: async () => {
@@ -53,7 +58,7 @@ export async function deliverEvent(deps: DeliveryDeps, event: DeliverableEvent):
 	}
 	for (const target of recipient.pushTargets) {
 		const key = `push:${target.id}`;
-		if (event.deliveredTo.includes(key)) continue;
+		if (row.deliveredTo.includes(key)) continue;
 		channels.push({
 			key,
 			send: async () => {

@@ -1,5 +1,4 @@
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Db } from '../db';
 import { appointment, appUser, queueToken, room, waitlistEntry, type Clinic } from '../db/schema';
 import { appointmentIcs } from '../scheduling/ics';
@@ -8,6 +7,7 @@ import { m } from '../../paraglide/messages.js';
 import type { EmailAttachment } from './email';
 import type { Locale, Recipient } from './recipients';
 import { formatLocale } from '../../i18n/formatLocale';
+import type { OutboxEvent, OutboxEventType, OutboxPayloads } from './events';
 
 /** One message for one patient, already in their language; email and push are cut from it. */
 export type Notice = {
@@ -21,8 +21,6 @@ export type Notice = {
 	tag: string;
 };
 
-export type OutboxEventLike = { type: string; payload: Record<string, unknown>; createdAt: Date };
-
 /** A queue notice older than this describes a line that has long moved on: it is dropped, not sent late. */
 export const QUEUE_NOTICE_TTL_MS = 60 * 60_000;
 /**
@@ -31,29 +29,31 @@ export const QUEUE_NOTICE_TTL_MS = 60 * 60_000;
  */
 export const NOTICE_TTL_MS = 48 * 60 * 60_000;
 
-type Compose = (db: Db, payload: Record<string, unknown>, r: Recipient, now: Date) => Promise<Notice | null>;
+type Composer<K extends OutboxEventType> = (db: Db, payload: OutboxPayloads[K], r: Recipient, now: Date) => Promise<Notice | null>;
 
 /**
- * Which events tell the patient something, and what. `queue.checked_in` is left out on purpose:
- * the patient is standing at the desk when it happens. Unknown types notify nobody.
+ * What each outbox event tells the patient. Every event type must have an entry, so a new type
+ * does not compile until someone decides; `null` is that decision made: the patient is told
+ * nothing. `queue.checked_in` is silent on purpose: the patient is standing at the desk.
  */
-const composers: Record<string, Compose> = {
+const composers: { [K in OutboxEventType]: Composer<K> | null } = {
 	'appointment.booked': (db, p, r, now) => appointmentNotice(db, p, r, now, 'booked'),
 	'appointment.confirm': (db, p, r, now) => appointmentNotice(db, p, r, now, 'confirmed'),
 	'appointment.decline': (db, p, r, now) => appointmentNotice(db, p, r, now, 'declined'),
 	'appointment.cancel': (db, p, r, now) => appointmentNotice(db, p, r, now, 'cancelled'),
 	'appointment.reschedule': (db, p, r, now) => appointmentNotice(db, p, r, now, 'rescheduled'),
+	'appointment.no_show': noShowNotice,
 	'waitlist.offered': waitlistNotice,
+	'queue.checked_in': null,
 	'queue.almost_next': almostNextNotice,
 	'queue.called': calledNotice
 };
 
-export const NOTIFYING_EVENT_TYPES = Object.keys(composers);
-
-export async function composeNotice(db: Db, event: OutboxEventLike, r: Recipient, now = new Date()): Promise<Notice | null> {
-	const compose = composers[event.type];
+/** The notice for one event, or null when it tells the patient nothing (any more). */
+export async function composeNotice<K extends OutboxEventType>(db: Db, event: OutboxEvent<K>, createdAt: Date, r: Recipient, now = new Date()): Promise<Notice | null> {
+	const compose: Composer<K> | null = composers[event.type];
 	if (!compose) return null;
-	const age = now.getTime() - event.createdAt.getTime();
+	const age = now.getTime() - createdAt.getTime();
 	if (age > (event.type.startsWith('queue.') ? QUEUE_NOTICE_TTL_MS : NOTICE_TTL_MS)) return null;
 	return compose(db, event.payload, r, now);
 }
@@ -71,18 +71,10 @@ export function formatWhen(at: Date, locale: Locale, home: Clinic): string {
 	}).format(at);
 }
 
-const appointmentPayload = z.object({ appointmentId: z.uuid(), start: z.iso.datetime({ offset: true }).optional(), from: z.iso.datetime({ offset: true }).optional() });
-
 type AppointmentChange = 'booked' | 'confirmed' | 'declined' | 'cancelled' | 'rescheduled';
 
-async function appointmentNotice(db: Db, payload: Record<string, unknown>, r: Recipient, now: Date, change: AppointmentChange): Promise<Notice | null> {
-	const parsed = appointmentPayload.safeParse(payload);
-	if (!parsed.success) return null;
-	const [row] = await db
-		.select({ appointment, doctorName: appUser.name })
-		.from(appointment)
-		.innerJoin(appUser, eq(appUser.id, appointment.doctorId))
-		.where(and(eq(appointment.clinicId, r.clinic.id), eq(appointment.id, parsed.data.appointmentId)));
+async function appointmentNotice(db: Db, payload: { appointmentId: string; from?: string }, r: Recipient, now: Date, change: AppointmentChange): Promise<Notice | null> {
+	const row = await appointmentWithDoctor(db, r.clinic.id, payload.appointmentId);
 	// Gone, or already begun: news about it would only confuse.
 	if (!row || row.appointment.startsAt <= now) return null;
 	const a = row.appointment;
@@ -99,7 +91,7 @@ async function appointmentNotice(db: Db, payload: Record<string, unknown>, r: Re
 		cancelled: [m.notify_cancelled_subject(params, locale), m.notify_cancelled_body(params, locale)],
 		rescheduled: [
 			m.notify_rescheduled_subject(params, locale),
-			m.notify_rescheduled_body({ ...params, from: parsed.data.from ? formatWhen(new Date(parsed.data.from), r.locale, r.clinic) : params.when }, locale)
+			m.notify_rescheduled_body({ ...params, from: payload.from ? formatWhen(new Date(payload.from), r.locale, r.clinic) : params.when }, locale)
 		]
 	};
 	const [subject, body] = texts[change];
@@ -124,16 +116,41 @@ async function appointmentNotice(db: Db, payload: Record<string, unknown>, r: Re
 	};
 }
 
-const waitlistPayload = z.object({ waitlistEntryId: z.uuid(), doctorId: z.uuid(), start: z.iso.datetime({ offset: true }) });
+async function appointmentWithDoctor(db: Db, clinicId: string, appointmentId: string) {
+	const [row] = await db
+		.select({ appointment, doctorName: appUser.name })
+		.from(appointment)
+		.innerJoin(appUser, eq(appUser.id, appointment.doctorId))
+		.where(and(eq(appointment.clinicId, clinicId), eq(appointment.id, appointmentId)));
+	return row;
+}
 
-async function waitlistNotice(db: Db, payload: Record<string, unknown>, r: Recipient, now: Date): Promise<Notice | null> {
-	const parsed = waitlistPayload.safeParse(payload);
-	if (!parsed.success) return null;
-	const start = new Date(parsed.data.start);
-	const [entry] = await db.select({ status: waitlistEntry.status, offeredStart: waitlistEntry.offeredStart }).from(waitlistEntry).where(eq(waitlistEntry.id, parsed.data.waitlistEntryId));
+/**
+ * A patient marked as not having come: no blame, and the way back to a new time (the email ends
+ * with the link to their appointments; a tap on the push opens them).
+ */
+async function noShowNotice(db: Db, payload: OutboxPayloads['appointment.no_show'], r: Recipient): Promise<Notice | null> {
+	const row = await appointmentWithDoctor(db, r.clinic.id, payload.appointmentId);
+	// Gone, or no longer a no-show: the message would be wrong.
+	if (!row || row.appointment.status !== 'no_show') return null;
+	const a = row.appointment;
+	const locale = { locale: r.locale };
+	const params = { doctor: row.doctorName, clinic: r.clinic.name, when: formatWhen(a.startsAt, r.locale, r.clinic) };
+	return {
+		subject: m.notify_no_show_subject(params, locale),
+		lines: [m.notify_no_show_body(params, locale), m.notify_no_show_rebook(params, locale), m.notify_reference({ ref: formatRef(r.clinic.code, 'A', a.refNo) }, locale)],
+		attachments: [],
+		urgent: false,
+		tag: `appointment-${a.id}`
+	};
+}
+
+async function waitlistNotice(db: Db, payload: OutboxPayloads['waitlist.offered'], r: Recipient, now: Date): Promise<Notice | null> {
+	const start = new Date(payload.start);
+	const [entry] = await db.select({ status: waitlistEntry.status, offeredStart: waitlistEntry.offeredStart }).from(waitlistEntry).where(eq(waitlistEntry.id, payload.waitlistEntryId));
 	// Taken up, declined or passed on before we got to it, or the time itself has gone: nothing to offer.
 	if (!entry || entry.status !== 'offered' || entry.offeredStart?.getTime() !== start.getTime() || start <= now) return null;
-	const doctor = await doctorName(db, parsed.data.doctorId);
+	const doctor = await doctorName(db, payload.doctorId);
 	const params = { doctor, clinic: r.clinic.name, when: formatWhen(start, r.locale, r.clinic) };
 	const locale = { locale: r.locale };
 	return {
@@ -141,48 +158,42 @@ async function waitlistNotice(db: Db, payload: Record<string, unknown>, r: Recip
 		lines: [m.notify_waitlist_body(params, locale)],
 		attachments: [],
 		urgent: true,
-		tag: `waitlist-${parsed.data.waitlistEntryId}`
+		tag: `waitlist-${payload.waitlistEntryId}`
 	};
 }
 
-const queuePayload = z.object({ tokenId: z.uuid(), token: z.string(), doctorId: z.uuid().nullable().optional(), ahead: z.number().int().min(0).optional() });
-
-async function almostNextNotice(db: Db, payload: Record<string, unknown>, r: Recipient): Promise<Notice | null> {
-	const parsed = queuePayload.safeParse(payload);
-	if (!parsed.success) return null;
-	const [token] = await db.select({ status: queueToken.status }).from(queueToken).where(eq(queueToken.id, parsed.data.tokenId));
+async function almostNextNotice(db: Db, payload: OutboxPayloads['queue.almost_next'], r: Recipient): Promise<Notice | null> {
+	const [token] = await db.select({ status: queueToken.status }).from(queueToken).where(eq(queueToken.id, payload.tokenId));
 	// Already called (or gone home): "nearly your turn" would now be wrong.
 	if (!token || token.status !== 'waiting') return null;
 	const locale = { locale: r.locale };
 	return {
-		subject: m.notify_almost_next_subject({ token: parsed.data.token }, locale),
-		lines: [m.notify_almost_next_body({ clinic: r.clinic.name, ahead: String(parsed.data.ahead ?? 0) }, locale)],
+		subject: m.notify_almost_next_subject({ token: payload.token }, locale),
+		lines: [m.notify_almost_next_body({ clinic: r.clinic.name, ahead: String(payload.ahead) }, locale)],
 		attachments: [],
 		urgent: true,
-		tag: `queue-${parsed.data.tokenId}`
+		tag: `queue-${payload.tokenId}`
 	};
 }
 
-async function calledNotice(db: Db, payload: Record<string, unknown>, r: Recipient): Promise<Notice | null> {
-	const parsed = queuePayload.safeParse(payload);
-	if (!parsed.success) return null;
+async function calledNotice(db: Db, payload: OutboxPayloads['queue.called'], r: Recipient): Promise<Notice | null> {
 	const [token] = await db
 		.select({ roomName: room.name })
 		.from(queueToken)
 		.leftJoin(room, eq(room.id, queueToken.roomId))
-		.where(eq(queueToken.id, parsed.data.tokenId));
+		.where(eq(queueToken.id, payload.tokenId));
 	if (!token) return null;
-	const doctor = parsed.data.doctorId ? await doctorName(db, parsed.data.doctorId) : '';
+	const doctor = await doctorName(db, payload.doctorId);
 	const locale = { locale: r.locale };
 	const body = token.roomName
 		? m.notify_called_body_room({ room: token.roomName, clinic: r.clinic.name, doctor }, locale)
 		: m.notify_called_body({ clinic: r.clinic.name, doctor }, locale);
 	return {
-		subject: m.notify_called_subject({ token: parsed.data.token }, locale),
+		subject: m.notify_called_subject({ token: payload.token }, locale),
 		lines: [body],
 		attachments: [],
 		urgent: true,
-		tag: `queue-${parsed.data.tokenId}`
+		tag: `queue-${payload.tokenId}`
 	};
 }
 

@@ -1,8 +1,20 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db';
 import { outboxEvent } from '../db/schema';
+import { outboxEventSchema, type OutboxEvent } from './events';
 
-export type OutboxEvent = typeof outboxEvent.$inferSelect;
+/** A row of the outbox as stored: its `type` and `payload` are read back with `parseOutboxEvent`. */
+export type OutboxRow = typeof outboxEvent.$inferSelect;
+
+/**
+ * The only way to write an outbox event: in the command's own transaction, so the event exists
+ * if and only if the change committed. The payload is checked against its type's schema here
+ * too, so a row that leaves this function is one the worker can read back.
+ */
+export async function emit(tx: Tx, clinicId: string, event: OutboxEvent): Promise<void> {
+	const { type, payload } = outboxEventSchema.parse(event);
+	await tx.insert(outboxEvent).values({ clinicId, type, payload });
+}
 
 /**
  * Claims up to `limit` due events for this worker. `FOR UPDATE SKIP LOCKED` lets several
@@ -11,7 +23,7 @@ export type OutboxEvent = typeof outboxEvent.$inferSelect;
  * delivered (outside any transaction). A worker that dies mid-delivery leaves the event to be
  * claimed again when the lease ends. Every claim counts as an attempt.
  */
-export async function claimDueEvents(db: Db, limit: number, leaseMs: number): Promise<OutboxEvent[]> {
+export async function claimDueEvents(db: Db, limit: number, leaseMs: number): Promise<OutboxRow[]> {
 	const due = db
 		.select({ id: outboxEvent.id })
 		.from(outboxEvent)

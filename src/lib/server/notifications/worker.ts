@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import { claimDueEvents, markFailed, markProcessed, markRetry, retryDelay, type OutboxEvent } from './outbox';
+import { claimDueEvents, markFailed, markProcessed, markRetry, retryDelay, type OutboxRow } from './outbox';
 import type { DeliveryResult } from './deliver';
 import type { Db } from '../db';
 
 export type OutboxWorkerOptions = {
 	db: Db;
 	/** Delivers one claimed event; `deliverEvent` with its channels in the app. */
-	deliver: (event: OutboxEvent) => Promise<DeliveryResult>;
+	deliver: (event: OutboxRow) => Promise<DeliveryResult>;
 	log: Logger;
 	batchSize: number;
 	/** How often an idle worker looks for due events. */
@@ -40,8 +40,9 @@ export type OutboxWorker = {
 
 /**
  * The outbox worker: polls for due events, delivers a batch at a time and records each outcome
- * (processed, retried later with backoff, or failed after `maxAttempts`). A full batch is
- * followed at once by the next, so a backlog drains without waiting for the poll.
+ * (processed, retried later with backoff, failed after `maxAttempts`, or failed at once when
+ * the delivery rejects the event as unreadable). A full batch is followed at once by the next,
+ * so a backlog drains without waiting for the poll.
  */
 export function startOutboxWorker(options: Partial<OutboxWorkerOptions> & Pick<OutboxWorkerOptions, 'db' | 'deliver' | 'log'>): OutboxWorker {
 	const o: OutboxWorkerOptions = { ...outboxWorkerDefaults, ...options };
@@ -49,8 +50,13 @@ export function startOutboxWorker(options: Partial<OutboxWorkerOptions> & Pick<O
 	let timer: NodeJS.Timeout | undefined;
 	let running: Promise<number> | null = null;
 
-	const finish = async (event: OutboxEvent, result: DeliveryResult) => {
+	const finish = async (event: OutboxRow, result: DeliveryResult) => {
 		const deliveredTo = [...event.deliveredTo, ...result.done];
+		if (result.rejected) {
+			// Another attempt would read the same row the same way: give up now, with the reason for the admin.
+			o.log.warn({ event: event.id, type: event.type, reason: result.rejected }, 'notification failed: event cannot be read');
+			return markFailed(o.db, event.id, deliveredTo, result.rejected);
+		}
 		if (result.errors.length === 0) return markProcessed(o.db, event.id, deliveredTo);
 		const error = result.errors.join('; ');
 		if (event.attempts >= o.maxAttempts) {
@@ -61,7 +67,7 @@ export function startOutboxWorker(options: Partial<OutboxWorkerOptions> & Pick<O
 		return markRetry(o.db, event.id, deliveredTo, error, o.retryDelay(event.attempts));
 	};
 
-	const deliverSafely = async (event: OutboxEvent): Promise<DeliveryResult> => {
+	const deliverSafely = async (event: OutboxRow): Promise<DeliveryResult> => {
 		try {
 			return await o.deliver(event);
 		} catch (e) {

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { outboxEvent, queueToken, visit, type QueueToken } from '../db/schema';
+import { queueToken, visit, type QueueToken } from '../db/schema';
+import { emit } from '../notifications/outbox';
 import type { Db, Tx } from '../db';
 import { requiredIdempotency, runCommand } from '../command';
 import { AppError, badRequest, forbidden } from '../errors';
@@ -30,11 +31,7 @@ export async function startVisit(tx: Tx, row: QueueToken, doctorId: string, now:
 }
 
 export async function notifyCalled(tx: Tx, row: QueueToken, doctorId: string, visitId: string) {
-	await tx.insert(outboxEvent).values({
-		clinicId: row.clinicId,
-		type: 'queue.called',
-		payload: { tokenId: row.id, patientId: row.patientId, token: tokenLabel(row), doctorId, visitId }
-	});
+	await emit(tx, row.clinicId, { type: 'queue.called', payload: { tokenId: row.id, patientId: row.patientId, token: tokenLabel(row), doctorId, visitId } });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { outboxEvent, patient, queueToken } from '../db/schema';
+import { patient, queueToken } from '../db/schema';
+import { emit } from '../notifications/outbox';
 import { appointment } from '../db/schema/scheduling';
 import type { Db, Tx } from '../db';
 import { requiredIdempotency, runCommand } from '../command';
@@ -94,7 +95,7 @@ export async function checkInPatient(db: Db, ctx: ClinicContext, input: unknown,
 				if (moved.length === 0) throw new AppError('invalid_transition', 409, 'That appointment cannot be checked in', 'appointmentId');
 			}
 			await audit(tx, ctx, 'queue.check_in', row, { patientId: row.patientId, doctorId: row.doctorId, appointmentId: row.appointmentId, arrival: row.arrival, arrivalMinutes: row.arrivalMinutes });
-			await tx.insert(outboxEvent).values({ clinicId: ctx.clinicId, type: 'queue.checked_in', payload: { tokenId: row.id, patientId: row.patientId, token: presentToken(row).token } });
+			await emit(tx, ctx.clinicId, { type: 'queue.checked_in', payload: { tokenId: row.id, patientId: row.patientId, token: presentToken(row).token } });
 			await queueNearNotices(tx, ctx.clinicId, day, now);
 			return presentToken(row);
 		});

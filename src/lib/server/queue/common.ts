@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { clinic, outboxEvent, queueToken, type Clinic, type QueueToken } from '../db/schema';
+import { clinic, queueToken, type Clinic, type QueueToken } from '../db/schema';
+import { emit } from '../notifications/outbox';
 import type { Db, Tx } from '../db';
 import { appendAudit } from '../audit/audit';
 import { AppError, notFound } from '../errors';
@@ -103,8 +104,7 @@ export async function queueNearNotices(tx: Tx, clinicId: string, day: string, no
 		const row = tokens.find((t) => t.id === planned.tokenId);
 		if (!row || row.nearNotifiedAt) continue;
 		await tx.update(queueToken).set({ nearNotifiedAt: now }).where(eq(queueToken.id, row.id));
-		await tx.insert(outboxEvent).values({
-			clinicId,
+		await emit(tx, clinicId, {
 			type: 'queue.almost_next',
 			payload: { tokenId: row.id, patientId: row.patientId, token: tokenLabel(row), ahead: planned.ahead, waitMinutes: waitMinutes(now, planned.callAt), doctorId: planned.doctorId }
 		});

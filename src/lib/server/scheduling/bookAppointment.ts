@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { appointment, type Appointment } from '../db/schema/scheduling';
 import { patient } from '../db/schema/patients';
-import { clinic, outboxEvent, type Clinic } from '../db/schema';
+import { clinic, type Clinic } from '../db/schema';
+import { emit } from '../notifications/outbox';
 import type { Db, Tx } from '../db';
 import { requiredIdempotency, runCommand } from '../command';
 import { calendarChanged } from './project';
@@ -122,6 +123,6 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 		entityId: row.id,
 		data: { ref: booked.ref, start: booked.start, doctorId: row.doctorId, status: values.status, ...(values.followUpOf ? { followUpOf: values.followUpOf } : {}) }
 	});
-	await tx.insert(outboxEvent).values({ clinicId: ctx.clinicId, type: 'appointment.booked', payload: { appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId, start: booked.start } });
+	await emit(tx, ctx.clinicId, { type: 'appointment.booked', payload: { appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId, start: booked.start } });
 	return booked;
 }

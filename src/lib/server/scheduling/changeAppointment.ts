@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { appointment, type Appointment, type AppointmentStatus } from '../db/schema/scheduling';
-import { clinic, outboxEvent, type Clinic } from '../db/schema';
+import { clinic, type Clinic } from '../db/schema';
 import type { Db, Tx } from '../db';
 import { optionalIdempotency, requiredIdempotency, runCommand, type Idempotency } from '../command';
 import { appendAudit } from '../audit/audit';
@@ -14,6 +14,8 @@ import { isClinicDoctor } from './queries';
 import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
 import { offerFreedSlot } from './waitlist';
 import { isUuid } from '../text';
+import { emit } from '../notifications/outbox';
+import type { OutboxEvent } from '../notifications/events';
 
 /** Which status may become which: anything else is refused as an invalid transition. */
 const transitions: Record<string, AppointmentStatus[]> = {
@@ -49,11 +51,20 @@ function optionalKey(ctx: ClinicContext, action: string, appointmentId: string, 
 	return optionalIdempotency(`${action}:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { appointmentId });
 }
 
-/** The audit row, outbox event and changed calendars of a change; `from` is where a moved appointment was. */
-async function record(tx: Tx, ctx: ClinicContext, home: Clinic, row: Appointment, action: string, data: Record<string, unknown>, from: Date[] = []) {
+type AppointmentEvent = OutboxEvent<'appointment.confirm' | 'appointment.decline' | 'appointment.cancel' | 'appointment.reschedule' | 'appointment.no_show'>;
+
+/** The ids every appointment event carries. */
+const idsOf = (row: Appointment) => ({ appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId });
+
+/**
+ * The audit row, outbox event and changed calendars of a change; `from` is where a moved
+ * appointment was. The audit row is named by the event's type and keeps the event's details.
+ */
+async function record(tx: Tx, ctx: ClinicContext, home: Clinic, row: Appointment, event: AppointmentEvent, from: Date[] = []) {
+	const { appointmentId: _appointment, patientId: _patient, doctorId: _doctor, ...data } = event.payload;
 	await calendarChanged(tx, ctx.clinicId, home.timezone, [row.startsAt, ...from]);
-	await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action, entityType: 'appointment', entityId: row.id, data });
-	await tx.insert(outboxEvent).values({ clinicId: ctx.clinicId, type: action, payload: { appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId, ...data } });
+	await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: event.type, entityType: 'appointment', entityId: row.id, data });
+	await emit(tx, ctx.clinicId, event);
 	return presentAppointment(home, row);
 }
 
@@ -76,7 +87,8 @@ export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointm
 				.where(eq(appointment.id, appointmentId))
 				.returning();
 			await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
-			return record(tx, ctx, home, row, 'appointment.reschedule', { from: current.startsAt.toISOString(), to: row.startsAt.toISOString(), fromDoctorId: current.doctorId }, [current.startsAt]);
+			const payload = { ...idsOf(row), from: current.startsAt.toISOString(), to: row.startsAt.toISOString(), fromDoctorId: current.doctorId };
+			return record(tx, ctx, home, row, { type: 'appointment.reschedule', payload }, [current.startsAt]);
 		});
 	} catch (e) {
 		return slotTakenOr(e);
@@ -96,12 +108,12 @@ export async function cancelAppointment(db: Db, ctx: ClinicContext, appointmentI
  * the audit row). A retry with the same key answers as the first cancellation did instead of
  * refusing an appointment that is already cancelled.
  */
-export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Clinic, appointmentId: string, reason: string, idempotency: Idempotency, extra: Record<string, unknown> = {}) {
+export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Clinic, appointmentId: string, reason: string, idempotency: Idempotency, extra: { byPatient?: true } = {}) {
 	return runCommand(db, idempotency, async (tx) => {
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'cancel');
 		const [row] = await tx.update(appointment).set({ status: 'cancelled', cancelReason: reason, updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
 		await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
-		return record(tx, ctx, home, row, 'appointment.cancel', { reason, ...extra });
+		return record(tx, ctx, home, row, { type: 'appointment.cancel', payload: { ...idsOf(row), reason, ...extra } });
 	});
 }
 
@@ -118,7 +130,7 @@ export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentI
 		const status = decision === 'confirm' ? 'confirmed' : 'declined';
 		const [row] = await tx.update(appointment).set({ status, updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
 		if (decision === 'decline') await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
-		return record(tx, ctx, home, row, `appointment.${decision}`, {});
+		return record(tx, ctx, home, row, decision === 'confirm' ? { type: 'appointment.confirm', payload: idsOf(row) } : { type: 'appointment.decline', payload: idsOf(row) });
 	});
 }
 
@@ -131,6 +143,6 @@ export async function markNoShow(db: Db, ctx: ClinicContext, appointmentId: stri
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'noShow');
 		if (current.startsAt.getTime() > Date.now()) throw new AppError('too_early', 409, 'The appointment has not started yet');
 		const [row] = await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
-		return record(tx, ctx, home, row, 'appointment.no_show', {});
+		return record(tx, ctx, home, row, { type: 'appointment.no_show', payload: idsOf(row) });
 	});
 }

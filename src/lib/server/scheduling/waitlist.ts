@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { appointment, waitlistEntry } from '../db/schema/scheduling';
 import { patient } from '../db/schema/patients';
-import { outboxEvent } from '../db/schema';
+import { emit } from '../notifications/outbox';
 import type { Db, Tx } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
@@ -74,11 +74,7 @@ export async function offerFreedSlot(tx: Tx, clinicId: string, doctorId: string,
 		.for('update', { of: waitlistEntry, skipLocked: true });
 	if (!first) return null;
 	await tx.update(waitlistEntry).set({ status: 'offered', offeredStart: freedStart, updatedAt: new Date() }).where(eq(waitlistEntry.id, first.id));
-	await tx.insert(outboxEvent).values({
-		clinicId,
-		type: 'waitlist.offered',
-		payload: { waitlistEntryId: first.id, patientId: first.patientId, doctorId, start: freedStart.toISOString() }
-	});
+	await emit(tx, clinicId, { type: 'waitlist.offered', payload: { waitlistEntryId: first.id, patientId: first.patientId, doctorId, start: freedStart.toISOString() } });
 	return first.id;
 }
 

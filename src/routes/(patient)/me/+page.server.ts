@@ -8,7 +8,6 @@ import { projectPatientLive } from '$lib/server/sync/projections/patientLive';
 import { vapidPublicKey } from '$lib/server/notifications/vapid';
 import { documentName } from '$lib/sync/protocol';
 import { cancelAppointmentAsPatient, patientAppointments } from '$lib/server/scheduling/patientBooking';
-import '$lib/components/scheduling/errorMessages';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The patient's live queue cards (one per clinic record linked to their account), their upcoming appointments and the list of those clinics. */

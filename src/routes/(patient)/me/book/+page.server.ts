@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { getDatabase } from '$lib/server/db';
 import { formFailure, formValues } from '$lib/server/edge';
 import { patientBookingChoices, requestAppointmentAsPatient } from '$lib/server/scheduling/patientBooking';
-import '$lib/components/scheduling/errorMessages';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The patient picks a clinic they are linked to, a doctor and a date; the page lists that doctor's free times. */
