@@ -13,7 +13,7 @@ import type { RequestHandler } from './$types';
 import { isoDay } from '$lib/server/text';
 
 export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
-	const { ctx } = await requireApiClinic(locals, params.code);
+	const { clinic, ctx } = await requireApiClinic(locals, params.code);
 	const { date } = parseInput(z.object({ date: isoDay() }), Object.fromEntries(url.searchParams));
 	const { db } = await getDatabase();
 	const { from, to } = dayBounds(date, clinic.timezone);
