@@ -24,6 +24,7 @@ import { freeSlots } from '../src/lib/server/scheduling/queries';
 import { bookAppointment } from '../src/lib/server/scheduling/bookAppointment';
 import { decideAppointment } from '../src/lib/server/scheduling/changeAppointment';
 import { checkInPatient } from '../src/lib/server/queue/checkIn';
+import { callNext } from '../src/lib/server/queue/callNext';
 import { createRoom, setTodayRoom } from '../src/lib/server/queue/rooms';
 import { createDisplayKey } from '../src/lib/server/queue/displayKeys';
 
@@ -58,7 +59,7 @@ function localDay(timeZone: string, daysAhead = 0): string {
 type Db = Awaited<ReturnType<typeof getDatabase>>['db'];
 type Staff = { userId: string; person: Person };
 
-/** Monday to Saturday, each doctor with their own hours, so the calendar has something to show on any day. */
+/** Every day of the week, each doctor with their own hours, so the demo clinic is open whatever day it is run. */
 const doctorWeeks = [
 	{ start: '09:00', end: '17:00', slotMinutes: 15 as const, breaks: [{ start: '13:00', end: '14:00' }] },
 	{ start: '08:00', end: '13:00', slotMinutes: 10 as const, breaks: [] },
@@ -76,7 +77,7 @@ async function fillClinicDay(db: Db, clinicId: string, timezone: string, adminId
 	for (const name of ['Room 1', 'Room 2', 'Room 3']) rooms.push(await createRoom(db, admin, { name }));
 	for (const [i, doctor] of doctors.entries()) {
 		const week = doctorWeeks[i % doctorWeeks.length];
-		await setAvailability(db, admin, doctor.userId, { weekly: [1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, ...week })) });
+		await setAvailability(db, admin, doctor.userId, { weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, ...week })) });
 		await setTodayRoom(db, admin, { doctorId: doctor.userId, roomId: rooms[i % rooms.length].id });
 	}
 	const records: string[] = [];
@@ -136,6 +137,12 @@ async function fillClinicDay(db: Db, clinicId: string, timezone: string, adminId
 	for (const patientId of records.slice(-2)) {
 		await checkInPatient(db, admin, { patientId, idempotencyKey: `demo-walkin-${patientId}` });
 	}
+	// The first doctor is seeing somebody already, so the queue and the waiting room show a called token.
+	const [first] = doctors;
+	if (first) {
+		const doctor = { clinicId, actor: { userId: first.userId, role: 'doctor' as const } };
+		await callNext(db, doctor, { doctorId: first.userId, idempotencyKey: `demo-call-${first.userId}` }).catch(() => undefined);
+	}
 	return (await createDisplayKey(db, admin, { name: 'Waiting room' })).key;
 }
 
@@ -192,6 +199,8 @@ async function main() {
 	const lahoreKey = await fillClinicDay(db, lahore.clinic.id, 'Asia/Karachi', adminId, doctorsOf(lahoreTeam), accounts, 0);
 	const kathmanduKey = await fillClinicDay(db, kathmandu.id, 'Asia/Kathmandu', adminId, doctorsOf(kathmanduTeam), accounts, 10);
 	const [{ count }] = await database.query<{ count: string }>(`SELECT count(*) FROM app_user WHERE kind = 'patient'`);
+	// The address the server will answer on when started with the same environment.
+	const origin = (process.env.ORIGIN || `http://localhost:${process.env.PORT || 3000}`).replace(/\/$/, '');
 
 	console.log(`
 Tabeeb demo is ready (${database.driver === 'pglite' ? 'embedded database' : 'PostgreSQL'}). Every account's password: ${PASSWORD}
@@ -207,11 +216,12 @@ Tabeeb demo is ready (${database.driver === 'pglite' ? 'embedded database' : 'Po
   (patient001–010 are linked to records at Shifa, patient011–020 at Himalaya)
 
   Each clinic has 60 patient records, doctors' weekly hours, appointments today and on the next
-  working day, and a few patients checked in. Waiting-room screens:
-    http://localhost:3000/kiosk/${lahoreKey}
-    http://localhost:3000/kiosk/${kathmanduKey}
+  working day (the clinics are open every day), a few patients waiting and one with a doctor.
+  Waiting-room screens:
+    ${origin}/kiosk/${lahoreKey}
+    ${origin}/kiosk/${kathmanduKey}
 
-Start Tabeeb with npm start and sign in at http://localhost:3000/login`);
+Start Tabeeb with npm start and sign in at ${origin}/login`);
 	// With REDIS_URL, publishing clinic changes and counting link-code attempts each opened a
 	// connection that would keep the script alive.
 	await closeChangePublisher();
