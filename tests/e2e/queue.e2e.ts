@@ -197,6 +197,9 @@ test('an admin sets up rooms, a doctor picks today’s room, and the waiting roo
 	expect(said[1].text).toContain(rooms[0]);
 	expect(said[1].text).toContain('تشریف');
 	await expect(urdu.locator('main')).toHaveAttribute('dir', 'rtl');
+	// The waiting room sees the clinic's time and date, in the language on screen.
+	await expect(english.getByTestId('kiosk-clock')).toHaveText(/\d{1,2}:\d{2}.*(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)/);
+	await expect(urdu.getByTestId('kiosk-clock')).toHaveText(/\d{1,2}:\d{2}.*(پیر|منگل|بدھ|جمعرات|جمعہ|ہفتہ|اتوار)/);
 	await screenshots(english, 'kiosk-room-en', [['tv', 1920]]);
 	await screenshots(urdu, 'kiosk-room-ur', [['tv', 1920]]);
 
