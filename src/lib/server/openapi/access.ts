@@ -58,6 +58,7 @@ export const operationAccess: Record<string, OperationAccess> = {
 	sendBackToken: { roles: desk, ownDoctor: true },
 	completeToken: { roles: desk, ownDoctor: true },
 	markTokenUrgent: { roles: bookers },
+	getTokenSlip: { roles: bookers },
 	reorderToken: { roles: desk },
 	listDisplayKeys: { roles: admins },
 	createDisplayKey: { roles: admins },

@@ -151,6 +151,19 @@ export const queueApi: ApiContribution = {
 		'/clinics/{code}/queue/{tokenId}/complete': tokenAction('completeToken', 'Complete the consultation', 'The token, its visit and its appointment complete. No body is needed when the key comes as a header.', undefined, 'required'),
 		'/clinics/{code}/queue/{tokenId}/urgent': tokenAction('markTokenUrgent', 'Move a waiting token to the front', 'The reason is kept in the audit log.', urgentInput),
 		'/clinics/{code}/queue/{tokenId}/reorder': tokenAction('reorderToken', 'Move a waiting token to another place in a doctor’s line', 'Admins and reception only; the reason is kept in the audit log. `position` 0 is next.', reorderInput),
+		'/clinics/{code}/queue/{tokenId}/slip': {
+			parameters: [codeParameter, tokenParameter],
+			get: {
+				operationId: 'getTokenSlip',
+				summary: 'The printable token slip',
+				description:
+					'An HTML page with a print stylesheet: the clinic, the token, the doctor (or the next free doctor), the room, the expected call and a QR code of the address where the patient follows the queue. Never the patient’s name. ' +
+					'`paper=80mm` (a receipt roll, the default) or `paper=a6`. In the language of the request (`PARAGLIDE_LOCALE` cookie or `Accept-Language`).',
+				tags,
+				parameters: [{ name: 'paper', in: 'query', required: false, description: '`80mm` or `a6`.', schema: { type: 'string', enum: ['80mm', 'a6'] } }],
+				responses: { '200': { description: 'The slip.', content: { 'text/html': { schema: { type: 'string' } } } }, ...errors(...scoped, 'Forbidden') }
+			}
+		},
 		'/clinics/{code}/display-keys': {
 			parameters: [codeParameter],
 			get: {
