@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { documentName } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
-import { publishDocumentChanges } from '../../src/lib/server/sync/publish';
 import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
 import { addDays, clinicToday } from '../../src/lib/time';
 import { staffDuty } from '../../src/lib/server/db/schema';
@@ -36,7 +35,6 @@ describe('the clinic staff projection', () => {
 
 		const ctx = { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' as const } };
 		await setStaffDuty(db, ctx, { userId: doctor.id, day: clinicToday(clinic.timezone), onDuty: true });
-		await publishDocumentChanges([name]);
 
 		const seen = await eventually(() => staffOf(b.doc).find((s) => s.userId === doctor.id)?.onDuty, (v) => v === true);
 		expect(seen).toBe(true);

@@ -4,7 +4,6 @@ import type { Db, Tx } from '../db';
 import { documentsChanged } from '../sync/changes';
 import { documentName, type DocumentRef } from '../../sync/protocol';
 import type { ProjectionContent } from '../sync/projection';
-import { publishDocumentChanges } from '../sync/publish';
 import { formatRef } from '../tenancy/counters';
 import { clinicToday, dayBounds } from '../../time';
 import { appointmentRows, clinicDoctors, doctorShifts } from './queries';
@@ -83,10 +82,4 @@ export async function projectClinicWaitlist(db: Db, ref: DocumentRef): Promise<P
 export async function calendarChanged(tx: Tx, clinicId: string, timeZone: string, instants: (Date | string)[]): Promise<void> {
 	const days = new Set(instants.map((i) => clinicToday(timeZone, new Date(i))));
 	await documentsChanged(tx, [...[...days].map((day) => documentName.calendar(clinicId, day)), documentName.waitlist(clinicId)]);
-}
-
-/** The same, for a queue command that publishes after its own commit (see queue/common.ts). */
-export async function publishCalendarChange(clinicId: string, timeZone: string, instants: (Date | string)[]): Promise<void> {
-	const days = new Set(instants.map((i) => clinicToday(timeZone, new Date(i))));
-	await publishDocumentChanges([...[...days].map((day) => documentName.calendar(clinicId, day)), documentName.waitlist(clinicId)]);
 }
