@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { documentName } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
+import { staffContract } from '../../src/lib/sync/contracts/staff';
+import { readContent } from '../../src/lib/sync/contracts/reading';
 import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
 import { addDays, clinicToday } from '../../src/lib/time';
 import { staffDuty } from '../../src/lib/server/db/schema';
@@ -39,6 +41,8 @@ describe('the clinic staff projection', () => {
 		const seen = await eventually(() => staffOf(b.doc).find((s) => s.userId === doctor.id)?.onDuty, (v) => v === true);
 		expect(seen).toBe(true);
 		expect(staffOf(a.doc).find((s) => s.userId === doctor.id)?.onDuty).toBe(true);
+		// What the screen reads is what the contract promises.
+		expect(readContent(staffContract, readProjection(a.doc)).state).toBe('ok');
 		a.destroy();
 		b.destroy();
 	});

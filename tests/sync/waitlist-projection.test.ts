@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentName } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
+import { waitlistContract } from '../../src/lib/sync/contracts/waitlist';
+import { readContent } from '../../src/lib/sync/contracts/reading';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { setAvailability } from '../../src/lib/server/scheduling/setAvailability';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
@@ -48,6 +50,8 @@ describe('the clinic waitlist projection', () => {
 		await cancelAppointment(db, desk, earlier.id, { reason: 'Travelling', idempotencyKey: crypto.randomUUID() });
 		const seen = await eventually(() => entriesOf(watcher.doc), (rows) => rows[0]?.status === 'offered');
 		expect(seen[0]).toMatchObject({ offeredStart: earlier.start });
+		// What the screen reads is what the contract promises.
+		expect(readContent(waitlistContract, readProjection(watcher.doc)).state).toBe('ok');
 		watcher.destroy();
 	});
 
