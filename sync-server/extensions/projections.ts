@@ -2,7 +2,7 @@ import type { beforeHandleMessagePayload, Extension, Hocuspocus, onLoadDocumentP
 import { documentKindOf, parseDocumentName, SyncClose } from '../../src/lib/sync/protocol';
 import type { Db } from '../../src/lib/server/db';
 import { applyProjection, type ProjectionRegistry } from '../../src/lib/server/sync/projection';
-import { changeHub, expandChangedNames, isClinicWide } from '../../src/lib/server/sync/publish';
+import { changeHub, changeSeen, expandChangedNames, isClinicWide } from '../../src/lib/server/sync/publish';
 import { logger } from '../../src/lib/server/logger';
 import { SyncRefusal } from '../context';
 import { decodedFrame } from '../gate';
@@ -82,6 +82,8 @@ export class Projections implements Extension {
 
 	/** Rebuilds each named projection held here (`clinic/{id}/*`: all of that clinic's); overlapping requests for one name coalesce. */
 	async rebuild(published: string[]): Promise<void> {
+		// A committed change (perhaps another instance's): reads begun before it are not shared with these rebuilds.
+		changeSeen();
 		const names = expandChangedNames(published, this.instance?.documents.keys() ?? []);
 		await Promise.all(names.map((name) => this.schedule(name)));
 		await this.options.afterRebuild?.(names, published.filter(isClinicWide).flatMap((name) => /^clinic\/([^/]+)\/\*$/.exec(name)?.[1] ?? []));

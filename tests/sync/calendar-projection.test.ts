@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { documentName } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
+import { calendarContract } from '../../src/lib/sync/contracts/calendar';
+import { readContent } from '../../src/lib/sync/contracts/reading';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { setAvailability } from '../../src/lib/server/scheduling/setAvailability';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
 import { cancelAppointment } from '../../src/lib/server/scheduling/changeAppointment';
-import { publishCalendarChange } from '../../src/lib/server/scheduling/project';
 import { appointment } from '../../src/lib/server/db/schema/scheduling';
 import { clinicToday } from '../../src/lib/time';
 import type { ClinicContext } from '../../src/lib/server/tenancy/members';
@@ -49,12 +50,12 @@ describe('the clinic calendar projection', () => {
 		expect(appointmentsOf(watcher.doc)).toEqual([]);
 
 		const booked = await bookAppointment(db, desk, { patientId: patient.id, doctorId: doctor.id, start: `${day}T10:00:00+05:00`, idempotencyKey: rand(8) });
-		await publishCalendarChange(clinic.id, TZ, [booked.start]);
 		const seen = await eventually(() => appointmentsOf(watcher.doc), (rows) => rows.length === 1);
 		expect(seen[0]).toMatchObject({ id: booked.id, doctorId: doctor.id, patientName: patient.name, start: new Date(`${day}T10:00:00+05:00`).toISOString() });
+		// What the screen reads is what the contract promises.
+		expect(readContent(calendarContract, readProjection(watcher.doc)).state).toBe('ok');
 
 		await cancelAppointment(db, { ...desk, actor: { userId: receptionist.id, role: 'reception' } }, booked.id, { reason: 'Patient called', idempotencyKey: crypto.randomUUID() });
-		await publishCalendarChange(clinic.id, TZ, [booked.start]);
 		await eventually(() => appointmentsOf(watcher.doc)[0]?.status, (status) => status === 'cancelled');
 		watcher.destroy();
 	});

@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { documentName, SyncClose } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
-import { publishDocumentChanges } from '../../src/lib/server/sync/publish';
+import { publishChanges } from '../../src/lib/server/sync/publish';
 import { appUser } from '../../src/lib/server/db/schema';
 import { eq } from 'drizzle-orm';
 import { makeClinic, makeMember, makeSession } from '../factories';
@@ -92,7 +92,7 @@ describe('limits and bad input', () => {
 		const { db } = running.database;
 		const [first] = (readProjection(healthy.doc).staff ?? []) as { userId: string }[];
 		await db.update(appUser).set({ name: 'Renamed Person' }).where(eq(appUser.id, first.userId));
-		await publishDocumentChanges([name]);
+		await publishChanges([name]);
 		await eventually(() => JSON.stringify(readProjection(healthy.doc).staff), (s) => s.includes('Renamed Person'));
 		healthy.destroy();
 	});

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { documentName } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
-import { publishDocumentChanges } from '../../src/lib/server/sync/publish';
+import { publishChanges } from '../../src/lib/server/sync/publish';
 import { appUser } from '../../src/lib/server/db/schema';
 import { makeClinic, makeMember, makeSession } from '../factories';
 import { connect, dayFromToday, eventually, startSync, type RunningSync } from './harness';
@@ -48,7 +48,7 @@ describe('two sync instances sharing Redis', () => {
 		const b = connect(two.url, name, { token: await makeSession(db, member.id) });
 		expect(await b.outcome).toBe('synced');
 		await db.update(appUser).set({ name: 'After Rename' }).where(eq(appUser.id, member.id));
-		await publishDocumentChanges([name]);
+		await publishChanges([name]);
 		await eventually(() => JSON.stringify(readProjection(b.doc).staff), (s) => s.includes('After Rename'));
 		b.destroy();
 	});

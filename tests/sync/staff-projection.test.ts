@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { documentName } from '../../src/lib/sync/protocol';
 import { readProjection } from '../../src/lib/server/sync/projection';
-import { publishDocumentChanges } from '../../src/lib/server/sync/publish';
+import { staffContract } from '../../src/lib/sync/contracts/staff';
+import { readContent } from '../../src/lib/sync/contracts/reading';
 import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
 import { addDays, clinicToday } from '../../src/lib/time';
 import { staffDuty } from '../../src/lib/server/db/schema';
@@ -36,11 +37,12 @@ describe('the clinic staff projection', () => {
 
 		const ctx = { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' as const } };
 		await setStaffDuty(db, ctx, { userId: doctor.id, day: clinicToday(clinic.timezone), onDuty: true });
-		await publishDocumentChanges([name]);
 
 		const seen = await eventually(() => staffOf(b.doc).find((s) => s.userId === doctor.id)?.onDuty, (v) => v === true);
 		expect(seen).toBe(true);
 		expect(staffOf(a.doc).find((s) => s.userId === doctor.id)?.onDuty).toBe(true);
+		// What the screen reads is what the contract promises.
+		expect(readContent(staffContract, readProjection(a.doc)).state).toBe('ok');
 		a.destroy();
 		b.destroy();
 	});

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { openDatabase, setDatabase } from '../../../src/lib/server/db';
 import { createSyncServer } from '../../../sync-server';
 import { setStaffDuty } from '../../../src/lib/server/tenancy/setStaffDuty';
-import { publishDocumentChanges } from '../../../src/lib/server/sync/publish';
+import { publishChanges } from '../../../src/lib/server/sync/publish';
 import { clinicToday } from '../../../src/lib/time';
 import { documentName } from '../../../src/lib/sync/protocol';
 import { makeClinic, makeMember, makeSession } from '../../factories';
@@ -55,6 +55,6 @@ async function command(line: string) {
 	await setStaffDuty(db, ctx, { userId: target.adminId, day: clinicToday(target.timezone), onDuty: target.onDuty });
 	// The clock starts once the command has committed: what follows is the sync engine's part.
 	const t0 = process.hrtime.bigint();
-	await publishDocumentChanges([documentName.staff(target.clinicId)]);
+	await publishChanges([documentName.staff(target.clinicId)]);
 	console.log(JSON.stringify({ t0: String(t0), tag: arg }));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clinicDay } from '$lib/time';
-import { dateText, offSpans } from './calendarData';
+import { dateText, offSpans, readCalendarDays } from './calendarData';
 
 describe('clinicDay', () => {
 	it('names the clinic’s date, not the UTC date, for an evening instant', () => {
@@ -29,5 +29,34 @@ describe('offSpans', () => {
 
 	it('joins overlapping stretches (two doctors in the week view) and ignores those outside the grid', () => {
 		expect(offSpans(day, [w('09:00', '12:00'), w('11:00', '15:00'), w('05:00', '06:30')])).toEqual([w('07:00', '09:00'), w('15:00', '22:00')]);
+	});
+});
+
+describe('readCalendarDays', () => {
+	const day = (d: string, status = 'confirmed') => ({
+		day: d,
+		doctors: [{ id: 'd1', name: 'Dr Sana' }],
+		hours: [],
+		appointments: [{ id: `a-${d}`, ref: 'R', patientId: 'p1', patientName: 'Amna', patientRef: 'P', doctorId: 'd1', start: `${d}T05:00:00.000Z`, end: `${d}T05:15:00.000Z`, status, reason: '' }]
+	});
+
+	it('draws each day it can read, and a day not synced yet as empty', () => {
+		const read = readCalendarDays([
+			{ day: '2026-12-07', content: day('2026-12-07') },
+			{ day: '2026-12-08', content: {} }
+		]);
+		expect(read.outdated).toBe(false);
+		expect(read.days.map((d) => [d.day, d.appointments.length])).toEqual([
+			['2026-12-07', 1],
+			['2026-12-08', 0]
+		]);
+	});
+
+	it('says the screen is outdated when any day speaks a shape this build does not know', () => {
+		const read = readCalendarDays([
+			{ day: '2026-12-07', content: day('2026-12-07') },
+			{ day: '2026-12-08', content: day('2026-12-08', 'in_triage') }
+		]);
+		expect(read.outdated).toBe(true);
 	});
 });

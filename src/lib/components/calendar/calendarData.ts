@@ -1,68 +1,35 @@
 import { m } from '$lib/paraglide/messages.js';
+import { APPOINTMENT_STATUSES, calendarContract, type AppointmentStatus, type CalendarAppointment, type CalendarDoctor, type CalendarHours } from '$lib/sync/contracts/calendar';
+import { readContent, type ContentReading } from '$lib/sync/contracts/reading';
 
 /**
  * The browser's reading of the `clinic/{id}/day/{date}/calendar` projection (built by
- * `projectClinicCalendar`). The document is plain JSON from the server, so every field is checked
- * before the screen trusts it.
+ * `projectClinicCalendar`), checked against its contract ($lib/sync/contracts/calendar.ts): live
+ * content arrives as plain JSON from a Yjs map, and a shape this build does not know is shown as
+ * "update the app", never guessed into a wrong calendar.
  */
-export type CalendarAppointment = {
-	id: string;
-	ref: string;
-	patientId: string;
-	patientName: string;
-	patientRef: string;
-	doctorId: string;
-	start: string;
-	end: string;
-	status: AppointmentStatus;
-	reason: string;
-};
-export type CalendarDoctor = { id: string; name: string };
-/** A stretch of a doctor's working time that day (instants); the grid shades the rest of their column. */
-export type CalendarHours = { doctorId: string; start: string; end: string };
+export type { AppointmentStatus, CalendarAppointment, CalendarDoctor, CalendarHours } from '$lib/sync/contracts/calendar';
 export type CalendarDay = { day: string; doctors: CalendarDoctor[]; appointments: CalendarAppointment[]; hours: CalendarHours[] };
 
-export const STATUSES = ['requested', 'confirmed', 'checked_in', 'completed', 'cancelled', 'no_show', 'declined'] as const;
-export type AppointmentStatus = (typeof STATUSES)[number];
+export const STATUSES = APPOINTMENT_STATUSES;
 /** Statuses that no longer hold the slot: drawn faded and never draggable. */
 export const CLOSED_STATUSES: ReadonlySet<AppointmentStatus> = new Set(['cancelled', 'declined', 'no_show', 'completed']);
 
-const isStatus = (v: unknown): v is AppointmentStatus => typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
-const str = (o: object, key: string) => {
-	const v: unknown = Reflect.get(o, key);
-	return typeof v === 'string' ? v : null;
-};
-
-function toAppointment(v: unknown): CalendarAppointment | null {
-	if (typeof v !== 'object' || v === null) return null;
-	const status: unknown = Reflect.get(v, 'status');
-	const fields = ['id', 'ref', 'patientId', 'patientName', 'patientRef', 'doctorId', 'start', 'end'] as const;
-	const values = fields.map((f) => str(v, f));
-	if (!isStatus(status) || values.some((x) => x === null)) return null;
-	const [id, ref, patientId, patientName, patientRef, doctorId, start, end] = values.map((x) => x ?? '');
-	return { id, ref, patientId, patientName, patientRef, doctorId, start, end, status, reason: str(v, 'reason') ?? '' };
+/** One clinic-day's calendar: `empty` before the first sync, `mismatch` when the server speaks a shape this build does not know. */
+export function readCalendar(content: Record<string, unknown>): ContentReading<CalendarDay> {
+	return readContent(calendarContract, content);
 }
 
-function toDoctor(v: unknown): CalendarDoctor | null {
-	if (typeof v !== 'object' || v === null) return null;
-	const id = str(v, 'id');
-	const name = str(v, 'name');
-	return id && name !== null ? { id, name } : null;
-}
-
-function toHours(v: unknown): CalendarHours | null {
-	if (typeof v !== 'object' || v === null) return null;
-	const [doctorId, start, end] = [str(v, 'doctorId'), str(v, 'start'), str(v, 'end')];
-	return doctorId && start && end && !Number.isNaN(Date.parse(start)) && Date.parse(start) < Date.parse(end) ? { doctorId, start, end } : null;
-}
-
-const present = <T>(v: T | null): v is T => v !== null;
-
-export function readCalendar(content: Record<string, unknown>, day: string): CalendarDay {
-	const doctors = Array.isArray(content.doctors) ? content.doctors.map(toDoctor).filter(present) : [];
-	const appointments = Array.isArray(content.appointments) ? content.appointments.map(toAppointment).filter(present) : [];
-	const hours = Array.isArray(content.hours) ? content.hours.map(toHours).filter(present) : [];
-	return { day: typeof content.day === 'string' ? content.day : day, doctors, appointments, hours };
+/**
+ * The days a screen draws (a day not synced yet is drawn empty), and whether any day's content
+ * could not be read: the screen then asks to update the app instead of drawing a wrong calendar.
+ */
+export function readCalendarDays(days: { day: string; content: Record<string, unknown> }[]): { days: CalendarDay[]; outdated: boolean } {
+	const readings = days.map((d) => readCalendar(d.content));
+	return {
+		days: readings.map((r, i) => (r.state === 'ok' ? r.value : { day: days[i].day, doctors: [], appointments: [], hours: [] })),
+		outdated: readings.some((r) => r.state === 'mismatch')
+	};
 }
 
 /**

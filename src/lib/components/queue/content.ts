@@ -1,9 +1,8 @@
+import { readContent, type ContentReading } from '$lib/sync/contracts/reading';
 import {
 	displayContract,
 	patientLiveContract,
 	queueContract,
-	readContent,
-	type ContentReading,
 	type DisplayContent,
 	type PatientQueue,
 	type QueueContent,

@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../db/errors';
 import { AppError, conflict, forbidden, isAppError } from '../errors';
 import { parseInput } from '../validation';
 import { formatRef } from '../tenancy/counters';
-import { publishDocumentChanges } from '../sync/publish';
+import { documentsChanged } from '../sync/changes';
 import { documentName } from '../../sync/protocol';
 import { hashLinkCode, normalizeLinkCode } from './linkCode';
 import { takeLinkAttempt } from './linkAttempts';
@@ -46,7 +46,6 @@ export async function linkPatientAccount(db: Db, account: LinkingAccount, input:
 		throw e;
 	}
 	await attempt.giveBack();
-	await publishDocumentChanges([documentName.patientLive(link.patientId)]);
 	return link;
 }
 
@@ -76,6 +75,8 @@ async function redeem(tx: Tx, userId: string, codeHash: string): Promise<Account
 		entityId: record.id,
 		data: { linkCodeId: claimed.id }
 	});
+	// The account may open the record's live document now; one already open shows the record.
+	await documentsChanged(tx, [documentName.patientLive(record.id)]);
 	return view(record);
 }
 

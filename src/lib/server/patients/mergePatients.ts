@@ -9,7 +9,7 @@ import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { can } from './policy';
 import { mergeInput } from './schema';
-import { publishMergedTokens, settleTokensForMerge } from '../queue/mergeTokens';
+import { mergedTokensChanged, settleTokensForMerge } from '../queue/mergeTokens';
 
 /**
  * Every table that points at a patient. A feature that adds one (visits, prescriptions,
@@ -68,6 +68,7 @@ export async function mergePatients(db: Db, ctx: ClinicContext, survivorId: stri
 			.insert(patientMerge)
 			.values({ clinicId: ctx.clinicId, survivorId, mergedId: mergeId, moved, mergedBy: ctx.actor.userId, reason })
 			.returning();
+		await mergedTokensChanged(tx, ctx, mergeId, tokens);
 		// Audit last: the clinic's audit lock is never held while the merge waits for rows it moves.
 		for (const entry of tokens.audit) await appendAudit(tx, entry);
 		await appendAudit(tx, {
@@ -80,7 +81,6 @@ export async function mergePatients(db: Db, ctx: ClinicContext, survivorId: stri
 		});
 		return { mergeId: record.id, survivorId, mergedId: mergeId, moved, tokens };
 	});
-	await publishMergedTokens(db, ctx, mergeId, result.tokens);
 	return { mergeId: result.mergeId, survivorId, mergedId: mergeId, moved: result.moved, cancelledTokens: result.tokens.cancelled };
 }
 

@@ -5,7 +5,7 @@ import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { conflict, forbidden, notFound } from '../errors';
 import type { ClinicContext } from '../tenancy/members';
-import { publishDocumentChanges } from '../sync/publish';
+import { documentsChanged } from '../sync/changes';
 import { documentName } from '../../sync/protocol';
 import { can } from './policy';
 import { recordId } from './schema';
@@ -17,7 +17,7 @@ import { recordId } from './schema';
 export async function unlinkPatientAccount(db: Db, ctx: ClinicContext, patientId: string): Promise<{ patientId: string; userId: string }> {
 	if (!can(ctx.actor, 'patient.account.link')) throw forbidden();
 	if (!recordId.safeParse(patientId).success) throw notFound('No such patient');
-	const result = await runCommand(db, null, async (tx) => {
+	return runCommand(db, null, async (tx) => {
 		const [record] = await tx
 			.select({ id: patient.id, userId: patient.userId })
 			.from(patient)
@@ -34,8 +34,8 @@ export async function unlinkPatientAccount(db: Db, ctx: ClinicContext, patientId
 			entityId: patientId,
 			data: { userId: record.userId }
 		});
+		// Rebuilding it checks again who has it open: the unlinked phone is closed out.
+		await documentsChanged(tx, [documentName.patientLive(patientId)]);
 		return { patientId, userId: record.userId };
 	});
-	await publishDocumentChanges([documentName.patientLive(patientId)]);
-	return result;
 }

@@ -13,7 +13,7 @@ import { callNextInput } from './schema';
 import { eligibleFor, pickNext } from './order';
 import { dayTokens, doctorRoomsOn, lineToken, tokenLabel } from './queries';
 import { activeRoom, recordDayRoom } from './rooms';
-import { audit, loadClinic, lockQueue, presentToken, publishQueueChange, queueNearNotices, today, type TokenView } from './common';
+import { audit, loadClinic, lockQueue, presentToken, queueChanged, queueNearNotices, today, type TokenView } from './common';
 
 /** Calling a token starts the patient's visit, or opens again the one a send-back left open. */
 export async function startVisit(tx: Tx, row: QueueToken, doctorId: string, now: Date): Promise<string> {
@@ -50,7 +50,7 @@ export async function callNext(db: Db, ctx: ClinicContext, input: unknown, now =
 	if (roomId) await activeRoom(db, ctx.clinicId, roomId);
 	const home = await loadClinic(db, ctx.clinicId);
 	const day = today(home, now);
-	const result = await runCommand(db, idempotency, async (tx) => {
+	return runCommand(db, idempotency, async (tx) => {
 		await lockQueue(tx, ctx.clinicId, day);
 		const tokens = await dayTokens(tx, ctx.clinicId, day);
 		const busy = tokens.find((t) => t.status === 'with_doctor' && (t.calledBy ?? t.doctorId) === doctorId);
@@ -69,8 +69,7 @@ export async function callNext(db: Db, ctx: ClinicContext, input: unknown, now =
 		await audit(tx, ctx, 'queue.call', row, { doctorId, visitId });
 		await notifyCalled(tx, row, doctorId, visitId);
 		await queueNearNotices(tx, ctx.clinicId, day, now);
+		await queueChanged(tx, ctx.clinicId, day);
 		return presentToken(row, { visitId, room: room?.name ?? null });
 	});
-	await publishQueueChange(db, ctx.clinicId, day);
-	return result;
 }

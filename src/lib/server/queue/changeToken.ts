@@ -12,7 +12,7 @@ import { reorderInput, tokenChangeInput, urgentInput } from './schema';
 import { placeBefore } from './order';
 import { loadQueueDay } from './queries';
 import { isClinicDoctor } from '../scheduling/queries';
-import { audit, loadClinic, lockQueue, lockToken, presentToken, publishQueueChange, queueNearNotices, refuseTransition, today, type TokenView } from './common';
+import { audit, loadClinic, lockQueue, lockToken, presentToken, queueChanged, queueNearNotices, refuseTransition, today, type TokenView } from './common';
 import { notifyCalled, startVisit } from './callNext';
 
 /** A token skipped this many times is recorded as a no-show (and so is its appointment). */
@@ -22,7 +22,7 @@ type Change = (tx: Tx, row: QueueToken, now: Date) => Promise<Partial<typeof que
 
 /**
  * One state change of one of today's tokens: lock the line and the token, check who may, apply,
- * audit, refresh the "you're next" notices; publish after commit.
+ * audit, refresh the "you're next" notices, and name the day's documents (published after commit).
  */
 async function changeToken(
 	db: Db,
@@ -37,7 +37,7 @@ async function changeToken(
 	const home = await loadClinic(db, ctx.clinicId);
 	const now = new Date();
 	const day = today(home, now);
-	const result = await runCommand(db, idempotency, async (tx) => {
+	return runCommand(db, idempotency, async (tx) => {
 		await lockQueue(tx, ctx.clinicId, day);
 		const current = await lockToken(tx, ctx.clinicId, tokenId);
 		if (!check(current)) throw forbidden();
@@ -45,10 +45,9 @@ async function changeToken(
 		const [row] = set ? await tx.update(queueToken).set({ ...set, updatedAt: now }).where(eq(queueToken.id, current.id)).returning() : [current];
 		await audit(tx, ctx, action, row, { from: current.status, to: row.status, ...data });
 		await queueNearNotices(tx, ctx.clinicId, current.day, now);
+		await queueChanged(tx, ctx.clinicId, current.day);
 		return presentToken(row);
 	});
-	await publishQueueChange(db, ctx.clinicId, result.day);
-	return result;
 }
 
 const doctorOf = (row: QueueToken) => row.calledBy ?? row.doctorId;

@@ -11,13 +11,13 @@ import { nextNumber } from '../tenancy/counters';
 import type { ClinicContext } from '../tenancy/members';
 import { isClinicDoctor } from '../scheduling/queries';
 import { clinicToday } from '../../time';
-import { publishCalendarChange } from '../scheduling/project';
+import { calendarChanged } from '../scheduling/project';
 import { can } from './policy';
 import { checkInInput, type CheckInInput } from './schema';
 import { arrivalTiming } from './estimate';
 import { LATE_GRACE_MINUTES } from './order';
 import { doctorPrefix } from './queries';
-import { audit, loadClinic, lockQueue, presentToken, publishQueueChange, queueNearNotices, type TokenView } from './common';
+import { audit, loadClinic, lockQueue, presentToken, queueChanged, queueNearNotices, type TokenView } from './common';
 
 const patientMerged = (field: 'patientId' | 'appointmentId') =>
 	new AppError('patient_merged', 409, 'This record was merged into another one: check in the record it was merged into', field);
@@ -97,6 +97,8 @@ export async function checkInPatient(db: Db, ctx: ClinicContext, input: unknown,
 			await audit(tx, ctx, 'queue.check_in', row, { patientId: row.patientId, doctorId: row.doctorId, appointmentId: row.appointmentId, arrival: row.arrival, arrivalMinutes: row.arrivalMinutes });
 			await emit(tx, ctx.clinicId, { type: 'queue.checked_in', payload: { tokenId: row.id, patientId: row.patientId, token: presentToken(row).token } });
 			await queueNearNotices(tx, ctx.clinicId, day, now);
+			await queueChanged(tx, ctx.clinicId, day);
+			if (who.appointmentId) await calendarChanged(tx, ctx.clinicId, home.timezone, [now]);
 			return presentToken(row);
 		});
 	} catch (e) {
@@ -104,7 +106,5 @@ export async function checkInPatient(db: Db, ctx: ClinicContext, input: unknown,
 		if (isUniqueViolation(e, 'queue_token_appointment_key')) throw conflict('That appointment is already checked in', 'already_in_queue', 'appointmentId');
 		throw e;
 	}
-	await publishQueueChange(db, ctx.clinicId, day);
-	if (who.appointmentId) await publishCalendarChange(ctx.clinicId, home.timezone, [now]);
 	return result;
 }

@@ -5,8 +5,7 @@ import type { Db, Tx } from '../db';
 import { appendAudit } from '../audit/audit';
 import { AppError, notFound } from '../errors';
 import { documentName } from '../../sync/protocol';
-import { publishDocumentChanges } from '../sync/publish';
-import { queueChanged } from '../sync/projections/queueDay';
+import { documentsChanged } from '../sync/changes';
 import { clinicToday } from '../../time';
 import type { ClinicContext } from '../tenancy/members';
 import { loadQueueDay, tokenLabel } from './queries';
@@ -112,12 +111,11 @@ export async function queueNearNotices(tx: Tx, clinicId: string, day: string, no
 }
 
 /**
- * After a queue command commits: the staff queue, the display, and the live documents of every
- * patient in the day's line (one change moves everyone behind it). Only documents some
- * instance holds are rebuilt, so naming them all is cheap.
+ * Inside a queue command: the staff queue, the display, and the live documents of every patient
+ * in the day's line (one change moves everyone behind it), published after commit. Only
+ * documents some instance holds are rebuilt, so naming them all is cheap.
  */
-export async function publishQueueChange(db: Db, clinicId: string, day: string): Promise<void> {
-	queueChanged();
-	const rows = await db.selectDistinct({ patientId: queueToken.patientId }).from(queueToken).where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.day, day)));
-	await publishDocumentChanges([documentName.queue(clinicId, day), documentName.display(clinicId, day), ...rows.map((r) => documentName.patientLive(r.patientId))]);
+export async function queueChanged(tx: Tx, clinicId: string, day: string): Promise<void> {
+	const rows = await tx.selectDistinct({ patientId: queueToken.patientId }).from(queueToken).where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.day, day)));
+	await documentsChanged(tx, [documentName.queue(clinicId, day), documentName.display(clinicId, day), ...rows.map((r) => documentName.patientLive(r.patientId))]);
 }

@@ -5,10 +5,10 @@ import type { Db, Tx } from '../db';
 import type { AuditEntry } from '../audit/audit';
 import { AppError } from '../errors';
 import { documentName } from '../../sync/protocol';
-import { publishDocumentChanges } from '../sync/publish';
-import { publishCalendarChange } from '../scheduling/project';
+import { documentsChanged } from '../sync/changes';
+import { calendarChanged } from '../scheduling/project';
 import type { ClinicContext } from '../tenancy/members';
-import { loadClinic, lockQueue, publishQueueChange } from './common';
+import { loadClinic, lockQueue, queueChanged } from './common';
 import { tokenLabel } from './queries';
 
 type Reader = Db | Tx;
@@ -122,9 +122,13 @@ async function cancelForMerge(tx: Tx, ctx: ClinicContext, { kept, dropped, appoi
 	result.cancelled.push({ kept: kept.id, cancelled: dropped.id });
 }
 
-/** After the merge commits: the queue, display and live documents of each day it changed, and the merged record's own live document. */
-export async function publishMergedTokens(db: Db, ctx: ClinicContext, mergedId: string, settled: MergedTokens): Promise<void> {
-	for (const day of settled.days) await publishQueueChange(db, ctx.clinicId, day);
-	await publishDocumentChanges([documentName.patientLive(mergedId)]);
-	if (settled.cancelledAppointmentStarts.length > 0) await publishCalendarChange(ctx.clinicId, (await loadClinic(db, ctx.clinicId)).timezone, settled.cancelledAppointmentStarts);
+/**
+ * Inside the merge, once the tokens have moved: the queue, display and live documents of each day
+ * it changed, the merged record's own live document, and the calendars of appointments it
+ * cancelled (all published after commit).
+ */
+export async function mergedTokensChanged(tx: Tx, ctx: ClinicContext, mergedId: string, settled: MergedTokens): Promise<void> {
+	for (const day of settled.days) await queueChanged(tx, ctx.clinicId, day);
+	await documentsChanged(tx, [documentName.patientLive(mergedId)]);
+	if (settled.cancelledAppointmentStarts.length > 0) await calendarChanged(tx, ctx.clinicId, (await loadClinic(tx, ctx.clinicId)).timezone, settled.cancelledAppointmentStarts);
 }

@@ -10,7 +10,7 @@ import type { ClinicContext } from '../tenancy/members';
 import { isClinicDoctor } from '../scheduling/queries';
 import { can } from './policy';
 import { roomInput, roomUpdateInput, todayRoomInput } from './schema';
-import { loadClinic, publishQueueChange, today } from './common';
+import { loadClinic, queueChanged, today } from './common';
 import { doctorRoomsOn, type DoctorRoom } from './queries';
 import { isUuid } from '../text';
 
@@ -70,9 +70,8 @@ export async function updateRoom(db: Db, ctx: ClinicContext, roomId: string, inp
 	const data = parseInput(roomUpdateInput, input);
 	if (!isUuid(roomId)) throw notFound('No such room');
 	const home = await loadClinic(db, ctx.clinicId);
-	let result: RoomView;
 	try {
-		result = await runCommand(db, null, async (tx) => {
+		return await runCommand(db, null, async (tx) => {
 			const [current] = await tx.select().from(room).where(and(eq(room.clinicId, ctx.clinicId), eq(room.id, roomId))).for('update');
 			if (!current) throw notFound('No such room');
 			const archivedAt = data.archived === undefined ? current.archivedAt : data.archived ? (current.archivedAt ?? new Date()) : null;
@@ -83,15 +82,14 @@ export async function updateRoom(db: Db, ctx: ClinicContext, roomId: string, inp
 			}
 			await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'room.update', entityType: 'room', entityId: roomId, data: { from: current.name, ...data } });
 			const [used] = await tx.select({ id: queueToken.id }).from(queueToken).where(eq(queueToken.roomId, roomId)).limit(1);
+			// The waiting room shows room names: a rename or an archive shows there at once.
+			await queueChanged(tx, ctx.clinicId, today(home));
 			return presentRoom(row, Boolean(used));
 		});
 	} catch (e) {
 		nameTaken(e);
 		throw e;
 	}
-	// The waiting room shows room names: a rename or an archive shows there at once.
-	await publishQueueChange(db, ctx.clinicId, today(home));
-	return result;
 }
 
 /** Records a doctor's room for one day inside a command's transaction (call next with a room does too). */
@@ -119,8 +117,10 @@ export async function setTodayRoom(db: Db, ctx: ClinicContext, input: unknown): 
 	const chosen = roomId ? await activeRoom(db, ctx.clinicId, roomId) : null;
 	const home = await loadClinic(db, ctx.clinicId);
 	const day = today(home);
-	await runCommand(db, null, (tx) => recordDayRoom(tx, ctx, doctorId, day, chosen?.id ?? null));
-	await publishQueueChange(db, ctx.clinicId, day);
+	await runCommand(db, null, async (tx) => {
+		await recordDayRoom(tx, ctx, doctorId, day, chosen?.id ?? null);
+		await queueChanged(tx, ctx.clinicId, day);
+	});
 	const room = (await doctorRoomsOn(db, ctx.clinicId, day, [doctorId])).get(doctorId) ?? null;
 	return { doctorId, day, room };
 }

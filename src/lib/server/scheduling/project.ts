@@ -4,7 +4,8 @@ import type { Db, Tx } from '../db';
 import { documentsChanged } from '../sync/changes';
 import { documentName, type DocumentRef } from '../../sync/protocol';
 import type { ProjectionContent } from '../sync/projection';
-import { publishDocumentChanges } from '../sync/publish';
+import type { CalendarContent } from '../../sync/contracts/calendar';
+import type { WaitlistContent } from '../../sync/contracts/waitlist';
 import { formatRef } from '../tenancy/counters';
 import { clinicToday, dayBounds } from '../../time';
 import { appointmentRows, clinicDoctors, doctorShifts } from './queries';
@@ -30,7 +31,7 @@ async function workingHours(db: Db, clinicId: string, timeZone: string, doctorId
 export async function projectClinicCalendar(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'calendar') throw new Error(`calendar projection asked for ${ref.type}`);
 	const [home] = await db.select({ code: clinic.code, timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ref.clinicId));
-	if (!home) return { day: ref.day, doctors: [], appointments: [], hours: [] };
+	if (!home) return { day: ref.day, doctors: [], appointments: [], hours: [] } satisfies CalendarContent;
 	const { from, to } = dayBounds(ref.day, home.timezone);
 	const [doctors, rows] = await Promise.all([clinicDoctors(db, ref.clinicId), appointmentRows(db, ref.clinicId, from, to)]);
 	const hours = (await Promise.all(doctors.map((d) => workingHours(db, ref.clinicId, home.timezone, d.id, ref.day)))).flat();
@@ -51,7 +52,7 @@ export async function projectClinicCalendar(db: Db, ref: DocumentRef): Promise<P
 			status: a.status,
 			reason: a.reason
 		}))
-	};
+	} satisfies CalendarContent;
 }
 
 /**
@@ -62,18 +63,24 @@ export async function projectClinicWaitlist(db: Db, ref: DocumentRef): Promise<P
 	if (ref.type !== 'waitlist') throw new Error(`waitlist projection asked for ${ref.type}`);
 	const rows = await waitlistRows(db, ref.clinicId);
 	return {
-		entries: rows.map((e) => ({
-			id: e.id,
-			patientId: e.patientId,
-			patientName: e.patientName,
-			doctorId: e.doctorId,
-			status: e.status,
-			offeredStart: e.offeredStart?.toISOString() ?? null,
-			currentStart: e.currentStart?.toISOString() ?? null,
-			note: e.note,
-			createdAt: e.createdAt.toISOString()
-		}))
-	};
+		entries: rows.flatMap((e) => {
+			// waitlistRows reads only open entries; the check narrows the status to the contract's.
+			if (e.status !== 'waiting' && e.status !== 'offered') return [];
+			return [
+				{
+					id: e.id,
+					patientId: e.patientId,
+					patientName: e.patientName,
+					doctorId: e.doctorId,
+					status: e.status,
+					offeredStart: e.offeredStart?.toISOString() ?? null,
+					currentStart: e.currentStart?.toISOString() ?? null,
+					note: e.note,
+					createdAt: e.createdAt.toISOString()
+				}
+			];
+		})
+	} satisfies WaitlistContent;
 }
 
 /**
@@ -83,10 +90,4 @@ export async function projectClinicWaitlist(db: Db, ref: DocumentRef): Promise<P
 export async function calendarChanged(tx: Tx, clinicId: string, timeZone: string, instants: (Date | string)[]): Promise<void> {
 	const days = new Set(instants.map((i) => clinicToday(timeZone, new Date(i))));
 	await documentsChanged(tx, [...[...days].map((day) => documentName.calendar(clinicId, day)), documentName.waitlist(clinicId)]);
-}
-
-/** The same, for a queue command that publishes after its own commit (see queue/common.ts). */
-export async function publishCalendarChange(clinicId: string, timeZone: string, instants: (Date | string)[]): Promise<void> {
-	const days = new Set(instants.map((i) => clinicToday(timeZone, new Date(i))));
-	await publishDocumentChanges([...[...days].map((day) => documentName.calendar(clinicId, day)), documentName.waitlist(clinicId)]);
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, gte, inArray, lt } from "drizzle-orm";
-import { appointment, availabilityException, availabilityTemplate, clinicClosure, ACTIVE_APPOINTMENT_STATUSES } from '../db/schema/scheduling';
+import { appointment, availabilityException, availabilityTemplate, clinicClosure, ACTIVE_APPOINTMENT_STATUSES, type AppointmentStatus } from '../db/schema/scheduling';
 import { patient } from '../db/schema/patients';
 import { appUser, membership } from '../db/schema';
 import type { Db, Tx } from '../db';
@@ -77,7 +77,7 @@ export type CalendarEntry = {
 	doctorName: string;
 	startsAt: Date;
 	endsAt: Date;
-	status: string;
+	status: AppointmentStatus;
 	reason: string;
 };
 

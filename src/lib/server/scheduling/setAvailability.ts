@@ -1,7 +1,7 @@
 import { and, eq, gte } from 'drizzle-orm';
 import { availabilityException, availabilityTemplate, clinicClosure } from '../db/schema/scheduling';
 import { clinic } from '../db/schema';
-import type { Db } from '../db';
+import type { Db, Tx } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { forbidden, notFound } from '../errors';
@@ -11,13 +11,12 @@ import { clinicToday } from '../../time';
 import { can } from './policy';
 import { availabilityInput, closureInput } from './schema';
 import { isClinicDoctor } from './queries';
-import { publishClinicChanges } from '../sync/publish';
+import { clinicDocumentsChanged } from '../sync/changes';
 import { isUuid } from '../text';
 
-/** Hours shape every open calendar of the clinic (its shading, the free times offered): after a commit they are rebuilt. */
-async function republish<T>(clinicId: string, result: T): Promise<T> {
-	await publishClinicChanges([clinicId]);
-	return result;
+/** Hours shape every open calendar of the clinic (its shading, the free times offered): all are rebuilt after commit. */
+async function hoursChanged(tx: Tx, clinicId: string): Promise<void> {
+	await clinicDocumentsChanged(tx, [clinicId]);
 }
 
 /**
@@ -31,7 +30,7 @@ export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: stri
 	const [home] = await db.select({ timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ctx.clinicId));
 	if (!home || !(await isClinicDoctor(db, ctx.clinicId, doctorId))) throw notFound('No such doctor in this clinic');
 	const today = clinicToday(home.timezone);
-	const result = await runCommand(db, null, async (tx) => {
+	return runCommand(db, null, async (tx) => {
 		const mine = and(eq(availabilityTemplate.clinicId, ctx.clinicId), eq(availabilityTemplate.doctorId, doctorId));
 		await tx.delete(availabilityTemplate).where(mine);
 		if (data.weekly.length > 0) {
@@ -65,37 +64,37 @@ export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: stri
 			entityId: doctorId,
 			data: { shifts: data.weekly.length, exceptions: upcoming.length }
 		});
+		await hoursChanged(tx, ctx.clinicId);
 		return { weekly: data.weekly, exceptions: upcoming };
 	});
-	return republish(ctx.clinicId, result);
 }
 
 /** A clinic holiday or blackout date (admins); no one can be booked that day. */
 export async function addClinicClosure(db: Db, ctx: ClinicContext, input: unknown) {
 	if (!can(ctx.actor, 'closure.manage')) throw forbidden();
 	const data = parseInput(closureInput, input);
-	const result = await runCommand(db, null, async (tx) => {
+	return runCommand(db, null, async (tx) => {
 		const [row] = await tx
 			.insert(clinicClosure)
 			.values({ clinicId: ctx.clinicId, day: data.date, reason: data.reason, createdBy: ctx.actor.userId })
 			.onConflictDoUpdate({ target: [clinicClosure.clinicId, clinicClosure.day], set: { reason: data.reason } })
 			.returning();
 		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'closure.add', entityType: 'clinic_closure', entityId: row.id, data });
+		await hoursChanged(tx, ctx.clinicId);
 		return row;
 	});
-	return republish(ctx.clinicId, result);
 }
 
 export async function removeClinicClosure(db: Db, ctx: ClinicContext, closureId: string) {
 	if (!can(ctx.actor, 'closure.manage')) throw forbidden();
 	if (!isUuid(closureId)) throw notFound();
-	const result = await runCommand(db, null, async (tx) => {
+	return runCommand(db, null, async (tx) => {
 		const [row] = await tx.delete(clinicClosure).where(and(eq(clinicClosure.clinicId, ctx.clinicId), eq(clinicClosure.id, closureId))).returning();
 		if (!row) throw notFound();
 		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'closure.remove', entityType: 'clinic_closure', entityId: row.id, data: { date: row.day } });
+		await hoursChanged(tx, ctx.clinicId);
 		return row;
 	});
-	return republish(ctx.clinicId, result);
 }
 
 /** Ids from forms and URLs are checked before they reach a uuid column (which would fail loudly). */

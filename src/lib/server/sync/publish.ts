@@ -4,15 +4,15 @@ import { env } from '../env';
 import { logger } from '../logger';
 
 /**
- * After a command commits, its caller publishes the names of the projections it affected; every
- * sync instance holding one of them rebuilds it from Postgres. In one process the hub delivers
- * directly; a sync server with Redis installs a transport that reaches every instance. The hub
- * lives on globalThis because the SvelteKit bundle and the server entry each carry a copy of
- * this module.
+ * After a command commits, `runCommand` publishes the names of the projections it recorded
+ * (changes.ts); every sync instance holding one of them rebuilds it from Postgres. In one
+ * process the hub delivers directly; a sync server with Redis installs a transport that reaches
+ * every instance. The hub lives on globalThis because the SvelteKit bundle and the server entry
+ * each carry a copy of this module.
  */
 type Listener = (names: string[]) => void;
 type Transport = (names: string[]) => Promise<void>;
-type ChangeHub = { listeners: Set<Listener>; transports: Set<Transport> };
+type ChangeHub = { listeners: Set<Listener>; transports: Set<Transport>; seen: number };
 type HubGlobal = typeof globalThis & { __tabeebSyncHub?: ChangeHub; __tabeebSyncRedisPublisher?: Promise<Transport>; __tabeebSyncRedisClose?: () => Promise<void> };
 
 export const PROJECTION_CHANNEL = 'projection-changes';
@@ -20,29 +20,36 @@ export const changeMessage = z.object({ names: z.array(z.string().max(200)).max(
 
 export function changeHub(): ChangeHub {
 	const g: HubGlobal = globalThis;
-	g.__tabeebSyncHub ??= { listeners: new Set(), transports: new Set() };
+	g.__tabeebSyncHub ??= { listeners: new Set(), transports: new Set(), seen: 0 };
 	return g.__tabeebSyncHub;
 }
 
-/** Tells the sync instances that these projections changed in Postgres. Never throws: the command already committed. */
-export async function publishDocumentChanges(names: string[]): Promise<void> {
-	await send(names.filter((name) => parseDocumentName(name) !== null));
-}
-
 /**
- * Tells the sync instances that something many of a clinic's documents show has changed (a doctor
- * joined or left, the clinic's name, a room): each rebuilds every document of the clinic it holds,
- * whatever its day, and checks again who may still have them open.
+ * How many committed changes this process has published or received. A read of Postgres begun at
+ * an earlier count may be older than a change, so reads are shared only within one count
+ * (`sharedQueueDay`). The count moves only after a commit (`publishChanges`, which `runCommand`
+ * calls once the transaction has committed, and `Projections.rebuild` for changes from other
+ * instances), never before: a read begun between an early move and the commit would see the old
+ * rows and still be shared as new.
  */
-export async function publishClinicChanges(clinicIds: string[]): Promise<void> {
-	await send(clinicIds.filter((id) => UUID.test(id)).map(clinicWide));
+export function changesSeen(): number {
+	return changeHub().seen;
+}
+
+/** A committed change has reached this process (see `changesSeen`). */
+export function changeSeen(): void {
+	changeHub().seen += 1;
 }
 
 /**
- * Both kinds of names at once, as a command records them (`runCommand` publishes them after
- * commit). True when they were handed on (or there was nothing to say), false when publishing failed.
+ * Tells the sync instances that these documents changed in Postgres: document names, and
+ * `clinic/{id}/*` for everything of a clinic (`clinicWide`). Commands never call this: they name
+ * their documents with `documentsChanged` (changes.ts) and `runCommand` publishes them after
+ * commit. Never throws (the change already committed): true when the names were handed on (or
+ * there was nothing to say), false when publishing failed.
  */
 export async function publishChanges(names: string[]): Promise<boolean> {
+	changeSeen();
 	const valid = names.filter((name) => (isClinicWide(name) ? UUID.test(name.slice('clinic/'.length, -WIDE_SUFFIX.length)) : parseDocumentName(name) !== null));
 	return send(valid);
 }

@@ -11,7 +11,7 @@ import { parseInput } from '../validation';
 import { memberInput, password as passwordSchema, role as roleSchema } from './schema';
 import { can, type ClinicActor } from './policy';
 import { z } from 'zod';
-import { publishClinicChanges } from '../sync/publish';
+import { clinicDocumentsChanged } from '../sync/changes';
 
 export type ClinicContext = { clinicId: string; actor: ClinicActor };
 
@@ -29,7 +29,7 @@ export async function addMember(db: Db, ctx: ClinicContext, input: unknown) {
 	const data = parseInput(memberInput, input);
 	const passwordHash = data.password ? await hashPassword(data.password) : null;
 	try {
-		const result = await runCommand(db, null, async (tx) => {
+		return await runCommand(db, null, async (tx) => {
 			await lockClinicMembers(tx, ctx.clinicId);
 			const [existing] = await tx.select().from(appUser).where(sql`lower(${appUser.email}) = ${data.email}`);
 			if (existing?.kind === 'patient') throw conflict('That email belongs to a patient account', 'email_taken', 'email');
@@ -55,10 +55,9 @@ export async function addMember(db: Db, ctx: ClinicContext, input: unknown) {
 				entityId: row.id,
 				data: { userId: user.id, email: user.email, role: data.role, newAccount: !existing }
 			});
+			await clinicDocumentsChanged(tx, [ctx.clinicId]);
 			return { membershipId: row.id, userId: user.id, email: user.email, name: user.name, role: row.role, newAccount: !existing };
 		});
-		await publishClinicChanges([ctx.clinicId]);
-		return result;
 	} catch (e) {
 		if (isUniqueViolation(e, 'app_user_email_key')) throw conflict('That email is already registered', 'email_taken', 'email');
 		throw e;
@@ -99,7 +98,7 @@ async function assertAdminRemains(tx: Tx, clinicId: string, leavingUserId: strin
 export async function changeMemberRole(db: Db, ctx: ClinicContext, userId: string, input: unknown) {
 	assertManage(ctx);
 	const newRole: Role = parseInput(z.object({ role: roleSchema }), input).role;
-	const result = await runCommand(db, null, async (tx) => {
+	return runCommand(db, null, async (tx) => {
 		await lockClinicMembers(tx, ctx.clinicId);
 		const row = await loadMembership(tx, ctx.clinicId, userId);
 		if (row.role === 'admin' && newRole !== 'admin') await assertAdminRemains(tx, ctx.clinicId, userId);
@@ -112,15 +111,15 @@ export async function changeMemberRole(db: Db, ctx: ClinicContext, userId: strin
 			entityId: row.id,
 			data: { userId, from: row.role, to: newRole }
 		});
+		// Every document of the clinic: what they show, and who may still have them open.
+		await clinicDocumentsChanged(tx, [ctx.clinicId]);
 		return { userId, role: newRole };
 	});
-	await publishClinicChanges([ctx.clinicId]);
-	return result;
 }
 
 export async function setMemberStatus(db: Db, ctx: ClinicContext, userId: string, status: 'active' | 'suspended' | 'removed') {
 	assertManage(ctx);
-	const result = await runCommand(db, null, async (tx) => {
+	return runCommand(db, null, async (tx) => {
 		await lockClinicMembers(tx, ctx.clinicId);
 		const row = await loadMembership(tx, ctx.clinicId, userId);
 		if (status !== 'active' && row.role === 'admin') await assertAdminRemains(tx, ctx.clinicId, userId);
@@ -133,10 +132,9 @@ export async function setMemberStatus(db: Db, ctx: ClinicContext, userId: string
 			entityId: row.id,
 			data: { userId, from: row.status, to: status }
 		});
+		await clinicDocumentsChanged(tx, [ctx.clinicId]);
 		return { userId, status };
 	});
-	await publishClinicChanges([ctx.clinicId]);
-	return result;
 }
 
 /**

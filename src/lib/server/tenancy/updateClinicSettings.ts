@@ -8,13 +8,13 @@ import { parseInput } from '../validation';
 import { clinicSettingsInput } from './schema';
 import { can } from './policy';
 import type { ClinicContext } from './members';
-import { publishClinicChanges } from '../sync/publish';
+import { clinicDocumentsChanged } from '../sync/changes';
 
 /** Name, branding and the clinic-wide 2FA rule. An empty colour or tagline clears it. */
 export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: unknown) {
 	if (!can(ctx.actor, 'clinic.manage')) throw forbidden('Only a clinic admin can change its settings');
 	const data = parseInput(clinicSettingsInput, input);
-	const result = await runCommand(db, null, async (tx) => {
+	return runCommand(db, null, async (tx) => {
 		if (data.require2fa) {
 			// Requiring 2FA sends staff without it to enrol first; an admin without it would lock themselves out.
 			const [actor] = await tx.select({ totpKey: appUser.totpKey }).from(appUser).where(eq(appUser.id, ctx.actor.userId));
@@ -34,8 +34,8 @@ export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: un
 			entityId: ctx.clinicId,
 			data: { name: data.name, require2fa: data.require2fa, branding }
 		});
+		// The name and branding show on the displays and patients' screens; the 2FA rule decides who may keep documents open.
+		await clinicDocumentsChanged(tx, [ctx.clinicId]);
 		return row;
 	});
-	await publishClinicChanges([ctx.clinicId]);
-	return result;
 }

@@ -9,14 +9,14 @@ import { doctorProfileInput } from './schema';
 import { can } from './policy';
 import type { ClinicContext } from './members';
 import { activeRoom } from '../queue/rooms';
-import { publishClinicChanges } from '../sync/publish';
+import { clinicDocumentsChanged } from '../sync/changes';
 
 /** A doctor's profile in one clinic: specialization, registration, fee, usual room, and whether patients see them listed. */
 export async function updateDoctorProfile(db: Db, ctx: ClinicContext, doctorUserId: string, input: unknown) {
 	if (!can(ctx.actor, 'doctorProfile.edit', doctorUserId)) throw forbidden();
 	const data = parseInput(doctorProfileInput, input);
 	if (data.defaultRoomId) await activeRoom(db, ctx.clinicId, data.defaultRoomId, 'defaultRoomId');
-	const result = await runCommand(db, null, async (tx) => {
+	return runCommand(db, null, async (tx) => {
 		const [member] = await tx
 			.select({ role: membership.role })
 			.from(membership)
@@ -35,8 +35,8 @@ export async function updateDoctorProfile(db: Db, ctx: ClinicContext, doctorUser
 			entityId: doctorUserId,
 			data
 		});
+		// A doctor's name, room and listing show on the clinic's calendars, queues and displays.
+		await clinicDocumentsChanged(tx, [ctx.clinicId]);
 		return row;
 	});
-	await publishClinicChanges([ctx.clinicId]);
-	return result;
 }

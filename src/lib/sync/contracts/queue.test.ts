@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayContract, patientLiveContract, queueContract, readContent } from './queue';
+import { displayContract, patientLiveContract, queueContract } from './queue';
+import { readContent } from './reading';
 
 const token = {
 	id: 't1', token: '001', status: 'waiting', patientId: 'p1', patientName: 'Amna', patientRef: 'LHR01-P1000', doctorId: null, chosenDoctorId: null,

@@ -3,6 +3,7 @@ import { appUser, clinic, membership, staffDuty, type Role } from '../../db/sche
 import type { Db } from '../../db';
 import type { DocumentRef } from '../../../sync/protocol';
 import type { ProjectionContent } from '../projection';
+import type { StaffContent } from '../../../sync/contracts/staff';
 import { clinicToday } from '../../../time';
 
 export type StaffOnDuty = { userId: string; name: string; role: Role; onDuty: boolean };
@@ -15,7 +16,7 @@ export type StaffOnDuty = { userId: string; name: string; role: Role; onDuty: bo
 export async function projectClinicStaff(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'staff') throw new Error(`staff projection asked for ${ref.type}`);
 	const [found] = await db.select({ timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ref.clinicId));
-	if (!found) return { day: null, staff: [] };
+	if (!found) return { day: null, staff: [] } satisfies StaffContent;
 	const day = clinicToday(found.timezone);
 	const rows = await db
 		.select({ userId: appUser.id, name: appUser.name, role: membership.role, onDuty: staffDuty.onDuty })
@@ -25,5 +26,5 @@ export async function projectClinicStaff(db: Db, ref: DocumentRef): Promise<Proj
 		.where(and(eq(membership.clinicId, ref.clinicId), eq(membership.status, 'active')))
 		.orderBy(asc(appUser.name), asc(appUser.id));
 	const staff = rows.map((r) => ({ userId: r.userId, name: r.name, role: r.role, onDuty: r.onDuty ?? false }));
-	return { day, staff };
+	return { day, staff } satisfies StaffContent;
 }

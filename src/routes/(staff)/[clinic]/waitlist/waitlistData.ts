@@ -1,36 +1,17 @@
+import { waitlistContract, type WaitlistEntry } from '$lib/sync/contracts/waitlist';
+import { readContent, type ContentReading } from '$lib/sync/contracts/reading';
+
 /**
- * The browser's reading of the `clinic/{id}/waitlist` projection (built by `projectClinicWaitlist`).
- * The document is plain JSON from the server, so every field is checked before the page trusts it.
+ * The browser's reading of the `clinic/{id}/waitlist` projection (built by `projectClinicWaitlist`),
+ * checked against its contract ($lib/sync/contracts/waitlist.ts): a shape this build does not know
+ * is shown as "update the app", never guessed into a wrong list.
  */
-export type WaitlistRow = {
-	id: string;
-	patientId: string;
-	patientName: string;
-	doctorId: string;
-	status: 'waiting' | 'offered';
-	offeredStart: string | null;
-	/** When the appointment an accepted offer would move now starts, if the patient holds one. */
-	currentStart: string | null;
-	note: string;
-	createdAt: string;
-};
+export type WaitlistRow = WaitlistEntry;
 
-const str = (o: object, key: string): string | null => {
-	const v: unknown = Reflect.get(o, key);
-	return typeof v === 'string' ? v : null;
-};
-
-function toRow(v: unknown): WaitlistRow | null {
-	if (typeof v !== 'object' || v === null) return null;
-	const status = str(v, 'status');
-	const [id, patientId, patientName, doctorId, createdAt] = ['id', 'patientId', 'patientName', 'doctorId', 'createdAt'].map((k) => str(v, k));
-	if ((status !== 'waiting' && status !== 'offered') || !id || !patientId || patientName === null || !doctorId || !createdAt) return null;
-	return { id, patientId, patientName, doctorId, status, offeredStart: str(v, 'offeredStart'), currentStart: str(v, 'currentStart'), note: str(v, 'note') ?? '', createdAt };
-}
-
-export function readWaitlist(content: Record<string, unknown>): WaitlistRow[] {
-	const list: unknown = content.entries;
-	return Array.isArray(list) ? list.map(toRow).filter((r): r is WaitlistRow => r !== null) : [];
+/** The open entries: `empty` before the first sync, `mismatch` when the server speaks a shape this build does not know. */
+export function readWaitlist(content: Record<string, unknown>): ContentReading<WaitlistRow[]> {
+	const reading = readContent(waitlistContract, content);
+	return reading.state === 'ok' ? { state: 'ok', value: reading.value.entries } : reading;
 }
 
 export type UpcomingAppointment = { id: string; ref: string; doctorId: string; start: string };
