@@ -14,7 +14,7 @@ async function keep(page: Page, name: string) {
 	await page.emulateMedia({ media: 'screen' });
 }
 
-test('the desk checks a walk-in in and prints the token slip (receipt roll and A6, English and Urdu); the API serves it and refuses the pharmacy', async ({ browser }) => {
+test('the desk finds a walk-in as they type, checks them in and prints the token slip (receipt roll and A6, English and Urdu); the API serves it and refuses the pharmacy', async ({ browser }) => {
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = { name: `Dr Nadia ${rand()}`, email: `nadia-${rand()}@clinic.test`, role: 'doctor' };
 	const desk = { name: `Desk ${rand()}`, email: `slip-desk-${rand()}@clinic.test`, role: 'reception' };
@@ -27,8 +27,14 @@ test('the desk checks a walk-in in and prints the token slip (receipt roll and A
 	expect((await admin.request.post(`${api()}/patients`, { data: { name: patient, allowDuplicate: true } })).status()).toBe(201);
 
 	const page = await pageFor(browser, desk.email, PASSWORD);
-	await page.goto(`/${CLINIC.code}/queue?q=${encodeURIComponent(patient)}`);
+	// The walk-in search filters as the desk types, without reloading the page.
+	await page.goto(`/${CLINIC.code}/queue`);
+	await page.evaluate(() => Reflect.set(window, '__samePage', true));
+	await page.getByLabel('Find a patient').pressSequentially(patient, { delay: 20 });
 	const result = page.getByTestId('search-result').filter({ hasText: patient });
+	await expect(result).toBeVisible();
+	expect(await page.evaluate(() => Reflect.get(window, '__samePage'))).toBe(true);
+	expect(new URL(page.url()).search).toBe('');
 	await result.getByRole('combobox').selectOption({ label: doctor.name });
 	await result.getByRole('button').click();
 	const checkedIn = page.getByTestId('checked-in');
