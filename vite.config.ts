@@ -17,7 +17,9 @@ export default defineConfig({
 		pool: 'forks',
 		maxWorkers: 2,
 		testTimeout: 30_000,
-		hookTimeout: 60_000,
+		// An API test file's beforeAll starts the built server and its database: about 10 s alone,
+		// several times that on two busy cores. A hook that never finishes still fails, later.
+		hookTimeout: 180_000,
 		globalSetup: ['./tests/global-setup.ts']
 	}
 });

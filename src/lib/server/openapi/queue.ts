@@ -161,7 +161,7 @@ export const queueApi: ApiContribution = {
 					'`paper=80mm` (a receipt roll, the default) or `paper=a6`. In the language of the request (`PARAGLIDE_LOCALE` cookie or `Accept-Language`).',
 				tags,
 				parameters: [{ name: 'paper', in: 'query', required: false, description: '`80mm` or `a6`.', schema: { type: 'string', enum: ['80mm', 'a6'] } }],
-				responses: { '200': { description: 'The slip.', content: { 'text/html': { schema: { type: 'string' } } } }, ...errors(...scoped, 'Forbidden') }
+				responses: { '200': { description: 'The slip.', content: { 'text/html': { schema: { type: 'string' } } } }, ...errors('BadRequest', ...scoped, 'Forbidden') }
 			}
 		},
 		'/clinics/{code}/display-keys': {

@@ -40,6 +40,9 @@ export const displayKeyInput = z.object({ name: text(80).pipe(z.string().min(1))
 
 export const queueDayQuery = z.object({ date: isoDay().optional() });
 
+/** The paper a token slip is printed on: a receipt roll 80 mm wide, or A6. */
+export const slipQuery = z.object({ paper: z.enum(['80mm', 'a6']).optional() });
+
 const roomName = text(60).pipe(z.string().min(1));
 
 export const roomInput = z.object({ name: roomName });
