@@ -39,13 +39,16 @@ export function invalidInput(schema: z.core.$ZodType, issues: readonly z.core.$Z
 const pathOf = (issue: z.core.$ZodIssue) => issue.path.map(String).join('.');
 
 /**
- * What exactly is wrong with one field: a value left out is `field_required`; else the code its
- * rule was raised with (`problem`), else its field's code (`withFieldCode`), else a code read
- * from the kind of check (an email, a date, a choice), else the general code.
+ * What exactly is wrong with one field: a value left out (or a form's empty box) is
+ * `field_required`; else the code its rule was raised with (`problem`), else its field's code
+ * (`withFieldCode`), else a code read from the kind of check (an email, a date, a choice), else
+ * the general code.
  */
 function specificProblem(schema: z.core.$ZodType, issue: z.core.$ZodIssue, input: unknown): { code: ErrorCode; params: ErrorParams } {
 	const general = describeIssue(issue, input);
 	if (general.code === 'field_required') return general;
+	const value = valueAt(input, issue.path);
+	if (typeof value === 'string' && value.trim() === '') return { code: 'field_required', params: {} };
 	const own = issue.code === 'custom' ? ownCode(issue.params) : undefined;
 	if (own) return own;
 	const rule = fieldRuleAt(schema, issue.path);
