@@ -85,6 +85,8 @@ describe('the specific code of each kind of problem', () => {
 		['a number as a member’s email', 'email', 'email_invalid', memberInput, { email: 42, name: 'N', role: 'doctor' }],
 		['an empty name', 'name', 'field_required', patient, { name: '  ' }],
 		['a name left out', 'name', 'field_required', memberInput, { email: 'a@b.test', role: 'doctor' }],
+		['an email box left empty', 'email', 'field_required', memberInput, { email: '', name: 'N', role: 'doctor' }],
+		['a holiday date left empty', 'date', 'field_required', upcomingClosureInput(TODAY), { date: '' }],
 		['a name too long', 'name', 'field_too_long', patient, { name: 'x'.repeat(121) }, { max: 120 }],
 		['a made-up sex', 'sex', 'choice_invalid', patient, { name: 'A', sex: 'x' }],
 		['a made-up role', 'role', 'choice_invalid', memberInput, { email: 'a@b.test', name: 'N', role: 'owner' }],
