@@ -18,8 +18,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
 	throw invalidInput(schema, result.error.issues, input);
 }
 
-/** The refusal for these zod issues of `schema`; exported for tests. */
-export function invalidInput(schema: z.core.$ZodType, issues: readonly z.core.$ZodIssue[], input: unknown): AppError {
+/** The one refusal for all of these zod issues of `schema`. */
+function invalidInput(schema: z.core.$ZodType, issues: readonly z.core.$ZodIssue[], input: unknown): AppError {
 	const first = issues[0];
 	const field = pathOf(first) || undefined;
 	const general = describeIssue(first, input);
