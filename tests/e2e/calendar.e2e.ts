@@ -135,7 +135,9 @@ test('the availability screen refuses hours that end before they start, and the 
 	await admin.getByLabel('From · Monday').fill('15:00');
 	await admin.getByLabel('To · Monday').fill('10:00');
 	await admin.getByRole('button', { name: 'Save schedule' }).click();
-	await expect(admin.getByRole('alert')).toContainText('The end time must be after the start time.');
+	await expect(admin.getByRole('alert')).toContainText('Some fields need correcting.');
+	await expect(admin.getByTestId('shift').first()).toContainText('The end time must be after the start time.');
+	await expect(admin.getByLabel('To · Monday')).toHaveAttribute('aria-invalid', 'true');
 	await expect(admin.getByTestId('preview-row').first()).toContainText('0');
 
 	// A forged request past the screen is refused by the command, with a translated message.

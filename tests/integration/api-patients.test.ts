@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCRIPT_INJECTION, SQL_INJECTION, expectError, signedIn, startApp, type ApiClient, type App } from './http';
+import { SCRIPT_INJECTION, SQL_INJECTION, errorOf, expectError, signedIn, startApp, type ApiClient, type App } from './http';
 import { PASSWORD, makeClinic, makeMember, rand } from '../factories';
 import { duplicateView, mergeView, patientView, patientsView } from '../../src/lib/server/openapi/patients';
 
@@ -94,6 +94,42 @@ describe('POST /api/v1/clinics/{code}/patients', () => {
 		const res = await reception.post(patients(clinicA.code), body);
 		expect(res.status).toBe(400);
 		if (code !== 'invalid_input') expectError(res, 400, code, field);
+	});
+
+	it('names all four bad fields at once, each with its own code and sentence, the first one at the top', async () => {
+		const body = { name: 'Four Problems', dateOfBirth: '2099-01-01', age: 500, phone: 'abc', email: 'bad@' };
+		const res = await reception.post(patients(clinicA.code), body);
+		expectError(res, 400, 'field_invalid', 'dateOfBirth');
+		expect(errorOf(res)).toEqual({
+			code: 'field_invalid',
+			field: 'dateOfBirth',
+			message: 'The birth date cannot be in the future.',
+			fields: [
+				{ field: 'dateOfBirth', code: 'birth_date_in_future', message: 'The birth date cannot be in the future.' },
+				{ field: 'age', code: 'age_out_of_range', message: 'Age must be a whole number from 0 to 125.' },
+				{ field: 'phone', code: 'phone_invalid', message: 'Enter a phone number with digits, e.g. 0300 1234567.' },
+				{ field: 'email', code: 'email_invalid', message: 'Enter an email address like name@example.com.' }
+			]
+		});
+
+		const urdu = errorOf(await reception.post(patients(clinicA.code), body, { headers: { 'accept-language': 'ur' } }));
+		expect(urdu.fields?.map((f) => f.code)).toEqual(['birth_date_in_future', 'age_out_of_range', 'phone_invalid', 'email_invalid']);
+		for (const f of urdu.fields ?? []) expect(f.message).toMatch(/[\u0600-\u06FF]/);
+		expect(urdu.message).toBe(urdu.fields?.[0].message);
+
+		// Nothing was registered, and a correction is refused the same way.
+		expect(((await reception.get(`${patients(clinicA.code)}?q=Four+Problems`)).body as { patients: unknown[] }).patients).toEqual([]);
+		const existing = await register(reception, { name: 'One Problem' });
+		const patch = errorOf(await reception.patch(one(clinicA.code, existing.id), { age: 'forty', email: 'x@' }));
+		expect(patch.fields?.map((f) => [f.field, f.code])).toEqual([
+			['age', 'age_out_of_range'],
+			['email', 'email_invalid']
+		]);
+	});
+
+	it('answers a refusal about no field with an empty list of fields', async () => {
+		const res = await pharmacist.post(patients(clinicA.code), { name: 'Not Allowed' });
+		expect(errorOf(res)).toEqual({ code: 'forbidden', message: expect.stringMatching(/\S/), fields: [] });
 	});
 
 	it('refuses a JSON array, malformed JSON and a form post', async () => {

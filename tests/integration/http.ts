@@ -227,7 +227,7 @@ export async function signedIn(app: App, email: string, password: string, header
 	return client;
 }
 
-type ErrorShape = { error: { code: string; message: string; field?: string } };
+type ErrorShape = { error: { code: string; message: string; field?: string; fields?: { field: string; code: string; message: string }[] } };
 
 function isErrorShape(body: unknown): body is ErrorShape {
 	if (typeof body !== 'object' || body === null || !('error' in body)) return false;
@@ -247,6 +247,9 @@ export function expectError(res: ApiResponse, status: number, code: string, fiel
 	expect(res.headers.get('content-type')).toMatch(/^application\/json/);
 	expect(errorOf(res).message).toMatch(/\S/);
 	if (field !== undefined) expect(errorOf(res).field).toBe(field);
+	// `field` is the first of `fields`, for clients written before it.
+	const fields = errorOf(res).fields;
+	if (field !== undefined && fields && fields.length > 0) expect(fields[0].field).toBe(field);
 }
 
 /** Strings that must either be refused or stored and returned byte for byte, never interpreted. */

@@ -7,7 +7,7 @@ import { mergePatients } from '../../src/lib/server/patients/mergePatients';
 import { setAvailability, addClinicClosure } from '../../src/lib/server/scheduling/setAvailability';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
 import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '../../src/lib/server/scheduling/changeAppointment';
-import { clinicAppointments } from '../../src/lib/server/scheduling/queries';
+import { clinicAppointments, clinicClosures } from '../../src/lib/server/scheduling/queries';
 import { clinicWaitlist, joinWaitlist } from '../../src/lib/server/scheduling/waitlist';
 import { freeSlots } from '../../src/lib/server/scheduling/queries';
 import { appointmentIcs } from '../../src/lib/server/scheduling/ics';
@@ -60,6 +60,20 @@ describe('availability', () => {
 		const admin = await makeMember(database.db, clinicId, 'admin');
 		await addClinicClosure(database.db, { clinicId, actor: { userId: admin.id, role: 'admin' } }, { date: dayAhead(10), reason: 'Eid' });
 		expect(await freeSlots(database.db, clinicId, TZ, doctorId, dayAhead(10))).toEqual([]);
+	});
+
+	it('refuses a holiday before the clinic’s today, naming the date, and stores nothing; today itself is taken', async () => {
+		const admin = await makeMember(database.db, clinicId, 'admin');
+		const ctx: ClinicContext = { clinicId, actor: { userId: admin.id, role: 'admin' } };
+		const yesterday = dayAhead(-1);
+		await expect(addClinicClosure(database.db, ctx, { date: yesterday, reason: 'Gone' })).rejects.toMatchObject({
+			status: 400,
+			field: 'date',
+			fields: [{ field: 'date', code: 'closure_in_past', params: {} }]
+		});
+		expect(await clinicClosures(database.db, clinicId, yesterday)).not.toContainEqual(expect.objectContaining({ date: yesterday }));
+		const today = await addClinicClosure(database.db, ctx, { date: dayAhead(0), reason: 'Closed today' });
+		expect(today.day).toBe(dayAhead(0));
 	});
 
 	it('refuses overlapping shifts, bad times and a slot length not offered', async () => {

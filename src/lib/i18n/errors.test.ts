@@ -8,7 +8,7 @@ import { schedulingErrorMessages } from '$lib/components/scheduling/errorMessage
 import { commonErrorMessages, errorMessage, type ErrorParams, type WordedCode } from './errors';
 
 /** Every parameter any sentence takes, so none is left blank. */
-const params: ErrorParams = { min: 3, max: 200, seconds: 30, days: 14, count: 2, status: 'confirmed' };
+const params: ErrorParams = { min: 3, max: 200, seconds: 30, days: 14, count: 2, status: 'confirmed', from: 1900, to: 2200 };
 
 function sentence(locale: 'en' | 'ur', code: WordedCode, p: ErrorParams = params): string {
 	overwriteGetLocale(() => locale);

@@ -24,6 +24,13 @@ export const commonErrorMessages = {
 	field_too_large: (p) => m.error_field_too_large({ max: String(p.max ?? '') }),
 	// Text the database cannot store keeps the code clients already know, with a sentence that says what is wrong.
 	field_invalid: (p) => (p.reason === 'text' ? m.error_invalid_text() : m.error_field_invalid()),
+	email_invalid: () => m.error_email_invalid(),
+	phone_invalid: () => m.error_phone_invalid(),
+	date_invalid: (p) => m.error_date_invalid({ from: String(p.from ?? ''), to: String(p.to ?? '') }),
+	time_invalid: () => m.error_time_invalid(),
+	instant_invalid: (p) => m.error_instant_invalid({ from: String(p.from ?? ''), to: String(p.to ?? '') }),
+	choice_invalid: () => m.error_choice_invalid(),
+	id_invalid: () => m.error_id_invalid(),
 	unauthenticated: () => m.error_unauthenticated(),
 	invalid_credentials: () => m.error_invalid_credentials(),
 	totp_required: () => m.error_totp_required(),

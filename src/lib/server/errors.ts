@@ -12,6 +12,22 @@ export const ERROR_CODES = [
 	'field_too_small',
 	'field_too_large',
 	'field_invalid',
+	'email_invalid',
+	'phone_invalid',
+	'date_invalid',
+	'time_invalid',
+	'instant_invalid',
+	'choice_invalid',
+	'id_invalid',
+	'birth_date_in_future',
+	'age_out_of_range',
+	'time_order',
+	'break_outside_hours',
+	'shifts_overlap',
+	'exception_date_taken',
+	'hours_or_day_off',
+	'closure_in_past',
+	'color_invalid',
 	'unauthenticated',
 	'invalid_credentials',
 	'totp_required',
@@ -77,23 +93,40 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const EDGE_ERROR_CODES = ['method_not_allowed', 'unsupported_media_type'] as const;
 export type EdgeErrorCode = (typeof EDGE_ERROR_CODES)[number];
 
+export type ErrorParams = Record<string, string | number>;
+
+/** One field's problem: the field as a dotted path (`weekly.0.end`), its specific code and the sentence's parameters. */
+export type FieldProblem = { field: string; code: ErrorCode; params: ErrorParams };
+
 export class AppError extends Error {
 	readonly code: ErrorCode;
 	readonly status: number;
 	readonly field?: string;
-	readonly params: Record<string, string | number>;
+	readonly params: ErrorParams;
+	/** Every field's problem when the input had several (`parseInput`), the first one first; empty otherwise. */
+	readonly fields: readonly FieldProblem[];
 
-	constructor(code: ErrorCode, status: number, message: string, field?: string, params: Record<string, string | number> = {}) {
+	constructor(code: ErrorCode, status: number, message: string, field?: string, params: ErrorParams = {}, fields: readonly FieldProblem[] = []) {
 		super(message);
 		this.name = 'AppError';
 		this.code = code;
 		this.status = status;
 		this.field = field;
 		this.params = params;
+		this.fields = fields;
 	}
 }
 
-export const badRequest = (message: string, field?: string, code: ErrorCode = 'invalid_input', params = {}) =>
+/**
+ * The problems an edge lists in `fields`: those validation found, else the one field a command
+ * named (`conflict('…', 'email_taken', 'email')`), else none.
+ */
+export function fieldProblems(e: AppError): readonly FieldProblem[] {
+	if (e.fields.length > 0) return e.fields;
+	return e.field ? [{ field: e.field, code: e.code, params: e.params }] : [];
+}
+
+export const badRequest = (message: string, field?: string, code: ErrorCode = 'invalid_input', params: ErrorParams = {}) =>
 	new AppError(code, 400, message, field, params);
 export const unauthenticated = (message = 'Sign in first', code: ErrorCode = 'unauthenticated') =>
 	new AppError(code, 401, message);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withFieldCode } from './fieldCodes';
 
 /**
  * What outside text may contain, and the zod building blocks every input schema uses. PostgreSQL
@@ -62,14 +63,23 @@ export const FIRST_DAY = '1900-01-01';
 export const LAST_DAY = '2200-12-31';
 
 /** A calendar day `YYYY-MM-DD` between FIRST_DAY and LAST_DAY (0000-01-01 is outside PostgreSQL's range, 9999-12-31 breaks day arithmetic). */
-export const isoDay = () => z.iso.date().refine((d) => d >= FIRST_DAY && d <= LAST_DAY, `a date between ${FIRST_DAY} and ${LAST_DAY}`);
+export const isoDay = () =>
+	withFieldCode(
+		z.iso.date().refine((d) => d >= FIRST_DAY && d <= LAST_DAY, `a date between ${FIRST_DAY} and ${LAST_DAY}`),
+		'date_invalid',
+		{ from: FIRST_DAY.slice(0, 4), to: LAST_DAY.slice(0, 4) }
+	);
 
 /** An instant with an explicit offset or Z, within the same range of days. */
 export const isoInstant = () =>
-	z.iso
-		.datetime({ offset: true })
-		.transform((v) => new Date(v))
-		.refine((d) => d.getTime() >= Date.parse(`${FIRST_DAY}T00:00:00Z`) && d.getTime() <= Date.parse(`${LAST_DAY}T23:59:59Z`), 'a time between 1900 and 2200');
+	withFieldCode(
+		z.iso
+			.datetime({ offset: true })
+			.transform((v) => new Date(v))
+			.refine((d) => d.getTime() >= Date.parse(`${FIRST_DAY}T00:00:00Z`) && d.getTime() <= Date.parse(`${LAST_DAY}T23:59:59Z`), 'a time between 1900 and 2200'),
+		'instant_invalid',
+		{ from: FIRST_DAY.slice(0, 4), to: LAST_DAY.slice(0, 4) }
+	);
 
 /** A real UUID (RFC 9562 layout), not just 36 hex digits and dashes. */
 export const uuid = () => z.uuid();

@@ -7,5 +7,6 @@ export const adminErrorMessages = {
 	own_two_factor_required: () => m.error_own_two_factor_required(),
 	own_two_factor_reset: () => m.error_own_two_factor_reset(),
 	two_factor_off: () => m.error_two_factor_off(),
-	amount_too_large: (p) => m.error_amount_too_large({ max: String(p.max ?? '') })
+	amount_too_large: (p) => m.error_amount_too_large({ max: String(p.max ?? '') }),
+	color_invalid: () => m.error_color_invalid()
 } satisfies ErrorSentences;

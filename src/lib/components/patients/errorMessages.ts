@@ -4,6 +4,8 @@ import type { ErrorSentences } from '$lib/i18n/errors';
 /** The patient commands' own error codes; joined with every other domain's in `$lib/i18n/errors`. */
 export const patientErrorMessages = {
 	possible_duplicate: () => m.error_possible_duplicate(),
+	birth_date_in_future: () => m.error_birth_date_in_future(),
+	age_out_of_range: (p) => m.error_age_out_of_range({ min: String(p.min ?? ''), max: String(p.max ?? '') }),
 	file_too_large: (p) => m.error_file_too_large({ max: String(p.max ?? 10) }),
 	file_type: () => m.error_file_type(),
 	storage_unavailable: () => m.error_storage_unavailable(),

@@ -8,6 +8,24 @@ export const SEXES = ['male', 'female', 'other'] as const;
 export const DOCUMENT_KINDS = ['id_scan', 'insurance_card', 'referral_letter', 'lab_report', 'other'] as const;
 export const LANGUAGES = ['en', 'ur'] as const;
 
+/** The record's fields, as the registry form shows them (each with its message beside it) and sends them. */
+export const RECORD_FIELDS = [
+	'name',
+	'dateOfBirth',
+	'age',
+	'sex',
+	'phone',
+	'email',
+	'address',
+	'nationalId',
+	'externalRef',
+	'allergies',
+	'chronicConditions',
+	'emergencyContactName',
+	'emergencyContactPhone',
+	'preferredLanguage'
+] as const;
+
 export function sexLabel(sex: string | null): string {
 	if (sex === 'male') return m.patients_sex_male();
 	if (sex === 'female') return m.patients_sex_female();

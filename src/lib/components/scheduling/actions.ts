@@ -1,7 +1,9 @@
 import { deserialize } from '$app/forms';
 import { m } from '$lib/paraglide/messages.js';
+import type { FormError } from '$lib/server/edge/types';
 
-export type ActionError = { code: string; message: string; field?: string };
+/** A refusal as the action sent it, `fields` included. */
+export type ActionError = FormError;
 export type ActionResult = { ok: true; data: Record<string, unknown> } | { ok: false; error: ActionError };
 
 const isActionError = (v: unknown): v is ActionError =>

@@ -12,5 +12,12 @@ export const schedulingErrorMessages = {
 	offer_not_open: () => m.error_offer_not_open(),
 	too_far_ahead: (p) => m.error_too_far_ahead({ days: String(p.days ?? '') }),
 	booking_limit: (p) => m.error_booking_limit({ count: String(p.count ?? '') }),
-	clinic_not_linked: () => m.error_clinic_not_linked()
+	clinic_not_linked: () => m.error_clinic_not_linked(),
+	// The editor checks the same rules before sending, in the same words (`schedule.ts`).
+	time_order: () => m.availability_error_order(),
+	break_outside_hours: () => m.availability_error_break(),
+	shifts_overlap: () => m.availability_error_overlap(),
+	exception_date_taken: () => m.availability_error_duplicate_date(),
+	hours_or_day_off: () => m.error_hours_or_day_off(),
+	closure_in_past: () => m.error_closure_in_past()
 } satisfies ErrorSentences;

@@ -1,4 +1,5 @@
 import { m } from '$lib/paraglide/messages.js';
+import type { FieldMessage, FormError } from '$lib/server/edge/types';
 
 /** The editor's working copy of a doctor's schedule, in the shape `setAvailability` accepts. */
 export type Range = { start: string; end: string };
@@ -25,26 +26,32 @@ export function weekdayName(weekday: number, locale: string): string {
 }
 
 /**
- * The first problem with a schedule, in words, before it is sent (the server checks the same
- * rules and refuses anyway); null when it looks right.
+ * Every problem with a schedule before it is sent, as a refusal in the shape the server sends
+ * (`fields` named `weekly.2.end`, `exceptions.0.date`, in the same words), so the page shows the
+ * server's and its own the same way; null when it looks right. The server checks the same rules.
  */
-export function scheduleProblem(weekly: WeeklyShift[], exceptions: DayException[]): { message: string; index: number; list: 'weekly' | 'exceptions' } | null {
-	for (const [index, s] of weekly.entries()) {
-		if (!s.start || !s.end || s.start >= s.end) return { message: m.availability_error_order(), index, list: 'weekly' };
-		if (s.breaks.some((b) => !b.start || !b.end || b.start >= b.end || b.start < s.start || b.end > s.end)) {
-			return { message: m.availability_error_break(), index, list: 'weekly' };
-		}
-		const clash = weekly.findIndex((o, j) => j !== index && o.weekday === s.weekday && o.start < s.end && s.start < o.end);
-		if (clash >= 0) return { message: m.availability_error_overlap(), index, list: 'weekly' };
+export function scheduleProblems(weekly: WeeklyShift[], exceptions: DayException[]): FormError | null {
+	const fields: FieldMessage[] = [];
+	const add = (field: string, code: string, message: string) => fields.push({ field, code, message });
+	for (const [i, s] of weekly.entries()) {
+		if (!s.start || !s.end || s.start >= s.end) add(`weekly.${i}.end`, 'time_order', m.availability_error_order());
+		else if (s.breaks.some((b) => !b.start || !b.end || b.start >= b.end || b.start < s.start || b.end > s.end)) add(`weekly.${i}.breaks`, 'break_outside_hours', m.availability_error_break());
+		else if (startsInsideAnother(weekly, i)) add(`weekly.${i}.start`, 'shifts_overlap', m.availability_error_overlap());
 	}
-	const seen = new Set<string>();
-	for (const [index, e] of exceptions.entries()) {
-		if (!e.date) return { message: m.availability_error_date(), index, list: 'exceptions' };
-		if (seen.has(e.date)) return { message: m.availability_error_duplicate_date(), index, list: 'exceptions' };
-		seen.add(e.date);
-		if (!e.off && (!e.start || !e.end || e.start >= e.end)) return { message: m.availability_error_order(), index, list: 'exceptions' };
+	for (const [i, e] of exceptions.entries()) {
+		if (!e.date) add(`exceptions.${i}.date`, 'field_required', m.availability_error_date());
+		else if (exceptions.findIndex((other) => other.date === e.date) < i) add(`exceptions.${i}.date`, 'exception_date_taken', m.availability_error_duplicate_date());
+		else if (!e.off && (!e.start || !e.end)) add(`exceptions.${i}.start`, 'hours_or_day_off', m.error_hours_or_day_off());
+		else if (!e.off && e.start && e.end && e.start >= e.end) add(`exceptions.${i}.end`, 'time_order', m.availability_error_order());
 	}
-	return null;
+	if (fields.length === 0) return null;
+	return { code: 'invalid_input', message: fields[0].message, field: fields[0].field, fields };
+}
+
+/** True when shift `i` starts while an earlier shift of its weekday is still running (the server's rule). */
+function startsInsideAnother(weekly: WeeklyShift[], i: number): boolean {
+	const s = weekly[i];
+	return weekly.some((o, j) => j !== i && o.weekday === s.weekday && o.start <= s.start && s.start < o.end && (o.start < s.start || j < i));
 }
 
 /** What is sent: off days carry no hours. */

@@ -10,7 +10,8 @@ import { refuseUnstorableText } from '../validation';
 
 /**
  * The /api/v1 edge: JSON bodies read with a size cap, the caller and their clinic resolved as
- * error values, and every failure answered as `{"error": {"code", "message", "field?"}}`.
+ * error values, and every failure answered as `{"error": {"code", "message", "field?", "fields"}}`
+ * (`translatedError` in `./index`: every field's problem in `fields`, the first one at the top).
  */
 
 /** Bodies larger than this are refused before parsing; no API input needs more. */
@@ -31,7 +32,7 @@ class EdgeError extends Error {
 }
 
 export function edgeErrorResponse(status: number, code: EdgeCode, headers: Record<string, string> = {}): Response {
-	return json({ error: { code, message: errorMessage(code) } }, { status, headers });
+	return json({ error: { code, message: errorMessage(code), fields: [] } }, { status, headers });
 }
 
 /**

@@ -1,25 +1,35 @@
 import { fail, json, type ActionFailure } from '@sveltejs/kit';
-import { AppError, isAppError } from '../errors';
+import { AppError, fieldProblems, isAppError } from '../errors';
 import { errorMessage } from '$lib/i18n/errors';
 import { logger } from '../logger';
 
-import type { FormError } from './types';
-export type { FormError };
+import type { FieldMessage, FormError } from './types';
+export type { FieldMessage, FormError };
 export type FormFailure = { error: FormError; values?: Record<string, string> };
+export type TranslatedError = { code: string; message: string; field?: string; fields: FieldMessage[] };
 
-/** Maps a command's error to a form failure with a translated message; unknown errors are logged and hidden. */
-export function formFailure(e: unknown, values?: Record<string, string>): ActionFailure<FormFailure> {
-	const err = toAppError(e);
-	return fail(err.status, { error: { code: err.code, message: errorMessage(err.code, err.params), field: err.field }, values });
+/**
+ * An error in the request's language, as every edge sends it: each field's problem with its own
+ * sentence in `fields`; at the top the general code, the first field and that field's sentence.
+ */
+export function translatedError(err: AppError): TranslatedError {
+	const fields = fieldProblems(err).map((p) => ({ field: p.field, code: p.code, message: errorMessage(p.code, p.params) }));
+	const lead = err.fields.length > 0 && fields[0]?.field === err.field ? fields[0].message : errorMessage(err.code, err.params);
+	return { code: err.code, message: lead, ...(err.field ? { field: err.field } : {}), fields };
 }
 
-/** `{"error": {"code", "message", "field?"}}` with the error's status. */
+/** Maps a command's error to a form failure with translated messages; unknown errors are logged and hidden. */
+export function formFailure(e: unknown, values?: Record<string, string>): ActionFailure<FormFailure> {
+	const err = toAppError(e);
+	return fail(err.status, { error: translatedError(err), values });
+}
+
+/** `{"error": {"code", "message", "field?", "fields"}}` with the error's status. */
 export function apiError(e: unknown): Response {
 	const err = toAppError(e);
 	const headers: Record<string, string> = {};
 	if (err.code === 'rate_limited') headers['retry-after'] = String(err.params.seconds ?? 60);
-	const body = { error: { code: err.code, message: errorMessage(err.code, err.params), ...(err.field ? { field: err.field } : {}) } };
-	return json(body, { status: err.status, headers });
+	return json({ error: translatedError(err) }, { status: err.status, headers });
 }
 
 export function toAppError(e: unknown): AppError {

@@ -30,7 +30,7 @@ describe('refusals SvelteKit makes itself', () => {
 		const res = await through('/api/v1/clinics/%ED%A0%80', new Response('Malformed URI', { status: 400, headers: { 'content-type': 'text/plain' } }));
 		expect(res.status).toBe(400);
 		expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-		expect(await res.json()).toEqual({ error: { code: 'bad_request', message: expect.stringMatching(/\S/) } });
+		expect(await res.json()).toEqual({ error: { code: 'bad_request', message: expect.stringMatching(/\S/), fields: [] } });
 	});
 
 	it('keeps Allow on a 405 and turns an HTML error page into JSON too', async () => {

@@ -34,7 +34,7 @@ export function kitErrorBody(status: number): App.Error {
 	return { code, message: errorMessage(code) };
 }
 
-/** An /api answer that is an error but not JSON (SvelteKit's own text or HTML) becomes `{"error": {code, message}}` with the same status. */
+/** An /api answer that is an error but not JSON (SvelteKit's own text or HTML) becomes `{"error": {code, message, fields: []}}` with the same status. */
 export const apiRefusalsAsJson: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	if (!event.url.pathname.startsWith('/api/') || response.status < 400) return response;
@@ -46,5 +46,5 @@ export const apiRefusalsAsJson: Handle = async ({ event, resolve }) => {
 		const value = response.headers.get(name);
 		if (value) kept[name] = value;
 	}
-	return json({ error: { code, message: errorMessage(code) } }, { status: response.status, headers: kept });
+	return json({ error: { code, message: errorMessage(code), fields: [] } }, { status: response.status, headers: kept });
 };

@@ -1,1 +1,9 @@
-export type FormError = { code: string; message: string; field?: string };
+/** One field's problem as an edge sends it: the field (a dotted path), its specific code and the sentence for people. */
+export type FieldMessage = { field: string; code: string; message: string };
+
+/**
+ * A refusal as forms and API clients receive it. `code`, `message` and `field` describe the first
+ * problem (`code` keeps the general code clients already match on); `fields` names every field's
+ * problem, the first one first. Errors made in the browser may carry only `field`.
+ */
+export type FormError = { code: string; message: string; field?: string; fields?: FieldMessage[] };

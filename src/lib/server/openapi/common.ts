@@ -2,12 +2,27 @@ import { z } from 'zod';
 import { jsonSchemaOf, type JsonSchema } from './jsonSchema';
 import type { MediaType, Parameter, Response, ResponseOrRef } from './types';
 
-/** Every failure, whatever the endpoint: a stable code, a sentence in the caller's language, and the field at fault. */
+/** One field's problem, with its own specific code and sentence. */
+const fieldError = z.object({
+	field: z.string().meta({ description: 'The input field at fault, as a dotted path (`weekly.0.end`).', example: 'dateOfBirth' }),
+	code: z.string().meta({
+		description: 'What exactly is wrong with this field, e.g. `birth_date_in_future`, `age_out_of_range`, `phone_invalid`, `email_invalid`, `field_required`.',
+		example: 'birth_date_in_future'
+	}),
+	message: z.string().meta({ description: 'A sentence for people saying what is wrong and what is accepted, in the caller\u2019s language.', example: 'The birth date cannot be in the future.' })
+});
+
+/** Every failure, whatever the endpoint: a stable code, a sentence in the caller's language, and every field at fault. */
 export const errorBody = z.object({
 	error: z.object({
-		code: z.string().meta({ description: 'Stable, machine-readable reason, e.g. `field_required`, `not_found`.', example: 'field_required' }),
-		message: z.string().meta({ description: 'A sentence for people, in the language picked by the PARAGLIDE_LOCALE cookie or Accept-Language.' }),
-		field: z.string().optional().meta({ description: 'The input field at fault, as a dotted path (`clinic.code`).', example: 'clinic.code' })
+		code: z.string().meta({
+			description:
+				'Stable, machine-readable reason, e.g. `field_required`, `not_found`. For invalid input it is the general code of the first problem (`field_invalid`, `field_too_large`, …), as it always was; `fields[].code` is specific.',
+			example: 'field_invalid'
+		}),
+		message: z.string().meta({ description: 'A sentence for people about the first problem, in the language picked by the PARAGLIDE_LOCALE cookie or Accept-Language.' }),
+		field: z.string().optional().meta({ description: 'The first input field at fault, as a dotted path (`clinic.code`): the same as `fields[0].field`.', example: 'dateOfBirth' }),
+		fields: z.array(fieldError).meta({ description: 'Every field at fault, each once, in the order of the request\u2019s schema; empty when the refusal is not about a field.' })
 	})
 });
 
@@ -28,7 +43,7 @@ const errorResponse = (description: string, headers?: Response['headers']): Resp
 
 /** Shared error responses, referenced by status from each operation. */
 export const errorResponses = {
-	BadRequest: errorResponse('Invalid input or malformed JSON (`invalid_json`); `field` names the offending input.'),
+	BadRequest: errorResponse('Invalid input or malformed JSON (`invalid_json`); `fields` names every offending input at once, `field` the first of them.'),
 	Unauthenticated: errorResponse('Not signed in: no valid session cookie or bearer token (`unauthenticated`).'),
 	Forbidden: errorResponse('Signed in, but the role does not allow this (`forbidden`).'),
 	NotFound: errorResponse('No such resource, or it belongs to a clinic the caller is not a member of (`not_found`).'),

@@ -43,8 +43,9 @@ export function openApiDocument() {
 			description:
 				'The JSON API of Tabeeb, an open-source clinic operating system. Authenticate with the `session` cookie set by ' +
 				'`POST /auth/login`, or send its token as `Authorization: Bearer <token>`. Request bodies are JSON, at most 64 KB. ' +
-				'Errors are `{"error": {"code", "message", "field?"}}`, with `message` in the language of the PARAGLIDE_LOCALE cookie ' +
-				'or Accept-Language (English or Urdu).'
+				'Errors are `{"error": {"code", "message", "field?", "fields"}}`: `fields` names every field\u2019s problem at once, each ' +
+				'with its own specific `code` and `message`; `code`, `message` and `field` at the top describe the first of them. ' +
+				'Every `message` is in the language of the PARAGLIDE_LOCALE cookie or Accept-Language (English or Urdu).'
 		},
 		servers: [{ url: API_BASE }],
 		tags: contributions.map((c) => c.tag),

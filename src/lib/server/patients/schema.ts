@@ -2,10 +2,14 @@ import { z } from 'zod';
 import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js';
 import { email as emailSchema, requiredText, text } from '../tenancy/schema';
 import { isoDay, numberField, uuid } from '../text';
+import { problem, withFieldCode } from '../fieldCodes';
+
+/** The oldest age a person can be registered with; an older record gives a birth date instead. */
+export const MAX_AGE = 125;
 
 /** A phone number in international (E.164) form, read with the clinic's country as the default. */
 export function phoneSchema(defaultCountry: string) {
-	return z
+	const phone = z
 		.string()
 		.trim()
 		.max(32)
@@ -19,6 +23,7 @@ export function phoneSchema(defaultCountry: string) {
 			ctx.addIssue({ code: 'custom', message: 'not a valid phone number' });
 			return z.NEVER;
 		});
+	return withFieldCode(phone, 'phone_invalid');
 }
 
 const optionalText = (max: number) => text(max).optional().transform((v) => (v ? v : undefined));
@@ -29,9 +34,9 @@ export function patientInput(defaultCountry: string, today: string) {
 		.object({
 			name: requiredText(120),
 			dateOfBirth: isoDay()
-				.refine((d) => d <= today, 'not a plausible birth date')
+				.refine((d) => d <= today, problem('birth_date_in_future', 'a birth date in the future'))
 				.optional(),
-			age: numberField(z.number().int().min(0).max(125).optional()),
+			age: withFieldCode(numberField(z.number().int().min(0).max(MAX_AGE).optional()), 'age_out_of_range', { min: 0, max: MAX_AGE }),
 			sex: z.enum(['male', 'female', 'other']).optional(),
 			phone: phone.optional(),
 			email: emailSchema.optional(),

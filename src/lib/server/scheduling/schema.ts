@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { text } from '../tenancy/schema';
 import { idempotencyKeyInput } from '../command';
 import { isoDay, isoInstant, numberField, uuid } from '../text';
+import { problem, withFieldCode } from '../fieldCodes';
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:30');
-const range = z.object({ start: hhmm, end: hhmm }).refine((r) => r.start < r.end, { message: 'must end after it starts', path: ['end'] });
+const hhmm = withFieldCode(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:30'), 'time_invalid');
+const range = z.object({ start: hhmm, end: hhmm }).refine((r) => r.start < r.end, { ...problem('time_order', 'must end after it starts'), path: ['end'] });
 
 export const slotMinutes = z.union([z.literal(10), z.literal(15), z.literal(20), z.literal(30)]);
 
@@ -16,8 +17,8 @@ export const weeklyShift = z
 		slotMinutes,
 		breaks: z.array(range).max(6).default([])
 	})
-	.refine((s) => s.start < s.end, { message: 'must end after it starts', path: ['end'] })
-	.refine((s) => s.breaks.every((b) => b.start >= s.start && b.end <= s.end), { message: 'breaks must fall inside working hours', path: ['breaks'] });
+	.refine((s) => s.start < s.end, { ...problem('time_order', 'must end after it starts'), path: ['end'] })
+	.refine((s) => s.breaks.every((b) => b.start >= s.start && b.end <= s.end), { ...problem('break_outside_hours', 'breaks must fall inside working hours'), path: ['breaks'] });
 
 export const availabilityException = z
 	.object({
@@ -28,23 +29,36 @@ export const availabilityException = z
 		off: z.boolean().default(false),
 		reason: text(200).default('')
 	})
-	.refine((e) => e.off || (e.start && e.end && e.start < e.end), { message: 'give hours, or mark the day off', path: ['start'] });
+	.refine((e) => e.off || (e.start && e.end && e.start < e.end), { ...problem('hours_or_day_off', 'give hours, or mark the day off'), path: ['start'] });
 
+/** Each shift that overlaps an earlier one of its weekday, and each exception whose date came before, is named by its own index. */
 export const availabilityInput = z
 	.object({
 		weekly: z.array(weeklyShift).max(50),
 		exceptions: z.array(availabilityException).max(400).default([])
 	})
-	.refine((a) => noOverlaps(a.weekly), { message: 'shifts of one weekday overlap', path: ['weekly'] })
-	.refine((a) => new Set(a.exceptions.map((e) => e.date)).size === a.exceptions.length, { message: 'one exception per date', path: ['exceptions'] });
+	.superRefine((a, ctx) => {
+		for (const index of overlapping(a.weekly)) {
+			ctx.addIssue({ code: 'custom', ...problem('shifts_overlap', 'shifts of one weekday overlap'), path: ['weekly', index, 'start'] });
+		}
+		a.exceptions.forEach((e, index) => {
+			if (a.exceptions.findIndex((other) => other.date === e.date) < index) {
+				ctx.addIssue({ code: 'custom', ...problem('exception_date_taken', 'one exception per date'), path: ['exceptions', index, 'date'] });
+			}
+		});
+	});
 export type AvailabilityInput = z.infer<typeof availabilityInput>;
 
-function noOverlaps(shifts: { weekday: number; start: string; end: string }[]): boolean {
-	const sorted = [...shifts].sort((a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start));
-	return sorted.every((s, i) => i === 0 || sorted[i - 1].weekday !== s.weekday || sorted[i - 1].end <= s.start);
+/** The indexes of shifts that start before another shift of the same weekday has ended. */
+function overlapping(shifts: { weekday: number; start: string; end: string }[]): number[] {
+	return shifts.flatMap((s, i) => (shifts.some((o, j) => j !== i && o.weekday === s.weekday && o.start <= s.start && s.start < o.end && (o.start < s.start || j < i)) ? [i] : []));
 }
 
 export const closureInput = z.object({ date: isoDay(), reason: text(200).default('') });
+
+/** A closure as `addClinicClosure` accepts it: from the clinic's today on (an earlier one would be stored and never shown). */
+export const upcomingClosureInput = (today: string) =>
+	closureInput.extend({ date: isoDay().refine((d) => d >= today, problem('closure_in_past', 'a closure before today')) });
 
 export const slotsQuery = z.object({ doctor: uuid(), date: isoDay() });
 

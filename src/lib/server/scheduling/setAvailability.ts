@@ -9,7 +9,7 @@ import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { clinicToday } from '../../time';
 import { can } from './policy';
-import { availabilityInput, closureInput } from './schema';
+import { availabilityInput, upcomingClosureInput } from './schema';
 import { isClinicDoctor } from './queries';
 import { clinicDocumentsChanged } from '../sync/changes';
 import { isUuid } from '../text';
@@ -72,7 +72,10 @@ export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: stri
 /** A clinic holiday or blackout date (admins); no one can be booked that day. */
 export async function addClinicClosure(db: Db, ctx: ClinicContext, input: unknown) {
 	if (!can(ctx.actor, 'closure.manage')) throw forbidden();
-	const data = parseInput(closureInput, input);
+	const [home] = await db.select({ timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ctx.clinicId));
+	if (!home) throw notFound();
+	// A day already gone is refused: the list shows closures from today on, so it would vanish unseen.
+	const data = parseInput(upcomingClosureInput(clinicToday(home.timezone)), input);
 	return runCommand(db, null, async (tx) => {
 		const [row] = await tx
 			.insert(clinicClosure)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../db/schema';
 import { cleanText, uuid } from '../text';
+import { withFieldCode } from '../fieldCodes';
 
 /** Any zone the runtime's tz database knows, including current names ICU lists under old ones (Asia/Kathmandu). */
 function isTimeZone(value: string): boolean {
@@ -18,7 +19,7 @@ const currencies = new Set(Intl.supportedValuesOf('currency'));
 export const text = cleanText;
 export const requiredText = (max: number) => text(max).pipe(z.string().min(1));
 
-export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+export const email = withFieldCode(z.string().trim().toLowerCase().max(254).pipe(z.email()), 'email_invalid');
 export const password = z.string().min(10).max(200);
 export const personName = requiredText(120);
 export const clinicCode = z
@@ -77,12 +78,14 @@ export type DoctorProfileInput = z.infer<typeof doctorProfileInput>;
 export const clinicSettingsInput = z.object({
 	name: requiredText(120),
 	require2fa: z.boolean(),
-	color: z
-		.string()
-		.trim()
-		.regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0f766e')
-		.transform((v) => v.toLowerCase())
-		.optional(),
+	color: withFieldCode(
+		z
+			.string()
+			.trim()
+			.regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0f766e')
+			.transform((v) => v.toLowerCase()),
+		'color_invalid'
+	).optional(),
 	tagline: text(160).optional()
 });
 export type ClinicSettingsInput = z.infer<typeof clinicSettingsInput>;

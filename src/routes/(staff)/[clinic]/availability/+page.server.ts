@@ -52,7 +52,7 @@ export const actions: Actions = {
 		try {
 			await setAvailability(db, ctx, values.doctorId ?? '', parseSchedule(values.availability));
 		} catch (e) {
-			return formFailure(e, { doctorId: values.doctorId });
+			return formFailure(e, { doctorId: values.doctorId ?? '', form: 'availability' });
 		}
 		return { saved: 'availability' };
 	},
@@ -63,7 +63,7 @@ export const actions: Actions = {
 		try {
 			await addClinicClosure(db, ctx, { date: values.date, reason: values.reason });
 		} catch (e) {
-			return formFailure(e, values);
+			return formFailure(e, { date: values.date ?? '', reason: values.reason ?? '', form: 'closure' });
 		}
 		return { saved: 'closure' };
 	},
@@ -74,7 +74,7 @@ export const actions: Actions = {
 		try {
 			await removeClinicClosure(db, ctx, values.closureId ?? '');
 		} catch (e) {
-			return formFailure(e, values);
+			return formFailure(e, { form: 'closure' });
 		}
 		return { saved: 'closure' };
 	}

@@ -2,28 +2,11 @@ import { formatRef } from '$lib/server/tenancy/counters';
 import type { Patient } from '$lib/server/db/schema/patients';
 import type { PatientSummary } from '$lib/server/patients/queries';
 import { CLEARABLE } from '$lib/server/patients/updatePatient';
-import { ageOn, ageSex, type SearchResult } from '$lib/components/patients/labels';
+import { RECORD_FIELDS, ageOn, ageSex, type SearchResult } from '$lib/components/patients/labels';
 
-/** The record fields a form may send; anything else in the form (buttons, tokens) stays out of the command. */
-const FIELDS = [
-	'name',
-	'dateOfBirth',
-	'age',
-	'sex',
-	'phone',
-	'email',
-	'address',
-	'nationalId',
-	'externalRef',
-	'allergies',
-	'chronicConditions',
-	'emergencyContactName',
-	'emergencyContactPhone',
-	'preferredLanguage'
-] as const;
-
+/** The record fields a form may send (`RECORD_FIELDS`); anything else in the form (buttons, tokens) stays out of the command. */
 function recordFields(values: Record<string, string>): Record<string, string> {
-	return Object.fromEntries(FIELDS.filter((key) => key in values).map((key) => [key, values[key]]));
+	return Object.fromEntries(RECORD_FIELDS.filter((key) => key in values).map((key) => [key, values[key]]));
 }
 
 /** Registration: a field left empty was not given, so the registry's defaults apply. */
