@@ -5,6 +5,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import * as schema from './schema';
 import { env } from '../env';
 import { keepDataDirPrivate } from './dataDir';
+import { preparingStatements } from './prepared';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -37,7 +38,7 @@ async function openPostgres(url: string): Promise<Database> {
 	const { default: postgres } = await import('postgres');
 	const { drizzle } = await import('drizzle-orm/postgres-js');
 	const client = postgres(url, { max: 10, onnotice: () => {}, connection: { application_name: 'tabeeb' } });
-	const db = drizzle(client, { schema, casing: 'snake_case' });
+	const db = drizzle(preparingStatements(client), { schema, casing: 'snake_case' });
 	return {
 		db,
 		driver: 'postgres',
