@@ -5,6 +5,7 @@ import { idempotencyKey } from './db/schema';
 import type { Db, Tx } from './db';
 import { AppError } from './errors';
 import { publishCommitted, takeChanges } from './sync/changes';
+import { openAudit, writeAudit } from './audit/audit';
 
 /**
  * A command's idempotency: the key is claimed per scope (the command and its clinic) and per
@@ -51,6 +52,13 @@ class Replay {
 const ownKey = (idempotency: Idempotency) =>
 	and(eq(idempotencyKey.scope, idempotency.scope), eq(idempotencyKey.userId, idempotency.userId), eq(idempotencyKey.key, idempotency.key));
 
+async function storeResponse(tx: Tx, idempotency: Idempotency, result: unknown) {
+	await tx
+		.update(idempotencyKey)
+		.set({ response: sql`${JSON.stringify(result ?? null)}::jsonb` })
+		.where(ownKey(idempotency));
+}
+
 /**
  * The stored answer to this person's key, read outside a command (a check that must not run
  * again on a retry): null when the key is unused, 422 when it was used for another request.
@@ -66,7 +74,9 @@ export async function storedResponse(db: Db | Tx, idempotency: Idempotency): Pro
  * Runs one command in one transaction. With an idempotency key, the key is claimed first: a
  * concurrent retry blocks on it until the first commits, then returns the first response
  * instead of acting twice; the same key with a different request is refused (422) and changes
- * nothing. The live documents the body named with `documentsChanged` are published after commit.
+ * nothing. The audit entries the body recorded with `appendAudit` are appended to their chains
+ * last, so a chain is locked only from there to commit. The live documents the body named with
+ * `documentsChanged` are published after commit.
  */
 export async function runCommand<T>(db: Db, idempotency: Idempotency | null, body: (tx: Tx) => Promise<T>): Promise<T> {
 	let changes: ReturnType<typeof takeChanges> = null;
@@ -84,13 +94,10 @@ export async function runCommand<T>(db: Db, idempotency: Idempotency | null, bod
 					throw new Replay(stored?.response);
 				}
 			}
+			openAudit(tx);
 			const result = await body(tx);
-			if (idempotency) {
-				await tx
-					.update(idempotencyKey)
-					.set({ response: sql`${JSON.stringify(result ?? null)}::jsonb` })
-					.where(ownKey(idempotency));
-			}
+			// Sent together: the response is stored while the audit chain's head is being locked.
+			await Promise.all([idempotency ? storeResponse(tx, idempotency, result) : null, writeAudit(tx)]);
 			changes = takeChanges(tx);
 			return result;
 		});

@@ -69,7 +69,7 @@ export async function mergePatients(db: Db, ctx: ClinicContext, survivorId: stri
 			.values({ clinicId: ctx.clinicId, survivorId, mergedId: mergeId, moved, mergedBy: ctx.actor.userId, reason })
 			.returning();
 		await mergedTokensChanged(tx, ctx, mergeId, tokens);
-		// Audit last: the clinic's audit lock is never held while the merge waits for rows it moves.
+		// The token cancellations first, then the merge: the order things happened in.
 		for (const entry of tokens.audit) await appendAudit(tx, entry);
 		await appendAudit(tx, {
 			clinicId: ctx.clinicId,

@@ -78,8 +78,7 @@ function choose(a: QueueToken, b: QueueToken): [QueueToken, QueueToken] | null {
  * and before the records' references move. Lock order, shared with check-in: patient rows (by
  * id), then each day's queue (by day), then tokens. Every day on which either record is still in
  * the line is locked before the tokens are read, so no queue command changes them underneath.
- * The audit rows are returned, not written: the merge writes them last, so it never holds the
- * clinic's audit lock while it waits for the rows it moves.
+ * The audit rows are returned for the merge to record, before its own.
  */
 export async function settleTokensForMerge(tx: Tx, ctx: ClinicContext, survivorId: string, mergedId: string, now = new Date()): Promise<MergedTokens> {
 	const inLine = await tx
