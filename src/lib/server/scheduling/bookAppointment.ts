@@ -16,7 +16,7 @@ import { clinicToday } from '../../time';
 import { can } from './policy';
 import { bookInput } from './schema';
 import { doctorShifts, isClinicDoctor } from './queries';
-import { daySlots } from './slots';
+import { slotStartingAt } from './slots';
 
 export type BookedAppointment = Pick<Appointment, 'id' | 'refNo' | 'patientId' | 'doctorId' | 'status' | 'reason'> & {
 	ref: string;
@@ -29,7 +29,7 @@ export const EXCLUSION_CONSTRAINT = 'appointment_no_overlap';
 /** The slot of the doctor's schedule that starts exactly at `start`, or a field error. */
 export async function scheduledSlot(db: Db | Tx, home: Clinic, doctorId: string, start: Date) {
 	const day = clinicToday(home.timezone, start);
-	const slot = daySlots(day, home.timezone, await doctorShifts(db, home.id, doctorId, day)).find((s) => s.start.getTime() === start.getTime());
+	const slot = slotStartingAt(day, home.timezone, await doctorShifts(db, home.id, doctorId, day), start);
 	if (!slot) throw new AppError('outside_schedule', 400, 'The doctor does not work at that time', 'start');
 	return slot;
 }
@@ -86,7 +86,11 @@ export async function bookAppointment(db: Db, ctx: ClinicContext, input: unknown
 
 export type NewAppointment = { patientId: string; doctorId: string; slot: { start: Date; end: Date }; status: 'requested' | 'confirmed'; reason: string; followUpOf?: string };
 
-/** The insert, audit row and outbox event of a booking, inside the caller's transaction. */
+/**
+ * The insert, audit row and outbox event of a booking, inside the caller's transaction. The
+ * clinic's appointment number is taken last: its counter row stays locked until commit, and
+ * every booking of the clinic waits for it, so nothing that can be done before it is done after.
+ */
 export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic, values: NewAppointment): Promise<BookedAppointment> {
 	// The patient's row first, shared: a merge locks it before anything else, so a booking that
 	// waited for one sees the record merged away and books nothing on it (the merge already moved
@@ -97,10 +101,15 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 		.where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, values.patientId)))
 		.for('share');
 	if (!who || who.mergedIntoId) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
+	const id = crypto.randomUUID();
+	const start = values.slot.start.toISOString();
+	await calendarChanged(tx, ctx.clinicId, home.timezone, [values.slot.start]);
+	await emit(tx, ctx.clinicId, { type: 'appointment.booked', payload: { appointmentId: id, patientId: values.patientId, doctorId: values.doctorId, start } });
 	const refNo = await nextNumber(tx, ctx.clinicId, 'A');
 	const [row] = await tx
 		.insert(appointment)
 		.values({
+			id,
 			clinicId: ctx.clinicId,
 			refNo,
 			patientId: values.patientId,
@@ -114,7 +123,6 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 		})
 		.returning();
 	const booked = presentAppointment(home, row);
-	await calendarChanged(tx, ctx.clinicId, home.timezone, [row.startsAt]);
 	await appendAudit(tx, {
 		clinicId: ctx.clinicId,
 		actorUserId: ctx.actor.userId,
@@ -123,6 +131,5 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 		entityId: row.id,
 		data: { ref: booked.ref, start: booked.start, doctorId: row.doctorId, status: values.status, ...(values.followUpOf ? { followUpOf: values.followUpOf } : {}) }
 	});
-	await emit(tx, ctx.clinicId, { type: 'appointment.booked', payload: { appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId, start: booked.start } });
 	return booked;
 }

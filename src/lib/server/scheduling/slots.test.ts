@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isoWithOffset } from '../../time';
-import { daySlots, shiftsForDay } from './slots';
+import { daySlots, shiftsForDay, slotStartingAt, type Shift } from './slots';
 
 const fullDay = { start: '09:00', end: '17:00', slotMinutes: 30, breaks: [{ start: '13:00', end: '14:00' }] };
 
@@ -43,5 +43,33 @@ describe('slots', () => {
 		// America/Santiago goes from 00:00 straight to 01:00 on 2026-09-06.
 		const slots = daySlots('2026-09-06', 'America/Santiago', [{ start: '00:00', end: '02:00', slotMinutes: 30, breaks: [] }]);
 		expect(slots.map((s) => isoWithOffset(s.start, 'America/Santiago'))).toEqual(['2026-09-06T01:00:00-03:00', '2026-09-06T01:30:00-03:00']);
+	});
+
+	describe('the slot starting at an instant is the one daySlots lists', () => {
+		const days: [string, string, Shift[]][] = [
+			['2026-11-23', 'Asia/Karachi', [fullDay]],
+			['2026-11-23', 'Asia/Kathmandu', [{ start: '10:00', end: '11:00', slotMinutes: 15, breaks: [] }]],
+			['2026-03-29', 'Europe/London', [{ start: '00:00', end: '03:00', slotMinutes: 30, breaks: [] }]],
+			['2026-10-25', 'Europe/London', [{ start: '00:00', end: '03:00', slotMinutes: 30, breaks: [] }]],
+			['2026-09-06', 'America/Santiago', [{ start: '00:00', end: '02:00', slotMinutes: 30, breaks: [] }]],
+			// Overlapping shifts with different lengths: the first shift's slot wins, as in daySlots.
+			['2026-11-24', 'Asia/Karachi', [{ start: '09:00', end: '12:00', slotMinutes: 20, breaks: [] }, { start: '10:00', end: '13:00', slotMinutes: 30, breaks: [{ start: '11:00', end: '11:30' }] }]]
+		];
+		it.each(days)('on %s in %s', (day, timeZone, shifts) => {
+			const listed = daySlots(day, timeZone, shifts);
+			const { from, to } = { from: Date.parse(`${day}T00:00:00Z`) - 86_400_000, to: Date.parse(`${day}T00:00:00Z`) + 2 * 86_400_000 };
+			let found = 0;
+			for (let at = from; at < to; at += 5 * 60_000) {
+				const expected = listed.find((s) => s.start.getTime() === at) ?? null;
+				expect(slotStartingAt(day, timeZone, shifts, new Date(at))).toEqual(expected);
+				if (expected) found++;
+			}
+			expect(found).toBe(new Set(listed.map((s) => s.start.getTime())).size);
+		});
+
+		it('is no slot a second past a slot start', () => {
+			const [first] = daySlots('2026-11-23', 'Asia/Karachi', [fullDay]);
+			expect(slotStartingAt('2026-11-23', 'Asia/Karachi', [fullDay], new Date(first.start.getTime() + 1000))).toBeNull();
+		});
 	});
 });

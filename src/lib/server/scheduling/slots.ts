@@ -1,4 +1,4 @@
-import { CalendarDate, CalendarDateTime, parseDate, toZoned, type ZonedDateTime } from '@internationalized/date';
+import { CalendarDate, CalendarDateTime, fromDate, parseDate, toZoned, type ZonedDateTime } from '@internationalized/date';
 import type { TimeRange } from '../db/schema/scheduling';
 
 /** One working period of a day in clinic-local wall time, e.g. 09:00–13:00 in 15-minute slots. */
@@ -51,6 +51,28 @@ export function daySlots(day: string, timeZone: string, shifts: Shift[]): Slot[]
 		}
 	}
 	return slots.sort((a, b) => a.start.getTime() - b.start.getTime());
+}
+
+/**
+ * The slot of the date that starts at the instant `start`, or null: the slot `daySlots` would
+ * list with that start (the first shift's, when shifts overlap). A booking asks for one slot, so
+ * this converts the one wall-clock time instead of every slot of the day.
+ */
+export function slotStartingAt(day: string, timeZone: string, shifts: Shift[], start: Date): Slot | null {
+	const date = parseDate(day);
+	const local = fromDate(start, timeZone);
+	if (local.year !== date.year || local.month !== date.month || local.day !== date.day) return null;
+	const t = local.hour * 60 + local.minute;
+	for (const shift of shifts) {
+		const first = minutes(shift.start);
+		if (t < first || t + shift.slotMinutes > minutes(shift.end) || (t - first) % shift.slotMinutes !== 0) continue;
+		if (shift.breaks.some((b) => t < minutes(b.end) && t + shift.slotMinutes > minutes(b.start))) continue;
+		// The slot starts at the earlier of a repeated wall-clock time, and exactly on the minute.
+		const slotStart = wallClock(date, t, timeZone)?.toDate();
+		if (slotStart?.getTime() !== start.getTime()) continue;
+		return { start: slotStart, end: new Date(slotStart.getTime() + shift.slotMinutes * 60_000) };
+	}
+	return null;
 }
 
 function wallClock(date: CalendarDate, minuteOfDay: number, timeZone: string): ZonedDateTime | null {
