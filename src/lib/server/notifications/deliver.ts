@@ -43,11 +43,14 @@ export async function deliverEvent(deps: DeliveryDeps, row: DeliverableEvent): P
 	if (!parsed.ok) return { done: [], errors: [], rejected: parsed.reason };
 	const recipient = await findRecipient(deps.db, parsed.event.payload.patientId);
 	if (!recipient) return { done: [], errors: [] };
+	const email = recipient.email && !row.deliveredTo.some((key) => key === 'email' || key === 'email:log') ? recipient.email : null;
+	const pushTargets = recipient.pushTargets.filter((target) => !row.deliveredTo.includes(`push:${target.id}`));
+	// Nobody left to tell (no address, no browser, or all reached): composing the notice and its calendar file would be wasted.
+	if (!email && pushTargets.length === 0) return { done: [], errors: [] };
 	const notice = await composeNotice(deps.db, parsed.event, row.createdAt, recipient);
 	if (!notice) return { done: [], errors: [] };
 	const channels: Channel[] = [];
-	const email = recipient.email;
-	if (email && !row.deliveredTo.some((key) => key === 'email' || key === 'email:log')) {
+	if (email) {
 		channels.push({
 			key: 'email',
 			send: async () => {
@@ -56,9 +59,8 @@ export async function deliverEvent(deps: DeliveryDeps, row: DeliverableEvent): P
 			}
 		});
 	}
-	for (const target of recipient.pushTargets) {
+	for (const target of pushTargets) {
 		const key = `push:${target.id}`;
-		if (row.deliveredTo.includes(key)) continue;
 		channels.push({
 			key,
 			send: async () => {
