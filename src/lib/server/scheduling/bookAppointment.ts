@@ -10,7 +10,7 @@ import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { pgError } from '../db/errors';
 import { parseInput } from '../validation';
-import { formatRef, nextNumber } from '../tenancy/counters';
+import { formatRef, nextNumberInInsert } from '../tenancy/counters';
 import type { ClinicContext } from '../tenancy/members';
 import { clinicToday } from '../../time';
 import { can } from './policy';
@@ -88,8 +88,9 @@ export type NewAppointment = { patientId: string; doctorId: string; slot: { star
 
 /**
  * The insert, audit row and outbox event of a booking, inside the caller's transaction. The
- * clinic's appointment number is taken last: its counter row stays locked until commit, and
- * every booking of the clinic waits for it, so nothing that can be done before it is done after.
+ * clinic's appointment number is taken last, by the insert itself: its counter row stays locked
+ * until commit and every booking of the clinic waits for it, so nothing that can be done before
+ * it is done after.
  */
 export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic, values: NewAppointment): Promise<BookedAppointment> {
 	// The patient's row first, shared: a merge locks it before anything else, so a booking that
@@ -105,13 +106,14 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 	const start = values.slot.start.toISOString();
 	await calendarChanged(tx, ctx.clinicId, home.timezone, [values.slot.start]);
 	await emit(tx, ctx.clinicId, { type: 'appointment.booked', payload: { appointmentId: id, patientId: values.patientId, doctorId: values.doctorId, start } });
-	const refNo = await nextNumber(tx, ctx.clinicId, 'A');
+	const number = nextNumberInInsert(tx, ctx.clinicId, 'A');
 	const [row] = await tx
+		.with(number.taken)
 		.insert(appointment)
 		.values({
 			id,
 			clinicId: ctx.clinicId,
-			refNo,
+			refNo: number.value,
 			patientId: values.patientId,
 			doctorId: values.doctorId,
 			startsAt: values.slot.start,
