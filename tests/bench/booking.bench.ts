@@ -4,7 +4,7 @@
  * throughput over distinct slots. On PGlite, and on PostgreSQL too when DATABASE_URL is set
  * (PGlite runs one query at a time, so only PostgreSQL shows real concurrency).
  */
-import { percentile, round } from './lib';
+import { cpuSeconds, percentile, round } from './lib';
 import { book, dayAhead, slotStart, SLOTS_PER_DAY, startBookingWorld } from './bookingSetup';
 
 const RACERS = Number(process.env.BENCH_RACERS ?? 200);
@@ -36,6 +36,10 @@ async function measure(database: 'pglite' | 'postgres') {
 		const latencies: number[] = [];
 		let failed = 0;
 		let next = 0;
+		// CPU time is steadier than bookings per second on a shared machine: the server's (with the
+		// database in it on PGlite; PostgreSQL's own is not counted) and this client's.
+		const serverCpu = world.app.pid ? cpuSeconds(world.app.pid) : NaN;
+		const clientCpu = process.cpuUsage();
 		const started = performance.now();
 		await Promise.all(
 			Array.from({ length: CONCURRENCY }, async () => {
@@ -47,6 +51,8 @@ async function measure(database: 'pglite' | 'postgres') {
 			})
 		);
 		const seconds = (performance.now() - started) / 1000;
+		const serverCpuMs = world.app.pid ? ((cpuSeconds(world.app.pid) - serverCpu) * 1000) / BOOKINGS : NaN;
+		const clientCpuUsed = process.cpuUsage(clientCpu);
 		latencies.sort((a, b) => a - b);
 		return {
 			database,
@@ -57,7 +63,9 @@ async function measure(database: 'pglite' | 'postgres') {
 				failed,
 				bookings_per_second: round(latencies.length / seconds, 1),
 				p50_ms: round(percentile(latencies, 50), 1),
-				p99_ms: round(percentile(latencies, 99), 1)
+				p99_ms: round(percentile(latencies, 99), 1),
+				server_cpu_ms_per_booking: round(serverCpuMs, 1),
+				client_cpu_ms_per_booking: round((clientCpuUsed.user + clientCpuUsed.system) / 1000 / BOOKINGS, 1)
 			}
 		};
 	} finally {

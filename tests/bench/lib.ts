@@ -74,6 +74,12 @@ export function rssMb(pid: number): number {
 	return line ? round(Number(line.replace(/\D+/g, '')) / 1024, 1) : NaN;
 }
 
+/** CPU time (user + system) a process has used, in seconds, from /proc (Linux; clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** The monotonic time (ns) at which the client's document next changes. */
 export function nextUpdateAt(client: BenchClient): Promise<bigint> {
 	return new Promise((resolve) => {

@@ -27,6 +27,8 @@ export type StartOptions = {
 
 export type App = {
 	url: string;
+	/** The server's process id (benchmarks read its CPU time). */
+	pid: number | undefined;
 	client(headers?: Record<string, string>): ApiClient;
 	stop(): Promise<void>;
 };
@@ -74,6 +76,7 @@ export async function startApp(options: StartOptions = {}): Promise<App> {
 		await waitForHealth(url, child, () => stderr);
 		return {
 			url,
+			pid: child.pid,
 			client: (headers) => new ApiClient(url, headers),
 			stop: async () => {
 				await stopProcess(child);
