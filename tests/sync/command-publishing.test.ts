@@ -30,6 +30,7 @@ import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 import { makeClinic, makeMember, makeSession, makeUser, middayTimeZone, rand } from '../factories';
 import { ctxOf, key, makeAppointment, makePatient, queueScene } from '../integration/queueScene';
 import { connect, eventually, startSync, type RunningSync } from './harness';
+import { freshDatabase } from '../db';
 
 /**
  * A command names the live documents it changed inside its own transaction and they are
@@ -38,10 +39,17 @@ import { connect, eventually, startSync, type RunningSync } from './harness';
  * is published by the next start.
  */
 let running: RunningSync;
+let own: Awaited<ReturnType<typeof freshDatabase>>;
+// A database of its own: on PostgreSQL every test file shares one, and another file's command may
+// hold a committed change for the moment before it is published; this file counts them all.
 beforeAll(async () => {
-	running = await startSync();
+	own = await freshDatabase();
+	running = await startSync({ database: own });
 });
-afterAll(() => running.close());
+afterAll(async () => {
+	await running.close();
+	await own.drop();
+});
 
 const TZ = 'Asia/Karachi';
 type Row = { id: string; start: string };
