@@ -9,7 +9,19 @@ import svelteConfig from './svelte.config.js';
 
 export default ts.config(
 	{
-		ignores: ['build/', 'build-*/', '.svelte-kit/', '.svelte-kit-*/', 'src/lib/paraglide/', 'drizzle/', 'test-results/', 'playwright-report/', 'data/', 'test-data/', 'node_modules/']
+		ignores: [
+			'build/',
+			'build-*/',
+			'.svelte-kit/',
+			'.svelte-kit-*/',
+			'src/lib/paraglide/',
+			'drizzle/',
+			'test-results/',
+			'playwright-report/',
+			'data/',
+			'test-data/',
+			'node_modules/'
+		]
 	},
 	js.configs.recommended,
 	...ts.configs.recommended,

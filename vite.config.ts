@@ -5,11 +5,7 @@ import { syncDevPlugin } from './sync-server/vite-plugin';
 import { paraglideOptions } from './paraglide.options.js';
 
 export default defineConfig({
-	plugins: [
-		paraglideVitePlugin(paraglideOptions),
-		sveltekit(),
-		syncDevPlugin()
-	],
+	plugins: [paraglideVitePlugin(paraglideOptions), sveltekit(), syncDevPlugin()],
 	server: { port: 3000 },
 	test: {
 		include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/sync/**/*.test.ts', 'sync-server/**/*.test.ts'],

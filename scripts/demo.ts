@@ -33,9 +33,24 @@ const PASSWORD = 'tabeeb-demo-2026';
 type Person = { name: string; email: string; role: Role; doctor?: { specialization: string; registrationNumber: string; fee: number } };
 
 const lahoreStaff: Person[] = [
-	{ name: 'Dr. Ayesha Siddiqui', email: 'ayesha@demo.tabeeb', role: 'doctor', doctor: { specialization: 'Family medicine', registrationNumber: 'PMDC-45812-P', fee: 2000_00 } },
-	{ name: 'Dr. Bilal Ahmed', email: 'bilal@demo.tabeeb', role: 'doctor', doctor: { specialization: 'Paediatrics', registrationNumber: 'PMDC-39127-P', fee: 2500_00 } },
-	{ name: 'Dr. Rajesh Shrestha', email: 'rajesh@demo.tabeeb', role: 'doctor', doctor: { specialization: 'Cardiology', registrationNumber: 'PMDC-50211-P', fee: 4000_00 } },
+	{
+		name: 'Dr. Ayesha Siddiqui',
+		email: 'ayesha@demo.tabeeb',
+		role: 'doctor',
+		doctor: { specialization: 'Family medicine', registrationNumber: 'PMDC-45812-P', fee: 2000_00 }
+	},
+	{
+		name: 'Dr. Bilal Ahmed',
+		email: 'bilal@demo.tabeeb',
+		role: 'doctor',
+		doctor: { specialization: 'Paediatrics', registrationNumber: 'PMDC-39127-P', fee: 2500_00 }
+	},
+	{
+		name: 'Dr. Rajesh Shrestha',
+		email: 'rajesh@demo.tabeeb',
+		role: 'doctor',
+		doctor: { specialization: 'Cardiology', registrationNumber: 'PMDC-50211-P', fee: 4000_00 }
+	},
 	{ name: 'Sana Malik', email: 'sana@demo.tabeeb', role: 'reception' },
 	{ name: 'Usman Tariq', email: 'usman@demo.tabeeb', role: 'reception' },
 	{ name: 'Hina Qureshi', email: 'hina@demo.tabeeb', role: 'pharmacist' }
@@ -43,17 +58,81 @@ const lahoreStaff: Person[] = [
 
 const kathmanduStaff: Person[] = [
 	{ name: 'Anil Karki', email: 'anil@demo.tabeeb', role: 'admin' },
-	{ name: 'Dr. Sita Gurung', email: 'sita@demo.tabeeb', role: 'doctor', doctor: { specialization: 'Gynaecology', registrationNumber: 'NMC-18342', fee: 1500_00 } },
-	{ name: 'Dr. Rajesh Shrestha', email: 'rajesh@demo.tabeeb', role: 'doctor', doctor: { specialization: 'Cardiology', registrationNumber: 'NMC-20917', fee: 2000_00 } },
+	{
+		name: 'Dr. Sita Gurung',
+		email: 'sita@demo.tabeeb',
+		role: 'doctor',
+		doctor: { specialization: 'Gynaecology', registrationNumber: 'NMC-18342', fee: 1500_00 }
+	},
+	{
+		name: 'Dr. Rajesh Shrestha',
+		email: 'rajesh@demo.tabeeb',
+		role: 'doctor',
+		doctor: { specialization: 'Cardiology', registrationNumber: 'NMC-20917', fee: 2000_00 }
+	},
 	{ name: 'Pooja Thapa', email: 'pooja@demo.tabeeb', role: 'reception' },
 	{ name: 'Bikash Rai', email: 'bikash@demo.tabeeb', role: 'pharmacist' }
 ];
 
-const given = ['Muhammad', 'Fatima', 'Ali', 'Zainab', 'Hassan', 'Maryam', 'Omar', 'Khadija', 'Ahmed', 'Ayesha', 'Imran', 'Sadia', 'Kamran', 'Nadia', 'Farhan', 'Rabia', 'Asad', 'Mehwish', 'Tariq', 'Saima', 'Ram', 'Sita', 'Hari', 'Gita', 'Bishal', 'Anjali', 'Suman', 'Pramila', 'Dipesh', 'Sunita'];
-const family = ['Khan', 'Ahmed', 'Hussain', 'Malik', 'Butt', 'Chaudhry', 'Sheikh', 'Iqbal', 'Raza', 'Mirza', 'Qureshi', 'Javed', 'Shrestha', 'Gurung', 'Tamang', 'Adhikari', 'Thapa', 'Karki', 'Rai', 'Magar'];
+const given = [
+	'Muhammad',
+	'Fatima',
+	'Ali',
+	'Zainab',
+	'Hassan',
+	'Maryam',
+	'Omar',
+	'Khadija',
+	'Ahmed',
+	'Ayesha',
+	'Imran',
+	'Sadia',
+	'Kamran',
+	'Nadia',
+	'Farhan',
+	'Rabia',
+	'Asad',
+	'Mehwish',
+	'Tariq',
+	'Saima',
+	'Ram',
+	'Sita',
+	'Hari',
+	'Gita',
+	'Bishal',
+	'Anjali',
+	'Suman',
+	'Pramila',
+	'Dipesh',
+	'Sunita'
+];
+const family = [
+	'Khan',
+	'Ahmed',
+	'Hussain',
+	'Malik',
+	'Butt',
+	'Chaudhry',
+	'Sheikh',
+	'Iqbal',
+	'Raza',
+	'Mirza',
+	'Qureshi',
+	'Javed',
+	'Shrestha',
+	'Gurung',
+	'Tamang',
+	'Adhikari',
+	'Thapa',
+	'Karki',
+	'Rai',
+	'Magar'
+];
 
 function localDay(timeZone: string, daysAhead = 0): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + daysAhead * 86_400_000));
+	return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+		new Date(Date.now() + daysAhead * 86_400_000)
+	);
 }
 
 type Db = Awaited<ReturnType<typeof getDatabase>>['db'];
@@ -71,7 +150,15 @@ const doctorWeeks = [
  * to the demo patient accounts), appointments today and on the next working day, a few patients checked
  * in, and a display key for the waiting-room screen.
  */
-async function fillClinicDay(db: Db, clinicId: string, timezone: string, adminId: string, doctors: Staff[], patientAccounts: { id: string; name: string }[], firstAccount: number) {
+async function fillClinicDay(
+	db: Db,
+	clinicId: string,
+	timezone: string,
+	adminId: string,
+	doctors: Staff[],
+	patientAccounts: { id: string; name: string }[],
+	firstAccount: number
+) {
 	const admin = { clinicId, actor: { userId: adminId, role: 'admin' as const } };
 	const rooms = [];
 	for (const name of ['Room 1', 'Room 2', 'Room 3']) rooms.push(await createRoom(db, admin, { name }));

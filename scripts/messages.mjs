@@ -47,9 +47,15 @@ if (command === 'set') {
 	const ur = read(files.ur);
 	const keys = (o) => Object.keys(o).filter((k) => !k.startsWith('$'));
 	const problems = [
-		...keys(en).filter((k) => !(k in ur)).map((k) => `ur.json lacks ${k}`),
-		...keys(ur).filter((k) => !(k in en)).map((k) => `en.json lacks ${k}`),
-		...keys(en).filter((k) => en[k] === ur[k] && /[a-z]{3}/i.test(en[k])).map((k) => `ur.json copies English for ${k}`)
+		...keys(en)
+			.filter((k) => !(k in ur))
+			.map((k) => `ur.json lacks ${k}`),
+		...keys(ur)
+			.filter((k) => !(k in en))
+			.map((k) => `en.json lacks ${k}`),
+		...keys(en)
+			.filter((k) => en[k] === ur[k] && /[a-z]{3}/i.test(en[k]))
+			.map((k) => `ur.json copies English for ${k}`)
 	];
 	for (const p of problems) console.error(p);
 	process.exit(problems.length ? 1 : 0);

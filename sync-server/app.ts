@@ -80,6 +80,7 @@ async function main() {
 
 main().catch((e) => {
 	if (e instanceof EnvError) console.error(e.message);
-	else console.error(e instanceof Error && e.message.startsWith('Tabeeb') ? e.message : `Tabeeb could not start: ${e instanceof Error ? e.message : String(e)}`);
+	else
+		console.error(e instanceof Error && e.message.startsWith('Tabeeb') ? e.message : `Tabeeb could not start: ${e instanceof Error ? e.message : String(e)}`);
 	process.exit(1);
 });

@@ -36,7 +36,14 @@ async function actorFromSession(db: Db, token: string): Promise<SyncActor | null
 	const { session, user } = await validateSessionToken(db, token);
 	// A session still waiting for its second factor is not signed in yet.
 	if (!session || !session.twoFactorVerified) return null;
-	return { kind: 'user', userId: user.id, name: user.name, userKind: user.kind, mustChangePassword: user.mustChangePassword, twoFactorEnabled: user.twoFactorEnabled };
+	return {
+		kind: 'user',
+		userId: user.id,
+		name: user.name,
+		userKind: user.kind,
+		mustChangePassword: user.mustChangePassword,
+		twoFactorEnabled: user.twoFactorEnabled
+	};
 }
 
 function sameOrigin(headers: IncomingHttpHeaders, allowedOrigin: string | null): boolean {

@@ -74,10 +74,16 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 	const catalogue = deps.catalogue ?? defaultCatalogue();
 	const redisUrl = deps.redis === undefined ? env().REDIS_URL : deps.redis?.url;
 	const accessRecheck = new AccessRecheck({ db, catalogue });
-	const projections = new Projections({ db, projections: catalogue.projections, afterRebuild: (names, clinicsChanged) => accessRecheck.recheck(names, clinicsChanged) });
+	const projections = new Projections({
+		db,
+		projections: catalogue.projections,
+		afterRebuild: (names, clinicsChanged) => accessRecheck.recheck(names, clinicsChanged)
+	});
 	const persistence = new Persistence(db, deps.compaction?.compact);
 	const budget = new Budget({ db, limits, now: deps.now });
-	const scaleOut = redisUrl ? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? env().REDIS_PREFIX }, projections, () => publishPendingChanges(db)) : null;
+	const scaleOut = redisUrl
+		? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? env().REDIS_PREFIX }, projections, () => publishPendingChanges(db))
+		: null;
 
 	const extensions: Extension[] = [
 		budget,

@@ -107,8 +107,15 @@ function verifySignature(req: IncomingMessage, url: URL, body: Buffer, fake: Omi
 	if (!names.includes('host')) return { status: 403, code: 'SignatureDoesNotMatch' };
 	const canonicalRequest = [
 		req.method,
-		url.pathname.split('/').map((s) => rfc3986(decodeURIComponent(s))).join('/'),
-		[...url.searchParams].map(([k, v]) => [rfc3986(k), rfc3986(v)]).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('&'),
+		url.pathname
+			.split('/')
+			.map((s) => rfc3986(decodeURIComponent(s)))
+			.join('/'),
+		[...url.searchParams]
+			.map(([k, v]) => [rfc3986(k), rfc3986(v)])
+			.sort(([a], [b]) => (a < b ? -1 : 1))
+			.map(([k, v]) => `${k}=${v}`)
+			.join('&'),
 		names.map((n) => `${n}:${header(req, n).trim().replace(/\s+/g, ' ')}\n`).join(''),
 		signedHeaders,
 		payloadHash

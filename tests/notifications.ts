@@ -91,14 +91,23 @@ export function verifyVapid(header: string | undefined): VapidClaims {
 	const [, jwt, k] = match;
 	const [head, claims, signature] = jwt.split('.');
 	const raw = Buffer.from(k, 'base64url');
-	const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33, 65).toString('base64url') }, format: 'jwk' });
+	const key = createPublicKey({
+		key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33, 65).toString('base64url') },
+		format: 'jwk'
+	});
 	const ok = verify('sha256', Buffer.from(`${head}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
 	if (!ok) throw new Error('VAPID signature does not verify');
 	if (JSON.parse(Buffer.from(head, 'base64url').toString()).alg !== 'ES256') throw new Error('VAPID token is not ES256');
 	return { ...JSON.parse(Buffer.from(claims, 'base64url').toString()), publicKey: k };
 }
 
-export type ReceivedPush = { path: string; ttl: number; urgency: string; claims: VapidClaims; message: { title: string; body: string; url: string; tag: string; lang: string } };
+export type ReceivedPush = {
+	path: string;
+	ttl: number;
+	urgency: string;
+	claims: VapidClaims;
+	message: { title: string; body: string; url: string; tag: string; lang: string };
+};
 
 export type FakePushService = {
 	origin: string;

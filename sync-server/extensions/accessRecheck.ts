@@ -86,7 +86,9 @@ export class AccessRecheck implements Extension {
 	/** The names, plus every open document whose clinic (as its facts say) is one of these. */
 	private withClinicsDocuments(names: string[], clinicIds: string[]): string[] {
 		const clinics = new Set(clinicIds);
-		const more = [...this.open].filter(([, sockets]) => [...sockets.values()].some(({ ctx }) => ctx.facts?.clinicId && clinics.has(ctx.facts.clinicId))).map(([name]) => name);
+		const more = [...this.open]
+			.filter(([, sockets]) => [...sockets.values()].some(({ ctx }) => ctx.facts?.clinicId && clinics.has(ctx.facts.clinicId)))
+			.map(([name]) => name);
 		return [...new Set([...names, ...more])];
 	}
 }

@@ -86,7 +86,10 @@ export class Projections implements Extension {
 		changeSeen();
 		const names = expandChangedNames(published, this.instance?.documents.keys() ?? []);
 		await Promise.all(names.map((name) => this.schedule(name)));
-		await this.options.afterRebuild?.(names, published.filter(isClinicWide).flatMap((name) => /^clinic\/([^/]+)\/\*$/.exec(name)?.[1] ?? []));
+		await this.options.afterRebuild?.(
+			names,
+			published.filter(isClinicWide).flatMap((name) => /^clinic\/([^/]+)\/\*$/.exec(name)?.[1] ?? [])
+		);
 	}
 
 	private schedule(name: string): Promise<void> {

@@ -20,7 +20,9 @@ async function measure(database: 'pglite' | 'postgres') {
 
 		const raceSlot = slotStart(dayAhead(1), 1);
 		const race = await Promise.all(
-			Array.from({ length: RACERS }, (_, i) => book(world, { patientId: world.patientIds[i % world.patientIds.length], doctorId: world.doctorIds[0], start: raceSlot }))
+			Array.from({ length: RACERS }, (_, i) =>
+				book(world, { patientId: world.patientIds[i % world.patientIds.length], doctorId: world.doctorIds[0], start: raceSlot })
+			)
 		);
 		const won = race.filter((r) => r.status === 201).length;
 		const taken = race.filter((r) => r.status === 409 && r.body.includes('"slot_taken"')).length;

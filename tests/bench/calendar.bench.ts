@@ -26,7 +26,11 @@ async function measure(database: 'pglite' | 'postgres') {
 			const onChange = () => changes.push({ at: performance.now(), content: JSON.stringify(projection.get('appointments') ?? []) });
 			projection.observeDeep(onChange);
 			const sent = performance.now();
-			const result = await book(world, { patientId: world.patientIds[i % world.patientIds.length], doctorId: world.doctorIds[i % 2], start: slotStart(day, Math.floor(i / 2)) });
+			const result = await book(world, {
+				patientId: world.patientIds[i % world.patientIds.length],
+				doctorId: world.doctorIds[i % 2],
+				start: slotStart(day, Math.floor(i / 2))
+			});
 			const committed = performance.now();
 			const id = result.status === 201 ? String(JSON.parse(result.body).id) : null;
 			const until = Date.now() + 10_000;

@@ -9,7 +9,8 @@ import { benchClient, nextUpdateAt, type BenchClient } from './lib';
 
 export type ClientSpec = { url: string; name: string; token: string };
 export type FarmRequest = { type: 'open'; specs: ClientSpec[] } | { type: 'arm'; round: number } | { type: 'close' };
-export type FarmReply = { type: 'opened'; count: number } | { type: 'armed'; round: number } | { type: 'arrivals'; round: number; at: string[] } | { type: 'error'; message: string };
+export type FarmReply =
+	{ type: 'opened'; count: number } | { type: 'armed'; round: number } | { type: 'arrivals'; round: number; at: string[] } | { type: 'error'; message: string };
 
 const send = (reply: FarmReply) => process.send?.(reply);
 let clients: BenchClient[] = [];

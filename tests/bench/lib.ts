@@ -70,7 +70,9 @@ export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 1
 
 /** Resident memory of a process in MB, from /proc (Linux). */
 export function rssMb(pid: number): number {
-	const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+	const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+		.split('\n')
+		.find((l) => l.startsWith('VmRSS:'));
 	return line ? round(Number(line.replace(/\D+/g, '')) / 1024, 1) : NaN;
 }
 

@@ -16,14 +16,78 @@ const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 100_000);
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 400);
 const BATCH = 1000;
 
-const FIRST = ['Muhammad', 'Ahmed', 'Ali', 'Hassan', 'Hussain', 'Bilal', 'Usman', 'Omar', 'Imran', 'Kashif', 'Tariq', 'Zubair', 'Faisal', 'Naveed', 'Asif', 'Shahid',
-	'Fatima', 'Ayesha', 'Zainab', 'Maryam', 'Sana', 'Hina', 'Saima', 'Nasreen', 'Rubina', 'Shazia', 'Amna', 'Iqra', 'Mehwish', 'Sadia', 'Farah', 'Bushra'];
-const LAST = ['Khan', 'Ahmed', 'Malik', 'Butt', 'Chaudhry', 'Qureshi', 'Sheikh', 'Siddiqui', 'Raza', 'Abbasi', 'Hashmi', 'Mirza', 'Baig', 'Javed', 'Iqbal', 'Akhtar',
-	'Rehman', 'Shah', 'Bukhari', 'Gillani', 'Awan', 'Janjua', 'Rana', 'Bhatti', 'Cheema', 'Gondal', 'Warraich', 'Niazi', 'Afridi', 'Yousafzai', 'Khattak', 'Durrani'];
+const FIRST = [
+	'Muhammad',
+	'Ahmed',
+	'Ali',
+	'Hassan',
+	'Hussain',
+	'Bilal',
+	'Usman',
+	'Omar',
+	'Imran',
+	'Kashif',
+	'Tariq',
+	'Zubair',
+	'Faisal',
+	'Naveed',
+	'Asif',
+	'Shahid',
+	'Fatima',
+	'Ayesha',
+	'Zainab',
+	'Maryam',
+	'Sana',
+	'Hina',
+	'Saima',
+	'Nasreen',
+	'Rubina',
+	'Shazia',
+	'Amna',
+	'Iqra',
+	'Mehwish',
+	'Sadia',
+	'Farah',
+	'Bushra'
+];
+const LAST = [
+	'Khan',
+	'Ahmed',
+	'Malik',
+	'Butt',
+	'Chaudhry',
+	'Qureshi',
+	'Sheikh',
+	'Siddiqui',
+	'Raza',
+	'Abbasi',
+	'Hashmi',
+	'Mirza',
+	'Baig',
+	'Javed',
+	'Iqbal',
+	'Akhtar',
+	'Rehman',
+	'Shah',
+	'Bukhari',
+	'Gillani',
+	'Awan',
+	'Janjua',
+	'Rana',
+	'Bhatti',
+	'Cheema',
+	'Gondal',
+	'Warraich',
+	'Niazi',
+	'Afridi',
+	'Yousafzai',
+	'Khattak',
+	'Durrani'
+];
 const MIDDLE = ['', '', '', 'Bibi', 'Noor', 'Ul Haq', 'Ur Rehman', 'Jan', 'Din', 'Parveen', 'Sultana', 'Akram', 'Aslam', 'Latif', 'Kareem', 'Nawaz'];
 
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
 
@@ -63,7 +127,13 @@ function misspell(name: string): string {
 
 function queries(rows: Row[], code: string): { kind: string; q: string }[] {
 	const kinds: [string, () => string][] = [
-		['name_prefix', () => pick(rows).name.split(' ')[0].slice(0, 3 + Math.floor(random() * 3))],
+		[
+			'name_prefix',
+			() =>
+				pick(rows)
+					.name.split(' ')[0]
+					.slice(0, 3 + Math.floor(random() * 3))
+		],
 		['full_name', () => pick(rows).name],
 		['misspelt_name', () => misspell(pick(rows).name)],
 		['phone_tail', () => pick(rows).phone.slice(-7)],
@@ -103,8 +173,14 @@ async function openFresh(): Promise<{ database: Database; drop(): Promise<void> 
 
 const { database, drop } = await openFresh();
 try {
-	const [home] = await database.db.insert(clinic).values({ name: 'Bench Clinic', code: 'BEN01', country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR' }).returning();
-	const [other] = await database.db.insert(clinic).values({ name: 'Other Clinic', code: 'BEN02', country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR' }).returning();
+	const [home] = await database.db
+		.insert(clinic)
+		.values({ name: 'Bench Clinic', code: 'BEN01', country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR' })
+		.returning();
+	const [other] = await database.db
+		.insert(clinic)
+		.values({ name: 'Other Clinic', code: 'BEN02', country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR' })
+		.returning();
 	const loading = performance.now();
 	const rows = await fill(database, home.id, PATIENTS);
 	await fill(database, other.id, Math.round(PATIENTS / 10));
@@ -124,7 +200,10 @@ try {
 		[...new Set(timings.map((t) => t.kind))].map((kind) => {
 			const mine = timings.filter((t) => t.kind === kind);
 			const ms = mine.map((t) => t.ms).sort((a, b) => a - b);
-			return [kind, { p50_ms: round(percentile(ms, 50)), p99_ms: round(percentile(ms, 99)), hit_rate: round(mine.filter((t) => t.found > 0).length / mine.length) }];
+			return [
+				kind,
+				{ p50_ms: round(percentile(ms, 50)), p99_ms: round(percentile(ms, 99)), hit_rate: round(mine.filter((t) => t.found > 0).length / mine.length) }
+			];
 		})
 	);
 	console.log(

@@ -4,12 +4,20 @@ import { addDays } from '../../src/lib/time';
 
 const api = () => `/api/v1/clinics/${CLINIC.code}`;
 
-test('the calendar shades a doctor’s hours off (before, the break, after, a day of leave) live, and 10-minute appointments get rows of their own', async ({ browser }) => {
+test('the calendar shades a doctor’s hours off (before, the break, after, a day of leave) live, and 10-minute appointments get rows of their own', async ({
+	browser
+}) => {
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = await addStaff(admin, 'doctor', `Dr Hours ${rand()}`);
 	// A day of its own, weeks ahead: the other calendar specs work on tomorrow and count 15-minute rows.
 	const day = addDays(await tomorrow(admin), 30);
-	const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '12:00', slotMinutes: 10, breaks: [{ start: '10:00', end: '10:30' }] }));
+	const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+		weekday,
+		start: '09:00',
+		end: '12:00',
+		slotMinutes: 10,
+		breaks: [{ start: '10:00', end: '10:30' }]
+	}));
 	expect((await admin.request.put(`${api()}/doctors/${doctor.id}/availability`, { data: { weekly } })).status()).toBe(200);
 	const patient = await addPatient(admin, `Short Visit ${rand()}`);
 	await bookAt(admin, patient.id, doctor.id, day, '09:10');

@@ -3,7 +3,9 @@ import { addPatient, addStaff, clickSlot, pickPatient, screenshots, waitLive } f
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-test('the desk books from the calendar, colleagues see it live, one of two racing receptionists wins and the other is told, and a move reaches the doctor', async ({ browser }) => {
+test('the desk books from the calendar, colleagues see it live, one of two racing receptionists wins and the other is told, and a move reaches the doctor', async ({
+	browser
+}) => {
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = await addStaff(admin, 'doctor', `Dr Hina ${rand()}`);
 	const reception = await addStaff(admin, 'reception', `Rubina Desk ${rand()}`);

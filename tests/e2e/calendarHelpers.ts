@@ -78,7 +78,10 @@ export async function screenshots(page: Page, name: string) {
 	if (!dir) return;
 	// From the top: a full-page picture of a scrolled page draws the sticky header mid-page.
 	await page.evaluate(() => window.scrollTo(0, 0));
-	for (const [label, width] of [['desktop', 1280], ['phone', 390]] as const) {
+	for (const [label, width] of [
+		['desktop', 1280],
+		['phone', 390]
+	] as const) {
 		await page.setViewportSize({ width, height: 900 });
 		await page.screenshot({ path: `${dir}/${name}-${label}.png`, fullPage: true });
 	}

@@ -32,12 +32,19 @@ async function expectBeside(page: Page, messages: Record<keyof typeof FOUR_BAD, 
 async function screenshots(page: Page, name: string, closeUp?: string) {
 	const dir = process.env.FIELD_SCREENSHOTS;
 	if (!dir) return;
-	for (const [label, width] of [['desktop', 1280], ['phone', 390]] as const) {
+	for (const [label, width] of [
+		['desktop', 1280],
+		['phone', 390]
+	] as const) {
 		await page.setViewportSize({ width, height: 900 });
 		await page.evaluate(() => window.scrollTo(0, 0));
 		await page.screenshot({ path: `${dir}/${name}-${label}.png`, fullPage: true });
 		// A part close up, where the messages and their examples can be read.
-		if (closeUp) await page.locator(closeUp).first().screenshot({ path: `${dir}/${name}-${label}-close.png` });
+		if (closeUp)
+			await page
+				.locator(closeUp)
+				.first()
+				.screenshot({ path: `${dir}/${name}-${label}-close.png` });
 	}
 	await page.setViewportSize({ width: 1280, height: 720 });
 }

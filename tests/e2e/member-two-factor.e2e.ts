@@ -22,7 +22,9 @@ async function memberPage(browser: Browser, email: string, password: string) {
 	return page;
 }
 
-test('an admin resets a staff member’s lost two-factor authentication after confirming; the member is signed out and signs in with the password', async ({ browser }) => {
+test('an admin resets a staff member’s lost two-factor authentication after confirming; the member is signed out and signs in with the password', async ({
+	browser
+}) => {
 	const member = { name: `Hina Doctor ${rand()}`, email: `hina-${randomBytes(5).toString('hex')}@clinic.test`, password: 'hina password 1' };
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	await admin.goto(`/${CLINIC.code}/admin/members`);
@@ -42,7 +44,10 @@ test('an admin resets a staff member’s lost two-factor authentication after co
 	await expect(admin.getByText('Reset two-factor authentication')).toHaveCount(0);
 
 	await admin.goto(`/${CLINIC.code}/admin/members`);
-	await admin.getByRole('row', { name: new RegExp(member.name) }).getByRole('link', { name: member.name }).click();
+	await admin
+		.getByRole('row', { name: new RegExp(member.name) })
+		.getByRole('link', { name: member.name })
+		.click();
 	const section = admin.getByTestId('member-two-factor');
 	await section.getByText('Reset two-factor authentication').click();
 	const submit = section.getByRole('button', { name: `Yes, turn off two-factor authentication for ${member.name}` });

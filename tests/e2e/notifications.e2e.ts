@@ -21,7 +21,11 @@ async function phoneWithFakePush(browser: Browser, permission: 'granted' | 'deni
 	const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
 	if (permission === 'granted') await context.grantPermissions(['notifications']);
 	const keys = browserKeys();
-	const json = { endpoint: `https://fcm.googleapis.com/fcm/send/e2e-${randomBytes(8).toString('hex')}`, expirationTime: null, keys: { p256dh: keys.p256dh, auth: keys.auth } };
+	const json = {
+		endpoint: `https://fcm.googleapis.com/fcm/send/e2e-${randomBytes(8).toString('hex')}`,
+		expirationTime: null,
+		keys: { p256dh: keys.p256dh, auth: keys.auth }
+	};
 	await context.addInitScript((subscription) => {
 		const stored = () => localStorage.getItem('fake-push') !== null;
 		const handle = (): PushSubscription => ({
@@ -138,7 +142,9 @@ test('the service worker shows a push as a notification, right to left for Urdu'
 	const message = { title: 'ٹوکن 014: اب آپ کی باری ہے', body: 'براہِ کرم ابھی Room 2 میں جائیں', url: '/me', tag: 'queue-1', lang: 'ur' };
 	const deliver = () => cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: registration.registrationId, data: JSON.stringify(message) });
 	const shown = () =>
-		page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, dir: n.dir, tag: n.tag, data: n.data })));
+		page.evaluate(async () =>
+			(await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, dir: n.dir, tag: n.tag, data: n.data }))
+		);
 	await deliver();
 	// A push service retries too: Chromium now and then drops a message delivered while the worker
 	// is still starting. The tag makes a second delivery replace the first, never add to it.

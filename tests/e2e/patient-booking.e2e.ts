@@ -10,7 +10,9 @@ async function screenshot(page: Page, name: string) {
 	if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }
 
-test('a patient on a phone, in Urdu, asks for a free time, sees it on their home and the desk’s calendar, adds it to their calendar and cancels it', async ({ browser }) => {
+test('a patient on a phone, in Urdu, asks for a free time, sees it on their home and the desk’s calendar, adds it to their calendar and cancels it', async ({
+	browser
+}) => {
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = await addStaff(admin, 'doctor', `Dr Booking ${rand()}`);
 	await setFullWeek(admin, doctor.id);
@@ -53,7 +55,13 @@ test('a patient on a phone, in Urdu, asks for a free time, sees it on their home
 	const taken = await admin.request.get(`${api()}/slots?doctor=${doctor.id}&date=${day}`);
 	const tenOClock = ((await taken.json()) as { slots: { start: string }[] }).slots.find((s) => s.start.slice(11, 16) === '10:00')!.start;
 	const other = await addPatient(admin, `Desk Patient ${rand()}`);
-	expect((await admin.request.post(`${api()}/appointments`, { data: { patientId: other.id, doctorId: doctor.id, start: tenOClock, idempotencyKey: `e2e-${rand()}${rand()}` } })).status()).toBe(201);
+	expect(
+		(
+			await admin.request.post(`${api()}/appointments`, {
+				data: { patientId: other.id, doctorId: doctor.id, start: tenOClock, idempotencyKey: `e2e-${rand()}${rand()}` }
+			})
+		).status()
+	).toBe(201);
 	await slots.locator('label', { hasText: '10:00' }).click();
 	await phone.getByRole('button', { name: 'اس اپائنٹمنٹ کی درخواست بھیجیں' }).click();
 	await expect(phone.getByRole('alert')).toContainText('یہ وقت ابھی ابھی کسی اور نے لے لیا');
@@ -79,7 +87,9 @@ test('a patient on a phone, in Urdu, asks for a free time, sees it on their home
 	expect(ics.headers()['content-type']).toContain('text/calendar');
 	expect(await ics.text()).toContain('BEGIN:VEVENT');
 	const stranger = await browser.newContext();
-	expect((await stranger.request.get((await mine.getByRole('link', { name: 'میرے کیلنڈر میں شامل کریں' }).getAttribute('href'))!, { maxRedirects: 0 })).status()).toBe(303);
+	expect(
+		(await stranger.request.get((await mine.getByRole('link', { name: 'میرے کیلنڈر میں شامل کریں' }).getAttribute('href'))!, { maxRedirects: 0 })).status()
+	).toBe(303);
 
 	// The desk's calendar shows the request live, as requested.
 	await admin.goto(`/${CLINIC.code}/calendar?date=${day}`);

@@ -74,7 +74,9 @@ test('registers, warns about a duplicate, finds a misspelt name, keeps a PDF and
 	expect(download.headers()['content-type']).toBe('application/pdf');
 	expect(download.headers()['content-disposition']).toMatch(/^attachment;/);
 	expect(download.headers()['x-content-type-options']).toBe('nosniff');
-	await page.getByLabel('File').setInputFiles({ name: 'letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+	await page
+		.getByLabel('File')
+		.setInputFiles({ name: 'letter.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
 	await page.getByRole('button', { name: 'Upload', exact: true }).click();
 	await expect(page.getByText('Only PDF, PNG, JPEG and WebP files can be uploaded.')).toBeVisible();
 	await expectAccessible(page);

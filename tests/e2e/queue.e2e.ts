@@ -6,7 +6,14 @@ import { addPatient, addStaff } from './calendarHelpers';
 const api = () => `/api/v1/clinics/${CLINIC.code}`;
 
 /** With QUEUE_SCREENSHOTS=<dir>, keeps desktop and phone pictures of a page for review. */
-async function screenshots(page: Page, name: string, sizes: [string, number][] = [['desktop', 1280], ['phone', 390]]) {
+async function screenshots(
+	page: Page,
+	name: string,
+	sizes: [string, number][] = [
+		['desktop', 1280],
+		['phone', 390]
+	]
+) {
 	const dir = process.env.QUEUE_SCREENSHOTS;
 	if (!dir) return;
 	const before = page.viewportSize();
@@ -35,7 +42,9 @@ async function kioskPage(browser: Browser, link: string): Promise<Page> {
 
 const spoken = (page: Page) => page.evaluate(() => (Reflect.get(window, '__spoken') as { text: string; lang: string }[]).slice());
 
-test('two desks check in at once, a doctor calls next, the kiosk chimes and speaks in English and Urdu, and the patient sees their place', async ({ browser }) => {
+test('two desks check in at once, a doctor calls next, the kiosk chimes and speaks in English and Urdu, and the patient sees their place', async ({
+	browser
+}) => {
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const people = {
 		doctor: { name: `Dr Sana ${rand()}`, email: `sana-${rand()}@clinic.test`, role: 'doctor' },
@@ -73,7 +82,9 @@ test('two desks check in at once, a doctor calls next, the kiosk chimes and spea
 	await Promise.all([resultA.getByRole('button').click(), resultB.getByRole('button').click()]);
 	await expect(deskA.getByTestId('checked-in')).toBeVisible();
 	await expect(deskB.getByTestId('checked-in')).toBeVisible();
-	const issued = [await deskA.getByTestId('checked-in').textContent(), await deskB.getByTestId('checked-in').textContent()].map((t) => /\d{3}/.exec(t ?? '')?.[0]);
+	const issued = [await deskA.getByTestId('checked-in').textContent(), await deskB.getByTestId('checked-in').textContent()].map(
+		(t) => /\d{3}/.exec(t ?? '')?.[0]
+	);
 	expect(new Set(issued).size).toBe(2);
 	// Each desk sees both tokens live, in the order the rule gives.
 	for (const desk of [deskA, deskB]) {
@@ -104,7 +115,11 @@ test('two desks check in at once, a doctor calls next, the kiosk chimes and spea
 
 	// The desk moves the last waiting token to the front, giving a reason.
 	const third = await admin.request.post(`${api()}/queue/check-in`, {
-		data: { patientId: (await (await admin.request.post(`${api()}/patients`, { data: { name: names[2], allowDuplicate: true } })).json()).id, doctorId: await doctorIdOf(admin, people.doctor.email), idempotencyKey: `e2e-${rand()}${rand()}` }
+		data: {
+			patientId: (await (await admin.request.post(`${api()}/patients`, { data: { name: names[2], allowDuplicate: true } })).json()).id,
+			doctorId: await doctorIdOf(admin, people.doctor.email),
+			idempotencyKey: `e2e-${rand()}${rand()}`
+		}
 	});
 	const thirdToken = (await third.json()).token;
 	await expect(deskA.getByTestId('waiting-row').first()).toHaveAttribute('data-token', [...issued].sort()[1]!);
@@ -124,7 +139,11 @@ test('two desks check in at once, a doctor calls next, the kiosk chimes and spea
 
 	// Revoking the key stops the screen within seconds.
 	await admin.goto(`/${CLINIC.code}/admin/display-keys`);
-	await admin.getByTestId('display-key').first().getByRole('button', { name: /Revoke/ }).click();
+	await admin
+		.getByTestId('display-key')
+		.first()
+		.getByRole('button', { name: /Revoke/ })
+		.click();
 	await expect(kiosk.getByRole('alert')).toBeVisible({ timeout: 8_000 });
 	await expect(kiosk.getByTestId('kiosk-now-serving')).toHaveCount(0);
 	// This test's screens stay open otherwise, and the next test shares the browser.
@@ -178,7 +197,9 @@ test('an admin sets up rooms, a doctor picks today’s room, and the waiting roo
 	const urdu = await kioskPage(browser, `${link}?lang=ur`);
 
 	const patientRes = await admin.request.post(`${api()}/patients`, { data: { name: `Sadia Room ${rand()}`, allowDuplicate: true } });
-	const checkedIn = await admin.request.post(`${api()}/queue/check-in`, { data: { patientId: (await patientRes.json()).id, doctorId, idempotencyKey: `e2e-${rand()}${rand()}` } });
+	const checkedIn = await admin.request.post(`${api()}/queue/check-in`, {
+		data: { patientId: (await patientRes.json()).id, doctorId, idempotencyKey: `e2e-${rand()}${rand()}` }
+	});
 	const token = (await checkedIn.json()).token;
 	await controls.getByRole('button', { name: 'Call next' }).click();
 	await expect(controls.getByTestId('with-doctor-token')).toHaveText(token);
@@ -283,7 +304,9 @@ test('the desk drags a waiting patient to the front with a reason; the line show
 	const tokens: string[] = [];
 	for (const name of [`First ${rand()}`, `Second ${rand()}`, `Third ${rand()}`]) {
 		const patient = await addPatient(admin, name);
-		const res = await admin.request.post(`${api()}/queue/check-in`, { data: { patientId: patient.id, doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
+		const res = await admin.request.post(`${api()}/queue/check-in`, {
+			data: { patientId: patient.id, doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` }
+		});
 		expect(res.status(), await res.text()).toBe(201);
 		tokens.push((await res.json()).token);
 	}
@@ -320,7 +343,10 @@ async function mergeScreenshots(page: Page, name: string) {
 	const dir = process.env.MERGE_SCREENSHOTS;
 	if (!dir) return;
 	mkdirSync(dir, { recursive: true });
-	for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]] as const) {
+	for (const [label, width, height] of [
+		['desktop', 1280, 900],
+		['phone', 390, 844]
+	] as const) {
 		await page.setViewportSize({ width, height });
 		await page.screenshot({ path: `${dir}/${name}-${label}.png`, fullPage: true });
 		await page.getByTestId('merge-effects').screenshot({ path: `${dir}/${name}-${label}-effects.png` });
@@ -328,7 +354,9 @@ async function mergeScreenshots(page: Page, name: string) {
 	await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-test('the merge screen says beforehand which of today’s tokens is kept and which cancelled, in English and Urdu, and the merge then does so', async ({ browser }) => {
+test('the merge screen says beforehand which of today’s tokens is kept and which cancelled, in English and Urdu, and the merge then does so', async ({
+	browser
+}) => {
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const patient = async (name: string) => {
 		const res = await admin.request.post(`${api()}/patients`, { data: { name, allowDuplicate: true } });
@@ -337,7 +365,8 @@ test('the merge screen says beforehand which of today’s tokens is kept and whi
 	};
 	// Tokens for a doctor of this test's own: the queue tests running alongside call next for theirs.
 	const doctor = await addStaff(admin, 'doctor', `Dr Merge ${rand()}`);
-	const checkIn = (patientId: string) => admin.request.post(`${api()}/queue/check-in`, { data: { patientId, doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
+	const checkIn = (patientId: string) =>
+		admin.request.post(`${api()}/queue/check-in`, { data: { patientId, doctorId: doctor.id, idempotencyKey: `e2e-${rand()}${rand()}` } });
 	const tag = rand();
 	const survivor = await patient(`Rukhsana Merge ${tag}`);
 	const duplicate = await patient(`Rukhsana M. ${tag}`);
@@ -348,7 +377,9 @@ test('the merge screen says beforehand which of today’s tokens is kept and whi
 	const mergeUrl = `/${CLINIC.code}/patients/${survivor.id}/merge?with=${duplicate.id}`;
 	await admin.goto(mergeUrl);
 	const effects = admin.getByRole('region', { name: 'Before you merge: the queue and appointments' });
-	await expect(effects).toContainText(`Both records are in today’s queue. Token ${second.token} of ${survivor.ref} will be cancelled (records merged); token ${first.token} of ${duplicate.ref} is kept.`);
+	await expect(effects).toContainText(
+		`Both records are in today’s queue. Token ${second.token} of ${survivor.ref} will be cancelled (records merged); token ${first.token} of ${duplicate.ref} is kept.`
+	);
 	await expect(effects).toContainText(`${duplicate.ref} has no upcoming appointments to move.`);
 	await expectAccessible(admin);
 	await mergeScreenshots(admin, 'merge-effects-en');
@@ -372,6 +403,8 @@ test('the merge screen says beforehand which of today’s tokens is kept and whi
 	// The merged-away record cannot take a place in the line again; the desk is told why.
 	const again = await checkIn(duplicate.id);
 	expect(again.status()).toBe(409);
-	expect(await again.json()).toMatchObject({ error: { code: 'patient_merged', message: 'This record was merged into another one. Check in the record it was merged into.' } });
+	expect(await again.json()).toMatchObject({
+		error: { code: 'patient_merged', message: 'This record was merged into another one. Check in the record it was merged into.' }
+	});
 	await admin.context().close();
 });

@@ -14,7 +14,9 @@ async function keep(page: Page, name: string) {
 	await page.emulateMedia({ media: 'screen' });
 }
 
-test('the desk finds a walk-in as they type, checks them in and prints the token slip (receipt roll and A6, English and Urdu); the API serves it and refuses the pharmacy', async ({ browser }) => {
+test('the desk finds a walk-in as they type, checks them in and prints the token slip (receipt roll and A6, English and Urdu); the API serves it and refuses the pharmacy', async ({
+	browser
+}) => {
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = { name: `Dr Nadia ${rand()}`, email: `nadia-${rand()}@clinic.test`, role: 'doctor' };
 	const desk = { name: `Desk ${rand()}`, email: `slip-desk-${rand()}@clinic.test`, role: 'reception' };

@@ -15,7 +15,10 @@ async function addMember(admin: Page, clinicCode: string, person: { name: string
 async function screenshots(page: Page, name: string) {
 	const dir = process.env.SYNC_SCREENSHOTS;
 	if (!dir) return;
-	for (const [label, width] of [['desktop', 1280], ['phone', 390]] as const) {
+	for (const [label, width] of [
+		['desktop', 1280],
+		['phone', 390]
+	] as const) {
 		await page.setViewportSize({ width, height: 900 });
 		await page.screenshot({ path: `${dir}/${name}-${label}.png`, fullPage: true });
 	}
@@ -73,7 +76,11 @@ test('two staff see the duty list change live and each other; another clinic’s
 	await expect(desk.getByTestId('staff-row').filter({ hasText: doctor.name })).toContainText('On duty');
 	await expect(doc.getByTestId('staff-row').filter({ hasText: doctor.name })).toContainText('ڈیوٹی پر');
 	// The reception desk may toggle too, and the change comes back to the admin.
-	await desk.getByTestId('staff-row').filter({ hasText: doctor.name }).getByRole('button', { name: `Mark ${doctor.name} off duty` }).click();
+	await desk
+		.getByTestId('staff-row')
+		.filter({ hasText: doctor.name })
+		.getByRole('button', { name: `Mark ${doctor.name} off duty` })
+		.click();
 	await expect(adminRow).toContainText('Off duty');
 	await screenshots(desk, 'desk-en');
 	await screenshots(doc, 'doctor-ur');

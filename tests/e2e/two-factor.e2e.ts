@@ -111,7 +111,10 @@ test('a patient makes new recovery codes, turns 2FA off, and changes their passw
 	await page.getByLabel('Code from your app, or a recovery code').first().fill('000000');
 	await page.getByRole('button', { name: 'Make new recovery codes' }).click();
 	await expect(page.locator('#regenerate-code')).toHaveAccessibleDescription(/That code is not right/);
-	await page.getByLabel('Code from your app, or a recovery code').first().fill(await freshTotp(key));
+	await page
+		.getByLabel('Code from your app, or a recovery code')
+		.first()
+		.fill(await freshTotp(key));
 	await page.getByRole('button', { name: 'Make new recovery codes' }).click();
 	await expect(page.getByTestId('recovery-codes').locator('code')).toHaveCount(10);
 	const fresh = await page.getByTestId('recovery-codes').locator('code').allTextContents();
@@ -194,7 +197,10 @@ test('a staff member enrols 2FA from their clinic, and after an admin reset must
 	await signIn(page, ADMIN.email, ADMIN.password);
 	await expect(page).toHaveURL(new RegExp(`/${CLINIC.code}$`));
 	await page.goto(`/${CLINIC.code}/admin/members`);
-	await page.getByRole('row', { name: new RegExp(member.name) }).getByRole('link', { name: member.name }).click();
+	await page
+		.getByRole('row', { name: new RegExp(member.name) })
+		.getByRole('link', { name: member.name })
+		.click();
 	await page.locator('#reset-password').fill('given password 1');
 	await page.getByRole('button', { name: 'Reset password' }).click();
 	await expect(page.getByRole('status')).toBeVisible();

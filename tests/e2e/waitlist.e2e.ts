@@ -3,7 +3,9 @@ import { ADMIN, CLINIC, expect, expectAccessible, pageFor, PASSWORD, rand, test 
 import { addPatient, addStaff, bookAt, screenshots, setFullWeek, tomorrow } from './calendarHelpers';
 
 async function cancel(page: Page, appointmentId: string) {
-	const response = await page.request.post(`/api/v1/clinics/${CLINIC.code}/appointments/${appointmentId}/cancel`, { data: { reason: 'Called to cancel', idempotencyKey: crypto.randomUUID() } });
+	const response = await page.request.post(`/api/v1/clinics/${CLINIC.code}/appointments/${appointmentId}/cancel`, {
+		data: { reason: 'Called to cancel', idempotencyKey: crypto.randomUUID() }
+	});
 	expect(response.status(), await response.text()).toBe(200);
 }
 

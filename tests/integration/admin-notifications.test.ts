@@ -23,12 +23,23 @@ beforeAll(async () => {
 			people.otherAdmin = await makeMember(db, other.id, 'admin');
 			const later = new Date(Date.now() + 3_600_000);
 			// Far in the future, so the app's own worker leaves the pending ones alone while the test reads them.
-			const ids = await db.insert(outboxEvent).values([
-				{ clinicId: home.id, type: 'queue.called', payload: {}, attempts: 8, lastError: 'email: 550 mailbox unavailable', failedAt: new Date(), availableAt: later },
-				{ clinicId: home.id, type: 'appointment.booked', payload: {}, attempts: 2, lastError: 'push:abc: push service answered 503', availableAt: later },
-				{ clinicId: home.id, type: 'appointment.cancel', payload: {}, attempts: 1, processedAt: new Date(), deliveredTo: ['email'] },
-				{ clinicId: other.id, type: 'waitlist.offered', payload: {}, attempts: 8, lastError: 'other clinic secret', failedAt: new Date(), availableAt: later }
-			]).returning({ id: outboxEvent.id });
+			const ids = await db
+				.insert(outboxEvent)
+				.values([
+					{
+						clinicId: home.id,
+						type: 'queue.called',
+						payload: {},
+						attempts: 8,
+						lastError: 'email: 550 mailbox unavailable',
+						failedAt: new Date(),
+						availableAt: later
+					},
+					{ clinicId: home.id, type: 'appointment.booked', payload: {}, attempts: 2, lastError: 'push:abc: push service answered 503', availableAt: later },
+					{ clinicId: home.id, type: 'appointment.cancel', payload: {}, attempts: 1, processedAt: new Date(), deliveredTo: ['email'] },
+					{ clinicId: other.id, type: 'waitlist.offered', payload: {}, attempts: 8, lastError: 'other clinic secret', failedAt: new Date(), availableAt: later }
+				])
+				.returning({ id: outboxEvent.id });
 			[failedId, pendingId, , otherFailedId] = ids.map((r) => r.id);
 		}
 	});

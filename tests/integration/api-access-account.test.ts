@@ -68,7 +68,10 @@ describe('a clinic that requires 2FA, for a member without it', () => {
 		const page = await browser.get(`/${fx.code}/queue`);
 		expect(page.status).toBe(303);
 		expect(page.headers.get('location')).toBe(`/account/security?required=${fx.code}`);
-		const action = await browser.request('POST', `/${fx.code}/queue?/checkIn`, { body: new URLSearchParams({ patientId: '00000000-0000-4000-8000-000000000000' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+		const action = await browser.request('POST', `/${fx.code}/queue?/checkIn`, {
+			body: new URLSearchParams({ patientId: '00000000-0000-4000-8000-000000000000' }).toString(),
+			headers: { 'content-type': 'application/x-www-form-urlencoded' }
+		});
 		// A plain form post is redirected (303); one sent as JSON, as the app's enhanced forms are, is told where to go.
 		const where = action.status === 303 ? action.headers.get('location') : (action.body as { type?: string; location?: string } | null)?.location;
 		expect(where).toBe(`/account/security?required=${fx.code}`);

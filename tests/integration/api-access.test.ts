@@ -46,7 +46,18 @@ type Fixture = {
 	tokens: Record<Exclude<Caller, 'nobody'>, string>;
 	/** Extra sessions for signing out, so the callers' own stay valid. */
 	spare: Record<Exclude<Caller, 'nobody'>, string>;
-	ids: { doctor: string; otherDoctor: string; subject: string; patient: string; otherPatient: string; appointment: string; token: string; room: string; displayKey: string; waitlist: string };
+	ids: {
+		doctor: string;
+		otherDoctor: string;
+		subject: string;
+		patient: string;
+		otherPatient: string;
+		appointment: string;
+		token: string;
+		room: string;
+		displayKey: string;
+		waitlist: string;
+	};
 };
 
 let app: App;
@@ -83,10 +94,23 @@ beforeAll(async () => {
 			tomorrow.setUTCMinutes(0, 0, 0);
 			const requested = await makeAppointment(db, home.id, mine.id, members.doctor.id, tomorrow);
 			await db.update(appointment).set({ status: 'requested' }).where(eq(appointment.id, requested.id));
-			const token = await checkInPatient(db, ctxOf(home.id, members.reception.id, 'reception'), { patientId: waiting.id, doctorId: members.doctor.id, idempotencyKey: rand(8) });
-			const [aRoom] = await db.insert(room).values({ clinicId: home.id, name: `Room ${rand(2)}` }).returning();
-			const [aKey] = await db.insert(displayKey).values({ clinicId: home.id, name: 'Hall', keyHash: rand(16) }).returning();
-			const [entry] = await db.insert(waitlistEntry).values({ clinicId: home.id, patientId: otherPatient.id, doctorId: members.doctor.id, note: '' }).returning();
+			const token = await checkInPatient(db, ctxOf(home.id, members.reception.id, 'reception'), {
+				patientId: waiting.id,
+				doctorId: members.doctor.id,
+				idempotencyKey: rand(8)
+			});
+			const [aRoom] = await db
+				.insert(room)
+				.values({ clinicId: home.id, name: `Room ${rand(2)}` })
+				.returning();
+			const [aKey] = await db
+				.insert(displayKey)
+				.values({ clinicId: home.id, name: 'Hall', keyHash: rand(16) })
+				.returning();
+			const [entry] = await db
+				.insert(waitlistEntry)
+				.values({ clinicId: home.id, patientId: otherPatient.id, doctorId: members.doctor.id, note: '' })
+				.returning();
 			fx = {
 				code: home.code,
 				today: clinicToday(home.timezone),
@@ -180,7 +204,10 @@ const errorCode = (res: ApiResponse) => (res.body as { error?: { code?: string }
 
 describe('every operation of openapi.json answers every caller as it declares', () => {
 	it('declares who may call each operation, and refuses or serves each kind of caller accordingly', async () => {
-		const document = (await app.client().get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Json> } };
+		const document = (await app.client().get('/api/v1/openapi.json')).body as {
+			paths: Record<string, Record<string, Operation>>;
+			components: { schemas: Record<string, Json> };
+		};
 		const components = document.components.schemas;
 		const undeclared: string[] = [];
 		const wrong: string[] = [];
@@ -204,7 +231,9 @@ describe('every operation of openapi.json answers every caller as it declares', 
 					const refusedAs = (status: number) => res.status === status;
 					const ok =
 						res.status < 500 &&
-						(expected === 'allowed' ? !(res.status === 401 && code === 'unauthenticated') && !(res.status === 403 && code === 'forbidden') : refusedAs(expected));
+						(expected === 'allowed'
+							? !(res.status === 401 && code === 'unauthenticated') && !(res.status === 403 && code === 'forbidden')
+							: refusedAs(expected));
 					if (!ok) wrong.push(`${op.operationId} (${method.toUpperCase()} ${path}) as ${caller}: expected ${expected}, got ${seen}`);
 				}
 			}

@@ -65,7 +65,13 @@ describe('POST /api/v1/clinics', () => {
 	});
 
 	it('ignores fields the caller may not set: status, id, parent', async () => {
-		const body = { ...branch(), status: 'suspended', id: '00000000-0000-4000-8000-000000000000', parentClinicId: '00000000-0000-4000-8000-000000000001', require2fa: true };
+		const body = {
+			...branch(),
+			status: 'suspended',
+			id: '00000000-0000-4000-8000-000000000000',
+			parentClinicId: '00000000-0000-4000-8000-000000000001',
+			require2fa: true
+		};
 		const created = clinicView.parse((await admin.post('/api/v1/clinics', body)).body);
 		expect(created).toMatchObject({ status: 'active', parentClinicId: home.id });
 		expect(created.id).not.toBe(body.id);

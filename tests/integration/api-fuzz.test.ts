@@ -56,7 +56,22 @@ beforeAll(async () => {
 	Object.assign(fx, {
 		day,
 		instant: slots[1].start,
-		values: { code, clinic: code, userId: doctorId, doctor: doctorId, doctorId, patientId: String(patient.id), mergeId: String(other.id), roomId: String(room.id), appointmentId: String(appointment.id), currentAppointmentId: String(appointment.id), tokenId: String(tokenIdOf(token)), date: day, password: 'a long enough password', idempotencyKey: key() }
+		values: {
+			code,
+			clinic: code,
+			userId: doctorId,
+			doctor: doctorId,
+			doctorId,
+			patientId: String(patient.id),
+			mergeId: String(other.id),
+			roomId: String(room.id),
+			appointmentId: String(appointment.id),
+			currentAppointmentId: String(appointment.id),
+			tokenId: String(tokenIdOf(token)),
+			date: day,
+			password: 'a long enough password',
+			idempotencyKey: key()
+		}
 	});
 	Object.assign(ids, { patients: patient.id, appointments: appointment.id, waitlist: waitingIdOf(waiting), 'display-keys': displayKey.id, rooms: room.id });
 	operations = operationsOf((await admin.get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> });
@@ -145,7 +160,10 @@ describe('every operation of openapi.json under hostile input', () => {
 			if (op.method !== 'GET') {
 				const after = await snapshot();
 				const changed = after.findIndex((view, n) => JSON.stringify(view) !== JSON.stringify(shown[n]));
-				if (changed >= 0) problems.push(`changed state: ${op.method} ${op.path} changed ${JSON.stringify(after[changed]).slice(0, 300)} (was ${JSON.stringify(shown[changed]).slice(0, 300)})`);
+				if (changed >= 0)
+					problems.push(
+						`changed state: ${op.method} ${op.path} changed ${JSON.stringify(after[changed]).slice(0, 300)} (was ${JSON.stringify(shown[changed]).slice(0, 300)})`
+					);
 				shown = after;
 			}
 			let accepted = false;
@@ -181,7 +199,10 @@ describe('the cases the adversarial run found', () => {
 		expect({ status: urdu.status, code: errorOf(urdu).code, field: errorOf(urdu).field }).toEqual({ status: 400, code: 'field_invalid', field: 'reason' });
 		expect(errorOf(urdu).message).toMatch(/[\u0600-\u06FF]/);
 		// Escaped in the JSON text, in a field no schema reads: still refused.
-		const hidden = await admin.request('PUT', `${base()}/doctors/${fx.values.userId}/profile`, { body: '{"specialization":"GP","x":"\\udc00"}', headers: { 'content-type': 'application/json' } });
+		const hidden = await admin.request('PUT', `${base()}/doctors/${fx.values.userId}/profile`, {
+			body: '{"specialization":"GP","x":"\\udc00"}',
+			headers: { 'content-type': 'application/json' }
+		});
 		expect({ status: hidden.status, code: errorOf(hidden).code, field: errorOf(hidden).field }).toEqual({ status: 400, code: 'field_invalid', field: 'x' });
 	});
 

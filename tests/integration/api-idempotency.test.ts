@@ -29,12 +29,21 @@ beforeAll(async () => {
 			const doc = await makeMember(db, clinic.id, 'doctor');
 			doctorId = doc.id;
 			const ctx = { clinicId: clinic.id, actor: { userId: reception.id, role: 'reception' as const } };
-			await setAvailability(db, ctx, doctorId, { weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '23:45', slotMinutes: 15 })) });
+			await setAvailability(db, ctx, doctorId, {
+				weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '23:45', slotMinutes: 15 }))
+			});
 			const a = await makeUser(db, { kind: 'patient' });
 			const b = await makeUser(db, { kind: 'patient' });
 			const rows = await db
 				.insert(patient)
-				.values(Array.from({ length: 9 }, (_, i) => ({ clinicId: clinic.id, refNo: i + 1, name: `Patient ${i} ${rand(2)}`, userId: i === 7 ? a.id : i === 8 ? b.id : null })))
+				.values(
+					Array.from({ length: 9 }, (_, i) => ({
+						clinicId: clinic.id,
+						refNo: i + 1,
+						name: `Patient ${i} ${rand(2)}`,
+						userId: i === 7 ? a.id : i === 8 ? b.id : null
+					}))
+				)
 				.returning();
 			patients.push(...rows.map((r) => r.id));
 			Object.assign(emails, { a: a.email, b: b.email });
@@ -92,7 +101,9 @@ describe('idempotency keys over the API', () => {
 		const again = await desk.post(`${base()}/appointments`, { patientId: patients[2], doctorId, start, reason: 'Fever' }, { headers });
 		expect(again.body).toEqual(first.body);
 		// The body field and the header are the same key.
-		expect((await desk.post(`${base()}/appointments`, { patientId: patients[2], doctorId, start, reason: 'Fever', idempotencyKey: k })).body).toEqual(first.body);
+		expect((await desk.post(`${base()}/appointments`, { patientId: patients[2], doctorId, start, reason: 'Fever', idempotencyKey: k })).body).toEqual(
+			first.body
+		);
 
 		const reused = await desk.post(`${base()}/appointments`, { patientId: patients[3], doctorId, start: await freeStart(3, 1) }, { headers });
 		expectError(reused, 422, 'idempotency_key_reused', 'idempotencyKey');
@@ -100,7 +111,12 @@ describe('idempotency keys over the API', () => {
 		const day = (await desk.get(`${base()}/appointments?date=${dayAhead(3)}`)).body as { appointments: { patientId: string }[] };
 		expect(day.appointments.filter((a) => a.patientId === patients[3])).toEqual([]);
 
-		expectError(await desk.post(`${base()}/appointments`, { patientId: patients[2], doctorId, start, idempotencyKey: key() }, { headers }), 400, 'field_invalid', 'idempotencyKey');
+		expectError(
+			await desk.post(`${base()}/appointments`, { patientId: patients[2], doctorId, start, idempotencyKey: key() }, { headers }),
+			400,
+			'field_invalid',
+			'idempotencyKey'
+		);
 	});
 
 	it('completes with the key in a header and no body, and answers a retried complete as the first', async () => {
@@ -125,7 +141,13 @@ describe('idempotency keys over the API', () => {
 
 	it('gives patient B who sends patient A’s key their own request, never A’s appointment', async () => {
 		const shared = key();
-		const a = await patientA.post('/api/v1/me/appointments', { clinic: code, doctorId, start: await freeStart(4, 0), reason: 'A’s private reason', idempotencyKey: shared });
+		const a = await patientA.post('/api/v1/me/appointments', {
+			clinic: code,
+			doctorId,
+			start: await freeStart(4, 0),
+			reason: 'A’s private reason',
+			idempotencyKey: shared
+		});
 		expect(a.status, a.text).toBe(201);
 		const b = await patientB.post('/api/v1/me/appointments', { clinic: code, doctorId, start: await freeStart(4, 1), idempotencyKey: shared });
 		expect(b.status, b.text).toBe(201);
@@ -157,7 +179,10 @@ describe('idempotency keys over the API', () => {
 		];
 		for (const [path, method] of keyed) {
 			const operation = doc.paths[path][method];
-			expect(operation.parameters?.some((p) => p.name === 'Idempotency-Key' && p.in === 'header'), path).toBe(true);
+			expect(
+				operation.parameters?.some((p) => p.name === 'Idempotency-Key' && p.in === 'header'),
+				path
+			).toBe(true);
 			expect(operation.responses['422'], path).toEqual({ $ref: '#/components/responses/UnprocessableEntity' });
 		}
 		expect(doc.components.responses.UnprocessableEntity).toBeDefined();

@@ -32,7 +32,8 @@ afterAll(async () => {
 async function phone(index: number, address: string) {
 	const client = await signedIn(app, patientEmails[index], PASSWORD, { 'x-forwarded-for': `10.2.2.${index + 1}` });
 	return {
-		link: (code: string, from = address, language = 'en') => client.post('/api/v1/me/links', { code }, { headers: { 'x-forwarded-for': from, 'accept-language': language } }),
+		link: (code: string, from = address, language = 'en') =>
+			client.post('/api/v1/me/links', { code }, { headers: { 'x-forwarded-for': from, 'accept-language': language } }),
 		links: async () => accountLinksView.parse((await client.get('/api/v1/me/links')).body).links
 	};
 }

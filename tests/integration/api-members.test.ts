@@ -24,9 +24,7 @@ beforeAll(async () => {
 			doctorB = await makeMember(db, clinicB.id, 'doctor');
 		}
 	});
-	[admin, doctor, reception, otherAdmin] = await Promise.all(
-		[adminA, doctorA, receptionA, adminB].map((p) => signedIn(app, p.email, PASSWORD))
-	);
+	[admin, doctor, reception, otherAdmin] = await Promise.all([adminA, doctorA, receptionA, adminB].map((p) => signedIn(app, p.email, PASSWORD)));
 });
 afterAll(async () => {
 	await app?.stop();
@@ -103,7 +101,12 @@ describe('POST /api/v1/clinics/{code}/members', () => {
 		const res = await admin.post(members(clinicA.code), { email: doctorB.email, name: 'Ignored', role: 'doctor' });
 		expect(addedMemberView.parse(res.body)).toMatchObject({ userId: doctorB.id, name: doctorB.name, newAccount: false });
 		const both = await signedIn(app, doctorB.email, PASSWORD);
-		expect(meView.parse((await both.get('/api/v1/me')).body).memberships.map((m) => m.clinicCode).sort()).toEqual([clinicA.code, clinicB.code].sort());
+		expect(
+			meView
+				.parse((await both.get('/api/v1/me')).body)
+				.memberships.map((m) => m.clinicCode)
+				.sort()
+		).toEqual([clinicA.code, clinicB.code].sort());
 		// Resetting it would take over their access at clinic B, which this admin does not run.
 		expectError(await admin.post(`${member(clinicA.code, doctorB.id)}/password`, { password: 'taken over 123' }), 403, 'member_in_other_clinic');
 		expect((await app.client().post('/api/v1/auth/login', { email: doctorB.email, password: PASSWORD })).status).toBe(200);
@@ -151,7 +154,9 @@ describe('POST /api/v1/clinics/{code}/members', () => {
 describe('PATCH /api/v1/clinics/{code}/members/{userId}', () => {
 	it('changes a role, then a status, and the list shows it', async () => {
 		const email = `patch-${rand()}@example.test`;
-		const { userId } = addedMemberView.parse((await admin.post(members(clinicA.code), { email, name: 'Pat', role: 'doctor', password: 'first password 1' })).body);
+		const { userId } = addedMemberView.parse(
+			(await admin.post(members(clinicA.code), { email, name: 'Pat', role: 'doctor', password: 'first password 1' })).body
+		);
 		const role = await admin.patch(member(clinicA.code, userId), { role: 'pharmacist' });
 		expect(memberStateView.parse(role.body)).toEqual({ userId, role: 'pharmacist', status: 'active' });
 		const status = await admin.patch(member(clinicA.code, userId), { status: 'suspended' });
@@ -209,7 +214,9 @@ describe('PATCH /api/v1/clinics/{code}/members/{userId}', () => {
 describe('POST /api/v1/clinics/{code}/members/{userId}/password', () => {
 	it('sets a new password, ends the member’s sessions, and only the new password signs in', async () => {
 		const email = `reset-${rand()}@example.test`;
-		const { userId } = addedMemberView.parse((await admin.post(members(clinicA.code), { email, name: 'Rita', role: 'doctor', password: 'first password 1' })).body);
+		const { userId } = addedMemberView.parse(
+			(await admin.post(members(clinicA.code), { email, name: 'Rita', role: 'doctor', password: 'first password 1' })).body
+		);
 		const session = await signedIn(app, email, 'first password 1');
 		const res = await admin.post(`${member(clinicA.code, userId)}/password`, { password: 'second password 2' });
 		expect(passwordResetView.parse(res.body)).toEqual({ userId });
@@ -251,7 +258,13 @@ describe('PUT /api/v1/clinics/{code}/doctors/{userId}/profile', () => {
 
 	it('lets a doctor edit their own profile but not a colleague’s; reception may not', async () => {
 		const own = await doctor.put(profile(clinicA.code, doctorA.id), { specialization: 'Family medicine' });
-		expect(doctorProfileView.parse(own.body)).toEqual({ userId: doctorA.id, specialization: 'Family medicine', registrationNumber: '', consultationFee: 0, listing: 'public' });
+		expect(doctorProfileView.parse(own.body)).toEqual({
+			userId: doctorA.id,
+			specialization: 'Family medicine',
+			registrationNumber: '',
+			consultationFee: 0,
+			listing: 'public'
+		});
 		expectError(await doctor.put(profile(clinicA.code, doctorA2.id), { specialization: 'Hijacked' }), 403, 'forbidden');
 		expectError(await reception.put(profile(clinicA.code, doctorA2.id), { specialization: 'Hijacked' }), 403, 'forbidden');
 		expect((await profileOf(doctorA2.id))?.specialization).toBeNull();

@@ -17,7 +17,12 @@ function routeFiles(dir = ROUTES): [string, string[]][] {
 		const path = join(dir, entry);
 		if (statSync(path).isDirectory()) return routeFiles(path);
 		if (entry !== '+server.ts') return [];
-		const route = '/' + relative(ROUTES, dir).split(sep).join('/').replace(/\[(\w+)\]/g, '{$1}');
+		const route =
+			'/' +
+			relative(ROUTES, dir)
+				.split(sep)
+				.join('/')
+				.replace(/\[(\w+)\]/g, '{$1}');
 		const source = readFileSync(path, 'utf8');
 		return [[route, METHODS.filter((m) => new RegExp(`export const ${m.toUpperCase()}\\b`).test(source))]];
 	});
@@ -78,7 +83,13 @@ describe('the document matches the code', () => {
 	it('declares every path parameter of every path', () => {
 		for (const [path, item] of Object.entries(doc.paths)) {
 			const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-			expect((item.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort(), path).toEqual(inPath);
+			expect(
+				(item.parameters ?? [])
+					.filter((p) => p.in === 'path')
+					.map((p) => p.name)
+					.sort(),
+				path
+			).toEqual(inPath);
 		}
 	});
 

@@ -24,7 +24,9 @@ beforeAll(async () => {
 			const reception = await makeMember(db, clinic.id, 'reception');
 			doctorId = (await makeMember(db, clinic.id, 'doctor')).id;
 			const ctx = { clinicId: clinic.id, actor: { userId: reception.id, role: 'reception' as const } };
-			await setAvailability(db, ctx, doctorId, { weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '12:00', slotMinutes: 15 })) });
+			await setAvailability(db, ctx, doctorId, {
+				weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '12:00', slotMinutes: 15 }))
+			});
 			const account = await makeUser(db, { kind: 'patient' });
 			const result = await registerPatient(db, ctx, { name: 'Saima Booking' }, { allowDuplicate: true });
 			if (result.status !== 'created') throw new Error('not created');
@@ -61,7 +63,9 @@ describe('the patient booking API', () => {
 		expect(listed.appointments.map((a) => [a.id, a.status, a.cancellable])).toEqual([[booked.id, 'requested', true]]);
 		// The desk sees the request in the clinic's day.
 		const day_ = await desk.get(`/api/v1/clinics/${code}/appointments?date=${day}`);
-		expect((day_.body as { appointments: { id: string; status: string }[] }).appointments).toContainEqual(expect.objectContaining({ id: booked.id, status: 'requested' }));
+		expect((day_.body as { appointments: { id: string; status: string }[] }).appointments).toContainEqual(
+			expect.objectContaining({ id: booked.id, status: 'requested' })
+		);
 
 		expectError(await stranger.post(`/api/v1/me/appointments/${booked.id}/cancel`, { idempotencyKey: `api-${rand(6)}` }), 404, 'not_found');
 		// No body at all: the key comes as a header.
@@ -76,10 +80,21 @@ describe('the patient booking API', () => {
 		const { slots } = bookingOptionsView.parse((await me.get(`/api/v1/me/booking-options?date=${day}`)).body);
 		const start = slots[1].start;
 		const other = (await desk.post(`/api/v1/clinics/${code}/patients`, { name: 'Other', allowDuplicate: true })).body as { id: string };
-		expect((await desk.post(`/api/v1/clinics/${code}/appointments`, { patientId: other.id, doctorId, start, idempotencyKey: `desk-${rand(6)}` })).status).toBe(201);
+		expect((await desk.post(`/api/v1/clinics/${code}/appointments`, { patientId: other.id, doctorId, start, idempotencyKey: `desk-${rand(6)}` })).status).toBe(
+			201
+		);
 		expectError(await me.post('/api/v1/me/appointments', { clinic: code, doctorId, start, idempotencyKey: `api-${rand(6)}` }), 409, 'slot_taken', 'start');
-		expectError(await stranger.post('/api/v1/me/appointments', { clinic: code, doctorId, start: slots[2].start, idempotencyKey: `api-${rand(6)}` }), 403, 'clinic_not_linked');
-		expectError(await me.post('/api/v1/me/appointments', { clinic: code, doctorId, start: 'soon', idempotencyKey: `api-${rand(6)}` }), 400, 'field_invalid', 'start');
+		expectError(
+			await stranger.post('/api/v1/me/appointments', { clinic: code, doctorId, start: slots[2].start, idempotencyKey: `api-${rand(6)}` }),
+			403,
+			'clinic_not_linked'
+		);
+		expectError(
+			await me.post('/api/v1/me/appointments', { clinic: code, doctorId, start: 'soon', idempotencyKey: `api-${rand(6)}` }),
+			400,
+			'field_invalid',
+			'start'
+		);
 		expectError(await me.post('/api/v1/me/appointments', { clinic: code, doctorId }), 400, 'field_required');
 		expect(bookingOptionsView.parse((await stranger.get('/api/v1/me/booking-options')).body)).toMatchObject({ clinics: [], clinic: null, slots: [] });
 		const anonymous = app.client();

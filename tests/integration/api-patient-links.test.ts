@@ -90,7 +90,11 @@ describe('POST and GET /me/links', () => {
 		expect(urdu.text).toMatch(/[\u0600-\u06FF]/);
 		expectError(await phone.post('/api/v1/me/links', {}), 400, 'field_required', 'code');
 		expectError(await phone.post('/api/v1/me/links', { code: 12345678 }), 400, 'field_invalid', 'code');
-		expectError(await phone.request('POST', '/api/v1/me/links', { body: '<code>ABCD</code>', headers: { 'content-type': 'application/xml' } }), 415, 'unsupported_media_type');
+		expectError(
+			await phone.request('POST', '/api/v1/me/links', { body: '<code>ABCD</code>', headers: { 'content-type': 'application/xml' } }),
+			415,
+			'unsupported_media_type'
+		);
 		expectError(await reception.post('/api/v1/me/links', { code: 'ABCD-EFGH' }), 403, 'forbidden');
 		expectError(await app.client().get('/api/v1/me/links'), 401, 'unauthenticated');
 	});

@@ -40,9 +40,22 @@ async function register(client: ApiClient, body: Record<string, unknown>, code =
 
 describe('POST /api/v1/clinics/{code}/patients', () => {
 	it('registers with a clinic reference and an E.164 phone', async () => {
-		const created = await register(reception, { name: 'Fatima Bibi', phone: '0300 1234567', sex: 'female', dateOfBirth: '1990-04-12', allergies: 'Penicillin' });
+		const created = await register(reception, {
+			name: 'Fatima Bibi',
+			phone: '0300 1234567',
+			sex: 'female',
+			dateOfBirth: '1990-04-12',
+			allergies: 'Penicillin'
+		});
 		expect(created.ref).toMatch(new RegExp(`^${clinicA.code}-P\\d+$`));
-		expect(created).toMatchObject({ phone: '+923001234567', sex: 'female', dateOfBirth: '1990-04-12', dobEstimated: false, allergies: 'Penicillin', mergedIntoId: null });
+		expect(created).toMatchObject({
+			phone: '+923001234567',
+			sex: 'female',
+			dateOfBirth: '1990-04-12',
+			dobEstimated: false,
+			allergies: 'Penicillin',
+			mergedIntoId: null
+		});
 	});
 
 	it('answers 409 possible_duplicate with the candidates, then 201 with allowDuplicate', async () => {
@@ -134,8 +147,14 @@ describe('POST /api/v1/clinics/{code}/patients', () => {
 
 	it('refuses a JSON array, malformed JSON and a form post', async () => {
 		expect((await reception.post(patients(clinicA.code), [{ name: 'N' }])).status).toBe(400);
-		expectError(await reception.request('POST', patients(clinicA.code), { body: '{"name":', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
-		expect((await reception.request('POST', patients(clinicA.code), { body: '<name>N</name>', headers: { 'content-type': 'application/xml' } })).status).toBe(415);
+		expectError(
+			await reception.request('POST', patients(clinicA.code), { body: '{"name":', headers: { 'content-type': 'application/json' } }),
+			400,
+			'invalid_json'
+		);
+		expect((await reception.request('POST', patients(clinicA.code), { body: '<name>N</name>', headers: { 'content-type': 'application/xml' } })).status).toBe(
+			415
+		);
 	});
 
 	it('lets a pharmacist look but not register', async () => {
@@ -177,7 +196,13 @@ describe('GET and PATCH /api/v1/clinics/{code}/patients/{id}', () => {
 		const created = await register(reception, { name: 'Hassan Ali', allergies: 'Dust', email: 'hassan@example.test', age: 40 });
 		const res = await doctor.patch(one(clinicA.code, created.id), { phone: '+92 300 1112223', email: null });
 		expect(res.status, res.text).toBe(200);
-		expect(patientView.parse(res.body)).toMatchObject({ phone: '+923001112223', email: null, allergies: 'Dust', dobEstimated: true, dateOfBirth: created.dateOfBirth });
+		expect(patientView.parse(res.body)).toMatchObject({
+			phone: '+923001112223',
+			email: null,
+			allergies: 'Dust',
+			dobEstimated: true,
+			dateOfBirth: created.dateOfBirth
+		});
 		expect(patientView.parse((await doctor.get(one(clinicA.code, created.id))).body).phone).toBe('+923001112223');
 	});
 

@@ -39,11 +39,14 @@ const bodyEndpoints = (): [string, string][] => [
 const json = { 'content-type': 'application/json' };
 
 describe('request bodies', () => {
-	it.each(['{', '{"email": }', "{'email': 'a'}", '', 'undefined', '{"a":1}}'])('answers malformed JSON %j with 400 invalid_json on every endpoint', async (text) => {
-		for (const [method, path] of bodyEndpoints()) {
-			expectError(await admin.request(method, path, { body: text, headers: json }), 400, 'invalid_json');
+	it.each(['{', '{"email": }', "{'email': 'a'}", '', 'undefined', '{"a":1}}'])(
+		'answers malformed JSON %j with 400 invalid_json on every endpoint',
+		async (text) => {
+			for (const [method, path] of bodyEndpoints()) {
+				expectError(await admin.request(method, path, { body: text, headers: json }), 400, 'invalid_json');
+			}
 		}
-	});
+	);
 
 	it('answers bytes that are not UTF-8 with 400 invalid_json', async () => {
 		const res = await admin.request('POST', '/api/v1/clinics', { body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), headers: json });
@@ -110,7 +113,11 @@ describe('request bodies', () => {
 	it('answers a body past the server-wide limit (512 KB) with 413 too, before any route runs', async () => {
 		// On its own connection: the server closes it without reading the body, so it must not go back to fetch's pool.
 		const status = await new Promise<number | undefined>((done, fail) => {
-			const req = httpRequest(`${app.url}/api/v1/clinics`, { method: 'POST', agent: false, headers: { ...json, cookie: `session=${admin.cookies.get('session')}` } });
+			const req = httpRequest(`${app.url}/api/v1/clinics`, {
+				method: 'POST',
+				agent: false,
+				headers: { ...json, cookie: `session=${admin.cookies.get('session')}` }
+			});
 			req.on('response', (res) => {
 				res.resume();
 				done(res.statusCode);
@@ -127,7 +134,11 @@ describe('request bodies', () => {
 		const cookie = `session=${admin.cookies.get('session')}`;
 		const send = (method: string, path: string, body?: string, chunked = false) =>
 			new Promise<{ status?: number; reused: boolean; text: string }>((done, fail) => {
-				const headers: Record<string, string> = { cookie, ...(body ? json : {}), ...(body && !chunked ? { 'content-length': String(Buffer.byteLength(body)) } : {}) };
+				const headers: Record<string, string> = {
+					cookie,
+					...(body ? json : {}),
+					...(body && !chunked ? { 'content-length': String(Buffer.byteLength(body)) } : {})
+				};
 				const req = httpRequest(`${app.url}${path}`, { method, agent, headers }, (res) => {
 					let text = '';
 					res.setEncoding('utf8');

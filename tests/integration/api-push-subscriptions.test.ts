@@ -91,11 +91,22 @@ describe('/api/v1/me/push-subscriptions', () => {
 describe('the outbox worker in the running app', () => {
 	it('emails a booking to the patient through SMTP_URL, with no other setup', async () => {
 		const email = `noor-${rand(3)}@example.test`;
-		const registered = await desk.post(`/api/v1/clinics/${clinic.code}/patients`, { name: 'Zainab Noor', age: 40, email, preferredLanguage: 'ur', allowDuplicate: true });
+		const registered = await desk.post(`/api/v1/clinics/${clinic.code}/patients`, {
+			name: 'Zainab Noor',
+			age: 40,
+			email,
+			preferredLanguage: 'ur',
+			allowDuplicate: true
+		});
 		expect(registered.status, registered.text).toBe(201);
 		const patientId = patientView.parse(registered.body).id;
 		const day = clinicToday('Asia/Karachi', new Date(Date.now() + 3 * 86_400_000));
-		const booked = await desk.post(`/api/v1/clinics/${clinic.code}/appointments`, { patientId, doctorId, start: `${day}T09:30:00+05:00`, idempotencyKey: rand(8) });
+		const booked = await desk.post(`/api/v1/clinics/${clinic.code}/appointments`, {
+			patientId,
+			doctorId,
+			start: `${day}T09:30:00+05:00`,
+			idempotencyKey: rand(8)
+		});
 		expect(booked.status, booked.text).toBe(201);
 		for (let i = 0; i < 100 && !smtp.messages.some((m) => m.to && !Array.isArray(m.to) && m.to.text === email); i++) await sleep(100);
 		const mail = smtp.messages.find((m) => m.to && !Array.isArray(m.to) && m.to.text === email);

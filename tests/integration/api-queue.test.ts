@@ -36,12 +36,22 @@ beforeAll(async () => {
 			const start = new Date(Date.now() + 5 * 60_000);
 			const [appt] = await db
 				.insert(appointment)
-				.values({ clinicId: clinicA.id, refNo: 1, patientId: patients[0], doctorId: doc.id, startsAt: start, endsAt: new Date(start.getTime() + 900_000), status: 'confirmed' })
+				.values({
+					clinicId: clinicA.id,
+					refNo: 1,
+					patientId: patients[0],
+					doctorId: doc.id,
+					startsAt: start,
+					endsAt: new Date(start.getTime() + 900_000),
+					status: 'confirmed'
+				})
 				.returning();
 			appointmentId = appt.id;
 		}
 	});
-	[desk, doctor, admin, pharmacist, outsider] = await Promise.all(['reception', 'doc', 'admin', 'pharm', 'other'].map((k) => signedIn(app, people[k].email, PASSWORD)));
+	[desk, doctor, admin, pharmacist, outsider] = await Promise.all(
+		['reception', 'doc', 'admin', 'pharm', 'other'].map((k) => signedIn(app, people[k].email, PASSWORD))
+	);
 });
 afterAll(async () => {
 	await app?.stop();
@@ -95,7 +105,12 @@ describe('queue API', () => {
 		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[4] }), 400, 'idempotency_key_required', 'idempotencyKey');
 		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: otherClinicPatient, idempotencyKey: key() }), 400, 'field_invalid', 'patientId');
 		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[2], idempotencyKey: key() }), 409, 'already_in_queue', 'patientId');
-		expectError(await desk.post(`${base()}/queue/check-in`, { patientId: patients[4], doctorId: patients[4], idempotencyKey: key() }), 400, 'field_invalid', 'doctorId');
+		expectError(
+			await desk.post(`${base()}/queue/check-in`, { patientId: patients[4], doctorId: patients[4], idempotencyKey: key() }),
+			400,
+			'field_invalid',
+			'doctorId'
+		);
 		expectError(await desk.post(`${base()}/queue/next`, { doctorId: 'me' }), 400, 'field_invalid', 'doctorId');
 		expectError(await desk.get(`${base()}/queue?date=today`), 400, 'field_invalid', 'date');
 		expectError(await pharmacist.post(`${base()}/queue/check-in`, { patientId: patients[4], idempotencyKey: key() }), 403, 'forbidden');

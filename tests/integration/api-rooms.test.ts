@@ -21,7 +21,10 @@ beforeAll(async () => {
 			clinicA = cast.clinicA;
 			doctorId = cast.doctor.id;
 			Object.assign(people, { reception: cast.reception, doc: cast.doctor, admin: cast.admin, other: cast.outsider });
-			const [row] = await db.insert(patient).values({ clinicId: clinicA.id, refNo: 1, name: `Patient ${rand(2)}` }).returning();
+			const [row] = await db
+				.insert(patient)
+				.values({ clinicId: clinicA.id, refNo: 1, name: `Patient ${rand(2)}` })
+				.returning();
 			patientId = row.id;
 		}
 	});

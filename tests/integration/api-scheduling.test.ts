@@ -44,18 +44,30 @@ beforeAll(async () => {
 				const r = await registerPatient(db, ctx, { name: `Patient ${i} ${rand(2)}` }, { allowDuplicate: true });
 				if (r.status === 'created') patients.push(r.patient.id);
 			}
-			const r = await registerPatient(db, { clinicId: clinicB.id, actor: { userId: other.id, role: 'reception' } }, { name: 'Elsewhere' }, { allowDuplicate: true });
+			const r = await registerPatient(
+				db,
+				{ clinicId: clinicB.id, actor: { userId: other.id, role: 'reception' } },
+				{ name: 'Elsewhere' },
+				{ allowDuplicate: true }
+			);
 			if (r.status === 'created') otherClinicPatient = r.patient.id;
 			clinicNz = await makeClinic(db, { timezone: 'Pacific/Auckland' });
 			await db.insert(membership).values({ clinicId: clinicNz.id, userId: reception.id, role: 'reception' });
 			const nzDoctor = await makeMember(db, clinicNz.id, 'doctor');
 			const nzPatient = await makePatient(db, clinicNz.id);
 			// 23:45 on the 4th, 00:05 and 23:40 on the 5th, 00:00 on the 6th (Auckland time).
-			for (const at of ['2026-04-04T10:45:00Z', '2026-04-04T11:05:00Z', '2026-04-05T11:40:00Z', '2026-04-05T12:00:00Z']) await makeAppointment(db, clinicNz.id, nzPatient.id, nzDoctor.id, new Date(at));
+			for (const at of ['2026-04-04T10:45:00Z', '2026-04-04T11:05:00Z', '2026-04-05T11:40:00Z', '2026-04-05T12:00:00Z'])
+				await makeAppointment(db, clinicNz.id, nzPatient.id, nzDoctor.id, new Date(at));
 		}
 	});
 	[desk, doctor, pharmacist, outsider] = await Promise.all(['reception', 'doc', 'pharm', 'other'].map((k) => signedIn(app, people[k].email, PASSWORD)));
-	const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '17:00', slotMinutes: 15, breaks: [{ start: '13:00', end: '14:00' }] }));
+	const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+		weekday,
+		start: '09:00',
+		end: '17:00',
+		slotMinutes: 15,
+		breaks: [{ start: '13:00', end: '14:00' }]
+	}));
 	const res = await desk.put(`${base()}/doctors/${doctorId}/availability`, { weekly, exceptions: [{ date: dayAhead(6), off: true, reason: 'Leave' }] });
 	expect(res.status).toBe(200);
 });
@@ -70,7 +82,7 @@ describe('availability and slots', () => {
 		const { slots } = slotsView.parse(res.body);
 		expect(slots).toHaveLength(28);
 		expect(slots[0].start).toBe(`${dayAhead(2)}T09:00:00+05:00`);
-		expect((slotsView.parse((await desk.get(`${base()}/slots?doctor=${doctorId}&date=${dayAhead(6)}`)).body)).slots).toEqual([]);
+		expect(slotsView.parse((await desk.get(`${base()}/slots?doctor=${doctorId}&date=${dayAhead(6)}`)).body).slots).toEqual([]);
 	});
 
 	it('refuses bad availability and bad queries without changing anything', async () => {
@@ -111,7 +123,12 @@ describe('booking over HTTP', () => {
 	it('lists a clinic day by the clinic’s clock, also a 25-hour one east of UTC, and refuses a day that is not on the calendar', async () => {
 		const res = await desk.get(`${base(clinicNz.code)}/appointments?date=2026-04-05`);
 		expect(res.status).toBe(200);
-		expect(appointmentsView.parse(res.body).appointments.map((a) => new Date(a.start).toISOString()).sort()).toEqual(['2026-04-04T11:05:00.000Z', '2026-04-05T11:40:00.000Z']);
+		expect(
+			appointmentsView
+				.parse(res.body)
+				.appointments.map((a) => new Date(a.start).toISOString())
+				.sort()
+		).toEqual(['2026-04-04T11:05:00.000Z', '2026-04-05T11:40:00.000Z']);
 		expectError(await desk.get(`${base(clinicNz.code)}/appointments?date=2026-02-30`), 400, 'field_invalid', 'date');
 	});
 
@@ -144,12 +161,19 @@ describe('booking over HTTP', () => {
 		];
 		for (const [override, status, code, field] of cases) expectError(await desk.post(`${base()}/appointments`, { ...good, ...override }), status, code, field);
 		expectError(await pharmacist.post(`${base()}/appointments`, good), 403, 'forbidden');
-		expectError(await outsider.post(`/api/v1/clinics/${clinicB.code}/appointments`, { ...good, patientId: otherClinicPatient }), 400, 'field_invalid', 'doctorId');
+		expectError(
+			await outsider.post(`/api/v1/clinics/${clinicB.code}/appointments`, { ...good, patientId: otherClinicPatient }),
+			400,
+			'field_invalid',
+			'doctorId'
+		);
 	});
 
 	it('reschedules, cancels with a reason and offers the slot to the waitlist', async () => {
 		const day = dayAhead(4);
-		const booked = appointmentView.parse((await desk.post(`${base()}/appointments`, { patientId: patients[33], doctorId, start: `${day}T09:00:00+05:00`, idempotencyKey: key() })).body);
+		const booked = appointmentView.parse(
+			(await desk.post(`${base()}/appointments`, { patientId: patients[33], doctorId, start: `${day}T09:00:00+05:00`, idempotencyKey: key() })).body
+		);
 		const moved = await desk.post(`${base()}/appointments/${booked.id}/reschedule`, { start: `${day}T09:30:00+05:00`, idempotencyKey: key() });
 		expect(moved.status).toBe(200);
 		expect(new Date(appointmentView.parse(moved.body).start).toISOString()).toBe(new Date(`${day}T09:30:00+05:00`).toISOString());
@@ -166,7 +190,9 @@ describe('booking over HTTP', () => {
 
 	it('answers waitlist offers for the patient: decline passes the time on, accept books it once, withdraw removes the entry', async () => {
 		const day = dayAhead(5);
-		const freed = appointmentView.parse((await desk.post(`${base()}/appointments`, { patientId: patients[35], doctorId, start: `${day}T10:00:00+05:00`, idempotencyKey: key() })).body);
+		const freed = appointmentView.parse(
+			(await desk.post(`${base()}/appointments`, { patientId: patients[35], doctorId, start: `${day}T10:00:00+05:00`, idempotencyKey: key() })).body
+		);
 		const [first, second] = [patients[36], patients[37]];
 		for (const patientId of [first, second]) expect((await desk.post(`${base()}/waitlist`, { patientId, doctorId })).status).toBe(201);
 		await desk.post(`${base()}/appointments/${freed.id}/cancel`, { reason: 'Travelling', idempotencyKey: key() });
@@ -194,7 +220,9 @@ describe('booking over HTTP', () => {
 		expect(body.movedFrom).toBeNull();
 		// A retried accept never books a second time.
 		expectError(await desk.post(`${base()}/waitlist/${passedOn!.id}/accept`, { idempotencyKey }), 409, 'offer_not_open');
-		const onDay = appointmentsView.parse((await desk.get(`${base()}/appointments?date=${day}`)).body).appointments.filter((a) => a.patientId === second && a.status !== 'cancelled');
+		const onDay = appointmentsView
+			.parse((await desk.get(`${base()}/appointments?date=${day}`)).body)
+			.appointments.filter((a) => a.patientId === second && a.status !== 'cancelled');
 		expect(onDay).toHaveLength(1);
 
 		expect((await desk.request('DELETE', `${base()}/waitlist/${offered!.id}`)).status).toBe(204);

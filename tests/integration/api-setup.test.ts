@@ -70,7 +70,11 @@ describe('POST /api/v1/setup', () => {
 	it('refuses malformed JSON, a wrong content type and an oversized body', async () => {
 		const client = app.client();
 		expectError(await client.post('/api/v1/setup', undefined, { body: '{"clinic": ', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
-		expectError(await client.post('/api/v1/setup', undefined, { body: JSON.stringify(setupBody(0)), headers: { 'content-type': 'text/xml' } }), 415, 'unsupported_media_type');
+		expectError(
+			await client.post('/api/v1/setup', undefined, { body: JSON.stringify(setupBody(0)), headers: { 'content-type': 'text/xml' } }),
+			415,
+			'unsupported_media_type'
+		);
 		const huge = { ...setupBody(0), padding: 'x'.repeat(70_000) };
 		expectError(await client.post('/api/v1/setup', huge), 413, 'payload_too_large');
 	});

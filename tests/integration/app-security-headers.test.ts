@@ -38,7 +38,10 @@ describe('security headers', () => {
 		const page = await app.client().get('/login');
 		expectBaseHeaders(page.headers, 'DENY');
 		const policy = page.headers.get('content-security-policy')!;
-		const connect = policy.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src'));
+		const connect = policy
+			.split(';')
+			.map((d) => d.trim())
+			.find((d) => d.startsWith('connect-src'));
 		expect(connect).toBe(`connect-src 'self' ${app.url.replace('http:', 'ws:')}`);
 		expect(policy.match(/frame-ancestors/g)).toHaveLength(1);
 	});

@@ -80,7 +80,13 @@ describe('audit log', () => {
 });
 
 /** One event without a clinic about a person (a sign-in, a password change), as its own command. */
-const aboutPerson = (userId: string, actorUserId = userId): AuditEntry => ({ clinicId: null, actorUserId, action: 'test.account', entityType: 'user', entityId: userId });
+const aboutPerson = (userId: string, actorUserId = userId): AuditEntry => ({
+	clinicId: null,
+	actorUserId,
+	action: 'test.account',
+	entityType: 'user',
+	entityId: userId
+});
 const record = (entry: AuditEntry) => runCommand(database.db, null, (tx) => appendAudit(tx, entry));
 
 /** Settles with the promise, or fails after `ms`: a writer queued behind someone else's lock shows up as a failure, not a hung test. */
@@ -176,7 +182,9 @@ describe('audit chains under concurrent commands', () => {
 		const clinic = await makeClinic(database.db, { timezone: TZ });
 		const desk = { clinicId: clinic.id, actor: { userId: (await makeMember(database.db, clinic.id, 'reception')).id, role: 'reception' as const } };
 		const doctor = await makeMember(database.db, clinic.id, 'doctor');
-		await setAvailability(database.db, desk, doctor.id, { weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '17:00', slotMinutes: 15 })) });
+		await setAvailability(database.db, desk, doctor.id, {
+			weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '17:00', slotMinutes: 15 }))
+		});
 		const patients: string[] = [];
 		for (let i = 0; i < 6; i++) {
 			const result = await registerPatient(database.db, desk, { name: `Chain Patient ${rand(3)}` }, { allowDuplicate: true });
@@ -184,7 +192,8 @@ describe('audit chains under concurrent commands', () => {
 		}
 		const day = clinicToday(TZ, new Date(Date.now() + 2 * 86_400_000));
 		const slot = (i: number) => instantOf(`${day}T${String(9 + Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}:00`, TZ);
-		const book = (i: number, start: string) => bookAppointment(database.db, desk, { patientId: patients[i % patients.length], doctorId: doctor.id, start, idempotencyKey: rand(8) });
+		const book = (i: number, start: string) =>
+			bookAppointment(database.db, desk, { patientId: patients[i % patients.length], doctorId: doctor.id, start, idempotencyKey: rand(8) });
 
 		const distinct = Array.from({ length: 12 }, (_, i) => book(i, slot(i + 1)));
 		const race = Array.from({ length: 8 }, (_, i) => book(i, slot(0)));
@@ -193,9 +202,14 @@ describe('audit chains under concurrent commands', () => {
 		expect(booked.every((r) => r.status === 'fulfilled')).toBe(true);
 		expect(raced.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
 		for (const r of raced) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'slot_taken' });
-		const refs = (await database.db.select({ refNo: appointment.refNo }).from(appointment).where(eq(appointment.clinicId, clinic.id))).map((r) => r.refNo).sort((x, y) => x - y);
+		const refs = (await database.db.select({ refNo: appointment.refNo }).from(appointment).where(eq(appointment.clinicId, clinic.id)))
+			.map((r) => r.refNo)
+			.sort((x, y) => x - y);
 		expect(refs).toEqual(Array.from({ length: 13 }, (_, i) => refs[0] + i));
-		const bookings = await database.db.select().from(auditLog).where(and(eq(auditLog.clinicId, clinic.id), eq(auditLog.action, 'appointment.book')));
+		const bookings = await database.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.clinicId, clinic.id), eq(auditLog.action, 'appointment.book')));
 		expect(bookings).toHaveLength(13);
 		const all = await database.db.select({ seq: auditLog.seq }).from(auditLog).where(eq(auditLog.clinicId, clinic.id));
 		expect(await verifyAuditChain(database.db, clinic.id)).toEqual({ ok: true, rows: all.length });
@@ -203,7 +217,9 @@ describe('audit chains under concurrent commands', () => {
 
 	it('refuses an entry recorded outside runCommand, where nobody would append it', async () => {
 		const clinic = await makeClinic(database.db);
-		await expect(database.db.transaction((tx) => appendAudit(tx, { clinicId: clinic.id, actorUserId: null, action: 'test.lost', entityType: 'test' }))).rejects.toThrow(/runCommand/);
+		await expect(
+			database.db.transaction((tx) => appendAudit(tx, { clinicId: clinic.id, actorUserId: null, action: 'test.lost', entityType: 'test' }))
+		).rejects.toThrow(/runCommand/);
 		expect(await verifyAuditChain(database.db, clinic.id)).toEqual({ ok: true, rows: 0 });
 	});
 
@@ -232,4 +248,3 @@ async function waitForChainWaiter() {
 		await new Promise((r) => setTimeout(r, 20));
 	}
 }
-

@@ -17,7 +17,17 @@ beforeAll(async () => {
 const address = () => `10.9.${rand(1)}.${rand(1)}`;
 /** Accounts holding one of these emails, in any case (other test files add accounts at the same time, so never count the whole table). */
 const accountsWith = async (...emails: string[]) =>
-	(await db.select({ n: sql<number>`count(*)::int` }).from(appUser).where(inArray(sql`lower(${appUser.email})`, emails.map((e) => e.toLowerCase()))))[0].n;
+	(
+		await db
+			.select({ n: sql<number>`count(*)::int` })
+			.from(appUser)
+			.where(
+				inArray(
+					sql`lower(${appUser.email})`,
+					emails.map((e) => e.toLowerCase())
+				)
+			)
+	)[0].n;
 
 describe('patient sign-up', () => {
 	it('creates a patient account, signed in, with an audit row', async () => {

@@ -54,11 +54,17 @@ describe('a TOTP code works once', () => {
 		const stepAfterFirst = (await totpRow(user.id)).lastStep;
 
 		const second = await unverifiedSession(user.email, from);
-		await expect(verifySecondFactor(db, sessionIdFromToken(second), user.id, user.email, { code }, from)).rejects.toMatchObject({ status: 400, code: 'totp_invalid', field: 'code' });
+		await expect(verifySecondFactor(db, sessionIdFromToken(second), user.id, user.email, { code }, from)).rejects.toMatchObject({
+			status: 400,
+			code: 'totp_invalid',
+			field: 'code'
+		});
 		// The code a phone a step behind would show is older still.
 		const behind = totpAt(key, -1);
 		if (behind !== code) {
-			await expect(verifySecondFactor(db, sessionIdFromToken(second), user.id, user.email, { code: behind }, from)).rejects.toMatchObject({ code: 'totp_invalid' });
+			await expect(verifySecondFactor(db, sessionIdFromToken(second), user.id, user.email, { code: behind }, from)).rejects.toMatchObject({
+				code: 'totp_invalid'
+			});
 		}
 		expect(await verified(second)).toBe(false);
 		expect((await totpRow(user.id)).lastStep).toBe(stepAfterFirst);

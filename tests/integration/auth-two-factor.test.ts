@@ -7,13 +7,7 @@ import { freshTotp } from '../totp';
 import { makeClinic, makeMember, makeUser, rand, PASSWORD } from '../factories';
 import { appUser, auditLog, recoveryCode, session } from '../../src/lib/server/db/schema';
 import type { Db } from '../../src/lib/server/db';
-import {
-	beginTotpEnrolment,
-	confirmTotpEnrolment,
-	disableTotp,
-	pendingTotpEnrolment,
-	regenerateRecoveryCodes
-} from '../../src/lib/server/auth/account';
+import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp, pendingTotpEnrolment, regenerateRecoveryCodes } from '../../src/lib/server/auth/account';
 import { signIn, verifySecondFactor } from '../../src/lib/server/auth/signIn';
 import { createSession, generateSessionToken, sessionIdFromToken, validateSessionToken } from '../../src/lib/server/auth/session';
 import { unusedRecoveryCodes } from '../../src/lib/server/auth/secondFactor';
@@ -271,7 +265,10 @@ describe('managing two-factor authentication', () => {
 		const plain = await makeUser(db);
 		const other = await signedIn(plain.id);
 		expect((await validateSessionToken(db, other.token)).user?.twoFactorEnabled).toBe(false);
-		const rows = await db.select().from(session).where(and(eq(session.userId, plain.id), isNull(session.activeClinicId)));
+		const rows = await db
+			.select()
+			.from(session)
+			.where(and(eq(session.userId, plain.id), isNull(session.activeClinicId)));
 		expect(rows).toHaveLength(1);
 	});
 });

@@ -30,7 +30,18 @@ describe('npm run demo', () => {
 			const [patients] = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM app_user WHERE kind = 'patient'`);
 			expect(patients.n).toBeGreaterThanOrEqual(200);
 			// A working day to look at: records (some linked to the demo accounts), hours, bookings, a queue and a kiosk.
-			const perClinic = await database.query<{ code: string; records: number; linked: number; rooms: number; appointments: number; tokens: number; keys: number; hours: number; weekdays: number; seen: number }>(
+			const perClinic = await database.query<{
+				code: string;
+				records: number;
+				linked: number;
+				rooms: number;
+				appointments: number;
+				tokens: number;
+				keys: number;
+				hours: number;
+				weekdays: number;
+				seen: number;
+			}>(
 				`SELECT c.code,
 				        (SELECT count(*)::int FROM patient p WHERE p.clinic_id = c.id) AS records,
 				        (SELECT count(*)::int FROM patient p WHERE p.clinic_id = c.id AND p.user_id IS NOT NULL) AS linked,

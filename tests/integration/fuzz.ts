@@ -58,7 +58,12 @@ export function operationsOf(doc: { paths: Record<string, Record<string, unknown
 			const op = item[method] as OperationObject;
 			// Headers (Idempotency-Key) cannot carry NUL or lone surrogates at all (HTTP refuses them before
 			// the server), and putting them in the query string instead would fuzz nothing.
-			return { method: method.toUpperCase(), path, parameters: (op.parameters ?? []).filter((p) => p.in !== 'header'), body: op.requestBody?.content['application/json']?.schema };
+			return {
+				method: method.toUpperCase(),
+				path,
+				parameters: (op.parameters ?? []).filter((p) => p.in !== 'header'),
+				body: op.requestBody?.content['application/json']?.schema
+			};
 		})
 	);
 }
@@ -191,7 +196,14 @@ export function variantsOf(op: Operation, fx: Fixture, seed = 0): Variant[] {
 			// A query string may be searched for anything; the rest names nothing that can exist.
 			const mustRefuse = p.in === 'path' || p.schema.format !== undefined || p.schema.type === 'integer' || what === 'a NUL byte';
 			const malformedPath = p.in === 'path' && what === 'a lone surrogate';
-			out.push({ label: `${p.in} ${p.name}: ${what}`, mustRefuse, malformedPath, path, body: json(base), contentType: op.body ? 'application/json' : undefined });
+			out.push({
+				label: `${p.in} ${p.name}: ${what}`,
+				mustRefuse,
+				malformedPath,
+				path,
+				body: json(base),
+				contentType: op.body ? 'application/json' : undefined
+			});
 		}
 	}
 	if (!op.body) return out;
@@ -219,6 +231,7 @@ export function variantsOf(op: Operation, fx: Fixture, seed = 0): Variant[] {
 		['deep nesting', '['.repeat(5_000) + ']'.repeat(5_000), 'application/json']
 	];
 	const [nulKey, surrogate, ...restOfBody] = wholeBody;
-	for (const [what, body, contentType] of [nulKey, surrogate, ...rotate(restOfBody, 2, seed)]) out.push({ label: `body: ${what}`, mustRefuse: true, path: url, body, contentType });
+	for (const [what, body, contentType] of [nulKey, surrogate, ...rotate(restOfBody, 2, seed)])
+		out.push({ label: `body: ${what}`, mustRefuse: true, path: url, body, contentType });
 	return out;
 }

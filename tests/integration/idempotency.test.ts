@@ -64,7 +64,13 @@ describe('a key belongs to the person who sent it', () => {
 		const a = await linkedPatient();
 		const b = await linkedPatient();
 		const shared = key();
-		const first = await requestAppointmentAsPatient(database.db, a.userId, { clinic: clinicCode, doctorId, start: at(2, '09:00'), reason: 'A’s private reason', idempotencyKey: shared });
+		const first = await requestAppointmentAsPatient(database.db, a.userId, {
+			clinic: clinicCode,
+			doctorId,
+			start: at(2, '09:00'),
+			reason: 'A’s private reason',
+			idempotencyKey: shared
+		});
 		const second = await requestAppointmentAsPatient(database.db, b.userId, { clinic: clinicCode, doctorId, start: at(2, '09:15'), idempotencyKey: shared });
 		expect(second.id).not.toBe(first.id);
 		expect(second).toMatchObject({ patientId: b.patientId, reason: '' });
@@ -114,7 +120,9 @@ describe('a key belongs to the request it came with', () => {
 		const reused = { code: 'idempotency_key_reused', status: 422, field: 'idempotencyKey' };
 		await expect(bookAppointment(database.db, desk, { patientId: other, doctorId, start: at(4, '10:00'), idempotencyKey: k })).rejects.toMatchObject(reused);
 		await expect(bookAppointment(database.db, desk, { patientId: p, doctorId, start: at(4, '10:15'), idempotencyKey: k })).rejects.toMatchObject(reused);
-		await expect(bookAppointment(database.db, desk, { patientId: p, doctorId, start: at(4, '10:00'), reason: 'changed', idempotencyKey: k })).rejects.toMatchObject(reused);
+		await expect(
+			bookAppointment(database.db, desk, { patientId: p, doctorId, start: at(4, '10:00'), reason: 'changed', idempotencyKey: k })
+		).rejects.toMatchObject(reused);
 		expect(await appointmentsOf(other)).toHaveLength(0);
 		expect(await appointmentsOf(p)).toHaveLength(1);
 	});
@@ -134,11 +142,15 @@ describe('a key belongs to the request it came with', () => {
 		const move = key();
 		const moved = await rescheduleAppointment(database.db, desk, a.id, { start: at(6, '09:30'), idempotencyKey: move });
 		expect(await rescheduleAppointment(database.db, desk, a.id, { start: at(6, '09:30'), idempotencyKey: move })).toEqual(moved);
-		await expect(rescheduleAppointment(database.db, desk, b.id, { start: at(6, '09:30'), idempotencyKey: move })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+		await expect(rescheduleAppointment(database.db, desk, b.id, { start: at(6, '09:30'), idempotencyKey: move })).rejects.toMatchObject({
+			code: 'idempotency_key_reused'
+		});
 		const cancel = key();
 		const cancelled = await cancelAppointment(database.db, desk, a.id, { reason: 'Travelling', idempotencyKey: cancel });
 		expect(await cancelAppointment(database.db, desk, a.id, { reason: 'Travelling', idempotencyKey: cancel })).toEqual(cancelled);
-		await expect(cancelAppointment(database.db, desk, b.id, { reason: 'Travelling', idempotencyKey: cancel })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+		await expect(cancelAppointment(database.db, desk, b.id, { reason: 'Travelling', idempotencyKey: cancel })).rejects.toMatchObject({
+			code: 'idempotency_key_reused'
+		});
 		const [stillB] = await database.db.select().from(appointment).where(eq(appointment.id, b.id));
 		expect(stillB).toMatchObject({ status: 'confirmed', startsAt: new Date(at(6, '11:00')) });
 	});
@@ -149,7 +161,10 @@ describe('a key belongs to the request it came with', () => {
 		const k = key();
 		const followUp = await bookFollowUp(database.db, desk, first.id, { weeks: 1, idempotencyKey: k });
 		expect((await bookFollowUp(database.db, desk, first.id, { weeks: 1, idempotencyKey: k })).id).toBe(followUp.id);
-		await expect(bookFollowUp(database.db, desk, first.id, { weeks: 2, idempotencyKey: k })).rejects.toMatchObject({ code: 'idempotency_key_reused', status: 422 });
+		await expect(bookFollowUp(database.db, desk, first.id, { weeks: 2, idempotencyKey: k })).rejects.toMatchObject({
+			code: 'idempotency_key_reused',
+			status: 422
+		});
 		expect(await appointmentsOf(p)).toHaveLength(2);
 	});
 
@@ -157,7 +172,10 @@ describe('a key belongs to the request it came with', () => {
 		const p = await newPatient();
 		const k = key();
 		await bookAppointment(database.db, desk, { patientId: p, doctorId, start: at(7, '09:00'), reason: 'Something private', idempotencyKey: k });
-		const [row] = await database.db.select().from(idempotencyKey).where(and(eq(idempotencyKey.key, k), eq(idempotencyKey.userId, desk.actor.userId)));
+		const [row] = await database.db
+			.select()
+			.from(idempotencyKey)
+			.where(and(eq(idempotencyKey.key, k), eq(idempotencyKey.userId, desk.actor.userId)));
 		expect(row.requestHash).toMatch(/^[0-9a-f]{64}$/);
 		expect(row.scope).toBe(`appointment.book:${clinicId}`);
 	});
@@ -193,7 +211,10 @@ describe('queue commands a retry could double', () => {
 		const k = key();
 		const tokens = await Promise.all(Array.from({ length: 4 }, () => checkInPatient(database.db, deskCtx, { patientId: p.id, idempotencyKey: k })));
 		expect(new Set(tokens.map((t) => t.id)).size).toBe(1);
-		await expect(checkInPatient(database.db, deskCtx, { patientId: other.id, idempotencyKey: k })).rejects.toMatchObject({ code: 'idempotency_key_reused', status: 422 });
+		await expect(checkInPatient(database.db, deskCtx, { patientId: other.id, idempotencyKey: k })).rejects.toMatchObject({
+			code: 'idempotency_key_reused',
+			status: 422
+		});
 		expect(await database.db.select().from(queueToken).where(eq(queueToken.patientId, other.id))).toHaveLength(0);
 	});
 });
@@ -214,7 +235,9 @@ describe('commands a retry would only repeat take a key too', () => {
 		expect(await callCount()).toBe(3);
 		const urgent = key();
 		await markUrgent(database.db, deskCtx, waiting.id, { reason: 'Chest pain', idempotencyKey: urgent });
-		await expect(markUrgent(database.db, deskCtx, waiting.id, { reason: 'Something else', idempotencyKey: urgent })).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+		await expect(markUrgent(database.db, deskCtx, waiting.id, { reason: 'Something else', idempotencyKey: urgent })).rejects.toMatchObject({
+			code: 'idempotency_key_reused'
+		});
 
 		const requested = await bookAppointment(database.db, desk, { patientId: await newPatient(), doctorId, start: at(9, '09:00'), idempotencyKey: key() });
 		await database.db.update(appointment).set({ status: 'requested' }).where(eq(appointment.id, requested.id));

@@ -49,7 +49,11 @@ const eventsOf = (type: string, patientId: string) =>
 		.then((rows) => rows.filter((r) => r.payload.patientId === patientId));
 
 /** Time passes for one event: its retry is due now. */
-const makeDue = (id: number) => database.db.update(outboxEvent).set({ availableAt: new Date(Date.now() - 1000) }).where(eq(outboxEvent.id, id));
+const makeDue = (id: number) =>
+	database.db
+		.update(outboxEvent)
+		.set({ availableAt: new Date(Date.now() - 1000) })
+		.where(eq(outboxEvent.id, id));
 
 const mailTo = (address: string) => smtp.messages.filter((m) => m.to && !Array.isArray(m.to) && m.to.value.some((v) => v.address === address));
 
@@ -65,7 +69,10 @@ beforeAll(async () => {
 	const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '23:45', slotMinutes: 15 }));
 	await setAvailability(database.db, desk, doctorId, { weekly });
 	const { log } = captureLog();
-	worker = startNotificationDelivery(database.db, parseEnv({ SMTP_URL: smtp.url, ORIGIN, MAIL_FROM: 'Shifa <desk@shifa.example>' }), log, { autostart: false, maxAttempts: 3 });
+	worker = startNotificationDelivery(database.db, parseEnv({ SMTP_URL: smtp.url, ORIGIN, MAIL_FROM: 'Shifa <desk@shifa.example>' }), log, {
+		autostart: false,
+		maxAttempts: 3
+	});
 });
 
 afterAll(async () => {
@@ -201,12 +208,22 @@ describe('queue and waiting-list notices', () => {
 	it('marks events with nobody to reach, or only old news, as processed without sending or retrying them', async () => {
 		const unreachable = await makePatient({});
 		await bookAppointment(database.db, desk, { patientId: unreachable.id, doctorId, start: `${dayAhead(6)}T12:00:00+05:00`, idempotencyKey: key() });
-		const [orphan] = await database.db.insert(outboxEvent).values({ clinicId: home.id, type: 'appointment.booked', payload: { patientId: crypto.randomUUID(), appointmentId: crypto.randomUUID(), doctorId, start: new Date().toISOString() } }).returning();
+		const [orphan] = await database.db
+			.insert(outboxEvent)
+			.values({
+				clinicId: home.id,
+				type: 'appointment.booked',
+				payload: { patientId: crypto.randomUUID(), appointmentId: crypto.randomUUID(), doctorId, start: new Date().toISOString() }
+			})
+			.returning();
 		// Written days ago (a backlog from before delivery existed): old news is not sent.
 		const reachable = await makePatient({ email: `stale-${rand(3)}@example.test` });
 		await bookAppointment(database.db, desk, { patientId: reachable.id, doctorId, start: `${dayAhead(6)}T12:30:00+05:00`, idempotencyKey: key() });
 		const [stale] = await eventsOf('appointment.booked', reachable.id);
-		await database.db.update(outboxEvent).set({ createdAt: new Date(Date.now() - 3 * 86_400_000) }).where(eq(outboxEvent.id, stale.id));
+		await database.db
+			.update(outboxEvent)
+			.set({ createdAt: new Date(Date.now() - 3 * 86_400_000) })
+			.where(eq(outboxEvent.id, stale.id));
 		await worker.runOnce();
 		expect(mailTo(reachable.email!)).toEqual([]);
 		const [event] = await eventsOf('appointment.booked', unreachable.id);

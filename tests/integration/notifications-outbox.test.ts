@@ -65,7 +65,9 @@ describe('emit', () => {
 		).rejects.toThrow('the command refused');
 		const rows = await database.db.select().from(outboxEvent).where(eq(outboxEvent.clinicId, home.id));
 		expect(rows.filter((r) => r.payload.appointmentId === lost.appointmentId)).toEqual([]);
-		expect(rows.filter((r) => r.payload.appointmentId === kept.appointmentId)).toEqual([expect.objectContaining({ type: 'appointment.reschedule', payload: kept, processedAt: null })]);
+		expect(rows.filter((r) => r.payload.appointmentId === kept.appointmentId)).toEqual([
+			expect.objectContaining({ type: 'appointment.reschedule', payload: kept, processedAt: null })
+		]);
 	});
 
 	it('refuses a payload its type does not allow, writing nothing', async () => {
@@ -96,7 +98,9 @@ describe('rows that do not read as an event', () => {
 		expect(misshapen.lastError).toMatch(/^payload of appointment\.booked does not match: appointmentId: .*doctorId: .*start: /);
 		expect(outOfRange.lastError).toMatch(/^payload of queue\.almost_next does not match: ahead: /);
 		// A well-formed event about a patient nobody knows is simply done.
-		const [done] = (await database.db.select().from(outboxEvent).where(eq(outboxEvent.type, 'appointment.confirm'))).filter((r) => r.payload.appointmentId === wellFormed.appointmentId);
+		const [done] = (await database.db.select().from(outboxEvent).where(eq(outboxEvent.type, 'appointment.confirm'))).filter(
+			(r) => r.payload.appointmentId === wellFormed.appointmentId
+		);
 		expect(done).toMatchObject({ failedAt: null, lastError: null, processedAt: expect.any(Date) });
 	});
 });
@@ -107,10 +111,18 @@ describe('a missed appointment', () => {
 		const registered = await registerPatient(database.db, desk, { name: `Patient ${rand(3)}`, email, preferredLanguage }, { allowDuplicate: true });
 		if (registered.status !== 'created') throw new Error('not created');
 		const day = clinicToday(TZ, new Date(Date.now() + 5 * 86_400_000));
-		const booked = await bookAppointment(database.db, desk, { patientId: registered.patient.id, doctorId, start: `${day}T${String(8 + hoursAgo).padStart(2, '0')}:00:00+05:00`, idempotencyKey: rand(8) });
+		const booked = await bookAppointment(database.db, desk, {
+			patientId: registered.patient.id,
+			doctorId,
+			start: `${day}T${String(8 + hoursAgo).padStart(2, '0')}:00:00+05:00`,
+			idempotencyKey: rand(8)
+		});
 		// Time passes: the appointment began a few hours ago and the patient never came.
 		const startsAt = new Date(Date.now() - hoursAgo * 3_600_000);
-		await database.db.update(appointment).set({ startsAt, endsAt: new Date(startsAt.getTime() + 15 * 60_000) }).where(eq(appointment.id, booked.id));
+		await database.db
+			.update(appointment)
+			.set({ startsAt, endsAt: new Date(startsAt.getTime() + 15 * 60_000) })
+			.where(eq(appointment.id, booked.id));
 		await markNoShow(database.db, desk, booked.id, {});
 		return { email, ref: booked.ref };
 	}

@@ -30,7 +30,10 @@ async function subscribedPatient(paths: string[], preferredLanguage: 'en' | 'ur'
 		const keys = browserKeys();
 		push.browsers.set(path, keys);
 		// Straight into the table: the fake service is plain http on 127.0.0.1, which the API rightly refuses.
-		const [row] = await database.db.insert(pushSubscription).values({ userId: account.id, endpoint: `${push.origin}${path}`, p256dh: keys.p256dh, auth: keys.auth }).returning();
+		const [row] = await database.db
+			.insert(pushSubscription)
+			.values({ userId: account.id, endpoint: `${push.origin}${path}`, p256dh: keys.p256dh, auth: keys.auth })
+			.returning();
 		browsers.push(row);
 	}
 	return { account, patientId: result.patient.id, browsers };
@@ -61,7 +64,9 @@ afterAll(async () => {
 
 function worker(env: Record<string, string> = {}) {
 	const { log, lines } = captureLog();
-	const w = startNotificationDelivery(database.db, parseEnv({ ORIGIN: 'https://clinic.example.org', MAIL_FROM: 'Shifa <desk@shifa.example>', ...env }), log, { autostart: false });
+	const w = startNotificationDelivery(database.db, parseEnv({ ORIGIN: 'https://clinic.example.org', MAIL_FROM: 'Shifa <desk@shifa.example>', ...env }), log, {
+		autostart: false
+	});
 	return { w, lines };
 }
 
@@ -118,7 +123,10 @@ describe('web push delivery', () => {
 		expect(waiting.lastError).toMatch(/^push:.*503/);
 		expect(await subscriptionsOf(account.id)).toHaveLength(1);
 		push.answers.delete('/busy');
-		await database.db.update(outboxEvent).set({ availableAt: new Date(Date.now() - 1000) }).where(eq(outboxEvent.id, event.id));
+		await database.db
+			.update(outboxEvent)
+			.set({ availableAt: new Date(Date.now() - 1000) })
+			.where(eq(outboxEvent.id, event.id));
 		const second = worker();
 		await second.w.runOnce();
 		await second.w.stop();

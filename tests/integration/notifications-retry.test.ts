@@ -38,7 +38,10 @@ describe('sending a failed notification again', () => {
 			.from(outboxEvent)
 			.where(and(eq(outboxEvent.id, event.id), isNull(outboxEvent.processedAt), isNull(outboxEvent.failedAt), lte(outboxEvent.availableAt, sql`now()`)));
 		expect(due?.id).toBe(event.id);
-		const audits = await database.db.select().from(auditLog).where(and(eq(auditLog.action, 'notification.retry'), eq(auditLog.entityId, String(event.id))));
+		const audits = await database.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.action, 'notification.retry'), eq(auditLog.entityId, String(event.id))));
 		expect(audits).toEqual([expect.objectContaining({ actorUserId: admin.actor.userId, clinicId: admin.clinicId })]);
 	});
 

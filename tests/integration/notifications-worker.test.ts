@@ -84,9 +84,13 @@ describe('outbox claims', () => {
 
 	it('retries an event whose delivery threw, later, with the error recorded', async () => {
 		const [id] = await addEvents(1);
-		const w = worker(database.db, async () => {
-			throw new Error('database went away mid-compose');
-		}, { retryDelay: () => 60_000 });
+		const w = worker(
+			database.db,
+			async () => {
+				throw new Error('database went away mid-compose');
+			},
+			{ retryDelay: () => 60_000 }
+		);
 		await w.runOnce();
 		const [row] = await rowsOf([id]);
 		expect(row).toMatchObject({ attempts: 1, processedAt: null, failedAt: null, lastError: 'database went away mid-compose' });
@@ -119,7 +123,10 @@ describe('stopping', () => {
 				return delivered();
 			}
 		});
-		await eventually(() => started.includes(id), (yes) => yes);
+		await eventually(
+			() => started.includes(id),
+			(yes) => yes
+		);
 		let stopped = false;
 		const stopping = w.stop().then(() => (stopped = true));
 		// Barrier: a stop that did not wait would resolve within a few microtasks, long before a database round trip comes back.
@@ -133,7 +140,10 @@ describe('stopping', () => {
 		const [later] = await addEvents(1);
 		const takenOver: number[] = [];
 		const other = startOutboxWorker({ db: database.db, log, pollMs: 20, deliver: async (event) => (takenOver.push(event.id), delivered()) });
-		await eventually(() => takenOver.includes(later), (yes) => yes);
+		await eventually(
+			() => takenOver.includes(later),
+			(yes) => yes
+		);
 		await other.stop();
 		expect(started).not.toContain(later);
 		expect((await rowsOf([later]))[0]).toMatchObject({ attempts: 1 });

@@ -77,7 +77,10 @@ describe('a patient books from their app', () => {
 		expect(booked.ref).toMatch(new RegExp(`^${clinicCode}-A\\d+$`));
 		const mine = await patientAppointments(database.db, me.userId);
 		expect(mine).toEqual([expect.objectContaining({ id: booked.id, status: 'requested', cancellable: true, clinicCode, timeZone: TZ })]);
-		const events = await database.db.select().from(outboxEvent).where(and(eq(outboxEvent.clinicId, clinicId), eq(outboxEvent.type, 'appointment.booked')));
+		const events = await database.db
+			.select()
+			.from(outboxEvent)
+			.where(and(eq(outboxEvent.clinicId, clinicId), eq(outboxEvent.type, 'appointment.booked')));
 		expect(events.some((e) => (e.payload as { appointmentId: string }).appointmentId === booked.id)).toBe(true);
 		// The slot is gone from what the next patient is offered.
 		expect((await slotsOn(2)).some((s) => s.start.getTime() === slot.start.getTime())).toBe(false);
@@ -126,14 +129,24 @@ describe('a patient books from their app', () => {
 		const [slot] = await slotsOn(5);
 		const stranger = await makeUser(database.db, { kind: 'patient' });
 		await expect(request(stranger.id, slot.start)).rejects.toMatchObject({ code: 'clinic_not_linked', status: 403 });
-		await expect(requestAppointmentAsPatient(database.db, me.userId, { clinic: otherCode, doctorId, start: slot.start.toISOString(), idempotencyKey: `k-${rand(6)}` })).rejects.toMatchObject({ code: 'clinic_not_linked' });
-		await expect(requestAppointmentAsPatient(database.db, me.userId, { clinic: 'NOPE1', doctorId, start: slot.start.toISOString(), idempotencyKey: `k-${rand(6)}` })).rejects.toMatchObject({ status: 400, field: 'clinic' });
+		await expect(
+			requestAppointmentAsPatient(database.db, me.userId, { clinic: otherCode, doctorId, start: slot.start.toISOString(), idempotencyKey: `k-${rand(6)}` })
+		).rejects.toMatchObject({ code: 'clinic_not_linked' });
+		await expect(
+			requestAppointmentAsPatient(database.db, me.userId, { clinic: 'NOPE1', doctorId, start: slot.start.toISOString(), idempotencyKey: `k-${rand(6)}` })
+		).rejects.toMatchObject({ status: 400, field: 'clinic' });
 		await expect(request(me.userId, slot.start, { doctorId: desk.actor.userId })).rejects.toMatchObject({ status: 400, field: 'doctorId' });
 		await expect(request(me.userId, new Date(slot.start.getTime() + 7 * 60_000))).rejects.toMatchObject({ code: 'outside_schedule' });
 		await expect(request(me.userId, new Date(Date.now() - 3_600_000))).rejects.toMatchObject({ code: 'in_the_past' });
 		const farDay = dayAhead(70);
 		await expect(request(me.userId, new Date(`${farDay}T10:00:00+05:00`))).rejects.toMatchObject({ code: 'too_far_ahead', params: { days: 60 } });
-		for (const bad of [{}, { clinic: clinicCode, doctorId: 'x', start: slot.start.toISOString(), idempotencyKey: 'kkkkkkkk' }, { clinic: clinicCode, doctorId, start: 'tomorrow', idempotencyKey: 'kkkkkkkk' }, { clinic: clinicCode, doctorId, start: slot.start.toISOString(), idempotencyKey: 'short' }, { clinic: clinicCode, doctorId, start: slot.start.toISOString(), idempotencyKey: 'kkkkkkkk', reason: 'x'.repeat(501) }]) {
+		for (const bad of [
+			{},
+			{ clinic: clinicCode, doctorId: 'x', start: slot.start.toISOString(), idempotencyKey: 'kkkkkkkk' },
+			{ clinic: clinicCode, doctorId, start: 'tomorrow', idempotencyKey: 'kkkkkkkk' },
+			{ clinic: clinicCode, doctorId, start: slot.start.toISOString(), idempotencyKey: 'short' },
+			{ clinic: clinicCode, doctorId, start: slot.start.toISOString(), idempotencyKey: 'kkkkkkkk', reason: 'x'.repeat(501) }
+		]) {
 			await expect(requestAppointmentAsPatient(database.db, me.userId, bad)).rejects.toMatchObject({ status: 400 });
 		}
 		const merged = await linkedPatient();
@@ -157,24 +170,40 @@ describe('a patient’s own appointments', () => {
 		const other = await linkedPatient();
 		const [slot] = await slotsOn(7);
 		const booked = await request(me.userId, slot.start);
-		await expect(cancelAppointmentAsPatient(database.db, other.userId, booked.id, { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ status: 404 });
-		await expect(cancelAppointmentAsPatient(database.db, me.userId, 'not-an-id', { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ status: 404 });
-		await expect(cancelAppointmentAsPatient(database.db, me.userId, booked.id, { reason: 'x'.repeat(501), idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ status: 400 });
+		await expect(cancelAppointmentAsPatient(database.db, other.userId, booked.id, { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({
+			status: 404
+		});
+		await expect(cancelAppointmentAsPatient(database.db, me.userId, 'not-an-id', { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({
+			status: 404
+		});
+		await expect(
+			cancelAppointmentAsPatient(database.db, me.userId, booked.id, { reason: 'x'.repeat(501), idempotencyKey: crypto.randomUUID() })
+		).rejects.toMatchObject({ status: 400 });
 		const cancelled = await cancelAppointmentAsPatient(database.db, me.userId, booked.id, { reason: 'Feeling better', idempotencyKey: crypto.randomUUID() });
 		expect(cancelled.status).toBe('cancelled');
 		expect(await patientAppointments(database.db, me.userId)).toEqual([]);
-		const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.entityId, booked.id), eq(auditLog.action, 'appointment.cancel')));
+		const [audit] = await database.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.entityId, booked.id), eq(auditLog.action, 'appointment.cancel')));
 		expect(audit).toMatchObject({ actorUserId: me.userId, data: { reason: 'Feeling better', byPatient: true } });
 		expect((await slotsOn(7)).some((s) => s.start.getTime() === slot.start.getTime())).toBe(true);
 		// A second cancel is refused as a transition, not done twice.
-		await expect(cancelAppointmentAsPatient(database.db, me.userId, booked.id, { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'invalid_transition' });
+		await expect(cancelAppointmentAsPatient(database.db, me.userId, booked.id, { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({
+			code: 'invalid_transition'
+		});
 	});
 
 	it('lists desk bookings too, hides other patients’ and ended ones, and opens only their own for the calendar file', async () => {
 		const me = await linkedPatient();
 		const other = await linkedPatient();
 		const [slot] = await slotsOn(8);
-		const byDesk = await bookAppointment(database.db, desk, { patientId: me.patientId, doctorId, start: slot.start.toISOString(), idempotencyKey: `desk-${rand(6)}` });
+		const byDesk = await bookAppointment(database.db, desk, {
+			patientId: me.patientId,
+			doctorId,
+			start: slot.start.toISOString(),
+			idempotencyKey: `desk-${rand(6)}`
+		});
 		expect(await patientAppointments(database.db, me.userId)).toEqual([expect.objectContaining({ id: byDesk.id, status: 'confirmed' })]);
 		expect(await patientAppointments(database.db, other.userId)).toEqual([]);
 		expect(await patientAppointments(database.db, me.userId, new Date(slot.end.getTime() + 1))).toEqual([]);

@@ -32,7 +32,14 @@ describe('correcting a record from the form', () => {
 	});
 
 	it('empties optional fields that were cleared, and leaves the rest', async () => {
-		const p = await register({ name: 'Rubina Shah', phone: '0300 7778889', email: 'r@example.test', nationalId: '35202-1234567-1', sex: 'female', dateOfBirth: '1980-05-05' });
+		const p = await register({
+			name: 'Rubina Shah',
+			phone: '0300 7778889',
+			email: 'r@example.test',
+			nationalId: '35202-1234567-1',
+			sex: 'female',
+			dateOfBirth: '1980-05-05'
+		});
 		const values = { ...formOf(p, today), phone: '', email: '', nationalId: '', sex: '', dateOfBirth: '' };
 		const after = await updatePatient(database.db, desk, p.id, correctionInput(values, p, today));
 		expect(after).toMatchObject({ phone: null, email: null, nationalId: null, sex: null, dateOfBirth: null, dobEstimated: false, name: 'Rubina Shah' });

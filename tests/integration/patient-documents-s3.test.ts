@@ -97,12 +97,18 @@ describe('patient documents in an S3-compatible bucket', () => {
 		['cannot be reached', () => setFileStore(new S3Store(settings({ endpoint: nowhere })))]
 	])('when the store %s, an upload fails with a translated error and leaves no row', async (_what, breakStore) => {
 		const rows = (await rowsOf()).length;
-		const audits = await database.db.select().from(auditLog).where(and(eq(auditLog.entityId, patientId), eq(auditLog.action, 'patient.document.upload')));
+		const audits = await database.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.entityId, patientId), eq(auditLog.action, 'patient.document.upload')));
 		breakStore();
 		const attempt = uploadPatientDocument(database.db, desk, patientId, { kind: 'other', fileName: 'c.pdf', bytes: PDF });
 		await expect(attempt).rejects.toMatchObject({ code: 'storage_unavailable', status: 503, field: 'file' });
 		expect(await rowsOf()).toHaveLength(rows);
-		const after = await database.db.select().from(auditLog).where(and(eq(auditLog.entityId, patientId), eq(auditLog.action, 'patient.document.upload')));
+		const after = await database.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.entityId, patientId), eq(auditLog.action, 'patient.document.upload')));
 		expect(after).toHaveLength(audits.length);
 	});
 

@@ -66,7 +66,10 @@ describe('uploadPatientDocument', () => {
 		expect(doc.storageKey).toMatch(new RegExp(`^${desk.clinicId}/[0-9a-f-]{36}$`));
 		const read = await readPatientDocument(database.db, desk.clinicId, patientId, doc.id);
 		expect(Buffer.from(read!.bytes).equals(Buffer.from(PDF))).toBe(true);
-		const audits = await database.db.select().from(auditLog).where(and(eq(auditLog.clinicId, desk.clinicId), eq(auditLog.action, 'patient.document.upload')));
+		const audits = await database.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.clinicId, desk.clinicId), eq(auditLog.action, 'patient.document.upload')));
 		expect(audits.map((a) => a.entityId)).toContain(patientId);
 	});
 
@@ -108,19 +111,27 @@ describe('uploadPatientDocument', () => {
 		});
 		const exact = new Uint8Array(MAX_DOCUMENT_BYTES);
 		exact.set(PDF);
-		expect((await uploadPatientDocument(database.db, desk, patientId, { kind: 'other', fileName: 'exact.pdf', bytes: exact })).sizeBytes).toBe(MAX_DOCUMENT_BYTES);
+		expect((await uploadPatientDocument(database.db, desk, patientId, { kind: 'other', fileName: 'exact.pdf', bytes: exact })).sizeBytes).toBe(
+			MAX_DOCUMENT_BYTES
+		);
 		await expect(uploadPatientDocument(database.db, desk, patientId, { kind: 'other', fileName: 'e.pdf', bytes: new Uint8Array() })).rejects.toMatchObject({
 			code: 'field_required'
 		});
 	});
 
 	it('refuses an unknown kind, a pharmacist, another clinic and a merged record', async () => {
-		await expect(uploadPatientDocument(database.db, desk, patientId, { kind: 'x-ray; DROP TABLE patient', fileName: 'a.pdf', bytes: PDF })).rejects.toMatchObject({
+		await expect(
+			uploadPatientDocument(database.db, desk, patientId, { kind: 'x-ray; DROP TABLE patient', fileName: 'a.pdf', bytes: PDF })
+		).rejects.toMatchObject({
 			status: 400,
 			field: 'kind'
 		});
-		await expect(uploadPatientDocument(database.db, pharmacist, patientId, { kind: 'other', fileName: 'a.pdf', bytes: PDF })).rejects.toMatchObject({ status: 403 });
-		await expect(uploadPatientDocument(database.db, otherDesk, patientId, { kind: 'other', fileName: 'a.pdf', bytes: PDF })).rejects.toMatchObject({ status: 404 });
+		await expect(uploadPatientDocument(database.db, pharmacist, patientId, { kind: 'other', fileName: 'a.pdf', bytes: PDF })).rejects.toMatchObject({
+			status: 403
+		});
+		await expect(uploadPatientDocument(database.db, otherDesk, patientId, { kind: 'other', fileName: 'a.pdf', bytes: PDF })).rejects.toMatchObject({
+			status: 404
+		});
 		const survivor = await newPatient('Merged Survivor');
 		const duplicate = await newPatient('Merged Duplicate');
 		await mergePatients(database.db, desk, survivor, { mergeId: duplicate });

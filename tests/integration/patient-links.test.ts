@@ -58,9 +58,9 @@ const patientAccount = async () => {
 const linkedUserOf = async (id: string) => (await database.db.select({ userId: patient.userId }).from(patient).where(eq(patient.id, id)))[0]?.userId ?? null;
 
 const auditActions = async (entityId: string) =>
-	(await database.db.select({ action: auditLog.action, data: auditLog.data }).from(auditLog).where(eq(auditLog.entityId, entityId)).orderBy(auditLog.id)).filter((r) =>
-		r.action.startsWith('patient.link') || r.action === 'patient.unlink'
-	);
+	(
+		await database.db.select({ action: auditLog.action, data: auditLog.data }).from(auditLog).where(eq(auditLog.entityId, entityId)).orderBy(auditLog.id)
+	).filter((r) => r.action.startsWith('patient.link') || r.action === 'patient.unlink');
 
 describe('link codes', () => {
 	it('gives the desk a readable one-time code valid for a day, storing only its SHA-256 and auditing without it', async () => {
@@ -123,7 +123,10 @@ describe('linking an account', () => {
 		await expect(link(account, { code: "1'; DROP TABLE patient;--" })).rejects.toMatchObject({ status: 400, code: 'link_code_invalid' });
 		await expect(link(account, { code: '' })).rejects.toMatchObject({ status: 400, field: 'code' });
 		await expect(link(account, {})).rejects.toMatchObject({ status: 400, field: 'code' });
-		await database.db.update(patientLinkCode).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(patientLinkCode.patientId, p.id));
+		await database.db
+			.update(patientLinkCode)
+			.set({ expiresAt: new Date(Date.now() - 1000) })
+			.where(eq(patientLinkCode.patientId, p.id));
 		await expect(link(account, { code })).rejects.toMatchObject({ status: 400, code: 'link_code_expired', field: 'code' });
 		expect(await linkedUserOf(p.id)).toBeNull();
 
@@ -205,7 +208,7 @@ describe('linking an account', () => {
 		const p = await record();
 		const { code } = await createLinkCode(database.db, desk, p.id);
 		const perAccount = LINK_ATTEMPTS - 1;
-		for (let tried = 0; tried < LINK_ADDRESS_ATTEMPTS; ) {
+		for (let tried = 0; tried < LINK_ADDRESS_ATTEMPTS;) {
 			// Every account stays below its own limit: only the address counter can trip.
 			const account = await patientAccount();
 			for (let i = 0; i < perAccount && tried < LINK_ADDRESS_ATTEMPTS; i++, tried++) {
@@ -281,7 +284,10 @@ describe('unlinking', () => {
 		const account = await patientAccount();
 		await link(account, { code: (await createLinkCode(database.db, desk, duplicate.id)).code });
 		await mergePatients(database.db, desk, survivor.id, { mergeId: duplicate.id });
-		const rows = await database.db.select({ id: patient.id, userId: patient.userId }).from(patient).where(and(eq(patient.clinicId, desk.clinicId), eq(patient.userId, account.id)));
+		const rows = await database.db
+			.select({ id: patient.id, userId: patient.userId })
+			.from(patient)
+			.where(and(eq(patient.clinicId, desk.clinicId), eq(patient.userId, account.id)));
 		expect(rows).toEqual([{ id: survivor.id, userId: account.id }]);
 		expect((await accountLinks(database.db, account.id)).map((l) => l.patientId)).toEqual([survivor.id]);
 	});

@@ -19,7 +19,12 @@ beforeAll(async () => {
 
 describe('searchPatients by phone', () => {
 	it('finds a number typed the way the desk says it: national with its 0, international, or its last digits', async () => {
-		const result = await registerPatient(database.db, desk, { name: 'Bushra Cheema', phone: '0312 4567891', nationalId: '35202-7654321-9' }, { allowDuplicate: true });
+		const result = await registerPatient(
+			database.db,
+			desk,
+			{ name: 'Bushra Cheema', phone: '0312 4567891', nationalId: '35202-7654321-9' },
+			{ allowDuplicate: true }
+		);
 		if (result.status !== 'created') throw new Error('expected a new record');
 		const ids = async (q: string) => (await searchPatients(database.db, desk.clinicId, q)).map((p) => p.id);
 		for (const q of ['0312 4567891', '03124567891', '+92 312 4567891', '4567891', '35202-7654321-9', 'Bushra Cheema', 'Bushra Cheemaa']) {
@@ -41,7 +46,10 @@ describe('searchPatients by reference and ID', () => {
 	it('answers a reference with its code or P, and a CNIC, with that one record', async () => {
 		const patient = await register(`Iqra ${letters()} Niazi`, { nationalId: `${String(Date.now()).slice(-5)}-1234567-1` });
 		for (const q of [`${code}-P${patient.refNo}`, `${code.toLowerCase()}-p${patient.refNo}`, `P${patient.refNo}`, `${code}-${patient.refNo}`]) {
-			expect((await searchPatients(database.db, desk.clinicId, q)).map((p) => p.id), q).toEqual([patient.id]);
+			expect(
+				(await searchPatients(database.db, desk.clinicId, q)).map((p) => p.id),
+				q
+			).toEqual([patient.id]);
 		}
 		expect((await searchPatients(database.db, desk.clinicId, patient.nationalId ?? '')).map((p) => p.id)).toEqual([patient.id]);
 		expect(await searchPatients(database.db, desk.clinicId, `P${patient.refNo + 100_000}`)).toEqual([]);

@@ -28,7 +28,10 @@ describe('runCommand idempotency', () => {
 		const results = await Promise.all(
 			Array.from({ length: 6 }, (_, i) =>
 				runCommand(database.db, keyed(key), async (tx) => {
-					const [row] = await tx.insert(outboxEvent).values({ type: 'test.idempotent', payload: { key, attempt: i } }).returning();
+					const [row] = await tx
+						.insert(outboxEvent)
+						.values({ type: 'test.idempotent', payload: { key, attempt: i } })
+						.returning();
 					return { id: row.id };
 				})
 			)

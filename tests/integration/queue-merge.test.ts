@@ -40,8 +40,13 @@ describe('merging records that both hold a token today', () => {
 		);
 		const queue = await projectClinicQueue(db, { type: 'queue', clinicId: home.id, day });
 		expect(queue.tokens).toEqual(expect.arrayContaining([expect.objectContaining({ id: late.id, status: 'cancelled', cancelReason: 'merged', order: null })]));
-		expect(await projectPatientLive(db, { type: 'patientLive', patientId: survivor.id })).toMatchObject({ queue: { token: early.token, status: 'waiting', ahead: 0 } });
-		const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.entityId, late.id), eq(auditLog.action, 'queue.cancel')));
+		expect(await projectPatientLive(db, { type: 'patientLive', patientId: survivor.id })).toMatchObject({
+			queue: { token: early.token, status: 'waiting', ahead: 0 }
+		});
+		const [audit] = await db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.entityId, late.id), eq(auditLog.action, 'queue.cancel')));
 		expect(audit.data).toMatchObject({ reason: 'merged', keptTokenId: early.id });
 	});
 
@@ -58,7 +63,12 @@ describe('merging records that both hold a token today', () => {
 		const colleague = await makeMember(db, home.id, 'doctor');
 		await db.update(queueToken).set({ status: 'with_doctor', calledBy: colleague.id }).where(eq(queueToken.id, walkIn.id));
 		await expect(mergePatients(db, deskCtx, survivor.id, { mergeId: duplicate.id })).rejects.toMatchObject({ code: 'doctor_busy', status: 409 });
-		expect(await db.select({ id: patient.id }).from(patient).where(and(eq(patient.id, duplicate.id), eq(patient.mergedIntoId, survivor.id)))).toEqual([]);
+		expect(
+			await db
+				.select({ id: patient.id })
+				.from(patient)
+				.where(and(eq(patient.id, duplicate.id), eq(patient.mergedIntoId, survivor.id)))
+		).toEqual([]);
 		await db.update(queueToken).set({ status: 'waiting', calledBy: null }).where(eq(queueToken.id, walkIn.id));
 
 		const merged = await mergePatients(db, deskCtx, duplicate.id, { mergeId: survivor.id });
@@ -106,7 +116,12 @@ describe('the merge screen’s preview', () => {
 		const { home, doctor, deskCtx, doctorCtx, day } = await queueScene(db);
 		const [survivor, duplicate] = [await makePatient(db, home.id), await makePatient(db, home.id)];
 		const only = await checkInPatient(db, deskCtx, { patientId: duplicate.id, doctorId: doctor.id, idempotencyKey: key() });
-		expect(await previewMerge(db, deskCtx, survivor.id, duplicate.id)).toEqual({ settle: [], move: [{ day, token: only.token }], busy: [], upcomingAppointments: 0 });
+		expect(await previewMerge(db, deskCtx, survivor.id, duplicate.id)).toEqual({
+			settle: [],
+			move: [{ day, token: only.token }],
+			busy: [],
+			upcomingAppointments: 0
+		});
 
 		const other = await checkInPatient(db, deskCtx, { patientId: survivor.id, doctorId: doctor.id, idempotencyKey: key() });
 		await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
@@ -123,7 +138,10 @@ describe('the merge screen’s preview', () => {
 });
 
 /** Outcome of one side of a race: what it returned, or the code it was refused with (anything else is a crash, e.g. a deadlock). */
-async function settle<T>(work: () => Promise<T>, jitterMs: number): Promise<{ ok: true; value: T } | { ok: false; code: string; status: number; message: string }> {
+async function settle<T>(
+	work: () => Promise<T>,
+	jitterMs: number
+): Promise<{ ok: true; value: T } | { ok: false; code: string; status: number; message: string }> {
 	await new Promise((r) => setTimeout(r, jitterMs));
 	try {
 		return { ok: true, value: await work() };
@@ -153,7 +171,11 @@ describe('a merge racing a check-in of the same patients', () => {
 		const [survivor, duplicate] = [await makePatient(db, home.id), await makePatient(db, home.id)];
 		const booked = await makeAppointment(db, home.id, duplicate.id, doctor.id, new Date());
 		await mergePatients(db, deskCtx, survivor.id, { mergeId: duplicate.id });
-		await expect(checkInPatient(db, deskCtx, { patientId: duplicate.id, idempotencyKey: key() })).rejects.toMatchObject({ code: 'patient_merged', status: 409, field: 'patientId' });
+		await expect(checkInPatient(db, deskCtx, { patientId: duplicate.id, idempotencyKey: key() })).rejects.toMatchObject({
+			code: 'patient_merged',
+			status: 409,
+			field: 'patientId'
+		});
 		expect(errorMessage('patient_merged')).toBe('This record was merged into another one. Check in the record it was merged into.');
 		// The booking moved with the merge: it checks in the survivor.
 		expect(await checkInPatient(db, deskCtx, { appointmentId: booked.id, idempotencyKey: key() })).toMatchObject({ patientId: survivor.id });

@@ -96,10 +96,15 @@ describe('rooms', () => {
 		await expect(setTodayRoom(db, doctorCtx, { doctorId: doctor.id, roomId: foreign.id })).rejects.toMatchObject({ code: 'field_invalid', field: 'roomId' });
 		await expect(setTodayRoom(db, doctorCtx, { doctorId: colleague.id, roomId: usual.id })).rejects.toMatchObject({ code: 'forbidden' });
 		await expect(setTodayRoom(db, doctorCtx, { doctorId: doctor.id, roomId: 'nope' })).rejects.toMatchObject({ status: 400 });
-		await expect(updateDoctorProfile(db, adminCtx, doctor.id, { defaultRoomId: archived.id })).rejects.toMatchObject({ code: 'room_archived', field: 'defaultRoomId' });
+		await expect(updateDoctorProfile(db, adminCtx, doctor.id, { defaultRoomId: archived.id })).rejects.toMatchObject({
+			code: 'room_archived',
+			field: 'defaultRoomId'
+		});
 		const p = await makePatient(db, home.id);
 		await checkInPatient(db, deskCtx, { patientId: p.id, doctorId: doctor.id, idempotencyKey: key() });
-		await expect(callNext(db, doctorCtx, { doctorId: doctor.id, roomId: foreign.id, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ field: 'roomId' });
+		await expect(callNext(db, doctorCtx, { doctorId: doctor.id, roomId: foreign.id, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({
+			field: 'roomId'
+		});
 		// Nothing changed: still waiting, still the usual room.
 		expect(await db.select({ status: queueToken.status }).from(queueToken).where(eq(queueToken.patientId, p.id))).toEqual([{ status: 'waiting' }]);
 		expect((await setTodayRoom(db, deskCtx, { doctorId: doctor.id, roomId: null })).room).toEqual({ id: usual.id, name: 'Room 1' });

@@ -40,7 +40,10 @@ describe('check-in', () => {
 		expect(token.arrivalMinutes).toBeGreaterThanOrEqual(19);
 		const [after] = await db.select().from(appointment).where(eq(appointment.id, appt.id));
 		expect(after.status).toBe('checked_in');
-		await expect(checkInPatient(db, deskCtx, { appointmentId: appt.id, idempotencyKey: key() })).rejects.toMatchObject({ code: 'already_in_queue', status: 409 });
+		await expect(checkInPatient(db, deskCtx, { appointmentId: appt.id, idempotencyKey: key() })).rejects.toMatchObject({
+			code: 'already_in_queue',
+			status: 409
+		});
 		await expect(checkInPatient(db, deskCtx, { patientId: p.id, idempotencyKey: key() })).rejects.toMatchObject({ code: 'already_in_queue' });
 	});
 
@@ -74,7 +77,9 @@ describe('check-in', () => {
 		for (const [input, code, field] of cases) {
 			await expect(checkInPatient(db, deskCtx, input), JSON.stringify(input)).rejects.toMatchObject({ code, field });
 		}
-		await expect(checkInPatient(db, ctxOf(home.id, desk.id, 'pharmacist'), { patientId: p.id, idempotencyKey: key() })).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(checkInPatient(db, ctxOf(home.id, desk.id, 'pharmacist'), { patientId: p.id, idempotencyKey: key() })).rejects.toMatchObject({
+			code: 'forbidden'
+		});
 		expect(await db.select().from(queueToken).where(eq(queueToken.clinicId, home.id))).toEqual([]);
 	});
 
@@ -140,19 +145,29 @@ describe('the doctor’s controls', () => {
 		const tokens = [];
 		for (let i = 0; i < 4; i++) tokens.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, idempotencyKey: key() }));
 		await expect(callNext(db, doctorCtx, { doctorId: other.id, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'forbidden' });
-		const [a, b] = await Promise.all([callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() }), callNext(db, ctxOf(home.id, other.id, 'doctor'), { doctorId: other.id, idempotencyKey: crypto.randomUUID() })]);
+		const [a, b] = await Promise.all([
+			callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() }),
+			callNext(db, ctxOf(home.id, other.id, 'doctor'), { doctorId: other.id, idempotencyKey: crypto.randomUUID() })
+		]);
 		expect(a.id).not.toBe(b.id);
 		await expect(completeToken(db, doctorCtx, b.id, { idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'forbidden' });
-		await expect(callNext(db, deskCtx, { doctorId: 'not-a-uuid', idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'field_invalid', field: 'doctorId' });
+		await expect(callNext(db, deskCtx, { doctorId: 'not-a-uuid', idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({
+			code: 'field_invalid',
+			field: 'doctorId'
+		});
 	});
 
 	it('puts an urgent token first with its reason in the audit log; only the desk and admins reorder', async () => {
 		const { home, doctor, desk, deskCtx, doctorCtx } = await queueScene(db);
 		const t = [];
-		for (let i = 0; i < 4; i++) t.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() }));
+		for (let i = 0; i < 4; i++)
+			t.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() }));
 		await expect(markUrgent(db, deskCtx, t[3].id, { reason: '' })).rejects.toMatchObject({ code: 'field_required', field: 'reason' });
 		await markUrgent(db, deskCtx, t[3].id, { reason: 'Chest pain' });
-		const [row] = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, home.id), eq(auditLog.action, 'queue.urgent')));
+		const [row] = await db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.clinicId, home.id), eq(auditLog.action, 'queue.urgent')));
 		expect(row.data).toMatchObject({ reason: 'Chest pain', token: '004' });
 
 		await expect(reorderToken(db, doctorCtx, t[2].id, { position: 1, reason: 'x' })).rejects.toMatchObject({ code: 'forbidden' });
@@ -160,7 +175,10 @@ describe('the doctor’s controls', () => {
 		await reorderToken(db, deskCtx, t[2].id, { position: 1, reason: 'Elderly, waited long' });
 		const day = await loadQueueDay(db, home.id, clinicToday(home.timezone));
 		expect(day.plan.map((p) => p.tokenId)).toEqual([t[3].id, t[2].id, t[0].id, t[1].id]);
-		const [moved] = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, home.id), eq(auditLog.action, 'queue.reorder')));
+		const [moved] = await db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.clinicId, home.id), eq(auditLog.action, 'queue.reorder')));
 		expect(moved).toMatchObject({ actorUserId: desk.id, data: expect.objectContaining({ reason: 'Elderly, waited long', position: 1 }) });
 		expect((await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() })).id).toBe(t[3].id);
 		await completeToken(db, doctorCtx, t[3].id, { idempotencyKey: crypto.randomUUID() });
@@ -171,12 +189,23 @@ describe('the doctor’s controls', () => {
 	it('writes "you’re next" to the outbox when two tokens remain before a patient, and when they are called', async () => {
 		const { home, doctor, deskCtx, doctorCtx } = await queueScene(db);
 		const t = [];
-		for (let i = 0; i < 5; i++) t.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() }));
-		const near = async () => (await db.select().from(outboxEvent).where(and(eq(outboxEvent.clinicId, home.id), eq(outboxEvent.type, 'queue.almost_next'))).orderBy(outboxEvent.id)).map((e) => e.payload.tokenId);
+		for (let i = 0; i < 5; i++)
+			t.push(await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, doctorId: doctor.id, idempotencyKey: key() }));
+		const near = async () =>
+			(
+				await db
+					.select()
+					.from(outboxEvent)
+					.where(and(eq(outboxEvent.clinicId, home.id), eq(outboxEvent.type, 'queue.almost_next')))
+					.orderBy(outboxEvent.id)
+			).map((e) => e.payload.tokenId);
 		expect(await near()).toEqual([t[0].id, t[1].id, t[2].id]);
 		await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 		expect(await near()).toEqual([t[0].id, t[1].id, t[2].id, t[3].id]);
-		const called = await db.select().from(outboxEvent).where(and(eq(outboxEvent.clinicId, home.id), eq(outboxEvent.type, 'queue.called')));
+		const called = await db
+			.select()
+			.from(outboxEvent)
+			.where(and(eq(outboxEvent.clinicId, home.id), eq(outboxEvent.type, 'queue.called')));
 		expect(called.map((e) => e.payload.tokenId)).toEqual([t[0].id]);
 	});
 });

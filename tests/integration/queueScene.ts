@@ -19,7 +19,10 @@ export function nextRefNo(clinicId: string): number {
 }
 
 export async function makePatient(db: Db, clinicId: string, name = `Patient ${rand(3)}`) {
-	const [row] = await db.insert(patient).values({ clinicId, refNo: nextRefNo(clinicId), name }).returning();
+	const [row] = await db
+		.insert(patient)
+		.values({ clinicId, refNo: nextRefNo(clinicId), name })
+		.returning();
 	return row;
 }
 

@@ -16,7 +16,10 @@ async function start(env: Record<string, string>, port: number): Promise<ChildPr
 	const deadline = Date.now() + 60_000;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
-		const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+		const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+			(r) => r.ok,
+			() => false
+		);
 		if (ok) return child;
 		await new Promise((r) => setTimeout(r, 150));
 	}
@@ -56,14 +59,22 @@ describe('a restart', () => {
 		};
 		const first = await start(env, port);
 		try {
-			const res = await fetch(`http://127.0.0.1:${port}/api/v1/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			const res = await fetch(`http://127.0.0.1:${port}/api/v1/setup`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body)
+			});
 			expect(res.status).toBe(201);
 		} finally {
 			await stop(first);
 		}
 		const second = await start(env, port);
 		try {
-			const again = await fetch(`http://127.0.0.1:${port}/api/v1/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			const again = await fetch(`http://127.0.0.1:${port}/api/v1/setup`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body)
+			});
 			expect(again.status).toBe(409);
 			const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
 				method: 'POST',

@@ -7,7 +7,12 @@ import { openDatabase, type Database } from '../../src/lib/server/db';
 import { auditLog, idempotencyKey, outboxEvent, session, syncDocument, syncUpdate } from '../../src/lib/server/db/schema';
 import { appendAudit, verifyAuditChain } from '../../src/lib/server/audit/audit';
 import { runCommand } from '../../src/lib/server/command';
-import { appendDocumentUpdates, compactCollaborativeDocument, ensureCollaborativeDocument, loadCollaborativeDocument } from '../../src/lib/server/sync/persistence';
+import {
+	appendDocumentUpdates,
+	compactCollaborativeDocument,
+	ensureCollaborativeDocument,
+	loadCollaborativeDocument
+} from '../../src/lib/server/sync/persistence';
 import { purgeExpired } from '../../src/lib/server/platform/retention';
 import { clinicToday } from '../../src/lib/time';
 import { documentName } from '../../src/lib/sync/protocol';
@@ -184,7 +189,9 @@ describe('retention purge', () => {
 		const clinic = await makeClinic(database.db);
 		const user = await makeUser(database.db);
 		for (let i = 0; i < 3; i++) {
-			await runCommand(database.db, null, (tx) => appendAudit(tx, { clinicId: clinic.id, actorUserId: user.id, action: 'test.entry', entityType: 'test', entityId: String(i) }));
+			await runCommand(database.db, null, (tx) =>
+				appendAudit(tx, { clinicId: clinic.id, actorUserId: user.id, action: 'test.entry', entityType: 'test', entityId: String(i) })
+			);
 		}
 
 		await purgeExpired(database.db, new Date(Date.now() + 10 * 365 * DAY));
@@ -200,7 +207,11 @@ describe('retention purge', () => {
 		const events = await addEvents(Array.from({ length: 1200 }, () => ({ processedAt: ago(now, 31 * DAY) })));
 		const scope = `race:${rand()}`;
 		const user = await makeUser(database.db);
-		await database.db.insert(idempotencyKey).values(Array.from({ length: 700 }, (_, n) => ({ scope, userId: user.id, key: String(n), requestHash: 'h', response: {}, createdAt: ago(now, 31 * DAY) })));
+		await database.db
+			.insert(idempotencyKey)
+			.values(
+				Array.from({ length: 700 }, (_, n) => ({ scope, userId: user.id, key: String(n), requestHash: 'h', response: {}, createdAt: ago(now, 31 * DAY) }))
+			);
 		await database.db.insert(session).values(Array.from({ length: 300 }, () => ({ id: rand(16), userId: user.id, expiresAt: ago(now, DAY) })));
 		const clinic = await makeClinic(database.db, { timezone: 'Asia/Karachi' });
 		const days = Array.from({ length: 40 }, (_, n) => documentName.desk(clinic.id, clinicToday('Asia/Karachi', ago(now, (10 + n) * DAY))));

@@ -78,7 +78,12 @@ describe('availability', () => {
 
 	it('refuses overlapping shifts, bad times and a slot length not offered', async () => {
 		const bad = [
-			{ weekly: [{ weekday: 1, start: '09:00', end: '12:00', slotMinutes: 15 }, { weekday: 1, start: '11:00', end: '14:00', slotMinutes: 15 }] },
+			{
+				weekly: [
+					{ weekday: 1, start: '09:00', end: '12:00', slotMinutes: 15 },
+					{ weekday: 1, start: '11:00', end: '14:00', slotMinutes: 15 }
+				]
+			},
 			{ weekly: [{ weekday: 8, start: '09:00', end: '12:00', slotMinutes: 15 }] },
 			{ weekly: [{ weekday: 1, start: '12:00', end: '09:00', slotMinutes: 15 }] },
 			{ weekly: [{ weekday: 1, start: '09:00', end: '12:00', slotMinutes: 25 }] },
@@ -92,7 +97,12 @@ describe('availability', () => {
 describe('booking', () => {
 	it('books a free slot with a reference and frees it from the slot list', async () => {
 		const day = dayAhead(4);
-		const booked = await bookAppointment(database.db, desk, { patientId: await patientId(), doctorId, start: `${day}T10:00:00+05:00`, idempotencyKey: rand(8) });
+		const booked = await bookAppointment(database.db, desk, {
+			patientId: await patientId(),
+			doctorId,
+			start: `${day}T10:00:00+05:00`,
+			idempotencyKey: rand(8)
+		});
 		expect(booked.ref).toMatch(/-A\d+$/);
 		expect(booked.status).toBe('confirmed');
 		expect(new Date(booked.end).getTime() - new Date(booked.start).getTime()).toBe(15 * 60_000);
@@ -103,7 +113,9 @@ describe('booking', () => {
 	it('lets exactly one of many concurrent bookings of one slot succeed', async () => {
 		const start = `${dayAhead(5)}T11:00:00+05:00`;
 		const patients = await Promise.all(Array.from({ length: 12 }, () => patientId()));
-		const outcomes = await Promise.allSettled(patients.map((p) => bookAppointment(database.db, desk, { patientId: p, doctorId, start, idempotencyKey: rand(8) })));
+		const outcomes = await Promise.allSettled(
+			patients.map((p) => bookAppointment(database.db, desk, { patientId: p, doctorId, start, idempotencyKey: rand(8) }))
+		);
 		const ok = outcomes.filter((o) => o.status === 'fulfilled');
 		const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
 		expect(ok).toHaveLength(1);
@@ -142,9 +154,16 @@ describe('booking', () => {
 		const otherDoc = await makeMember(database.db, clinic2.id, 'doctor');
 		const ctx: ClinicContext = { clinicId: clinic2.id, actor: { userId: reception.id, role: 'reception' } };
 		await setAvailability(database.db, ctx, doc.id, { weekly: everyDay() });
-		const booked = await bookAppointment(database.db, ctx, { patientId: await patientId(ctx), doctorId: doc.id, start: `${dayAhead(3)}T09:00:00+05:00`, idempotencyKey: rand(8) });
+		const booked = await bookAppointment(database.db, ctx, {
+			patientId: await patientId(ctx),
+			doctorId: doc.id,
+			start: `${dayAhead(3)}T09:00:00+05:00`,
+			idempotencyKey: rand(8)
+		});
 		expect(booked.status).toBe('requested');
-		await expect(decideAppointment(database.db, { clinicId: clinic2.id, actor: { userId: otherDoc.id, role: 'doctor' } }, booked.id, 'confirm')).rejects.toMatchObject({ status: 403 });
+		await expect(
+			decideAppointment(database.db, { clinicId: clinic2.id, actor: { userId: otherDoc.id, role: 'doctor' } }, booked.id, 'confirm')
+		).rejects.toMatchObject({ status: 403 });
 		const confirmed = await decideAppointment(database.db, { clinicId: clinic2.id, actor: { userId: doc.id, role: 'doctor' } }, booked.id, 'confirm');
 		expect(confirmed.status).toBe('confirmed');
 		await expect(decideAppointment(database.db, ctx, booked.id, 'decline')).rejects.toMatchObject({ code: 'invalid_transition' });
@@ -156,10 +175,14 @@ describe('changes', () => {
 		const day = dayAhead(6);
 		const a = await bookAppointment(database.db, desk, { patientId: await patientId(), doctorId, start: `${day}T09:00:00+05:00`, idempotencyKey: rand(8) });
 		await bookAppointment(database.db, desk, { patientId: await patientId(), doctorId, start: `${day}T09:15:00+05:00`, idempotencyKey: rand(8) });
-		await expect(rescheduleAppointment(database.db, desk, a.id, { start: `${day}T09:15:00+05:00`, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ code: 'slot_taken' });
+		await expect(rescheduleAppointment(database.db, desk, a.id, { start: `${day}T09:15:00+05:00`, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject(
+			{ code: 'slot_taken' }
+		);
 		const moved = await rescheduleAppointment(database.db, desk, a.id, { start: `${day}T09:30:00+05:00`, idempotencyKey: crypto.randomUUID() });
 		expect(moved.start).toBe(at(day, '09:30').toISOString());
-		await expect(rescheduleAppointment(database.db, otherDesk, a.id, { start: `${day}T09:45:00+05:00`, idempotencyKey: crypto.randomUUID() })).rejects.toMatchObject({ status: 404 });
+		await expect(
+			rescheduleAppointment(database.db, otherDesk, a.id, { start: `${day}T09:45:00+05:00`, idempotencyKey: crypto.randomUUID() })
+		).rejects.toMatchObject({ status: 404 });
 	});
 
 	it('lets only the people who book read the waiting list and the calendar’s rows (the pharmacy sees the calendar, not the list)', async () => {
@@ -168,13 +191,20 @@ describe('changes', () => {
 		await expect(clinicWaitlist(database.db, { clinicId, actor: { userId: desk.actor.userId, role: null } })).rejects.toMatchObject({ code: 'forbidden' });
 		expect(Array.isArray(await clinicWaitlist(database.db, desk))).toBe(true);
 		const now = new Date();
-		await expect(clinicAppointments(database.db, { clinicId, actor: { userId: desk.actor.userId, role: null } }, now, now)).rejects.toMatchObject({ code: 'forbidden' });
+		await expect(clinicAppointments(database.db, { clinicId, actor: { userId: desk.actor.userId, role: null } }, now, now)).rejects.toMatchObject({
+			code: 'forbidden'
+		});
 		expect(await clinicAppointments(database.db, pharmacy, now, now)).toEqual([]);
 	});
 
 	it('cancels with a reason and offers the freed slot to the first patient waiting', async () => {
 		const day = dayAhead(7);
-		const later = await bookAppointment(database.db, desk, { patientId: await patientId(), doctorId, start: `${dayAhead(8)}T16:00:00+05:00`, idempotencyKey: rand(8) });
+		const later = await bookAppointment(database.db, desk, {
+			patientId: await patientId(),
+			doctorId,
+			start: `${dayAhead(8)}T16:00:00+05:00`,
+			idempotencyKey: rand(8)
+		});
 		const first = await joinWaitlist(database.db, desk, { patientId: later.patientId, doctorId, currentAppointmentId: later.id });
 		await joinWaitlist(database.db, desk, { patientId: await patientId(), doctorId });
 		const a = await bookAppointment(database.db, desk, { patientId: await patientId(), doctorId, start: `${day}T10:00:00+05:00`, idempotencyKey: rand(8) });
@@ -192,7 +222,12 @@ describe('changes', () => {
 	});
 
 	it('marks a no-show only once the appointment has begun', async () => {
-		const a = await bookAppointment(database.db, desk, { patientId: await patientId(), doctorId, start: `${dayAhead(6)}T15:00:00+05:00`, idempotencyKey: rand(8) });
+		const a = await bookAppointment(database.db, desk, {
+			patientId: await patientId(),
+			doctorId,
+			start: `${dayAhead(6)}T15:00:00+05:00`,
+			idempotencyKey: rand(8)
+		});
 		await expect(markNoShow(database.db, desk, a.id)).rejects.toMatchObject({ code: 'too_early' });
 	});
 
@@ -208,7 +243,16 @@ describe('changes', () => {
 describe('calendar file', () => {
 	it('produces a valid iCalendar event in UTC', async () => {
 		const [home] = await database.db.select().from(clinicTable).where(eq(clinicTable.id, clinicId));
-		const ics = appointmentIcs({ id: 'abc', ref: `${home.code}-A1001`, start: at(dayAhead(3), '09:00'), end: at(dayAhead(3), '09:15'), doctorName: 'Dr. Ayesha', clinicName: home.name, clinicAddress: 'Lahore', status: 'confirmed' });
+		const ics = appointmentIcs({
+			id: 'abc',
+			ref: `${home.code}-A1001`,
+			start: at(dayAhead(3), '09:00'),
+			end: at(dayAhead(3), '09:15'),
+			doctorName: 'Dr. Ayesha',
+			clinicName: home.name,
+			clinicAddress: 'Lahore',
+			status: 'confirmed'
+		});
 		expect(ics).toMatch(/^BEGIN:VCALENDAR/);
 		expect(ics).toContain('BEGIN:VEVENT');
 		expect(ics).toMatch(/DTSTART:\d{8}T040000Z/);

@@ -20,9 +20,24 @@ beforeAll(async () => {
 const ctxOf = (clinicId: string, userId: string, role: Role | null): ClinicContext => ({ clinicId, actor: { userId, role } });
 /** Clinics whose code is among these; counting all clinics would race with other test files on a shared database. */
 const clinicsWithCode = async (...codes: string[]) =>
-	(await db.select({ code: clinicTable.code }).from(clinicTable).where(inArray(clinicTable.code, codes.map((c) => c.toUpperCase())))).length;
+	(
+		await db
+			.select({ code: clinicTable.code })
+			.from(clinicTable)
+			.where(
+				inArray(
+					clinicTable.code,
+					codes.map((c) => c.toUpperCase())
+				)
+			)
+	).length;
 const profileOf = async (clinicId: string, userId: string) =>
-	(await db.select().from(doctorProfile).where(and(eq(doctorProfile.clinicId, clinicId), eq(doctorProfile.userId, userId))))[0] ?? null;
+	(
+		await db
+			.select()
+			.from(doctorProfile)
+			.where(and(eq(doctorProfile.clinicId, clinicId), eq(doctorProfile.userId, userId)))
+	)[0] ?? null;
 
 async function clinicWithDoctor(currency = 'PKR') {
 	const clinic = await makeClinic(db, { currency });
@@ -37,8 +52,16 @@ describe('doctor profiles', () => {
 		await updateDoctorProfile(db, adminCtx, doctor.id, { specialization: 'Family medicine', registrationNumber: 'PMDC-12345', consultationFee: 1500 });
 		expect(await findMember(db, clinic.id, doctor.id)).toMatchObject({ specialization: 'Family medicine', consultationFee: 1500, listing: 'public' });
 		await updateDoctorProfile(db, doctorCtx, doctor.id, { specialization: 'Paediatrics', consultationFee: 2000, listing: 'private' });
-		expect(await profileOf(clinic.id, doctor.id)).toMatchObject({ specialization: 'Paediatrics', registrationNumber: '', consultationFee: 2000, listing: 'private' });
-		const audit = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, clinic.id), eq(auditLog.action, 'doctor.profile')));
+		expect(await profileOf(clinic.id, doctor.id)).toMatchObject({
+			specialization: 'Paediatrics',
+			registrationNumber: '',
+			consultationFee: 2000,
+			listing: 'private'
+		});
+		const audit = await db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.clinicId, clinic.id), eq(auditLog.action, 'doctor.profile')));
 		expect(audit.map((a) => a.actorUserId).sort()).toEqual([adminCtx.actor.userId, doctor.id].sort());
 	});
 
@@ -97,7 +120,9 @@ describe('doctor profiles', () => {
 		const jpy = await clinicWithDoctor('JPY');
 		await updateDoctorProfile(db, jpy.adminCtx, jpy.doctor.id, doctorProfileFromForm({ consultationFee: '3000' }, 'JPY'));
 		expect((await profileOf(jpy.clinic.id, jpy.doctor.id))?.consultationFee).toBe(3000);
-		expect(() => doctorProfileFromForm({ consultationFee: '30.5' }, 'JPY')).toThrow(expect.objectContaining({ code: 'field_invalid', field: 'consultationFee' }));
+		expect(() => doctorProfileFromForm({ consultationFee: '30.5' }, 'JPY')).toThrow(
+			expect.objectContaining({ code: 'field_invalid', field: 'consultationFee' })
+		);
 		expect(() => doctorProfileFromForm({ consultationFee: '-30' }, 'KWD')).toThrow(expect.objectContaining({ field: 'consultationFee' }));
 	});
 });
@@ -109,7 +134,10 @@ describe('clinic settings', () => {
 		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ name: 'Shifa North', branding: { color: '#aa3377', tagline: 'Care close to home' } });
 		await updateClinicSettings(db, adminCtx, { name: 'Shifa North', tagline: '', require2fa: false });
 		expect((await findClinicByCode(db, clinic.code))?.branding).toEqual({});
-		const audit = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, clinic.id), eq(auditLog.action, 'clinic.settings')));
+		const audit = await db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.clinicId, clinic.id), eq(auditLog.action, 'clinic.settings')));
 		expect(audit).toHaveLength(2);
 	});
 
@@ -143,7 +171,15 @@ describe('clinic settings', () => {
 });
 
 describe('branches', () => {
-	const branchInput = () => ({ name: 'Shifa Gulberg', code: clinicCode(), country: 'pk', state: 'Punjab', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'pkr' });
+	const branchInput = () => ({
+		name: 'Shifa Gulberg',
+		code: clinicCode(),
+		country: 'pk',
+		state: 'Punjab',
+		city: 'Lahore',
+		timezone: 'Asia/Karachi',
+		currency: 'pkr'
+	});
 
 	it('an admin creates one under the clinic they work in and becomes its admin', async () => {
 		const { clinic, admin } = await clinicWithDoctor();
@@ -154,7 +190,10 @@ describe('branches', () => {
 		expect(created).toMatchObject({ code: input.code, country: 'PK', currency: 'PKR', parentClinicId: clinic.id });
 		expect(await clinicMembership(db, admin.id, { code: input.code })).toMatchObject({ role: 'admin' });
 		expect((await activeMemberships(db, admin.id)).map((m) => m.clinicCode)).toContain(input.code);
-		const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, created.id), eq(auditLog.action, 'clinic.create')));
+		const [audit] = await db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.clinicId, created.id), eq(auditLog.action, 'clinic.create')));
 		expect(audit.actorUserId).toBe(admin.id);
 	});
 

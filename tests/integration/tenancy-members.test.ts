@@ -18,7 +18,12 @@ const ctxOf = (clinicId: string, userId: string, role: Role | null): ClinicConte
 const address = () => `10.7.${rand(1)}.${rand(1)}`;
 /** Accounts with this email; counting all users would race with other test files on a shared database. */
 const accountsWith = async (email: string) =>
-	(await db.select({ n: sql<number>`count(*)::int` }).from(appUser).where(sql`lower(${appUser.email}) = ${email.toLowerCase()}`))[0].n;
+	(
+		await db
+			.select({ n: sql<number>`count(*)::int` })
+			.from(appUser)
+			.where(sql`lower(${appUser.email}) = ${email.toLowerCase()}`)
+	)[0].n;
 const auditActions = async (clinicId: string) =>
 	(await db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.clinicId, clinicId))).map((r) => r.action);
 
@@ -176,7 +181,10 @@ describe('role and status changes', () => {
 		const member = await makeMember(db, clinic.id, 'reception');
 		await changeMemberRole(db, ctx, member.id, { role: 'pharmacist' });
 		expect(await clinicMembership(db, member.id, { code: clinic.code })).toMatchObject({ role: 'pharmacist' });
-		const [row] = await db.select().from(auditLog).where(and(eq(auditLog.clinicId, clinic.id), eq(auditLog.action, 'member.role')));
+		const [row] = await db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.clinicId, clinic.id), eq(auditLog.action, 'member.role')));
 		expect(row.data).toMatchObject({ userId: member.id, from: 'reception', to: 'pharmacist' });
 	});
 

@@ -33,7 +33,10 @@ async function memberWithTwoFactor(clinicId: string, role: Role = 'doctor') {
 }
 
 const secondFactorOf = async (userId: string) => {
-	const [row] = await db.select({ key: appUser.totpKey, pending: appUser.totpPendingKey, lastStep: appUser.totpLastStep }).from(appUser).where(eq(appUser.id, userId));
+	const [row] = await db
+		.select({ key: appUser.totpKey, pending: appUser.totpPendingKey, lastStep: appUser.totpLastStep })
+		.from(appUser)
+		.where(eq(appUser.id, userId));
 	const codes = await db.select({ id: recoveryCode.id }).from(recoveryCode).where(eq(recoveryCode.userId, userId));
 	return { ...row, recoveryCodes: codes.length };
 };

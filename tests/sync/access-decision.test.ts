@@ -73,7 +73,12 @@ describe('the sync server asks the one access decision', () => {
 		const clinic = await makeClinic(db, { require2fa: true, timezone: middayTimeZone() });
 		const desk = await makeMember(db, clinic.id, 'reception');
 		const today = clinicToday(clinic.timezone);
-		const names = [documentName.staff(clinic.id), documentName.queue(clinic.id, today), documentName.desk(clinic.id, today), documentName.calendar(clinic.id, today)];
+		const names = [
+			documentName.staff(clinic.id),
+			documentName.queue(clinic.id, today),
+			documentName.desk(clinic.id, today),
+			documentName.calendar(clinic.id, today)
+		];
 		const before = await makeSession(db, desk.id);
 		for (const name of names) expect(await outcome(name, before)).toBe('forbidden');
 
@@ -107,13 +112,19 @@ describe('the sync server asks the one access decision', () => {
 		const [chartDoc, deskDoc] = held.docs;
 
 		await changeMemberRole(db, { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' } }, doctor.id, { role: 'reception' });
-		await eventually(() => chartDoc.closes, (c) => c.includes('forbidden'));
+		await eventually(
+			() => chartDoc.closes,
+			(c) => c.includes('forbidden')
+		);
 
 		// The desk document on the same socket still hears a colleague's note.
 		const colleague = connect(running.url, deskName, { token: await makeSession(db, admin.id) });
 		expect(await colleague.outcome).toBe('synced');
 		colleague.doc.getText('notes').insert(0, 'still here');
-		await eventually(() => deskDoc.doc.getText('notes').toString(), (t) => t === 'still here');
+		await eventually(
+			() => deskDoc.doc.getText('notes').toString(),
+			(t) => t === 'still here'
+		);
 		expect(deskDoc.closes).toEqual([]);
 		expect(held.socketClosed()).toBe(false);
 		colleague.destroy();
@@ -135,22 +146,33 @@ describe('the sync server asks the one access decision', () => {
 
 		// The first doctor hands the visit over; a clinic-wide change (a colleague's new role) re-checks open documents.
 		chart = { clinicId: clinic.id, clinicianUserIds: [second.id] };
-		await changeMemberRole(db, { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' } }, (await makeMember(db, clinic.id, 'reception')).id, { role: 'doctor' });
+		await changeMemberRole(db, { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' } }, (await makeMember(db, clinic.id, 'reception')).id, {
+			role: 'doctor'
+		});
 		const connectionOf = (userId: string) =>
 			running.sync.hocuspocus.documents
 				.get(name)
 				?.getConnections()
 				.find((c) => (c.context as { actor?: { kind: string; userId?: string } }).actor?.userId === userId);
-		await eventually(() => connectionOf(first.id)?.readOnly, (readOnly) => readOnly === true);
+		await eventually(
+			() => connectionOf(first.id)?.readOnly,
+			(readOnly) => readOnly === true
+		);
 		expect(connectionOf(first.id)).toBeDefined();
 		expect(connectionOf(second.id)?.readOnly).toBe(false);
 
 		leaving.doc.getText('plan').insert(0, 'FORBIDDEN ');
 		staying.doc.getText('plan').insert(0, 'allowed');
-		await eventually(() => staying.doc.getText('plan').toString(), (t) => t.includes('allowed'));
+		await eventually(
+			() => staying.doc.getText('plan').toString(),
+			(t) => t.includes('allowed')
+		);
 		const late = connect(running.url, name, { token: await makeSession(db, second.id) });
 		expect(await late.outcome).toBe('synced');
-		await eventually(() => late.doc.getText('plan').toString(), (t) => t.includes('allowed'));
+		await eventually(
+			() => late.doc.getText('plan').toString(),
+			(t) => t.includes('allowed')
+		);
 		expect(late.doc.getText('plan').toString()).not.toContain('FORBIDDEN');
 		for (const c of [leaving, staying, late]) c.destroy();
 	});

@@ -97,7 +97,9 @@ describe('opening documents through the real server', () => {
 	for (const [type, row] of Object.entries(matrix)) {
 		it(`${type}: each role of the clinic, another clinic's admin and a patient get what the policy says`, async () => {
 			const name = docs()[type as DocumentRef['type']];
-			const seen = Object.fromEntries(await Promise.all(Object.keys(row).map(async (who) => [who, await open(name, { token: tokens[who as keyof typeof tokens] })])));
+			const seen = Object.fromEntries(
+				await Promise.all(Object.keys(row).map(async (who) => [who, await open(name, { token: tokens[who as keyof typeof tokens] })]))
+			);
 			expect(seen).toEqual(row);
 		});
 	}

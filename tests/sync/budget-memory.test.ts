@@ -37,9 +37,17 @@ beforeAll(async () => {
 	const writer = connect(running.url, name, { token });
 	expect(await writer.outcome).toBe('synced');
 	writer.doc.getText('notes').insert(0, 'n'.repeat(noteLength));
-	await eventually(() => writer.provider.unsyncedChanges, (n) => n === 0, 15_000);
+	await eventually(
+		() => writer.provider.unsyncedChanges,
+		(n) => n === 0,
+		15_000
+	);
 	writer.destroy();
-	await eventually(() => running.sync.hocuspocus.documents.has(name), (held) => !held, 15_000);
+	await eventually(
+		() => running.sync.hocuspocus.documents.has(name),
+		(held) => !held,
+		15_000
+	);
 });
 afterAll(() => running.close());
 
@@ -68,7 +76,10 @@ describe('bytes queued for a client', () => {
 		// A colleague keeps the document open throughout, so it is loaded in both measurements.
 		const colleague = connect(running.url, name, { token });
 		expect(await colleague.outcome).toBe('synced');
-		await eventually(() => running.sync.openConnections(), (n) => n === 1);
+		await eventually(
+			() => running.sync.openConnections(),
+			(n) => n === 1
+		);
 		const before = await memoryAfterGc();
 
 		const ws = new WebSocket(running.url);
@@ -81,7 +92,11 @@ describe('bytes queued for a client', () => {
 		for (let i = 0; i < 100; i++) ws.send(askForEverything());
 
 		// Unread, 100 answers of 1.2 MB would hold some 120 MB; the server cuts the client off.
-		await eventually(() => running.sync.openConnections(), (n) => n === 1, 15_000);
+		await eventually(
+			() => running.sync.openConnections(),
+			(n) => n === 1,
+			15_000
+		);
 		ws.terminate();
 		const after = await memoryAfterGc();
 		expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(30);
@@ -89,10 +104,17 @@ describe('bytes queued for a client', () => {
 
 		// The colleague was not affected.
 		colleague.doc.getText('notes').insert(0, 'Still here. ');
-		await eventually(() => colleague.provider.unsyncedChanges, (n) => n === 0);
+		await eventually(
+			() => colleague.provider.unsyncedChanges,
+			(n) => n === 0
+		);
 		expect(colleague.provider.isAuthenticated).toBe(true);
 		colleague.destroy();
-		await eventually(() => running.sync.hocuspocus.documents.has(name), (held) => !held, 15_000);
+		await eventually(
+			() => running.sync.hocuspocus.documents.has(name),
+			(held) => !held,
+			15_000
+		);
 	});
 
 	it('keeps a client that reads, even when one message is larger than the limit', async () => {
@@ -102,7 +124,10 @@ describe('bytes queued for a client', () => {
 		const writer = connect(running.url, name, { token });
 		expect(await writer.outcome).toBe('synced');
 		writer.doc.getText('notes').insert(0, 'Token 3 is next. ');
-		await eventually(() => reader.doc.getText('notes').toString().slice(0, 17), (t) => t === 'Token 3 is next. ');
+		await eventually(
+			() => reader.doc.getText('notes').toString().slice(0, 17),
+			(t) => t === 'Token 3 is next. '
+		);
 		expect(reader.provider.isAuthenticated).toBe(true);
 		reader.destroy();
 		writer.destroy();

@@ -39,7 +39,11 @@ afterAll(() => running.close());
 
 const notes = (doc: Y.Doc) => doc.getText('notes').toString();
 const stored = (name: string) => running.database.db.select().from(syncDocument).where(eq(syncDocument.name, name));
-const unloaded = (name: string) => eventually(() => running.sync.hocuspocus.documents.has(name), (held) => !held);
+const unloaded = (name: string) =>
+	eventually(
+		() => running.sync.hocuspocus.documents.has(name),
+		(held) => !held
+	);
 
 async function opened(name: string, as = token): Promise<Client> {
 	const client = connect(running.url, name, { token: as });
@@ -53,7 +57,10 @@ describe('the size of a collaborative document', () => {
 		const writer = await opened(name);
 		const colleague = await opened(name);
 		writer.doc.getText('notes').insert(0, 'Token 7 is waiting. ');
-		await eventually(() => notes(colleague.doc), (t) => t === 'Token 7 is waiting. ');
+		await eventually(
+			() => notes(colleague.doc),
+			(t) => t === 'Token 7 is waiting. '
+		);
 
 		writer.doc.getText('notes').insert(notes(writer.doc).length, 'x'.repeat(maxDocumentBytes));
 		expect(await writer.closed).toMatchObject({ code: SyncClose.documentFull.code, reason: SyncClose.documentFull.reason });
@@ -62,7 +69,10 @@ describe('the size of a collaborative document', () => {
 
 		// The barrier: an allowed change made after the refused one, seen by a newcomer.
 		colleague.doc.getText('notes').insert(notes(colleague.doc).length, 'Token 8 too.');
-		await eventually(() => colleague.provider.unsyncedChanges, (n) => n === 0);
+		await eventually(
+			() => colleague.provider.unsyncedChanges,
+			(n) => n === 0
+		);
 		const newcomer = await opened(name);
 		expect(notes(newcomer.doc)).toBe('Token 7 is waiting. Token 8 too.');
 		expect(notes(colleague.doc)).toBe('Token 7 is waiting. Token 8 too.');
@@ -79,7 +89,11 @@ describe('the size of a collaborative document', () => {
 
 	it('accepts many small edits whose updates add up to more than the cap while the document stays under it', async () => {
 		// A server with a small cap, so a thousand keystrokes add up to more than twice it.
-		const small = await startSync({ database: running.database, now: () => now, limits: { maxDocumentBytes: 8 * 1024, messagesPerSecond: 10_000, messageBurst: 10_000 } });
+		const small = await startSync({
+			database: running.database,
+			now: () => now,
+			limits: { maxDocumentBytes: 8 * 1024, messagesPerSecond: 10_000, messageBurst: 10_000 }
+		});
 		try {
 			const name = documentName.desk(clinicId, day(1));
 			const writer = connect(small.url, name, { token });
@@ -93,7 +107,12 @@ describe('the size of a collaborative document', () => {
 			const keystrokes = 1000;
 			for (let i = 0; i < keystrokes; i++) {
 				writer.doc.getText('notes').insert(i, 'a');
-				if (i % 50 === 49) await eventually(() => writer.provider.unsyncedChanges, (n) => n === 0, 15_000);
+				if (i % 50 === 49)
+					await eventually(
+						() => writer.provider.unsyncedChanges,
+						(n) => n === 0,
+						15_000
+					);
 			}
 			expect(sent).toBeGreaterThan(2 * 8 * 1024);
 			const reader = connect(small.url, name, { token });
@@ -113,7 +132,10 @@ describe('the size of a collaborative document', () => {
 		const big = new Y.Doc();
 		big.getText('notes').insert(0, 'y'.repeat(maxDocumentBytes + 1000));
 		await ensureCollaborativeDocument(db, name, clinicId);
-		await db.update(syncDocument).set({ snapshot: Y.encodeStateAsUpdate(big) }).where(eq(syncDocument.name, name));
+		await db
+			.update(syncDocument)
+			.set({ snapshot: Y.encodeStateAsUpdate(big) })
+			.where(eq(syncDocument.name, name));
 		const writer = await opened(name);
 		expect(notes(writer.doc)).toHaveLength(maxDocumentBytes + 1000);
 		writer.doc.getText('notes').insert(0, 'one more line');
@@ -178,11 +200,17 @@ describe('documents one person holds open', () => {
 		stillFull.destroy();
 		tabs[2].destroy();
 		const actor = { kind: 'user', userId: person.id, name: person.name, userKind: 'staff', mustChangePassword: false, twoFactorEnabled: false } as const;
-		await eventually(() => running.sync.budget.heldCount(actor), (n) => n === 2);
+		await eventually(
+			() => running.sync.budget.heldCount(actor),
+			(n) => n === 2
+		);
 		const fourth = await opened(waitlist, personToken);
 
 		for (const client of [tabs[0], tabs[1], fourth]) client.destroy();
-		await eventually(() => running.sync.budget.heldCount(actor), (n) => n === 0);
+		await eventually(
+			() => running.sync.budget.heldCount(actor),
+			(n) => n === 0
+		);
 	});
 });
 
@@ -196,7 +224,10 @@ describe('presence', () => {
 		await eventually(namesSeen, (names) => names.includes('Nadia Reception'));
 		// A later change of the same state (a new colour) as a barrier: still the known name.
 		client.provider.setAwarenessField('user', { id: member.id, name: 'Dr. Somebody Famous', color: '#654321' });
-		await eventually(() => [...watcher.provider.awareness!.getStates().values()].map((s) => s.user?.color), (colors) => colors.includes('#654321'));
+		await eventually(
+			() => [...watcher.provider.awareness!.getStates().values()].map((s) => s.user?.color),
+			(colors) => colors.includes('#654321')
+		);
 		expect(namesSeen()).not.toContain('Dr. Somebody Famous');
 		expect(client.provider.isAuthenticated).toBe(true);
 		client.destroy();

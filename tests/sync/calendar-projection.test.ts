@@ -50,13 +50,22 @@ describe('the clinic calendar projection', () => {
 		expect(appointmentsOf(watcher.doc)).toEqual([]);
 
 		const booked = await bookAppointment(db, desk, { patientId: patient.id, doctorId: doctor.id, start: `${day}T10:00:00+05:00`, idempotencyKey: rand(8) });
-		const seen = await eventually(() => appointmentsOf(watcher.doc), (rows) => rows.length === 1);
+		const seen = await eventually(
+			() => appointmentsOf(watcher.doc),
+			(rows) => rows.length === 1
+		);
 		expect(seen[0]).toMatchObject({ id: booked.id, doctorId: doctor.id, patientName: patient.name, start: new Date(`${day}T10:00:00+05:00`).toISOString() });
 		// What the screen reads is what the contract promises.
 		expect(readContent(calendarContract, readProjection(watcher.doc)).state).toBe('ok');
 
-		await cancelAppointment(db, { ...desk, actor: { userId: receptionist.id, role: 'reception' } }, booked.id, { reason: 'Patient called', idempotencyKey: crypto.randomUUID() });
-		await eventually(() => appointmentsOf(watcher.doc)[0]?.status, (status) => status === 'cancelled');
+		await cancelAppointment(db, { ...desk, actor: { userId: receptionist.id, role: 'reception' } }, booked.id, {
+			reason: 'Patient called',
+			idempotencyKey: crypto.randomUUID()
+		});
+		await eventually(
+			() => appointmentsOf(watcher.doc)[0]?.status,
+			(status) => status === 'cancelled'
+		);
 		watcher.destroy();
 	});
 
@@ -69,15 +78,29 @@ describe('the clinic calendar projection', () => {
 		expect(readProjection(watcher.doc).hours).toEqual([{ doctorId: doctor.id, start: at('09:00'), end: at('17:00') }]);
 
 		// A lunch break splits the day; the open document follows without a reload.
-		const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '09:00', end: '15:00', slotMinutes: 15, breaks: [{ start: '12:00', end: '13:00' }] }));
+		const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+			weekday,
+			start: '09:00',
+			end: '15:00',
+			slotMinutes: 15,
+			breaks: [{ start: '12:00', end: '13:00' }]
+		}));
 		await setAvailability(db, desk, doctor.id, { weekly });
 		await eventually(
 			() => readProjection(watcher.doc).hours,
-			(hours) => JSON.stringify(hours) === JSON.stringify([{ doctorId: doctor.id, start: at('09:00'), end: at('12:00') }, { doctorId: doctor.id, start: at('13:00'), end: at('15:00') }])
+			(hours) =>
+				JSON.stringify(hours) ===
+				JSON.stringify([
+					{ doctorId: doctor.id, start: at('09:00'), end: at('12:00') },
+					{ doctorId: doctor.id, start: at('13:00'), end: at('15:00') }
+				])
 		);
 		// Leave that day: no working hours at all (the grid shades the whole column).
 		await setAvailability(db, desk, doctor.id, { weekly, exceptions: [{ date: day, off: true, reason: 'leave' }] });
-		await eventually(() => readProjection(watcher.doc).hours as unknown[], (hours) => hours.length === 0);
+		await eventually(
+			() => readProjection(watcher.doc).hours as unknown[],
+			(hours) => hours.length === 0
+		);
 		watcher.destroy();
 	});
 

@@ -31,9 +31,18 @@ describe('a change that many of a clinic’s documents show', () => {
 		const ctx = { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' as const } };
 		await addMember(db, ctx, { name, email: `new-${rand(4)}@clinic.test`, role: 'doctor', password: 'a long password 1' });
 
-		await eventually(() => namesIn(readProjection(staff.doc).staff), (s) => s.includes(name));
-		await eventually(() => namesIn(readProjection(queue.doc).doctors), (s) => s.includes(name));
-		await eventually(() => namesIn(readProjection(calendar.doc).doctors), (s) => s.includes(name));
+		await eventually(
+			() => namesIn(readProjection(staff.doc).staff),
+			(s) => s.includes(name)
+		);
+		await eventually(
+			() => namesIn(readProjection(queue.doc).doctors),
+			(s) => s.includes(name)
+		);
+		await eventually(
+			() => namesIn(readProjection(calendar.doc).doctors),
+			(s) => s.includes(name)
+		);
 		for (const client of [staff, queue, calendar]) client.destroy();
 	});
 

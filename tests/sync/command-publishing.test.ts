@@ -82,15 +82,27 @@ describe('commands publish the live documents they change', () => {
 		for (const c of [dayOne, dayTwo, waitlist]) expect(await c.outcome).toBe('synced');
 
 		const booked = await bookAppointment(db, desk, { patientId: patient.id, doctorId: doctor.id, start: `${first}T10:00:00+05:00`, idempotencyKey: rand(8) });
-		await eventually(() => appointmentsOf(dayOne.doc).map((r) => r.id), (ids) => ids.includes(booked.id));
+		await eventually(
+			() => appointmentsOf(dayOne.doc).map((r) => r.id),
+			(ids) => ids.includes(booked.id)
+		);
 
 		// The command knows where the appointment was: the first day loses it, the second gains it.
 		await rescheduleAppointment(db, desk, booked.id, { start: `${second}T11:00:00+05:00`, idempotencyKey: rand(8) });
-		await eventually(() => appointmentsOf(dayTwo.doc).map((r) => r.id), (ids) => ids.includes(booked.id));
-		await eventually(() => appointmentsOf(dayOne.doc).map((r) => r.id), (ids) => !ids.includes(booked.id));
+		await eventually(
+			() => appointmentsOf(dayTwo.doc).map((r) => r.id),
+			(ids) => ids.includes(booked.id)
+		);
+		await eventually(
+			() => appointmentsOf(dayOne.doc).map((r) => r.id),
+			(ids) => !ids.includes(booked.id)
+		);
 
 		await joinWaitlist(db, desk, { patientId: patient.id, doctorId: doctor.id, note: 'mornings' });
-		await eventually(() => JSON.stringify(readProjection(waitlist.doc)), (s) => s.includes('mornings'));
+		await eventually(
+			() => JSON.stringify(readProjection(waitlist.doc)),
+			(s) => s.includes('mornings')
+		);
 		expect(await db.select().from(projectionChange)).toEqual([]);
 		for (const c of [dayOne, dayTwo, waitlist]) c.destroy();
 	});
@@ -104,7 +116,11 @@ describe('commands publish the live documents they change', () => {
 		expect(await staff.outcome).toBe('synced');
 		const onDuty = () => JSON.stringify(readProjection(staff.doc).staff ?? []);
 		const before = onDuty();
-		await setStaffDuty(db, { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' } }, { userId: doctor.id, day: clinicToday(clinic.timezone), onDuty: true });
+		await setStaffDuty(
+			db,
+			{ clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' } },
+			{ userId: doctor.id, day: clinicToday(clinic.timezone), onDuty: true }
+		);
 		await eventually(onDuty, (now) => now !== before);
 		staff.destroy();
 	});
@@ -127,7 +143,10 @@ describe('commands publish the live documents they change', () => {
 		// The process starts again.
 		const restarted = await startSync({ database: running.database });
 		try {
-			await eventually(() => JSON.stringify(readProjection(watcher.doc).staff), (s) => s.includes('After Crash'));
+			await eventually(
+				() => JSON.stringify(readProjection(watcher.doc).staff),
+				(s) => s.includes('After Crash')
+			);
 			expect(await db.select().from(projectionChange)).toEqual([]);
 		} finally {
 			await restarted.close();
@@ -139,7 +158,9 @@ describe('commands publish the live documents they change', () => {
 		const { db } = running.database;
 		const { doctor, desk, patient } = await clinicWithDoctor();
 		const day = clinicToday(TZ, new Date(Date.now() + 2 * 86_400_000));
-		await expect(bookAppointment(db, desk, { patientId: patient.id, doctorId: doctor.id, start: `${day}T03:00:00+05:00`, idempotencyKey: rand(8) })).rejects.toMatchObject({ status: 400 });
+		await expect(
+			bookAppointment(db, desk, { patientId: patient.id, doctorId: doctor.id, start: `${day}T03:00:00+05:00`, idempotencyKey: rand(8) })
+		).rejects.toMatchObject({ status: 400 });
 		expect(await db.select().from(projectionChange)).toEqual([]);
 	});
 });
@@ -164,7 +185,8 @@ describe('queue, patient-link, tenancy and hours commands publish what they chan
 		const { db } = running.database;
 		const s = await queueScene(db);
 		const [first, second] = [await makePatient(db, s.home.id), await makePatient(db, s.home.id)];
-		const inLine = (...patients: { id: string }[]) => sorted([documentName.queue(s.home.id, s.day), documentName.display(s.home.id, s.day), ...patients.map((p) => documentName.patientLive(p.id))]);
+		const inLine = (...patients: { id: string }[]) =>
+			sorted([documentName.queue(s.home.id, s.day), documentName.display(s.home.id, s.day), ...patients.map((p) => documentName.patientLive(p.id))]);
 		const checkIn = { patientId: first.id, doctorId: s.doctor.id, idempotencyKey: key() };
 		const tokens: Record<'first' | 'second' | 'called', TokenView | null> = { first: null, second: null, called: null };
 		const id = (which: keyof typeof tokens) => tokens[which]!.id;
@@ -172,9 +194,11 @@ describe('queue, patient-link, tenancy and hours commands publish what they chan
 		expect(await publishedBy(async () => (tokens.first = await checkInPatient(db, s.deskCtx, checkIn)))).toEqual(inLine(first));
 		// A retry changes nothing, so it publishes nothing.
 		expect(await publishedBy(() => checkInPatient(db, s.deskCtx, checkIn))).toEqual([]);
-		expect(await publishedBy(async () => (tokens.second = await checkInPatient(db, s.deskCtx, { patientId: second.id, doctorId: s.doctor.id, idempotencyKey: key() })))).toEqual(
-			inLine(first, second)
-		);
+		expect(
+			await publishedBy(
+				async () => (tokens.second = await checkInPatient(db, s.deskCtx, { patientId: second.id, doctorId: s.doctor.id, idempotencyKey: key() }))
+			)
+		).toEqual(inLine(first, second));
 		const steps: [string, () => Promise<unknown>][] = [
 			['call next', () => callNext(db, s.doctorCtx, { doctorId: s.doctor.id, idempotencyKey: key() })],
 			['recall', () => recallToken(db, s.doctorCtx, id('first'))],
@@ -201,7 +225,10 @@ describe('queue, patient-link, tenancy and hours commands publish what they chan
 		const before = sharedQueueDay(db, s.home.id, s.day);
 		const token = await checkInPatient(db, s.deskCtx, { patientId: patient.id, doctorId: s.doctor.id, idempotencyKey: key() });
 		await before;
-		await eventually(() => tokensOf(watcher.doc).map((t) => t.id), (ids) => ids.includes(token.id));
+		await eventually(
+			() => tokensOf(watcher.doc).map((t) => t.id),
+			(ids) => ids.includes(token.id)
+		);
 		watcher.destroy();
 	});
 
@@ -211,7 +238,13 @@ describe('queue, patient-link, tenancy and hours commands publish what they chan
 		const patient = await makePatient(db, s.home.id);
 		const booked = await makeAppointment(db, s.home.id, patient.id, s.doctor.id, new Date(Date.now() + 30 * 60_000));
 		expect(await publishedBy(() => checkInPatient(db, s.deskCtx, { appointmentId: booked.id, idempotencyKey: key() }))).toEqual(
-			sorted([documentName.queue(s.home.id, s.day), documentName.display(s.home.id, s.day), documentName.patientLive(patient.id), documentName.calendar(s.home.id, s.day), documentName.waitlist(s.home.id)])
+			sorted([
+				documentName.queue(s.home.id, s.day),
+				documentName.display(s.home.id, s.day),
+				documentName.patientLive(patient.id),
+				documentName.calendar(s.home.id, s.day),
+				documentName.waitlist(s.home.id)
+			])
 		);
 	});
 
@@ -253,7 +286,9 @@ describe('queue, patient-link, tenancy and hours commands publish what they chan
 		const patient = await makePatient(db, s.home.id);
 		const account = await makeUser(db, { kind: 'patient' });
 		const { code } = await createLinkCode(db, s.deskCtx, patient.id);
-		expect(await publishedBy(() => linkPatientAccount(db, { id: account.id, kind: 'patient' }, { code }, '127.0.0.1'))).toEqual([documentName.patientLive(patient.id)]);
+		expect(await publishedBy(() => linkPatientAccount(db, { id: account.id, kind: 'patient' }, { code }, '127.0.0.1'))).toEqual([
+			documentName.patientLive(patient.id)
+		]);
 		expect(await publishedBy(() => unlinkPatientAccount(db, s.deskCtx, patient.id))).toEqual([documentName.patientLive(patient.id)]);
 	});
 
@@ -262,7 +297,9 @@ describe('queue, patient-link, tenancy and hours commands publish what they chan
 		const s = await queueScene(db);
 		const admin = ctxOf(s.home.id, (await makeMember(db, s.home.id, 'admin')).id, 'admin');
 		const wide = [clinicWide(s.home.id)];
-		const joined = await publishedBy(() => addMember(db, admin, { name: 'Dr Newcomer', email: `new-${rand(4)}@clinic.test`, role: 'doctor', password: 'a long password 1' }));
+		const joined = await publishedBy(() =>
+			addMember(db, admin, { name: 'Dr Newcomer', email: `new-${rand(4)}@clinic.test`, role: 'doctor', password: 'a long password 1' })
+		);
 		expect(joined).toEqual(wide);
 		const closure = { date: clinicToday(s.home.timezone, new Date(Date.now() + 9 * 86_400_000)), reason: 'Eid' };
 		let closureId = '';
@@ -291,13 +328,20 @@ describe('queue, patient-link, tenancy and hours commands publish what they chan
 			throw new Error('connection lost');
 		};
 		changeHub().transports.add(lost);
-		const checkedIn = await checkInPatient(db, s.deskCtx, { patientId: patient.id, doctorId: s.doctor.id, idempotencyKey: key() }).finally(() => changeHub().transports.delete(lost));
+		const checkedIn = await checkInPatient(db, s.deskCtx, { patientId: patient.id, doctorId: s.doctor.id, idempotencyKey: key() }).finally(() =>
+			changeHub().transports.delete(lost)
+		);
 		const left = await db.select().from(projectionChange);
-		expect(left.flatMap((row) => row.names)).toEqual(expect.arrayContaining([documentName.queue(s.home.id, s.day), documentName.display(s.home.id, s.day), documentName.patientLive(patient.id)]));
+		expect(left.flatMap((row) => row.names)).toEqual(
+			expect.arrayContaining([documentName.queue(s.home.id, s.day), documentName.display(s.home.id, s.day), documentName.patientLive(patient.id)])
+		);
 
 		const restarted = await startSync({ database: running.database });
 		try {
-			await eventually(() => tokensOf(watcher.doc).map((t) => t.id), (ids) => ids.includes(checkedIn.id));
+			await eventually(
+				() => tokensOf(watcher.doc).map((t) => t.id),
+				(ids) => ids.includes(checkedIn.id)
+			);
 			expect(await db.select().from(projectionChange)).toEqual([]);
 		} finally {
 			await restarted.close();

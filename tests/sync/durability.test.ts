@@ -48,7 +48,10 @@ describe('durability', () => {
 		expect(await writer.outcome).toBe('synced');
 		writer.doc.getText('notes').insert(0, 'Token 14 needs a wheelchair');
 		// The server acknowledges an update only after it is in the log.
-		await eventually(() => writer.provider.unsyncedChanges, (n) => n === 0);
+		await eventually(
+			() => writer.provider.unsyncedChanges,
+			(n) => n === 0
+		);
 		// Killed before the client leaves, so no compaction on unload can have run: the log alone must hold it.
 		await killHard(first.child);
 		writer.destroy();

@@ -59,7 +59,11 @@ export type Client = {
 };
 
 /** A real Hocuspocus provider over `ws`, authenticated by token, cookie or nothing. */
-export function connect(url: string, name: string, options: { token?: string; cookie?: string; origin?: string; doc?: Y.Doc; keepRetrying?: boolean } = {}): Client {
+export function connect(
+	url: string,
+	name: string,
+	options: { token?: string; cookie?: string; origin?: string; doc?: Y.Doc; keepRetrying?: boolean } = {}
+): Client {
 	const doc = options.doc ?? new Y.Doc();
 	let closed!: (e: { code: number; reason: string }) => void;
 	const closedPromise = new Promise<{ code: number; reason: string }>((r) => (closed = r));
@@ -109,7 +113,10 @@ export async function barrier(from: Client, observer: AwarenessHolder) {
 	if (!awareness) throw new Error('the client has no awareness');
 	const mark = crypto.randomUUID();
 	awareness.setLocalStateField('barrier', mark);
-	await eventually(() => observer.getStates().get(awareness.clientID)?.barrier, (seen) => seen === mark);
+	await eventually(
+		() => observer.getStates().get(awareness.clientID)?.barrier,
+		(seen) => seen === mark
+	);
 }
 
 /** A sync server that can be stopped and started again on the same port, as a restarted app would be. */

@@ -57,7 +57,9 @@ describe('limits and bad input', () => {
 		expect(await healthy.outcome).toBe('synced');
 
 		expect(await rawSession((ws) => ws.send(new Uint8Array(70 * 1024)))).toBe(SyncClose.messageTooBig.code);
-		expect(await rawSession((ws) => ws.send(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])))).toBe(SyncClose.malformedMessage.code);
+		expect(await rawSession((ws) => ws.send(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])))).toBe(
+			SyncClose.malformedMessage.code
+		);
 		expect(await rawSession((ws) => ws.send('hello', { binary: false }))).toBe(SyncClose.malformedMessage.code);
 		const unknownType = frame((e) => {
 			encoding.writeVarString(e, name);
@@ -70,30 +72,39 @@ describe('limits and bad input', () => {
 			encoding.writeVarUint(e, 2);
 			encoding.writeVarUint8Array(e, new Uint8Array([9, 200, 1, 7, 7, 7]));
 		});
-		expect(await rawSession((ws) => {
-			ws.send(authFrame(name));
-			ws.send(badUpdate);
-		})).toBe(SyncClose.malformedMessage.code);
+		expect(
+			await rawSession((ws) => {
+				ws.send(authFrame(name));
+				ws.send(badUpdate);
+			})
+		).toBe(SyncClose.malformedMessage.code);
 		expect(await rawSession((ws) => ws.send(authFrame('clinic/nope/staff')))).toBe(SyncClose.unknownDocument.code);
 		expect(await rawSession(() => {})).toBe(SyncClose.authenticationTimeout.code);
-		expect(await rawSession((ws) => {
-			ws.send(authFrame(name));
-			const query = frame((e) => {
-				encoding.writeVarString(e, name);
-				encoding.writeVarUint(e, 3);
-			});
-			for (let i = 0; i < 100; i++) ws.send(query);
-		})).toBe(SyncClose.rateLimited.code);
-		expect(await rawSession((ws) => {
-			for (const day of ['2025-01-01', '2025-01-02', '2025-01-03', '2025-01-04']) ws.send(authFrame(documentName.queue(clinicId, day)));
-		})).toBe(SyncClose.tooManyDocuments.code);
+		expect(
+			await rawSession((ws) => {
+				ws.send(authFrame(name));
+				const query = frame((e) => {
+					encoding.writeVarString(e, name);
+					encoding.writeVarUint(e, 3);
+				});
+				for (let i = 0; i < 100; i++) ws.send(query);
+			})
+		).toBe(SyncClose.rateLimited.code);
+		expect(
+			await rawSession((ws) => {
+				for (const day of ['2025-01-01', '2025-01-02', '2025-01-03', '2025-01-04']) ws.send(authFrame(documentName.queue(clinicId, day)));
+			})
+		).toBe(SyncClose.tooManyDocuments.code);
 
 		// The healthy client is still connected and still receives changes.
 		const { db } = running.database;
 		const [first] = (readProjection(healthy.doc).staff ?? []) as { userId: string }[];
 		await db.update(appUser).set({ name: 'Renamed Person' }).where(eq(appUser.id, first.userId));
 		await publishChanges([name]);
-		await eventually(() => JSON.stringify(readProjection(healthy.doc).staff), (s) => s.includes('Renamed Person'));
+		await eventually(
+			() => JSON.stringify(readProjection(healthy.doc).staff),
+			(s) => s.includes('Renamed Person')
+		);
 		healthy.destroy();
 	});
 
@@ -110,8 +121,14 @@ describe('limits and bad input', () => {
 		// The watcher publishes its own presence too; providers echo each other's states back.
 		watcher.provider.setAwarenessField('user', { id: admin.id, name: 'Watching Admin', color: '#123456' });
 		const namesSeenBy = (c: typeof client) => [...c.provider.awareness!.getStates().values()].map((s) => s.user?.name);
-		await eventually(() => namesSeenBy(watcher), (names) => names.includes('Present Person'));
-		await eventually(() => namesSeenBy(client), (names) => names.includes('Watching Admin'));
+		await eventually(
+			() => namesSeenBy(watcher),
+			(names) => names.includes('Present Person')
+		);
+		await eventually(
+			() => namesSeenBy(client),
+			(names) => names.includes('Watching Admin')
+		);
 		await new Promise((r) => setTimeout(r, 300));
 		expect(client.provider.isAuthenticated && watcher.provider.isAuthenticated).toBe(true);
 		expect(namesSeenBy(watcher)).toContain('Present Person');

@@ -42,7 +42,11 @@ afterAll(() => running.close());
 
 const text = (doc: Y.Doc) => doc.getText('notes').toString();
 const logRows = (name: string) => running.database.db.select().from(syncUpdate).where(eq(syncUpdate.documentName, name));
-const unloaded = (name: string) => eventually(() => running.sync.hocuspocus.documents.has(name), (held) => !held);
+const unloaded = (name: string) =>
+	eventually(
+		() => running.sync.hocuspocus.documents.has(name),
+		(held) => !held
+	);
 
 describe('collaborative persistence', () => {
 	it('has an update in the log by the time another client sees it', async () => {
@@ -57,8 +61,14 @@ describe('collaborative persistence', () => {
 			if (logged === null) void logRows(name).then((rows) => (logged = rows.length));
 		});
 		writer.doc.getText('notes').insert(0, 'Mr Khan waiting for X-ray');
-		await eventually(() => text(reader.doc), (t) => t === 'Mr Khan waiting for X-ray');
-		await eventually(() => logged, (n) => n !== null);
+		await eventually(
+			() => text(reader.doc),
+			(t) => t === 'Mr Khan waiting for X-ray'
+		);
+		await eventually(
+			() => logged,
+			(n) => n !== null
+		);
 		expect(logged).toBeGreaterThan(0);
 		writer.destroy();
 		reader.destroy();
@@ -69,7 +79,10 @@ describe('collaborative persistence', () => {
 		const writer = connect(running.url, name, { token });
 		await writer.outcome;
 		for (const word of ['one ', 'two ', 'three']) writer.doc.getText('notes').insert(text(writer.doc).length, word);
-		await eventually(() => writer.provider.unsyncedChanges, (n) => n === 0);
+		await eventually(
+			() => writer.provider.unsyncedChanges,
+			(n) => n === 0
+		);
 		writer.destroy();
 		// Hocuspocus unloads only after the store on unload has finished.
 		await unloaded(name);
@@ -89,9 +102,15 @@ describe('collaborative persistence', () => {
 			const writer = connect(running.url, name, { token });
 			await writer.outcome;
 			writer.doc.getText('notes').insert(0, 'kept despite a failed store');
-			await eventually(() => writer.provider.unsyncedChanges, (n) => n === 0);
+			await eventually(
+				() => writer.provider.unsyncedChanges,
+				(n) => n === 0
+			);
 			// The debounced store has run and failed, not merely been scheduled.
-			await eventually(() => failedCompactions.includes(name), (tried) => tried);
+			await eventually(
+				() => failedCompactions.includes(name),
+				(tried) => tried
+			);
 			const late = connect(running.url, name, { token });
 			await late.outcome;
 			expect(text(late.doc)).toBe('kept despite a failed store');

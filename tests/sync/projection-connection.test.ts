@@ -38,17 +38,27 @@ describe('a browser’s connection to a projection', () => {
 			onContent: (c) => (content = c),
 			onState: (state) => states.push(state)
 		});
-		await eventually(() => states.at(-1), (s) => s === 'live');
+		await eventually(
+			() => states.at(-1),
+			(s) => s === 'live'
+		);
 		expect(onDutyOf(content, doctor.id)).toBe(false);
 
 		// Each restart rebuilds the projection as new Yjs history. A client that merged its old copy
 		// in would keep the older value about half the time, so several rounds catch it.
 		for (const onDuty of [true, false, true, false]) {
 			await server.stop();
-			await eventually(() => states.at(-1), (s) => s === 'stale');
+			await eventually(
+				() => states.at(-1),
+				(s) => s === 'stale'
+			);
 			await setStaffDuty(db, ctx, { userId: doctor.id, day, onDuty });
 			server = await listenSync(database, server.port);
-			await eventually(() => states.at(-1), (s) => s === 'live', 15_000);
+			await eventually(
+				() => states.at(-1),
+				(s) => s === 'live',
+				15_000
+			);
 			expect(onDutyOf(content, doctor.id)).toBe(onDuty);
 		}
 		connection.destroy();

@@ -29,14 +29,29 @@ async function scene() {
 	const desk = await makeMember(db, home.id, 'reception');
 	const doctor = await makeMember(db, home.id, 'doctor', { name: 'Dr Sana Malik' });
 	const account = await makeUser(db, { kind: 'patient', name: 'Zainab Qureshi' });
-	const [mine] = await db.insert(patient).values({ clinicId: home.id, refNo: refNo++, name: 'Zainab Qureshi', phone: '+923001234567', userId: account.id }).returning();
+	const [mine] = await db
+		.insert(patient)
+		.values({ clinicId: home.id, refNo: refNo++, name: 'Zainab Qureshi', phone: '+923001234567', userId: account.id })
+		.returning();
 	const others = await db
 		.insert(patient)
 		.values([1, 2, 3].map((i) => ({ clinicId: home.id, refNo: refNo++, name: `Other Person ${i}`, phone: `+92300765432${i}` })))
 		.returning();
 	const day = clinicToday(home.timezone);
 	const deskCtx = { clinicId: home.id, actor: { userId: desk.id, role: 'reception' as const } };
-	return { db, home, admin, desk, doctor, account, mine, others, day, deskCtx, adminCtx: { clinicId: home.id, actor: { userId: admin.id, role: 'admin' as const } } };
+	return {
+		db,
+		home,
+		admin,
+		desk,
+		doctor,
+		account,
+		mine,
+		others,
+		day,
+		deskCtx,
+		adminCtx: { clinicId: home.id, actor: { userId: admin.id, role: 'admin' as const } }
+	};
 }
 
 describe('queue, display and patient live projections', () => {
@@ -53,14 +68,27 @@ describe('queue, display and patient live projections', () => {
 		for (const p of s.others) await checkInPatient(s.db, s.deskCtx, { patientId: p.id, doctorId: s.doctor.id, idempotencyKey: `k-${rand(6)}` });
 		const mine = await checkInPatient(s.db, s.deskCtx, { patientId: s.mine.id, doctorId: s.doctor.id, idempotencyKey: `k-${rand(6)}` });
 
-		const staffRows = await eventually(() => tokensOf(staff.doc), (rows) => rows.length === 4);
+		const staffRows = await eventually(
+			() => tokensOf(staff.doc),
+			(rows) => rows.length === 4
+		);
 		expect(staffRows.find((r) => r.id === mine.id)).toMatchObject({ token: '004', patientName: 'Zainab Qureshi', status: 'waiting', ahead: 3 });
-		const live = await eventually(() => readProjection(phone.doc).queue as Row | null, (q) => q?.token === '004');
+		const live = await eventually(
+			() => readProjection(phone.doc).queue as Row | null,
+			(q) => q?.token === '004'
+		);
 		expect(live).toMatchObject({ status: 'waiting', ahead: 3, doctor: 'Dr Sana Malik' });
 		expect(Number(live?.waitMinutes)).toBeGreaterThan(0);
 
-		await callNext(s.db, { clinicId: s.home.id, actor: { userId: s.doctor.id, role: 'doctor' } }, { doctorId: s.doctor.id, idempotencyKey: crypto.randomUUID() });
-		const display = await eventually(() => readProjection(kiosk.doc), (d) => Array.isArray(d.doctors) && (d.doctors as Row[])[0]?.nowServing === '001');
+		await callNext(
+			s.db,
+			{ clinicId: s.home.id, actor: { userId: s.doctor.id, role: 'doctor' } },
+			{ doctorId: s.doctor.id, idempotencyKey: crypto.randomUUID() }
+		);
+		const display = await eventually(
+			() => readProjection(kiosk.doc),
+			(d) => Array.isArray(d.doctors) && (d.doctors as Row[])[0]?.nowServing === '001'
+		);
 		expect(display.doctors).toEqual([{ slot: 1, doctor: 'Dr Sana Malik', room: null, nowServing: '001', calls: 1, next: ['002', '003', '004'] }]);
 		expect(display.next).toEqual(['002', '003', '004']);
 		expect(display.clinic).toEqual({ name: s.home.name, color: '#0a7', tagline: null });
@@ -69,7 +97,12 @@ describe('queue, display and patient live projections', () => {
 			for (const secret of [p.name, p.phone!, p.id, String(p.refNo).padStart(4, 'P')]) expect(shown).not.toContain(secret);
 		}
 		expect(shown).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
-		expect(await eventually(() => (readProjection(phone.doc).queue as Row).ahead, (a) => a === 2)).toBe(2);
+		expect(
+			await eventually(
+				() => (readProjection(phone.doc).queue as Row).ahead,
+				(a) => a === 2
+			)
+		).toBe(2);
 		for (const c of [staff, kiosk, phone]) c.destroy();
 	});
 
@@ -120,14 +153,21 @@ describe('queue, display and patient live projections', () => {
 			onContent: (c) => (content = c),
 			onState: (state) => states.push(state)
 		});
-		await eventually(() => states.at(-1), (st) => st === 'live');
+		await eventually(
+			() => states.at(-1),
+			(st) => st === 'live'
+		);
 		expect(content.next).toEqual([]);
 		await first.stop();
 		expect(states.at(-1)).toBe('stale');
 		await checkInPatient(s.db, s.deskCtx, { patientId: s.mine.id, doctorId: s.doctor.id, idempotencyKey: `k-${rand(6)}` });
 		const second = await listenSync(running.database, first.port);
 		// The socket backs off while the server is away (1 s, 1.5 s, 2.25 s…), so it may take a while.
-		await eventually(() => content.next as string[] | undefined, (n) => Array.isArray(n) && n.includes('001'), 30_000);
+		await eventually(
+			() => content.next as string[] | undefined,
+			(n) => Array.isArray(n) && n.includes('001'),
+			30_000
+		);
 		expect(states.at(-1)).toBe('live');
 		kiosk.destroy();
 		await second.stop();

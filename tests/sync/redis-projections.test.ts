@@ -60,7 +60,10 @@ describe('projections held by two instances sharing Redis', () => {
 		const last = await makePatient(db, s.home.id);
 		const token = await checkInPatient(db, ctxOf(s.home.id, s.desk.id, 'reception'), { patientId: last.id, doctorId: s.doctor.id, idempotencyKey: rand(8) });
 		for (const client of [onOne, onTwo]) {
-			const seen = await eventually(() => ids(readProjection(client.doc)), (list) => list.includes(token.id));
+			const seen = await eventually(
+				() => ids(readProjection(client.doc)),
+				(list) => list.includes(token.id)
+			);
 			expect([...seen].sort()).toEqual([...rows, token.id].sort());
 		}
 		onOne.destroy();

@@ -35,7 +35,12 @@ describe('two sync instances sharing Redis', () => {
 		expect(await a.outcome).toBe('synced');
 		expect(await b.outcome).toBe('synced');
 		a.doc.getText('notes').insert(0, 'Room 2 is free');
-		expect(await eventually(() => b.doc.getText('notes').toString(), (t) => t === 'Room 2 is free')).toBe('Room 2 is free');
+		expect(
+			await eventually(
+				() => b.doc.getText('notes').toString(),
+				(t) => t === 'Room 2 is free'
+			)
+		).toBe('Room 2 is free');
 		a.destroy();
 		b.destroy();
 	});
@@ -49,7 +54,10 @@ describe('two sync instances sharing Redis', () => {
 		expect(await b.outcome).toBe('synced');
 		await db.update(appUser).set({ name: 'After Rename' }).where(eq(appUser.id, member.id));
 		await publishChanges([name]);
-		await eventually(() => JSON.stringify(readProjection(b.doc).staff), (s) => s.includes('After Rename'));
+		await eventually(
+			() => JSON.stringify(readProjection(b.doc).staff),
+			(s) => s.includes('After Rename')
+		);
 		b.destroy();
 	});
 
@@ -66,7 +74,10 @@ describe('two sync instances sharing Redis', () => {
 			encoding: 'utf8'
 		});
 		expect(published.status, published.stderr).toBe(0);
-		await eventually(() => JSON.stringify(readProjection(b.doc).staff), (s) => s.includes('Web After'));
+		await eventually(
+			() => JSON.stringify(readProjection(b.doc).staff),
+			(s) => s.includes('Web After')
+		);
 		b.destroy();
 	});
 });

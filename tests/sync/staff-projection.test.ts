@@ -38,7 +38,10 @@ describe('the clinic staff projection', () => {
 		const ctx = { clinicId: clinic.id, actor: { userId: admin.id, role: 'admin' as const } };
 		await setStaffDuty(db, ctx, { userId: doctor.id, day: clinicToday(clinic.timezone), onDuty: true });
 
-		const seen = await eventually(() => staffOf(b.doc).find((s) => s.userId === doctor.id)?.onDuty, (v) => v === true);
+		const seen = await eventually(
+			() => staffOf(b.doc).find((s) => s.userId === doctor.id)?.onDuty,
+			(v) => v === true
+		);
 		expect(seen).toBe(true);
 		expect(staffOf(a.doc).find((s) => s.userId === doctor.id)?.onDuty).toBe(true);
 		// What the screen reads is what the contract promises.
@@ -92,7 +95,10 @@ describe('the clinic staff projection', () => {
 		} finally {
 			vi.useRealTimers();
 		}
-		await eventually(() => readProjection(client.doc).day, (d) => d === tomorrow);
+		await eventually(
+			() => readProjection(client.doc).day,
+			(d) => d === tomorrow
+		);
 		expect(staffOf(client.doc).find((s) => s.userId === doctor.id)?.onDuty).toBe(true);
 		client.destroy();
 	});

@@ -41,14 +41,22 @@ describe('the clinic waitlist projection', () => {
 		const waiting = await patient();
 		const held = await bookAppointment(db, desk, { patientId: waiting.id, doctorId: doctor.id, start: `${day}T15:00:00+05:00`, idempotencyKey: rand(8) });
 		const entry = await joinWaitlist(db, desk, { patientId: waiting.id, doctorId: doctor.id, currentAppointmentId: held.id });
-		const earlier = await bookAppointment(db, desk, { patientId: (await patient()).id, doctorId: doctor.id, start: `${day}T10:00:00+05:00`, idempotencyKey: rand(8) });
+		const earlier = await bookAppointment(db, desk, {
+			patientId: (await patient()).id,
+			doctorId: doctor.id,
+			start: `${day}T10:00:00+05:00`,
+			idempotencyKey: rand(8)
+		});
 
 		const watcher = connect(running.url, documentName.waitlist(clinic.id), { token: await makeSession(db, receptionist.id) });
 		expect(await watcher.outcome).toBe('synced');
 		expect(entriesOf(watcher.doc)).toEqual([expect.objectContaining({ id: entry.id, patientName: waiting.name, status: 'waiting', currentStart: held.start })]);
 
 		await cancelAppointment(db, desk, earlier.id, { reason: 'Travelling', idempotencyKey: crypto.randomUUID() });
-		const seen = await eventually(() => entriesOf(watcher.doc), (rows) => rows[0]?.status === 'offered');
+		const seen = await eventually(
+			() => entriesOf(watcher.doc),
+			(rows) => rows[0]?.status === 'offered'
+		);
 		expect(seen[0]).toMatchObject({ offeredStart: earlier.start });
 		// What the screen reads is what the contract promises.
 		expect(readContent(waitlistContract, readProjection(watcher.doc)).state).toBe('ok');

@@ -40,7 +40,9 @@ export function canonicalJson(value: unknown): string {
 /** The SHA-256 of the canonical request; the key itself is left out so only what the command does is compared. */
 export function requestHash(request: unknown): string {
 	const withoutKey = request !== null && typeof request === 'object' && !Array.isArray(request) ? { ...request, idempotencyKey: undefined } : request;
-	return createHash('sha256').update(canonicalJson(withoutKey ?? null)).digest('hex');
+	return createHash('sha256')
+		.update(canonicalJson(withoutKey ?? null))
+		.digest('hex');
 }
 
 const keyReused = () => new AppError('idempotency_key_reused', 422, 'This idempotency key was already used for a different request', 'idempotencyKey');
@@ -64,7 +66,10 @@ async function storeResponse(tx: Tx, idempotency: Idempotency, result: unknown) 
  * again on a retry): null when the key is unused, 422 when it was used for another request.
  */
 export async function storedResponse(db: Db | Tx, idempotency: Idempotency): Promise<{ response: unknown } | null> {
-	const [stored] = await db.select({ requestHash: idempotencyKey.requestHash, response: idempotencyKey.response }).from(idempotencyKey).where(ownKey(idempotency));
+	const [stored] = await db
+		.select({ requestHash: idempotencyKey.requestHash, response: idempotencyKey.response })
+		.from(idempotencyKey)
+		.where(ownKey(idempotency));
 	if (!stored) return null;
 	if (stored.requestHash !== requestHash(idempotency.request)) throw keyReused();
 	return { response: stored.response };

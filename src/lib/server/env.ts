@@ -47,7 +47,11 @@ const schema = z.object({
 	SECURE_COOKIES: z.enum(['true', 'false']).optional(),
 	LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
 	/** Largest encoded state of a collaborative document (a visit's chart, the desk's notes); unset, 2 MiB. */
-	SYNC_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(64 * 1024).optional(),
+	SYNC_MAX_DOCUMENT_BYTES: z.coerce
+		.number()
+		.int()
+		.min(64 * 1024)
+		.optional(),
 	S3_ENDPOINT: z
 		.url()
 		.refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
@@ -57,7 +61,10 @@ const schema = z.object({
 		// S3's own bucket naming rules, so a typo fails here and not on the first upload.
 		.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, '3 to 63 lower-case letters, digits, dots and dashes')
 		.optional(),
-	S3_REGION: z.string().regex(/^[a-z0-9-]{1,40}$/, 'a region name such as us-east-1 (or auto)').optional(),
+	S3_REGION: z
+		.string()
+		.regex(/^[a-z0-9-]{1,40}$/, 'a region name such as us-east-1 (or auto)')
+		.optional(),
 	S3_ACCESS_KEY_ID: z.string().min(1).optional(),
 	S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 	S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional()
@@ -94,10 +101,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 	if ((parsed.VAPID_PUBLIC_KEY === undefined) !== (parsed.VAPID_PRIVATE_KEY === undefined)) {
 		throw new EnvError('Tabeeb cannot start: set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither (a pair is then generated and kept in the database).');
 	}
-	const secureCookies =
-		parsed.SECURE_COOKIES !== undefined
-			? parsed.SECURE_COOKIES === 'true'
-			: (parsed.ORIGIN?.startsWith('https://') ?? false);
+	const secureCookies = parsed.SECURE_COOKIES !== undefined ? parsed.SECURE_COOKIES === 'true' : (parsed.ORIGIN?.startsWith('https://') ?? false);
 	return { ...parsed, dataDir: resolve(parsed.DATA_DIR), secureCookies, s3 };
 }
 

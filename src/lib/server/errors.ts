@@ -128,12 +128,10 @@ export function fieldProblems(e: AppError): readonly FieldProblem[] {
 
 export const badRequest = (message: string, field?: string, code: ErrorCode = 'invalid_input', params: ErrorParams = {}) =>
 	new AppError(code, 400, message, field, params);
-export const unauthenticated = (message = 'Sign in first', code: ErrorCode = 'unauthenticated') =>
-	new AppError(code, 401, message);
+export const unauthenticated = (message = 'Sign in first', code: ErrorCode = 'unauthenticated') => new AppError(code, 401, message);
 export const forbidden = (message = 'Not allowed') => new AppError('forbidden', 403, message);
 export const notFound = (message = 'Not found') => new AppError('not_found', 404, message);
-export const conflict = (message: string, code: ErrorCode = 'conflict', field?: string) =>
-	new AppError(code, 409, message, field);
+export const conflict = (message: string, code: ErrorCode = 'conflict', field?: string) => new AppError(code, 409, message, field);
 export const tooManyRequests = (retryAfterSeconds: number) =>
 	new AppError('rate_limited', 429, `Too many attempts; try again in ${retryAfterSeconds} s`, undefined, {
 		seconds: retryAfterSeconds

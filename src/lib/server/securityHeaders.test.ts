@@ -20,7 +20,7 @@ describe('security headers', () => {
 		expect(baseSecurityHeaders('/', false)).not.toHaveProperty('strict-transport-security');
 	});
 
-	it("lets pages open WebSockets to this origin only, never to any ws:/wss: host", () => {
+	it('lets pages open WebSockets to this origin only, never to any ws:/wss: host', () => {
 		const https = completePagePolicy(KIT_POLICY, new URL('https://clinic.example.test/SHF01/queue'));
 		expect(https).toContain("connect-src 'self' wss://clinic.example.test");
 		const http = completePagePolicy(KIT_POLICY, new URL('http://192.168.1.5:3000/SHF01/queue'));

@@ -94,13 +94,43 @@ describe('the specific code of each kind of problem', () => {
 		['a slot length not offered', 'weekly.0.slotMinutes', 'choice_invalid', availabilityInput, week([shift('09:00', '12:00', { slotMinutes: 7 })])],
 		['a time of 25 o’clock', 'weekly.0.end', 'time_invalid', availabilityInput, week([shift('09:00', '25:00')])],
 		['hours that end before they start', 'weekly.0.end', 'time_order', availabilityInput, week([shift('12:00', '09:00')])],
-		['a break outside the hours', 'weekly.0.breaks', 'break_outside_hours', availabilityInput, week([shift('09:00', '12:00', { breaks: [{ start: '12:30', end: '13:00' }] })])],
+		[
+			'a break outside the hours',
+			'weekly.0.breaks',
+			'break_outside_hours',
+			availabilityInput,
+			week([shift('09:00', '12:00', { breaks: [{ start: '12:30', end: '13:00' }] })])
+		],
 		['a second shift that overlaps the first', 'weekly.1.start', 'shifts_overlap', availabilityInput, week([shift('09:00', '12:00'), shift('11:00', '14:00')])],
 		['a working exception without hours', 'exceptions.0.start', 'hours_or_day_off', availabilityInput, week([], [{ date: '2030-01-01', off: false }])],
-		['two exceptions on one date', 'exceptions.1.date', 'exception_date_taken', availabilityInput, week([], [{ date: '2030-01-01', off: true }, { date: '2030-01-01', off: true }])],
+		[
+			'two exceptions on one date',
+			'exceptions.1.date',
+			'exception_date_taken',
+			availabilityInput,
+			week(
+				[],
+				[
+					{ date: '2030-01-01', off: true },
+					{ date: '2030-01-01', off: true }
+				]
+			)
+		],
 		['a holiday before today', 'date', 'closure_in_past', upcomingClosureInput(TODAY), { date: '2026-05-31' }],
-		['a patient id that is no id', 'patientId', 'id_invalid', bookInput, { patientId: 'x', doctorId: '3f1c2a9e-8b7d-4c1e-9a2b-5d6e7f809112', start: '2026-06-02T09:00:00Z' }],
-		['a start without a time', 'start', 'instant_invalid', bookInput, { patientId: '3f1c2a9e-8b7d-4c1e-9a2b-5d6e7f809112', doctorId: '3f1c2a9e-8b7d-4c1e-9a2b-5d6e7f809112', start: '2026-06-02' }]
+		[
+			'a patient id that is no id',
+			'patientId',
+			'id_invalid',
+			bookInput,
+			{ patientId: 'x', doctorId: '3f1c2a9e-8b7d-4c1e-9a2b-5d6e7f809112', start: '2026-06-02T09:00:00Z' }
+		],
+		[
+			'a start without a time',
+			'start',
+			'instant_invalid',
+			bookInput,
+			{ patientId: '3f1c2a9e-8b7d-4c1e-9a2b-5d6e7f809112', doctorId: '3f1c2a9e-8b7d-4c1e-9a2b-5d6e7f809112', start: '2026-06-02' }
+		]
 	])('%s: %s is %s', (_case, field, code, schema, input, params) => {
 		const first = refused(schema, input).fields[0];
 		expect({ field: first.field, code: first.code }).toEqual({ field, code });

@@ -18,7 +18,17 @@ describe('document names', () => {
 			documentName.patientLive(visit)
 		];
 		expect(names).toContain(`clinic/${clinic}/day/2025-03-01/calendar`);
-		expect(names.map((n) => parseDocumentName(n)?.type)).toEqual(['calendar', 'desk', 'queue', 'display', 'pharmacy', 'staff', 'waitlist', 'chart', 'patientLive']);
+		expect(names.map((n) => parseDocumentName(n)?.type)).toEqual([
+			'calendar',
+			'desk',
+			'queue',
+			'display',
+			'pharmacy',
+			'staff',
+			'waitlist',
+			'chart',
+			'patientLive'
+		]);
 		expect(parseDocumentName(documentName.queue(clinic, '2025-03-01'))).toEqual({ type: 'queue', clinicId: clinic, day: '2025-03-01' });
 		expect(Object.keys(documentKinds)).toHaveLength(9);
 	});

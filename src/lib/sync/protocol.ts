@@ -131,7 +131,11 @@ export function closeReasonOf(code: number): SyncCloseReason | null {
 /** Codes after which reconnecting cannot help until something changes (sign-in, permissions). */
 export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4404, 4413, 4430]);
 
-const finalReasons = new Set<string>(Object.values(SyncClose).filter((c) => FINAL_CLOSE_CODES.has(c.code)).map((c) => c.reason));
+const finalReasons = new Set<string>(
+	Object.values(SyncClose)
+		.filter((c) => FINAL_CLOSE_CODES.has(c.code))
+		.map((c) => c.reason)
+);
 
 /**
  * Whether a close ends the document for good: by the socket's code, or, when the server closed

@@ -2,7 +2,16 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { ProjectionConnection, type ProjectionState } from './projectionConnection';
-import { closeReasonOf, isFinalClose, isSyncCloseReason, PRESENCE_FIELD, SYNC_PATH, type DocumentKind, type PresenceUser, type SyncCloseReason } from './protocol';
+import {
+	closeReasonOf,
+	isFinalClose,
+	isSyncCloseReason,
+	PRESENCE_FIELD,
+	SYNC_PATH,
+	type DocumentKind,
+	type PresenceUser,
+	type SyncCloseReason
+} from './protocol';
 
 /** What the UI shows about the connection. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'refused';

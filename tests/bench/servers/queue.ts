@@ -60,7 +60,9 @@ server.on('upgrade', (request, socket, head) => sync.handleUpgrade(request, sock
 const day = clinicToday(clinic.timezone);
 server.listen(0, '127.0.0.1', () => {
 	const { port } = server.address() as AddressInfo;
-	console.log(JSON.stringify({ ready: true, port, display: documentName.display(clinic.id, day), queue: documentName.queue(clinic.id, day), displayKey: key, tokens }));
+	console.log(
+		JSON.stringify({ ready: true, port, display: documentName.display(clinic.id, day), queue: documentName.queue(clinic.id, day), displayKey: key, tokens })
+	);
 });
 
 let lastToken: string | null = null;
@@ -70,7 +72,8 @@ async function command(line: string) {
 	const [command, arg] = line.split(' ');
 	if (command === 'checkin') {
 		pendingTag = arg;
-		lastToken = (await checkInPatient(db, deskCtx, { patientId: patients[Number(arg)].id, doctorId: doctor.id, idempotencyKey: `bench-${arg}-${Date.now()}` })).id;
+		lastToken = (await checkInPatient(db, deskCtx, { patientId: patients[Number(arg)].id, doctorId: doctor.id, idempotencyKey: `bench-${arg}-${Date.now()}` }))
+			.id;
 	} else if (command === 'drain' && lastToken) {
 		await callNext(db, doctorCtx, { doctorId: doctor.id, idempotencyKey: crypto.randomUUID() });
 		await completeToken(db, doctorCtx, lastToken, { idempotencyKey: crypto.randomUUID() });

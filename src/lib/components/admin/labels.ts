@@ -4,9 +4,9 @@ export const ROLE_OPTIONS = ['admin', 'doctor', 'reception', 'pharmacist'] as co
 
 /** A role or membership status in the reader's language. */
 export function roleLabel(role: string): string {
-	return ({ admin: m.role_admin(), doctor: m.role_doctor(), reception: m.role_reception(), pharmacist: m.role_pharmacist() })[role] ?? role;
+	return { admin: m.role_admin(), doctor: m.role_doctor(), reception: m.role_reception(), pharmacist: m.role_pharmacist() }[role] ?? role;
 }
 
 export function statusLabel(status: string): string {
-	return ({ active: m.status_active(), suspended: m.status_suspended(), removed: m.status_removed() })[status] ?? status;
+	return { active: m.status_active(), suspended: m.status_suspended(), removed: m.status_removed() }[status] ?? status;
 }

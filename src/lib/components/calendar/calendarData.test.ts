@@ -37,7 +37,20 @@ describe('readCalendarDays', () => {
 		day: d,
 		doctors: [{ id: 'd1', name: 'Dr Sana' }],
 		hours: [],
-		appointments: [{ id: `a-${d}`, ref: 'R', patientId: 'p1', patientName: 'Amna', patientRef: 'P', doctorId: 'd1', start: `${d}T05:00:00.000Z`, end: `${d}T05:15:00.000Z`, status, reason: '' }]
+		appointments: [
+			{
+				id: `a-${d}`,
+				ref: 'R',
+				patientId: 'p1',
+				patientName: 'Amna',
+				patientRef: 'P',
+				doctorId: 'd1',
+				start: `${d}T05:00:00.000Z`,
+				end: `${d}T05:15:00.000Z`,
+				status,
+				reason: ''
+			}
+		]
 	});
 
 	it('draws each day it can read, and a day not synced yet as empty', () => {

@@ -1,5 +1,12 @@
 import { m } from '$lib/paraglide/messages.js';
-import { APPOINTMENT_STATUSES, calendarContract, type AppointmentStatus, type CalendarAppointment, type CalendarDoctor, type CalendarHours } from '$lib/sync/contracts/calendar';
+import {
+	APPOINTMENT_STATUSES,
+	calendarContract,
+	type AppointmentStatus,
+	type CalendarAppointment,
+	type CalendarDoctor,
+	type CalendarHours
+} from '$lib/sync/contracts/calendar';
 import { readContent, type ContentReading } from '$lib/sync/contracts/reading';
 
 /**
@@ -80,7 +87,9 @@ export function timeRangeText(startIso: string, endIso: string, timeZone: string
 
 export function dateText(day: string, locale: string, style: 'long' | 'short' = 'long'): string {
 	const options: Intl.DateTimeFormatOptions =
-		style === 'long' ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' } : { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' };
+		style === 'long'
+			? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }
+			: { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' };
 	return new Intl.DateTimeFormat(locale, options).format(new Date(`${day}T12:00:00Z`));
 }
 

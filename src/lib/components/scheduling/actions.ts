@@ -37,7 +37,8 @@ export function newIdempotencyKey(): string {
 }
 
 export type FreeSlot = { start: string; end: string };
-const isSlot = (v: unknown): v is FreeSlot => typeof v === 'object' && v !== null && typeof Reflect.get(v, 'start') === 'string' && typeof Reflect.get(v, 'end') === 'string';
+const isSlot = (v: unknown): v is FreeSlot =>
+	typeof v === 'object' && v !== null && typeof Reflect.get(v, 'start') === 'string' && typeof Reflect.get(v, 'end') === 'string';
 
 /** A doctor's free slots on a clinic day, from the scheduling API (empty when it cannot answer). */
 export async function fetchFreeSlots(clinicCode: string, doctorId: string, day: string): Promise<FreeSlot[]> {

@@ -6,7 +6,10 @@ const patient = (name: string) => ({ id: `id-${name}`, name, ref: `SHF-P-${name.
 /** A fetch whose answers the test releases one by one, in any order. */
 function heldFetch() {
 	const pending = new Map<string, (body: unknown) => void>();
-	const fetch = vi.fn((url: string) => new Promise<Response>((resolve) => pending.set(new URL(url, 'http://x').searchParams.get('q') ?? '', (body) => resolve(Response.json(body)))));
+	const fetch = vi.fn(
+		(url: string) =>
+			new Promise<Response>((resolve) => pending.set(new URL(url, 'http://x').searchParams.get('q') ?? '', (body) => resolve(Response.json(body))))
+	);
 	vi.stubGlobal('fetch', fetch);
 	return { fetch, answer: (q: string, body: unknown) => pending.get(q)?.(body) };
 }
@@ -52,10 +55,17 @@ describe('patient search as you type', () => {
 	});
 
 	it('keeps the last answer when the network fails, and reports when it is busy', async () => {
-		vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))));
+		vi.stubGlobal(
+			'fetch',
+			vi.fn(() => Promise.reject(new TypeError('Failed to fetch')))
+		);
 		const answers: unknown[] = [];
 		const busy: boolean[] = [];
-		const search = patientSearch('/p', (found) => answers.push(found), (b) => busy.push(b));
+		const search = patientSearch(
+			'/p',
+			(found) => answers.push(found),
+			(b) => busy.push(b)
+		);
 		search.now('Omar');
 		await vi.waitFor(() => expect(busy).toEqual([true, false]));
 		expect(answers).toEqual([]);

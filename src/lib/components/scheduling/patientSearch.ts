@@ -16,7 +16,11 @@ export type PatientSearch = {
  * asking; an answer that arrives after a newer question is dropped; a failed request leaves the
  * last answer standing (offline for a moment), and the next keystroke asks again.
  */
-export function patientSearch(url: string, answer: (patients: PickedPatient[], text: string) => void, busy: (searching: boolean) => void = () => {}): PatientSearch {
+export function patientSearch(
+	url: string,
+	answer: (patients: PickedPatient[], text: string) => void,
+	busy: (searching: boolean) => void = () => {}
+): PatientSearch {
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let latest = 0;
 	async function ask(text: string) {

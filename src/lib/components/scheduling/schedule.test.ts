@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { scheduleProblems, type DayException, type WeeklyShift } from './schedule';
 
-const shift = (weekday: number, start: string, end: string, breaks: WeeklyShift['breaks'] = []): WeeklyShift => ({ weekday, start, end, slotMinutes: 15, breaks });
+const shift = (weekday: number, start: string, end: string, breaks: WeeklyShift['breaks'] = []): WeeklyShift => ({
+	weekday,
+	start,
+	end,
+	slotMinutes: 15,
+	breaks
+});
 const off = (date: string): DayException => ({ date, off: true, reason: '' });
 
 /** The fields the editor marks before sending, as `field → code`. */
@@ -15,8 +21,20 @@ describe('the availability editor’s own check', () => {
 	it('names every broken shift and exception at once, in the server’s field names and codes', () => {
 		expect(
 			marked(
-				[shift(1, '15:00', '10:00'), shift(2, '09:00', '12:00', [{ start: '12:30', end: '13:00' }]), shift(3, '09:00', '12:00'), shift(3, '11:00', '14:00'), shift(6, '18:00', '08:00')],
-				[off('2030-01-01'), off('2030-01-01'), { date: '', off: true, reason: '' }, { date: '2030-02-01', off: false, reason: '' }, { date: '2030-03-01', off: false, start: '12:00', end: '09:00', reason: '' }]
+				[
+					shift(1, '15:00', '10:00'),
+					shift(2, '09:00', '12:00', [{ start: '12:30', end: '13:00' }]),
+					shift(3, '09:00', '12:00'),
+					shift(3, '11:00', '14:00'),
+					shift(6, '18:00', '08:00')
+				],
+				[
+					off('2030-01-01'),
+					off('2030-01-01'),
+					{ date: '', off: true, reason: '' },
+					{ date: '2030-02-01', off: false, reason: '' },
+					{ date: '2030-03-01', off: false, start: '12:00', end: '09:00', reason: '' }
+				]
 			)
 		).toEqual([
 			['weekly.0.end', 'time_order'],

@@ -35,12 +35,14 @@ export function scheduleProblems(weekly: WeeklyShift[], exceptions: DayException
 	const add = (field: string, code: string, message: string) => fields.push({ field, code, message });
 	for (const [i, s] of weekly.entries()) {
 		if (!s.start || !s.end || s.start >= s.end) add(`weekly.${i}.end`, 'time_order', m.availability_error_order());
-		else if (s.breaks.some((b) => !b.start || !b.end || b.start >= b.end || b.start < s.start || b.end > s.end)) add(`weekly.${i}.breaks`, 'break_outside_hours', m.availability_error_break());
+		else if (s.breaks.some((b) => !b.start || !b.end || b.start >= b.end || b.start < s.start || b.end > s.end))
+			add(`weekly.${i}.breaks`, 'break_outside_hours', m.availability_error_break());
 		else if (startsInsideAnother(weekly, i)) add(`weekly.${i}.start`, 'shifts_overlap', m.availability_error_overlap());
 	}
 	for (const [i, e] of exceptions.entries()) {
 		if (!e.date) add(`exceptions.${i}.date`, 'field_required', m.availability_error_date());
-		else if (exceptions.findIndex((other) => other.date === e.date) < i) add(`exceptions.${i}.date`, 'exception_date_taken', m.availability_error_duplicate_date());
+		else if (exceptions.findIndex((other) => other.date === e.date) < i)
+			add(`exceptions.${i}.date`, 'exception_date_taken', m.availability_error_duplicate_date());
 		else if (!e.off && (!e.start || !e.end)) add(`exceptions.${i}.start`, 'hours_or_day_off', m.error_hours_or_day_off());
 		else if (!e.off && e.start && e.end && e.start >= e.end) add(`exceptions.${i}.end`, 'time_order', m.availability_error_order());
 	}
@@ -58,6 +60,10 @@ function startsInsideAnother(weekly: WeeklyShift[], i: number): boolean {
 export function scheduleBody(weekly: WeeklyShift[], exceptions: DayException[]) {
 	return {
 		weekly: weekly.map((s) => ({ weekday: s.weekday, start: s.start, end: s.end, slotMinutes: s.slotMinutes, breaks: s.breaks })),
-		exceptions: exceptions.map((e) => (e.off ? { date: e.date, off: true, reason: e.reason } : { date: e.date, off: false, start: e.start, end: e.end, slotMinutes: e.slotMinutes, reason: e.reason }))
+		exceptions: exceptions.map((e) =>
+			e.off
+				? { date: e.date, off: true, reason: e.reason }
+				: { date: e.date, off: false, start: e.start, end: e.end, slotMinutes: e.slotMinutes, reason: e.reason }
+		)
 	};
 }

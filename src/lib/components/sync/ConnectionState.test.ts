@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
 import ConnectionState from './ConnectionState.svelte';
 
-const shown = (props: { state: 'refused' | 'live'; reason?: 'document-full' | 'too-many-documents' | 'forbidden' | null }) => render(ConnectionState, { props }).body;
+const shown = (props: { state: 'refused' | 'live'; reason?: 'document-full' | 'too-many-documents' | 'forbidden' | null }) =>
+	render(ConnectionState, { props }).body;
 
 describe('the connection state', () => {
 	it('tells the person the notes are full when the server refused an edit for that reason', () => {

@@ -27,13 +27,21 @@ describe('a field’s message', () => {
 	});
 
 	it('marks a control invalid and describes it by its hint and then its message', () => {
-		expect(invalidAttributes(refusal, 'age', 'field-age', 'field-age-hint')).toEqual({ 'aria-invalid': 'true', 'aria-describedby': 'field-age-hint field-age-error' });
+		expect(invalidAttributes(refusal, 'age', 'field-age', 'field-age-hint')).toEqual({
+			'aria-invalid': 'true',
+			'aria-describedby': 'field-age-hint field-age-error'
+		});
 		expect(invalidAttributes(refusal, 'name', 'field-name', 'field-name-hint')).toEqual({ 'aria-invalid': undefined, 'aria-describedby': 'field-name-hint' });
 		expect(invalidAttributes(refusal, 'name', 'field-name')).toEqual({ 'aria-invalid': undefined, 'aria-describedby': undefined });
 	});
 
 	it('renames the fields for a form whose boxes are named otherwise, the first one too', () => {
-		const setup: FormError = { code: 'field_invalid', message: 'x', field: 'clinic.code', fields: [{ field: 'clinic.code', code: 'field_invalid', message: 'x' }] };
+		const setup: FormError = {
+			code: 'field_invalid',
+			message: 'x',
+			field: 'clinic.code',
+			fields: [{ field: 'clinic.code', code: 'field_invalid', message: 'x' }]
+		};
 		const renamed = renameFields(setup, (f) => f.replace(/^clinic\./, ''));
 		expect(renamed?.field).toBe('code');
 		expect(fieldMessage(renamed, 'code')).toBe('x');

@@ -160,7 +160,10 @@ export async function verifyAuditChain(db: Db, ref: ChainRef): Promise<ChainChec
 	const { rows, head } = await db.transaction(
 		async (tx) => {
 			const rows = await tx.select().from(auditLog).where(chainFilter(chain)).orderBy(asc(auditLog.seq));
-			const [head] = await tx.select().from(auditChain).where(eq(auditChain.chain, chainKey(chain)));
+			const [head] = await tx
+				.select()
+				.from(auditChain)
+				.where(eq(auditChain.chain, chainKey(chain)));
 			return { rows, head };
 		},
 		{ isolationLevel: 'repeatable read', accessMode: 'read only' }

@@ -152,7 +152,10 @@ export async function disableTotp(db: Db, actor: AccountActor, input: unknown) {
 async function requireSecondFactor(db: Db, actor: AccountActor, input: unknown) {
 	const { code } = parseInput(totpCodeInput, input);
 	const attempt = await takeLoginAttempt(actor.email, actor.address);
-	const [user] = await db.select({ key: appUser.totpKey }).from(appUser).where(and(eq(appUser.id, actor.userId), isNotNull(appUser.totpKey)));
+	const [user] = await db
+		.select({ key: appUser.totpKey })
+		.from(appUser)
+		.where(and(eq(appUser.id, actor.userId), isNotNull(appUser.totpKey)));
 	if (!user?.key) {
 		await attempt.giveBack();
 		throw badRequest('Two-factor authentication is off', 'code', 'bad_request');

@@ -69,7 +69,13 @@ export async function takeLoginAttempt(email: string, address: string): Promise<
 	const accountKey = email.toLowerCase();
 	const pairKey = `${accountKey}|${address}`;
 	const knownHere = ((await known.get(pairKey))?.consumedPoints ?? 0) > 0;
-	const allowances: Allowance[] = knownHere ? [[pair, pairKey]] : [[pair, pairKey], [account, accountKey], [byAddress, address]];
+	const allowances: Allowance[] = knownHere
+		? [[pair, pairKey]]
+		: [
+				[pair, pairKey],
+				[account, accountKey],
+				[byAddress, address]
+			];
 	const taken = await takeAllowances(allowances);
 	return {
 		giveBack: () => giveBackAllowances(taken),
@@ -81,4 +87,3 @@ export async function takeLoginAttempt(email: string, address: string): Promise<
 		}
 	};
 }
-

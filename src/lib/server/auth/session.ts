@@ -43,11 +43,7 @@ export async function createSession(
 export async function validateSessionToken(db: Db, token: string): Promise<SessionValidation> {
 	if (!/^[a-z2-7]{32}$/.test(token)) return { session: null, user: null };
 	const id = sessionIdFromToken(token);
-	const [row] = await db
-		.select({ session, user: appUser })
-		.from(session)
-		.innerJoin(appUser, eq(session.userId, appUser.id))
-		.where(eq(session.id, id));
+	const [row] = await db.select({ session, user: appUser }).from(session).innerJoin(appUser, eq(session.userId, appUser.id)).where(eq(session.id, id));
 	if (!row) return { session: null, user: null };
 	const current = row.session;
 	if (Date.now() >= current.expiresAt.getTime()) {

@@ -26,7 +26,10 @@ export type SignInResult = {
 export async function signIn(db: Db, input: unknown, address: string, opts: { requireTotpInline?: boolean } = {}): Promise<SignInResult> {
 	const data = parseInput(loginInput, input);
 	const attempt = await takeLoginAttempt(data.email, address);
-	const [user] = await db.select().from(appUser).where(sql`lower(${appUser.email}) = ${data.email}`);
+	const [user] = await db
+		.select()
+		.from(appUser)
+		.where(sql`lower(${appUser.email}) = ${data.email}`);
 	const valid = await verifyPasswordHash(user?.passwordHash ?? (await dummyPasswordHash()), data.password);
 	if (!user || !valid) throw unauthenticated('Wrong email or password', 'invalid_credentials');
 	let twoFactorVerified = user.totpKey === null;

@@ -14,7 +14,9 @@ export function totpEnrolment(keyBase64: string, issuer: string, accountName: st
 	const key = decodeBase64(keyBase64);
 	return {
 		uri: createTOTPKeyURI(issuer, accountName, key, PERIOD_SECONDS, DIGITS),
-		manualKey: encodeBase32UpperCaseNoPadding(key).replace(/(.{4})/g, '$1 ').trim()
+		manualKey: encodeBase32UpperCaseNoPadding(key)
+			.replace(/(.{4})/g, '$1 ')
+			.trim()
 	};
 }
 

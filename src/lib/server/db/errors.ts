@@ -3,8 +3,12 @@ export function pgError(e: unknown): { code: string; constraint?: string } | nul
 	let current: unknown = e;
 	for (let depth = 0; current && depth < 4; depth++) {
 		if (typeof current === 'object' && 'code' in current && typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code)) {
-			const constraint = 'constraint' in current && typeof current.constraint === 'string' ? current.constraint
-				: 'constraint_name' in current && typeof current.constraint_name === 'string' ? current.constraint_name : undefined;
+			const constraint =
+				'constraint' in current && typeof current.constraint === 'string'
+					? current.constraint
+					: 'constraint_name' in current && typeof current.constraint_name === 'string'
+						? current.constraint_name
+						: undefined;
 			return { code: current.code, constraint };
 		}
 		current = typeof current === 'object' && 'cause' in current ? current.cause : null;

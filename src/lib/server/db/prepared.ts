@@ -19,7 +19,11 @@ export function preparingStatements<T extends Pick<Sql, 'unsafe'>>(sql: T): T {
 			if (key === 'begin' || key === 'savepoint') {
 				const open: unknown = Reflect.get(target, key, receiver);
 				if (typeof open !== 'function') return open;
-				return (...args: unknown[]) => open.apply(target, args.map((arg) => (typeof arg === 'function' ? (inner: T) => arg(preparingStatements(inner)) : arg)));
+				return (...args: unknown[]) =>
+					open.apply(
+						target,
+						args.map((arg) => (typeof arg === 'function' ? (inner: T) => arg(preparingStatements(inner)) : arg))
+					);
 			}
 			return Reflect.get(target, key, receiver);
 		}

@@ -20,7 +20,10 @@ export function createMailer(options: { smtpUrl?: string; from: string; log: Log
 	if (!smtpUrl) {
 		return {
 			send: async (message) => {
-				log.info({ to: message.to, subject: message.subject, text: message.text, attachments: message.attachments.map((a) => a.filename) }, 'email (no SMTP_URL: logged, not sent)');
+				log.info(
+					{ to: message.to, subject: message.subject, text: message.text, attachments: message.attachments.map((a) => a.filename) },
+					'email (no SMTP_URL: logged, not sent)'
+				);
 				return 'logged';
 			},
 			close: () => {}

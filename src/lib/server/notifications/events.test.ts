@@ -19,8 +19,19 @@ describe('reading an outbox row back', () => {
 	it.each([
 		['an unknown type', { type: 'appointment.teleported', payload: ids }, 'unknown event type "appointment.teleported"'],
 		['a missing field', { type: 'appointment.booked', payload: ids }, 'payload of appointment.booked does not match: start:'],
-		['a malformed id', { type: 'queue.called', payload: { tokenId: 'T-12', patientId: ids.patientId, token: 'A12', doctorId: ids.doctorId, visitId: crypto.randomUUID() } }, 'payload of queue.called does not match: tokenId:'],
-		['a time without its offset', { type: 'waitlist.offered', payload: { waitlistEntryId: crypto.randomUUID(), patientId: ids.patientId, doctorId: ids.doctorId, start: '2031-03-04 10:00' } }, 'payload of waitlist.offered does not match: start:'],
+		[
+			'a malformed id',
+			{ type: 'queue.called', payload: { tokenId: 'T-12', patientId: ids.patientId, token: 'A12', doctorId: ids.doctorId, visitId: crypto.randomUUID() } },
+			'payload of queue.called does not match: tokenId:'
+		],
+		[
+			'a time without its offset',
+			{
+				type: 'waitlist.offered',
+				payload: { waitlistEntryId: crypto.randomUUID(), patientId: ids.patientId, doctorId: ids.doctorId, start: '2031-03-04 10:00' }
+			},
+			'payload of waitlist.offered does not match: start:'
+		],
 		['a payload that is not an object', { type: 'queue.checked_in', payload: 'A12' }, 'payload of queue.checked_in does not match: payload:']
 	])('refuses %s with a reason that names what is wrong', (_, row, reason) => {
 		const parsed = parseOutboxEvent(row);

@@ -50,7 +50,13 @@ const composers: { [K in OutboxEventType]: Composer<K> | null } = {
 };
 
 /** The notice for one event, or null when it tells the patient nothing (any more). */
-export async function composeNotice<K extends OutboxEventType>(db: Db, event: OutboxEvent<K>, createdAt: Date, r: Recipient, now = new Date()): Promise<Notice | null> {
+export async function composeNotice<K extends OutboxEventType>(
+	db: Db,
+	event: OutboxEvent<K>,
+	createdAt: Date,
+	r: Recipient,
+	now = new Date()
+): Promise<Notice | null> {
 	const compose: Composer<K> | null = composers[event.type];
 	if (!compose) return null;
 	const age = now.getTime() - createdAt.getTime();
@@ -73,7 +79,13 @@ export function formatWhen(at: Date, locale: Locale, home: Clinic): string {
 
 type AppointmentChange = 'booked' | 'confirmed' | 'declined' | 'cancelled' | 'rescheduled';
 
-async function appointmentNotice(db: Db, payload: { appointmentId: string; from?: string }, r: Recipient, now: Date, change: AppointmentChange): Promise<Notice | null> {
+async function appointmentNotice(
+	db: Db,
+	payload: { appointmentId: string; from?: string },
+	r: Recipient,
+	now: Date,
+	change: AppointmentChange
+): Promise<Notice | null> {
 	const row = await appointmentWithDoctor(db, r.clinic.id, payload.appointmentId);
 	// Gone, or already begun: news about it would only confuse.
 	if (!row || row.appointment.startsAt <= now) return null;
@@ -138,7 +150,11 @@ async function noShowNotice(db: Db, payload: OutboxPayloads['appointment.no_show
 	const params = { doctor: row.doctorName, clinic: r.clinic.name, when: formatWhen(a.startsAt, r.locale, r.clinic) };
 	return {
 		subject: m.notify_no_show_subject(params, locale),
-		lines: [m.notify_no_show_body(params, locale), m.notify_no_show_rebook(params, locale), m.notify_reference({ ref: formatRef(r.clinic.code, 'A', a.refNo) }, locale)],
+		lines: [
+			m.notify_no_show_body(params, locale),
+			m.notify_no_show_rebook(params, locale),
+			m.notify_reference({ ref: formatRef(r.clinic.code, 'A', a.refNo) }, locale)
+		],
 		attachments: [],
 		urgent: false,
 		tag: `appointment-${a.id}`
@@ -147,7 +163,10 @@ async function noShowNotice(db: Db, payload: OutboxPayloads['appointment.no_show
 
 async function waitlistNotice(db: Db, payload: OutboxPayloads['waitlist.offered'], r: Recipient, now: Date): Promise<Notice | null> {
 	const start = new Date(payload.start);
-	const [entry] = await db.select({ status: waitlistEntry.status, offeredStart: waitlistEntry.offeredStart }).from(waitlistEntry).where(eq(waitlistEntry.id, payload.waitlistEntryId));
+	const [entry] = await db
+		.select({ status: waitlistEntry.status, offeredStart: waitlistEntry.offeredStart })
+		.from(waitlistEntry)
+		.where(eq(waitlistEntry.id, payload.waitlistEntryId));
 	// Taken up, declined or passed on before we got to it, or the time itself has gone: nothing to offer.
 	if (!entry || entry.status !== 'offered' || entry.offeredStart?.getTime() !== start.getTime() || start <= now) return null;
 	const doctor = await doctorName(db, payload.doctorId);

@@ -29,7 +29,12 @@ export async function sendPush(target: PushTarget, message: PushMessage, vapid: 
 	const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
 	let response: Response;
 	try {
-		response = await fetch(request.endpoint, { method: 'POST', headers, body: request.body ? new Uint8Array(request.body) : undefined, signal: AbortSignal.timeout(TIMEOUT_MS) });
+		response = await fetch(request.endpoint, {
+			method: 'POST',
+			headers,
+			body: request.body ? new Uint8Array(request.body) : undefined,
+			signal: AbortSignal.timeout(TIMEOUT_MS)
+		});
 	} catch (e) {
 		throw new PushError(`push service unreachable: ${e instanceof Error ? e.message : String(e)}`);
 	}

@@ -39,7 +39,15 @@ export async function findRecipient(db: Db, patientId: string): Promise<Recipien
 
 async function loadPatient(db: Db, id: string) {
 	const [row] = await db
-		.select({ id: patient.id, clinicId: patient.clinicId, name: patient.name, email: patient.email, preferredLanguage: patient.preferredLanguage, userId: patient.userId, mergedIntoId: patient.mergedIntoId })
+		.select({
+			id: patient.id,
+			clinicId: patient.clinicId,
+			name: patient.name,
+			email: patient.email,
+			preferredLanguage: patient.preferredLanguage,
+			userId: patient.userId,
+			mergedIntoId: patient.mergedIntoId
+		})
 		.from(patient)
 		.where(eq(patient.id, id));
 	return row;

@@ -17,6 +17,12 @@ export async function retryNotification(db: Db, ctx: ClinicContext, input: unkno
 	const { eventId } = parseInput(retryInput, input);
 	await runCommand(db, null, async (tx) => {
 		if (!(await retryFailedEvent(tx, ctx.clinicId, eventId))) throw notFound('No such failed notification');
-		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'notification.retry', entityType: 'outbox_event', entityId: String(eventId) });
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'notification.retry',
+			entityType: 'outbox_event',
+			entityId: String(eventId)
+		});
 	});
 }

@@ -33,7 +33,10 @@ export const pushSubscriptionInput = z.object({
 	endpoint: pushEndpoint,
 	expirationTime: z.number().nullable().optional().meta({ description: 'Ignored; browsers renew subscriptions themselves.' }),
 	keys: z.object({
-		p256dh: keyOf(65, 'The browser’s P-256 public key (uncompressed point, 65 bytes).').refine((v) => base64urlBytes(v) !== 65 || Buffer.from(v, 'base64url')[0] === 4, 'must be an uncompressed P-256 point'),
+		p256dh: keyOf(65, 'The browser’s P-256 public key (uncompressed point, 65 bytes).').refine(
+			(v) => base64urlBytes(v) !== 65 || Buffer.from(v, 'base64url')[0] === 4,
+			'must be an uncompressed P-256 point'
+		),
 		auth: keyOf(16, 'The browser’s authentication secret (16 bytes).')
 	})
 });

@@ -17,11 +17,7 @@ import type { Role } from '../db/schema';
  * - `anyClinicRoles`: a member with one of these roles in any clinic (creating a branch).
  */
 export type OperationAccess =
-	| { anyone: true }
-	| { account: true }
-	| { patientAccount: true }
-	| { roles: readonly Role[]; ownDoctor?: true }
-	| { anyClinicRoles: readonly Role[] };
+	{ anyone: true } | { account: true } | { patientAccount: true } | { roles: readonly Role[]; ownDoctor?: true } | { anyClinicRoles: readonly Role[] };
 
 const staff: readonly Role[] = ['admin', 'doctor', 'reception', 'pharmacist'];
 const bookers: readonly Role[] = ['admin', 'doctor', 'reception'];

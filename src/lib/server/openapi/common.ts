@@ -9,7 +9,10 @@ const fieldError = z.object({
 		description: 'What exactly is wrong with this field, e.g. `birth_date_in_future`, `age_out_of_range`, `phone_invalid`, `email_invalid`, `field_required`.',
 		example: 'birth_date_in_future'
 	}),
-	message: z.string().meta({ description: 'A sentence for people saying what is wrong and what is accepted, in the caller\u2019s language.', example: 'The birth date cannot be in the future.' })
+	message: z.string().meta({
+		description: 'A sentence for people saying what is wrong and what is accepted, in the caller\u2019s language.',
+		example: 'The birth date cannot be in the future.'
+	})
 });
 
 /** Every failure, whatever the endpoint: a stable code, a sentence in the caller's language, and every field at fault. */
@@ -20,9 +23,16 @@ export const errorBody = z.object({
 				'Stable, machine-readable reason, e.g. `field_required`, `not_found`. For invalid input it is the general code of the first problem (`field_invalid`, `field_too_large`, …), as it always was; `fields[].code` is specific.',
 			example: 'field_invalid'
 		}),
-		message: z.string().meta({ description: 'A sentence for people about the first problem, in the language picked by the PARAGLIDE_LOCALE cookie or Accept-Language.' }),
-		field: z.string().optional().meta({ description: 'The first input field at fault, as a dotted path (`clinic.code`): the same as `fields[0].field`.', example: 'dateOfBirth' }),
-		fields: z.array(fieldError).meta({ description: 'Every field at fault, each once, in the order of the request\u2019s schema; empty when the refusal is not about a field.' })
+		message: z
+			.string()
+			.meta({ description: 'A sentence for people about the first problem, in the language picked by the PARAGLIDE_LOCALE cookie or Accept-Language.' }),
+		field: z
+			.string()
+			.optional()
+			.meta({ description: 'The first input field at fault, as a dotted path (`clinic.code`): the same as `fields[0].field`.', example: 'dateOfBirth' }),
+		fields: z
+			.array(fieldError)
+			.meta({ description: 'Every field at fault, each once, in the order of the request\u2019s schema; empty when the refusal is not about a field.' })
 	})
 });
 
@@ -50,7 +60,9 @@ export const errorResponses = {
 	Conflict: errorResponse('The change conflicts with existing data; `code` says how.'),
 	PayloadTooLarge: errorResponse('The body is over 64 KB (`payload_too_large`).'),
 	UnsupportedMediaType: errorResponse('The body is not sent as `application/json` (`unsupported_media_type`).'),
-	UnprocessableEntity: errorResponse('The idempotency key was already used by the caller for a different request (`idempotency_key_reused`): nothing was done.'),
+	UnprocessableEntity: errorResponse(
+		'The idempotency key was already used by the caller for a different request (`idempotency_key_reused`): nothing was done.'
+	),
 	TooManyRequests: errorResponse('Too many failed attempts (`rate_limited`); wait before trying again.', {
 		'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 1 } }
 	})
@@ -83,10 +95,11 @@ export const bodyErrors = ['BadRequest', 'PayloadTooLarge', 'UnsupportedMediaTyp
  * the body's `idempotencyKey` field (both must then agree); it is the caller's own, so another
  * caller's key never answers with their result.
  */
-export function idempotent<O extends { description?: string; parameters?: Parameter[]; responses: Record<string, ResponseOrRef> }>(operation: O, options: { required: boolean }): O {
-	const rule = options.required
-		? 'Needs an idempotency key (400 `idempotency_key_required` without one). '
-		: 'Takes an optional idempotency key. ';
+export function idempotent<O extends { description?: string; parameters?: Parameter[]; responses: Record<string, ResponseOrRef> }>(
+	operation: O,
+	options: { required: boolean }
+): O {
+	const rule = options.required ? 'Needs an idempotency key (400 `idempotency_key_required` without one). ' : 'Takes an optional idempotency key. ';
 	const note =
 		rule +
 		'Sending the same key again with the same request returns the first result instead of acting twice; the same key with a different request answers 422 `idempotency_key_reused` and changes nothing. Keys are per caller.';
@@ -102,7 +115,8 @@ const idempotencyKeyHeader: Parameter = {
 	name: 'Idempotency-Key',
 	in: 'header',
 	required: false,
-	description: 'A key of 8 to 100 characters, new for each request a retry must not repeat (a UUID will do). May be sent as the body’s `idempotencyKey` instead.',
+	description:
+		'A key of 8 to 100 characters, new for each request a retry must not repeat (a UUID will do). May be sent as the body’s `idempotencyKey` instead.',
 	schema: { type: 'string', minLength: 8, maxLength: 100 }
 };
 

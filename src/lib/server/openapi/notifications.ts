@@ -13,7 +13,9 @@ export const pushSubscriptionView = z.object({
 });
 
 export const pushSubscriptionsView = z.object({
-	vapidPublicKey: z.string().meta({ description: 'The server’s VAPID public key (base64url): pass it as `applicationServerKey` to `PushManager.subscribe()`.' }),
+	vapidPublicKey: z
+		.string()
+		.meta({ description: 'The server’s VAPID public key (base64url): pass it as `applicationServerKey` to `PushManager.subscribe()`.' }),
 	subscriptions: z.array(pushSubscriptionView)
 });
 

@@ -15,8 +15,13 @@ import type { ApiContribution, Parameter } from './types';
 const recordFields = patientInput('PK', '2100-01-01');
 
 export const registerOptions = z.object({
-	allowDuplicate: z.boolean().default(false).meta({ description: 'True when the caller confirmed that this is a different person from the candidates a 409 named.' }),
-	idempotencyKey: idempotencyKeyInput.optional().meta({ description: 'Retrying with the same key returns the first registration instead of registering twice.' })
+	allowDuplicate: z
+		.boolean()
+		.default(false)
+		.meta({ description: 'True when the caller confirmed that this is a different person from the candidates a 409 named.' }),
+	idempotencyKey: idempotencyKeyInput
+		.optional()
+		.meta({ description: 'Retrying with the same key returns the first registration instead of registering twice.' })
 });
 
 export const registerBody = recordFields.extend(registerOptions.shape);
@@ -77,7 +82,9 @@ export const patientsView = z.object({ patients: z.array(patientSummaryView) });
 
 export const duplicateView = z.object({
 	error: z.object({ code: z.literal('possible_duplicate'), message: z.string() }),
-	candidates: z.array(patientSummaryView).meta({ description: 'Records that may be the same person: same phone or national ID, or a similar name with the same birth date.' })
+	candidates: z
+		.array(patientSummaryView)
+		.meta({ description: 'Records that may be the same person: same phone or national ID, or a similar name with the same birth date.' })
 });
 
 export const mergeView = z.object({
@@ -88,7 +95,9 @@ export const mergeView = z.object({
 });
 
 export const linkCodeView = z.object({
-	code: z.string().meta({ description: 'The one-time code to give the patient, e.g. `7K4Q-9MXT`. Shown once: only its SHA-256 is stored.', example: '7K4Q-9MXT' }),
+	code: z
+		.string()
+		.meta({ description: 'The one-time code to give the patient, e.g. `7K4Q-9MXT`. Shown once: only its SHA-256 is stored.', example: '7K4Q-9MXT' }),
 	expiresAt: instant
 });
 
@@ -148,7 +157,12 @@ export const patientsApi: ApiContribution = {
 				tags,
 				parameters: [
 					{ name: 'q', in: 'query', description: 'What to look for (at most 100 characters).', schema: { type: 'string', maxLength: 100 } },
-					{ name: 'limit', in: 'query', description: 'At most this many results (1–50, default 20).', schema: { type: 'integer', minimum: 1, maximum: 50, default: 20 } }
+					{
+						name: 'limit',
+						in: 'query',
+						description: 'At most this many results (1–50, default 20).',
+						schema: { type: 'integer', minimum: 1, maximum: 50, default: 20 }
+					}
 				],
 				responses: { '200': jsonResponse('Best matches first.', 'Patients'), ...errors('BadRequest', ...scoped, 'Forbidden') }
 			},

@@ -29,7 +29,10 @@ export const tokenView = z.object({
 	completedAt: instant().nullable(),
 	roomId: z.uuid().nullable().meta({ description: 'The room the token was called to.' }),
 	room: z.string().nullable().optional().meta({ description: 'That room’s name (call next only).' }),
-	cancelReason: z.string().optional().meta({ description: 'Why a `cancelled` token left the line: `merged` when its patient record was merged into one holding another token.' }),
+	cancelReason: z
+		.string()
+		.optional()
+		.meta({ description: 'Why a `cancelled` token left the line: `merged` when its patient record was merged into one holding another token.' }),
 	visitId: z.uuid().nullable().optional().meta({ description: 'The visit the call started (call next only).' })
 });
 
@@ -111,7 +114,15 @@ export const queueApi: ApiContribution = {
 				operationId: 'getQueue',
 				summary: 'The queue of a clinic-local date, in expected call order, with estimated waits',
 				tags,
-				parameters: [{ name: 'date', in: 'query', required: false, description: 'YYYY-MM-DD in the clinic’s time zone; today when left out.', schema: { type: 'string', format: 'date' } }],
+				parameters: [
+					{
+						name: 'date',
+						in: 'query',
+						required: false,
+						description: 'YYYY-MM-DD in the clinic’s time zone; today when left out.',
+						schema: { type: 'string', format: 'date' }
+					}
+				],
 				responses: { '200': jsonResponse('Every token of the day.', 'Queue'), ...errors('BadRequest', ...scoped) }
 			}
 		},
@@ -137,20 +148,52 @@ export const queueApi: ApiContribution = {
 				{
 					operationId: 'callNext',
 					summary: 'Call the next token for a doctor',
-					description: 'Takes the next token by the order rule (the doctor’s own and walk-ins without a chosen doctor), moves it to `with_doctor`, sends it to the doctor’s room for today (an optional `roomId` first becomes that room) and starts its visit. 409 `doctor_busy` while a patient is with the doctor, `queue_empty` when nobody waits. Doctors call for themselves; admins and reception for anyone.',
+					description:
+						'Takes the next token by the order rule (the doctor’s own and walk-ins without a chosen doctor), moves it to `with_doctor`, sends it to the doctor’s room for today (an optional `roomId` first becomes that room) and starts its visit. 409 `doctor_busy` while a patient is with the doctor, `queue_empty` when nobody waits. Doctors call for themselves; admins and reception for anyone.',
 					tags,
 					requestBody: jsonRequest(callNextInput),
-					responses: { '200': jsonResponse('The called token, with `visitId`, `roomId` and `room` (its name).', 'QueueToken'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+					responses: {
+						'200': jsonResponse('The called token, with `visitId`, `roomId` and `room` (its name).', 'QueueToken'),
+						...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict')
+					}
 				},
 				{ required: true }
 			)
 		},
-		'/clinics/{code}/queue/{tokenId}/recall': tokenAction('recallToken', 'Call a token again, or bring a skipped one back', 'With the doctor: announced again. Skipped: back into the line, queued by the time it returned (not in front).'),
-		'/clinics/{code}/queue/{tokenId}/skip': tokenAction('skipToken', 'Skip a token whose patient did not come', 'A token skipped twice becomes `no_show` (and so does its appointment).'),
-		'/clinics/{code}/queue/{tokenId}/send-back': tokenAction('sendBackToken', 'Send the patient back to wait', 'From `with_doctor` to `waiting`; the visit stays open and reopens on the next call.'),
-		'/clinics/{code}/queue/{tokenId}/complete': tokenAction('completeToken', 'Complete the consultation', 'The token, its visit and its appointment complete. No body is needed when the key comes as a header.', undefined, 'required'),
-		'/clinics/{code}/queue/{tokenId}/urgent': tokenAction('markTokenUrgent', 'Move a waiting token to the front', 'The reason is kept in the audit log.', urgentInput),
-		'/clinics/{code}/queue/{tokenId}/reorder': tokenAction('reorderToken', 'Move a waiting token to another place in a doctor’s line', 'Admins and reception only; the reason is kept in the audit log. `position` 0 is next.', reorderInput),
+		'/clinics/{code}/queue/{tokenId}/recall': tokenAction(
+			'recallToken',
+			'Call a token again, or bring a skipped one back',
+			'With the doctor: announced again. Skipped: back into the line, queued by the time it returned (not in front).'
+		),
+		'/clinics/{code}/queue/{tokenId}/skip': tokenAction(
+			'skipToken',
+			'Skip a token whose patient did not come',
+			'A token skipped twice becomes `no_show` (and so does its appointment).'
+		),
+		'/clinics/{code}/queue/{tokenId}/send-back': tokenAction(
+			'sendBackToken',
+			'Send the patient back to wait',
+			'From `with_doctor` to `waiting`; the visit stays open and reopens on the next call.'
+		),
+		'/clinics/{code}/queue/{tokenId}/complete': tokenAction(
+			'completeToken',
+			'Complete the consultation',
+			'The token, its visit and its appointment complete. No body is needed when the key comes as a header.',
+			undefined,
+			'required'
+		),
+		'/clinics/{code}/queue/{tokenId}/urgent': tokenAction(
+			'markTokenUrgent',
+			'Move a waiting token to the front',
+			'The reason is kept in the audit log.',
+			urgentInput
+		),
+		'/clinics/{code}/queue/{tokenId}/reorder': tokenAction(
+			'reorderToken',
+			'Move a waiting token to another place in a doctor’s line',
+			'Admins and reception only; the reason is kept in the audit log. `position` 0 is next.',
+			reorderInput
+		),
 		'/clinics/{code}/queue/{tokenId}/slip': {
 			parameters: [codeParameter, tokenParameter],
 			get: {
@@ -161,7 +204,10 @@ export const queueApi: ApiContribution = {
 					'`paper=80mm` (a receipt roll, the default) or `paper=a6`. In the language of the request (`PARAGLIDE_LOCALE` cookie or `Accept-Language`).',
 				tags,
 				parameters: [{ name: 'paper', in: 'query', required: false, description: '`80mm` or `a6`.', schema: { type: 'string', enum: ['80mm', 'a6'] } }],
-				responses: { '200': { description: 'The slip.', content: { 'text/html': { schema: { type: 'string' } } } }, ...errors('BadRequest', ...scoped, 'Forbidden') }
+				responses: {
+					'200': { description: 'The slip.', content: { 'text/html': { schema: { type: 'string' } } } },
+					...errors('BadRequest', ...scoped, 'Forbidden')
+				}
 			}
 		},
 		'/clinics/{code}/display-keys': {

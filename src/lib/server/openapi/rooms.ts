@@ -16,7 +16,10 @@ export const roomsView = z.object({ rooms: z.array(roomView) });
 export const todayRoomView = z.object({
 	doctorId: z.uuid(),
 	day: z.string().meta({ description: 'The clinic-local date (YYYY-MM-DD).' }),
-	room: z.object({ id: z.uuid(), name: z.string() }).nullable().meta({ description: 'The doctor’s room today: the one chosen for today, else their usual room.' })
+	room: z
+		.object({ id: z.uuid(), name: z.string() })
+		.nullable()
+		.meta({ description: 'The doctor’s room today: the one chosen for today, else their usual room.' })
 });
 
 const todayRoomInput = z.object({ roomId: z.uuid().nullable().meta({ description: 'null goes back to the doctor’s usual room (doctor profile).' }) });
@@ -65,7 +68,8 @@ export const roomsApi: Omit<ApiContribution, 'tag'> = {
 			put: {
 				operationId: 'setTodayRoom',
 				summary: 'Set the room a doctor works in for the rest of today',
-				description: 'A doctor for themselves; admins and reception for any doctor. Calls from then on send patients there. Call next also takes an optional `roomId` that does the same.',
+				description:
+					'A doctor for themselves; admins and reception for any doctor. Calls from then on send patients there. Call next also takes an optional `roomId` that does the same.',
 				tags,
 				requestBody: jsonRequest(todayRoomInput),
 				responses: { '200': jsonResponse('The doctor’s room today.', 'TodayRoom'), ...errors(...bodyErrors, ...scoped, 'Forbidden') }

@@ -21,15 +21,34 @@ export const appointmentView = z.object({
 	end: z.string().meta({ description: 'ISO 8601 instant (UTC).' })
 });
 
-export const appointmentsView = z.object({ appointments: z.array(appointmentView.extend({ patientName: z.string(), patientRef: z.string(), doctorName: z.string() })) });
+export const appointmentsView = z.object({
+	appointments: z.array(appointmentView.extend({ patientName: z.string(), patientRef: z.string(), doctorName: z.string() }))
+});
 
 export const slotsView = z.object({
 	slots: z.array(z.object({ start: z.string().meta({ description: 'ISO 8601 with the clinic’s offset.' }), end: z.string() }))
 });
 
 export const availabilityView = z.object({
-	weekly: z.array(z.object({ weekday: z.number().int(), start: z.string(), end: z.string(), slotMinutes: z.number().int(), breaks: z.array(z.object({ start: z.string(), end: z.string() })) })),
-	exceptions: z.array(z.object({ date: z.string(), start: z.string().optional(), end: z.string().optional(), slotMinutes: z.number().int().optional(), off: z.boolean(), reason: z.string() }))
+	weekly: z.array(
+		z.object({
+			weekday: z.number().int(),
+			start: z.string(),
+			end: z.string(),
+			slotMinutes: z.number().int(),
+			breaks: z.array(z.object({ start: z.string(), end: z.string() }))
+		})
+	),
+	exceptions: z.array(
+		z.object({
+			date: z.string(),
+			start: z.string().optional(),
+			end: z.string().optional(),
+			slotMinutes: z.number().int().optional(),
+			off: z.boolean(),
+			reason: z.string()
+		})
+	)
 });
 
 export const waitlistEntryView = z.object({
@@ -64,7 +83,10 @@ export const patientAppointmentView = z.object({
 export const patientAppointmentsView = z.object({ appointments: z.array(patientAppointmentView) });
 export const bookingOptionsView = z.object({
 	clinics: z.array(z.object({ code: z.string(), name: z.string() })).meta({ description: 'The clinics whose records are linked to this account.' }),
-	clinic: z.object({ code: z.string(), name: z.string(), timeZone: z.string() }).nullable().meta({ description: 'The clinic the options are for; null when the account is linked to none.' }),
+	clinic: z
+		.object({ code: z.string(), name: z.string(), timeZone: z.string() })
+		.nullable()
+		.meta({ description: 'The clinic the options are for; null when the account is linked to none.' }),
 	doctors: z.array(z.object({ id: z.uuid(), name: z.string() })),
 	doctorId: z.uuid().nullable(),
 	date: z.string().nullable(),
@@ -135,7 +157,9 @@ export const schedulingApi: ApiContribution = {
 				operationId: 'listAppointments',
 				summary: 'Every appointment of a clinic-local date',
 				tags: ['scheduling'],
-				parameters: [{ name: 'date', in: 'query', required: true, description: 'YYYY-MM-DD in the clinic’s time zone.', schema: { type: 'string', format: 'date' } }],
+				parameters: [
+					{ name: 'date', in: 'query', required: true, description: 'YYYY-MM-DD in the clinic’s time zone.', schema: { type: 'string', format: 'date' } }
+				],
 				responses: { '200': jsonResponse('The day’s appointments.', 'Appointments'), ...errors('BadRequest', ...scoped) }
 			},
 			post: idempotent(
@@ -154,11 +178,23 @@ export const schedulingApi: ApiContribution = {
 		},
 		'/clinics/{code}/appointments/{id}/reschedule': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('rescheduleAppointment', 'Move an appointment to another slot (or doctor)', 'A taken slot answers 409 `slot_taken`.', rescheduleInput, 'required')
+			...action(
+				'rescheduleAppointment',
+				'Move an appointment to another slot (or doctor)',
+				'A taken slot answers 409 `slot_taken`.',
+				rescheduleInput,
+				'required'
+			)
 		},
 		'/clinics/{code}/appointments/{id}/cancel': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
-			...action('cancelAppointment', 'Cancel an appointment, with a reason', 'The freed slot is offered to the first patient on the doctor’s waitlist.', cancelInput, 'required')
+			...action(
+				'cancelAppointment',
+				'Cancel an appointment, with a reason',
+				'The freed slot is offered to the first patient on the doctor’s waitlist.',
+				cancelInput,
+				'required'
+			)
 		},
 		'/clinics/{code}/appointments/{id}/confirm': {
 			parameters: [codeParameter, uuidParameter('id', 'The appointment id.')],
@@ -178,7 +214,10 @@ export const schedulingApi: ApiContribution = {
 				operationId: 'appointmentCalendarFile',
 				summary: 'The appointment as an iCalendar file',
 				tags: ['scheduling'],
-				responses: { '200': { description: 'An iCalendar (RFC 5545) file.', content: { 'text/calendar': { schema: { type: 'string' } } } }, ...errors(...scoped) }
+				responses: {
+					'200': { description: 'An iCalendar (RFC 5545) file.', content: { 'text/calendar': { schema: { type: 'string' } } } },
+					...errors(...scoped)
+				}
 			}
 		},
 		'/clinics/{code}/waitlist': {
@@ -213,7 +252,8 @@ export const schedulingApi: ApiContribution = {
 				{
 					operationId: 'acceptWaitlistOffer',
 					summary: 'Accept the offered time for the patient',
-					description: 'Moves the appointment named when the patient joined, or books a new one. `409 slot_taken` if the time went meanwhile, `409 offer_not_open` if the offer is closed.',
+					description:
+						'Moves the appointment named when the patient joined, or books a new one. `409 slot_taken` if the time went meanwhile, `409 offer_not_open` if the offer is closed.',
 					tags: ['scheduling'],
 					requestBody: jsonRequest(waitlistAcceptInput),
 					responses: { '200': jsonResponse('Booked or moved.', 'WaitlistAccepted'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
@@ -273,7 +313,8 @@ export const schedulingApi: ApiContribution = {
 				{
 					operationId: 'cancelMyAppointment',
 					summary: 'The signed-in patient cancels one of their own appointments',
-					description: 'Only a requested or confirmed appointment that has not begun (409 `invalid_transition` otherwise). Someone else’s appointment is not found.',
+					description:
+						'Only a requested or confirmed appointment that has not begun (409 `invalid_transition` otherwise). Someone else’s appointment is not found.',
 					tags: ['scheduling'],
 					requestBody: jsonRequest(patientCancelInput),
 					responses: { '200': jsonResponse('Cancelled.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Conflict') }

@@ -123,8 +123,7 @@ export const tenancyApi: ApiContribution = {
 				operationId: 'addMember',
 				summary: 'Add a person to the clinic',
 				description:
-					'A new email makes a staff account with the given password, usable at once; an existing account just gains the membership. ' +
-					'Admins only.',
+					'A new email makes a staff account with the given password, usable at once; an existing account just gains the membership. ' + 'Admins only.',
 				tags: ['clinics'],
 				requestBody: jsonRequest(memberInput),
 				responses: { '201': jsonResponse('Added.', 'AddedMember'), ...errors(...bodyErrors, ...clinicScoped, 'Forbidden', 'Conflict') }

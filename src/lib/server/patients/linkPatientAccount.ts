@@ -58,7 +58,15 @@ async function redeem(tx: Tx, userId: string, codeHash: string): Promise<Account
 		.returning({ id: patientLinkCode.id, patientId: patientLinkCode.patientId });
 	if (!claimed) return explainRefusal(tx, userId, codeHash);
 	const [record] = await tx
-		.select({ id: patient.id, clinicId: patient.clinicId, refNo: patient.refNo, userId: patient.userId, mergedIntoId: patient.mergedIntoId, clinicCode: clinic.code, clinicName: clinic.name })
+		.select({
+			id: patient.id,
+			clinicId: patient.clinicId,
+			refNo: patient.refNo,
+			userId: patient.userId,
+			mergedIntoId: patient.mergedIntoId,
+			clinicCode: clinic.code,
+			clinicName: clinic.name
+		})
 		.from(patient)
 		.innerJoin(clinic, eq(clinic.id, patient.clinicId))
 		.where(eq(patient.id, claimed.patientId))

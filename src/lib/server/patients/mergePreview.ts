@@ -33,7 +33,14 @@ export async function previewMerge(db: Db, ctx: ClinicContext, survivorId: strin
 	const [upcoming] = await db
 		.select({ n: count() })
 		.from(appointment)
-		.where(and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.patientId, mergedId), inArray(appointment.status, ['requested', 'confirmed']), gte(appointment.endsAt, now)));
+		.where(
+			and(
+				eq(appointment.clinicId, ctx.clinicId),
+				eq(appointment.patientId, mergedId),
+				inArray(appointment.status, ['requested', 'confirmed']),
+				gte(appointment.endsAt, now)
+			)
+		);
 	return {
 		settle: plan.settle.map(({ day, kept, dropped, appointment: outcome }) => ({
 			day,

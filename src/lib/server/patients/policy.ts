@@ -2,13 +2,7 @@ import type { ClinicActor } from '../tenancy/policy';
 import type { Role } from '../db/schema';
 
 export type PatientAction =
-	| 'patient.view'
-	| 'patient.register'
-	| 'patient.edit'
-	| 'patient.merge'
-	| 'patient.documents'
-	| 'patient.account.view'
-	| 'patient.account.link';
+	'patient.view' | 'patient.register' | 'patient.edit' | 'patient.merge' | 'patient.documents' | 'patient.account.view' | 'patient.account.link';
 
 const rules: Record<PatientAction, readonly Role[]> = {
 	'patient.view': ['admin', 'doctor', 'reception', 'pharmacist'],

@@ -38,16 +38,28 @@ export async function searchPatients(db: Db, clinicId: string, query: string, li
 	const q = query.trim();
 	const scope = and(eq(patient.clinicId, clinicId), isNull(patient.mergedIntoId));
 	if (!q) {
-		const rows = await db.select(summary).from(patient).where(scope).orderBy(sql`${patient.createdAt} DESC`).limit(limit);
+		const rows = await db
+			.select(summary)
+			.from(patient)
+			.where(scope)
+			.orderBy(sql`${patient.createdAt} DESC`)
+			.limit(limit);
 		return rows.map((r) => ({ ...r, score: 0 }));
 	}
 	const explicitRef = REF.exec(q);
 	if (explicitRef) {
-		const rows = await db.select(summary).from(patient).where(and(scope, eq(patient.refNo, Number(explicitRef[1]))));
+		const rows = await db
+			.select(summary)
+			.from(patient)
+			.where(and(scope, eq(patient.refNo, Number(explicitRef[1]))));
 		return rows.map((r) => ({ ...r, score: 1 }));
 	}
 	if (CNIC.test(q)) {
-		const rows = await db.select(summary).from(patient).where(and(scope, eq(patient.nationalId, q))).limit(limit);
+		const rows = await db
+			.select(summary)
+			.from(patient)
+			.where(and(scope, eq(patient.nationalId, q)))
+			.limit(limit);
 		return rows.map((r) => ({ ...r, score: 1 }));
 	}
 	const ref = /^\d{1,9}$/.exec(q) ? Number(q) : null;
@@ -64,7 +76,12 @@ export async function searchPatients(db: Db, clinicId: string, query: string, li
 	if (!phoneLike) conditions.push(contains(lowered), ...prefilterPieces(lowered).map(contains));
 	if (ref !== null) conditions.push(sql`${patient.refNo} = ${ref}`);
 	if (phoneLike) conditions.push(sql`${patient.phone} LIKE ${'%' + phoneDigits + '%'}`);
-	const shared = pieces.length ? sql.join(pieces.map((p) => sql`(CASE WHEN ${contains(p)} THEN 1 ELSE 0 END)`), sql` + `) : null;
+	const shared = pieces.length
+		? sql.join(
+				pieces.map((p) => sql`(CASE WHEN ${contains(p)} THEN 1 ELSE 0 END)`),
+				sql` + `
+			)
+		: null;
 	const rows = await db
 		.select(summary)
 		.from(patient)
@@ -129,6 +146,9 @@ export async function findPossibleDuplicates(
 
 export async function getPatient(db: Db | Tx, clinicId: string, id: string): Promise<Patient | null> {
 	if (!isUuid(id)) return null;
-	const [row] = await db.select().from(patient).where(and(eq(patient.clinicId, clinicId), eq(patient.id, id)));
+	const [row] = await db
+		.select()
+		.from(patient)
+		.where(and(eq(patient.clinicId, clinicId), eq(patient.id, id)));
 	return row ?? null;
 }

@@ -13,9 +13,7 @@ import { patientInput, type PatientInput } from './schema';
 import { findPossibleDuplicates, type PatientSummary } from './queries';
 import { clinicToday } from '../../time';
 
-export type RegisterResult =
-	| { status: 'created'; patient: Patient; ref: string }
-	| { status: 'possible_duplicates'; candidates: PatientSummary[] };
+export type RegisterResult = { status: 'created'; patient: Patient; ref: string } | { status: 'possible_duplicates'; candidates: PatientSummary[] };
 
 /** The record fields from validated input; an age alone becomes an estimated birth date. */
 export function recordFields(data: PatientInput, today: string) {

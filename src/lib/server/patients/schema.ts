@@ -26,7 +26,10 @@ export function phoneSchema(defaultCountry: string) {
 	return withFieldCode(phone, 'phone_invalid');
 }
 
-const optionalText = (max: number) => text(max).optional().transform((v) => (v ? v : undefined));
+const optionalText = (max: number) =>
+	text(max)
+		.optional()
+		.transform((v) => (v ? v : undefined));
 
 export function patientInput(defaultCountry: string, today: string) {
 	const phone = phoneSchema(defaultCountry);

@@ -107,7 +107,11 @@ async function purgeDayDocuments(db: Db, now: Date, batch: number, isOpen: (name
 			.limit(batch);
 		if (page.length === 0) return total;
 		after = page[page.length - 1].name;
-		const names = await longPast(db, page.map((row) => row.name).filter((name) => !isOpen(name)), keptFrom);
+		const names = await longPast(
+			db,
+			page.map((row) => row.name).filter((name) => !isOpen(name)),
+			keptFrom
+		);
 		if (names.length > 0) total += await deleteCompactedDocuments(db, names, quietSince, batch);
 		if (page.length < batch) return total;
 	}
@@ -123,10 +127,12 @@ async function longPast(db: Db, names: string[], keptFrom: Date): Promise<string
 	const clinicIds = [...new Set(days.map((d) => d.clinicId))];
 	const zones = await db.select({ id: clinic.id, timezone: clinic.timezone }).from(clinic).where(inArray(clinic.id, clinicIds));
 	const lastGone = new Map(zones.map((z) => [z.id, clinicToday(z.timezone, keptFrom)]));
-	return days.filter((d) => {
-		const firstKept = lastGone.get(d.clinicId);
-		return firstKept !== undefined && d.day < firstKept;
-	}).map((d) => d.name);
+	return days
+		.filter((d) => {
+			const firstKept = lastGone.get(d.clinicId);
+			return firstKept !== undefined && d.day < firstKept;
+		})
+		.map((d) => d.name);
 }
 
 /**

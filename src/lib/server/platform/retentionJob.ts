@@ -84,7 +84,11 @@ export function startRetentionJob(options: Partial<RetentionJobOptions> & Pick<R
  * Retention as the app runs it, on the process database. `isOpen` names the documents this
  * process's sync server holds in memory, which are never purged.
  */
-export function startDataRetention(db: Db, log: Logger, options: PurgeOptions & Partial<Pick<RetentionJobOptions, 'intervalMs' | 'firstRunMs'>> = {}): RetentionJob {
+export function startDataRetention(
+	db: Db,
+	log: Logger,
+	options: PurgeOptions & Partial<Pick<RetentionJobOptions, 'intervalMs' | 'firstRunMs'>> = {}
+): RetentionJob {
 	const { intervalMs, firstRunMs, ...purgeOptions } = options;
 	return startRetentionJob({ log, intervalMs, firstRunMs, purge: (now) => purgeExpired(db, now, purgeOptions) });
 }

@@ -62,7 +62,14 @@ export async function callNext(db: Db, ctx: ClinicContext, input: unknown, now =
 		const room = (await doctorRoomsOn(tx, ctx.clinicId, day, [doctorId])).get(doctorId) ?? null;
 		const [row] = await tx
 			.update(queueToken)
-			.set({ status: 'with_doctor', calledAt: now, calledBy: doctorId, roomId: room?.id ?? null, callCount: waiting.find((t) => t.id === next.id)!.callCount + 1, updatedAt: now })
+			.set({
+				status: 'with_doctor',
+				calledAt: now,
+				calledBy: doctorId,
+				roomId: room?.id ?? null,
+				callCount: waiting.find((t) => t.id === next.id)!.callCount + 1,
+				updatedAt: now
+			})
 			.where(and(eq(queueToken.id, next.id), eq(queueToken.status, 'waiting')))
 			.returning();
 		const visitId = await startVisit(tx, row, doctorId, now);

@@ -42,7 +42,13 @@ async function changeToken(
 		const current = await lockToken(tx, ctx.clinicId, tokenId);
 		if (!check(current)) throw forbidden();
 		const set = await change(tx, current, now);
-		const [row] = set ? await tx.update(queueToken).set({ ...set, updatedAt: now }).where(eq(queueToken.id, current.id)).returning() : [current];
+		const [row] = set
+			? await tx
+					.update(queueToken)
+					.set({ ...set, updatedAt: now })
+					.where(eq(queueToken.id, current.id))
+					.returning()
+			: [current];
 		await audit(tx, ctx, action, row, { from: current.status, to: row.status, ...data });
 		await queueNearNotices(tx, ctx.clinicId, current.day, now);
 		await queueChanged(tx, ctx.clinicId, current.day);
@@ -131,7 +137,12 @@ export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string,
  */
 export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
 	// Whose line it is decides who may complete it, before anything else (even a missing key) is said.
-	const [target] = isUuid(tokenId) ? await db.select().from(queueToken).where(and(eq(queueToken.clinicId, ctx.clinicId), eq(queueToken.id, tokenId))) : [];
+	const [target] = isUuid(tokenId)
+		? await db
+				.select()
+				.from(queueToken)
+				.where(and(eq(queueToken.clinicId, ctx.clinicId), eq(queueToken.id, tokenId)))
+		: [];
 	if (target && !mayCall(ctx)(target)) throw forbidden();
 	const { idempotencyKey } = parseInput(tokenChangeInput, input);
 	const idempotency = requiredIdempotency(`queue.complete:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { tokenId });
@@ -143,9 +154,15 @@ export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string,
 		mayCall(ctx),
 		async (tx, row, now) => {
 			if (row.status !== 'with_doctor') return refuseTransition(row);
-			await tx.update(visit).set({ status: 'completed', completedAt: now }).where(and(eq(visit.tokenId, row.id), eq(visit.status, 'open')));
+			await tx
+				.update(visit)
+				.set({ status: 'completed', completedAt: now })
+				.where(and(eq(visit.tokenId, row.id), eq(visit.status, 'open')));
 			if (row.appointmentId) {
-				await tx.update(appointment).set({ status: 'completed', updatedAt: now }).where(and(eq(appointment.id, row.appointmentId), inArray(appointment.status, ['checked_in', 'confirmed', 'requested'])));
+				await tx
+					.update(appointment)
+					.set({ status: 'completed', updatedAt: now })
+					.where(and(eq(appointment.id, row.appointmentId), inArray(appointment.status, ['checked_in', 'confirmed', 'requested'])));
 			}
 			return { status: 'completed', completedAt: now };
 		},
@@ -190,7 +207,8 @@ export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, 
 		() => true,
 		async (tx, row, now) => {
 			if (row.status !== 'waiting') return refuseTransition(row);
-			if (data.doctorId && !(await isClinicDoctor(tx, row.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
+			if (data.doctorId && !(await isClinicDoctor(tx, row.clinicId, data.doctorId)))
+				throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
 			const withIt = await loadQueueDay(tx, row.clinicId, row.day, now);
 			const lineDoctor = data.doctorId ?? row.doctorId ?? withIt.plan.find((p) => p.tokenId === row.id)?.doctorId ?? null;
 			// The line as planned without the token: its new neighbours' places are what the rule compares.

@@ -37,14 +37,24 @@ async function lockArrivingPatient(tx: Tx, clinicId: string, who: Arrival): Prom
 	if (row.mergedIntoId) throw patientMerged(who.appointmentId ? 'appointmentId' : 'patientId');
 }
 
-type Arrival = { patientId: string; doctorId: string | null; appointmentId: string | null; arrival: 'on_time' | 'early' | 'late' | 'walk_in'; arrivalMinutes: number | null };
+type Arrival = {
+	patientId: string;
+	doctorId: string | null;
+	appointmentId: string | null;
+	arrival: 'on_time' | 'early' | 'late' | 'walk_in';
+	arrivalMinutes: number | null;
+};
 
 /** Who is arriving, checked before the transaction: a real appointment of today, or a real patient and doctor. */
 async function arrivalOf(db: Db, ctx: ClinicContext, data: CheckInInput, timeZone: string, now: Date): Promise<Arrival> {
 	if (data.appointmentId) {
-		const [appt] = await db.select().from(appointment).where(and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, data.appointmentId)));
+		const [appt] = await db
+			.select()
+			.from(appointment)
+			.where(and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, data.appointmentId)));
 		if (!appt) throw badRequest('No such appointment in this clinic', 'appointmentId', 'field_invalid');
-		if (clinicToday(timeZone, appt.startsAt) !== clinicToday(timeZone, now)) throw new AppError('not_today', 400, 'The appointment is not today', 'appointmentId');
+		if (clinicToday(timeZone, appt.startsAt) !== clinicToday(timeZone, now))
+			throw new AppError('not_today', 400, 'The appointment is not today', 'appointmentId');
 		const timing = arrivalTiming(appt.startsAt, now, LATE_GRACE_MINUTES);
 		return { patientId: appt.patientId, doctorId: appt.doctorId, appointmentId: appt.id, arrival: timing.arrival, arrivalMinutes: timing.minutes };
 	}
@@ -94,7 +104,13 @@ export async function checkInPatient(db: Db, ctx: ClinicContext, input: unknown,
 					.returning({ id: appointment.id });
 				if (moved.length === 0) throw new AppError('invalid_transition', 409, 'That appointment cannot be checked in', 'appointmentId');
 			}
-			await audit(tx, ctx, 'queue.check_in', row, { patientId: row.patientId, doctorId: row.doctorId, appointmentId: row.appointmentId, arrival: row.arrival, arrivalMinutes: row.arrivalMinutes });
+			await audit(tx, ctx, 'queue.check_in', row, {
+				patientId: row.patientId,
+				doctorId: row.doctorId,
+				appointmentId: row.appointmentId,
+				arrival: row.arrival,
+				arrivalMinutes: row.arrivalMinutes
+			});
 			await emit(tx, ctx.clinicId, { type: 'queue.checked_in', payload: { tokenId: row.id, patientId: row.patientId, token: presentToken(row).token } });
 			await queueNearNotices(tx, ctx.clinicId, day, now);
 			await queueChanged(tx, ctx.clinicId, day);
@@ -102,7 +118,8 @@ export async function checkInPatient(db: Db, ctx: ClinicContext, input: unknown,
 			return presentToken(row);
 		});
 	} catch (e) {
-		if (isUniqueViolation(e, 'queue_token_patient_active_key')) throw conflict('The patient is already in today’s queue', 'already_in_queue', who.appointmentId ? 'appointmentId' : 'patientId');
+		if (isUniqueViolation(e, 'queue_token_patient_active_key'))
+			throw conflict('The patient is already in today’s queue', 'already_in_queue', who.appointmentId ? 'appointmentId' : 'patientId');
 		if (isUniqueViolation(e, 'queue_token_appointment_key')) throw conflict('That appointment is already checked in', 'already_in_queue', 'appointmentId');
 		throw e;
 	}

@@ -78,7 +78,11 @@ export async function lockQueue(tx: Tx, clinicId: string, day: string): Promise<
 /** The token, locked, in this clinic; anything else is simply not found. */
 export async function lockToken(tx: Tx, clinicId: string, tokenId: string): Promise<QueueToken> {
 	if (!isUuid(tokenId)) throw notFound('No such token');
-	const [row] = await tx.select().from(queueToken).where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.id, tokenId))).for('update');
+	const [row] = await tx
+		.select()
+		.from(queueToken)
+		.where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.id, tokenId)))
+		.for('update');
 	if (!row) throw notFound('No such token');
 	return row;
 }
@@ -88,7 +92,14 @@ export function refuseTransition(row: QueueToken): never {
 }
 
 export async function audit(tx: Tx, ctx: ClinicContext, action: string, row: QueueToken, data: Record<string, unknown> = {}) {
-	await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action, entityType: 'queue_token', entityId: row.id, data: { token: tokenLabel(row), day: row.day, ...data } });
+	await appendAudit(tx, {
+		clinicId: ctx.clinicId,
+		actorUserId: ctx.actor.userId,
+		action,
+		entityType: 'queue_token',
+		entityId: row.id,
+		data: { token: tokenLabel(row), day: row.day, ...data }
+	});
 }
 
 /**
@@ -105,7 +116,14 @@ export async function queueNearNotices(tx: Tx, clinicId: string, day: string, no
 		await tx.update(queueToken).set({ nearNotifiedAt: now }).where(eq(queueToken.id, row.id));
 		await emit(tx, clinicId, {
 			type: 'queue.almost_next',
-			payload: { tokenId: row.id, patientId: row.patientId, token: tokenLabel(row), ahead: planned.ahead, waitMinutes: waitMinutes(now, planned.callAt), doctorId: planned.doctorId }
+			payload: {
+				tokenId: row.id,
+				patientId: row.patientId,
+				token: tokenLabel(row),
+				ahead: planned.ahead,
+				waitMinutes: waitMinutes(now, planned.callAt),
+				doctorId: planned.doctorId
+			}
 		});
 	}
 }
@@ -116,6 +134,13 @@ export async function queueNearNotices(tx: Tx, clinicId: string, day: string, no
  * documents some instance holds are rebuilt, so naming them all is cheap.
  */
 export async function queueChanged(tx: Tx, clinicId: string, day: string): Promise<void> {
-	const rows = await tx.selectDistinct({ patientId: queueToken.patientId }).from(queueToken).where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.day, day)));
-	await documentsChanged(tx, [documentName.queue(clinicId, day), documentName.display(clinicId, day), ...rows.map((r) => documentName.patientLive(r.patientId))]);
+	const rows = await tx
+		.selectDistinct({ patientId: queueToken.patientId })
+		.from(queueToken)
+		.where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.day, day)));
+	await documentsChanged(tx, [
+		documentName.queue(clinicId, day),
+		documentName.display(clinicId, day),
+		...rows.map((r) => documentName.patientLive(r.patientId))
+	]);
 }

@@ -31,8 +31,18 @@ export async function createDisplayKey(db: Db, ctx: ClinicContext, input: unknow
 	const { name } = parseInput(displayKeyInput, input);
 	const key = generateDisplayKey();
 	return runCommand(db, null, async (tx) => {
-		const [row] = await tx.insert(displayKey).values({ clinicId: ctx.clinicId, name, keyHash: hashDisplayKey(key), createdBy: ctx.actor.userId }).returning();
-		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'display_key.create', entityType: 'display_key', entityId: row.id, data: { name } });
+		const [row] = await tx
+			.insert(displayKey)
+			.values({ clinicId: ctx.clinicId, name, keyHash: hashDisplayKey(key), createdBy: ctx.actor.userId })
+			.returning();
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'display_key.create',
+			entityType: 'display_key',
+			entityId: row.id,
+			data: { name }
+		});
 		return { id: row.id, name: row.name, key };
 	});
 }
@@ -42,11 +52,22 @@ export async function revokeDisplayKey(db: Db, ctx: ClinicContext, id: string): 
 	if (!can(ctx.actor, 'displayKey.manage')) throw forbidden('Only a clinic admin can manage display keys');
 	if (!isUuid(id)) throw notFound();
 	return runCommand(db, null, async (tx) => {
-		const [current] = await tx.select().from(displayKey).where(and(eq(displayKey.clinicId, ctx.clinicId), eq(displayKey.id, id))).for('update');
+		const [current] = await tx
+			.select()
+			.from(displayKey)
+			.where(and(eq(displayKey.clinicId, ctx.clinicId), eq(displayKey.id, id)))
+			.for('update');
 		if (!current) throw notFound();
 		const [row] = current.revokedAt ? [current] : await tx.update(displayKey).set({ revokedAt: new Date() }).where(eq(displayKey.id, id)).returning();
 		if (!current.revokedAt) {
-			await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'display_key.revoke', entityType: 'display_key', entityId: id, data: { name: row.name } });
+			await appendAudit(tx, {
+				clinicId: ctx.clinicId,
+				actorUserId: ctx.actor.userId,
+				action: 'display_key.revoke',
+				entityType: 'display_key',
+				entityId: id,
+				data: { name: row.name }
+			});
 		}
 		return presentKey(row);
 	});
@@ -77,7 +98,10 @@ export function displayKeyResolver(db: Db) {
 /** Which of these keys are still live (one query for every open kiosk). */
 export async function liveDisplayKeys(db: Db, ids: string[]): Promise<Set<string>> {
 	if (ids.length === 0) return new Set();
-	const rows = await db.select({ id: displayKey.id }).from(displayKey).where(and(inArray(displayKey.id, ids), isNull(displayKey.revokedAt)));
+	const rows = await db
+		.select({ id: displayKey.id })
+		.from(displayKey)
+		.where(and(inArray(displayKey.id, ids), isNull(displayKey.revokedAt)));
 	return new Set(rows.map((r) => r.id));
 }
 

@@ -92,14 +92,22 @@ export async function settleTokensForMerge(tx: Tx, ctx: ClinicContext, survivorI
 		const [a, b] = plan.busy[0];
 		throw new AppError('doctor_busy', 409, `Tokens ${tokenLabel(a)} and ${tokenLabel(b)} are both with a doctor: complete or send one back, then merge`);
 	}
-	const result: MergedTokens = { days: [...new Set([...plan.settle.map((s) => s.day), ...plan.move.map((t) => t.day)])], cancelledAppointmentStarts: [], cancelled: [], audit: [] };
+	const result: MergedTokens = {
+		days: [...new Set([...plan.settle.map((s) => s.day), ...plan.move.map((t) => t.day)])],
+		cancelledAppointmentStarts: [],
+		cancelled: [],
+		audit: []
+	};
 	for (const settlement of plan.settle) await cancelForMerge(tx, ctx, settlement, now, result);
 	return result;
 }
 
 async function cancelForMerge(tx: Tx, ctx: ClinicContext, { kept, dropped, appointment: outcome }: TokenSettlement, now: Date, result: MergedTokens) {
 	// Tokens moved by hand to just before the cancelled one now go next (order.ts: an anchor that left the line).
-	await tx.update(queueToken).set({ status: 'cancelled', cancelReason: 'merged', appointmentId: null, movedBeforeId: null, updatedAt: now }).where(eq(queueToken.id, dropped.id));
+	await tx
+		.update(queueToken)
+		.set({ status: 'cancelled', cancelReason: 'merged', appointmentId: null, movedBeforeId: null, updatedAt: now })
+		.where(eq(queueToken.id, dropped.id));
 	if (outcome === 'moved') {
 		await tx.update(queueToken).set({ appointmentId: dropped.appointmentId, updatedAt: now }).where(eq(queueToken.id, kept.id));
 	} else if (outcome === 'cancelled' && dropped.appointmentId) {
@@ -116,7 +124,16 @@ async function cancelForMerge(tx: Tx, ctx: ClinicContext, { kept, dropped, appoi
 		action: 'queue.cancel',
 		entityType: 'queue_token',
 		entityId: dropped.id,
-		data: { token: tokenLabel(dropped), day: dropped.day, reason: 'merged', from: dropped.status, keptTokenId: kept.id, keptToken: tokenLabel(kept), appointmentId: dropped.appointmentId, appointment: outcome }
+		data: {
+			token: tokenLabel(dropped),
+			day: dropped.day,
+			reason: 'merged',
+			from: dropped.status,
+			keptTokenId: kept.id,
+			keptToken: tokenLabel(kept),
+			appointmentId: dropped.appointmentId,
+			appointment: outcome
+		}
 	});
 	result.cancelled.push({ kept: kept.id, cancelled: dropped.id });
 }
@@ -129,5 +146,6 @@ async function cancelForMerge(tx: Tx, ctx: ClinicContext, { kept, dropped, appoi
 export async function mergedTokensChanged(tx: Tx, ctx: ClinicContext, mergedId: string, settled: MergedTokens): Promise<void> {
 	for (const day of settled.days) await queueChanged(tx, ctx.clinicId, day);
 	await documentsChanged(tx, [documentName.patientLive(mergedId)]);
-	if (settled.cancelledAppointmentStarts.length > 0) await calendarChanged(tx, ctx.clinicId, (await loadClinic(tx, ctx.clinicId)).timezone, settled.cancelledAppointmentStarts);
+	if (settled.cancelledAppointmentStarts.length > 0)
+		await calendarChanged(tx, ctx.clinicId, (await loadClinic(tx, ctx.clinicId)).timezone, settled.cancelledAppointmentStarts);
 }

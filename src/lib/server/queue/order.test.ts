@@ -6,7 +6,18 @@ const at = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00Z`);
 let n = 0;
 function token(over: Partial<LineToken> & { id: string }): LineToken {
 	n += 1;
-	return { number: n, doctorId: 'd1', checkedInAt: at('09:00'), appointmentStart: null, late: false, urgentAt: null, returnedAt: null, movedBeforeId: null, movedAt: null, ...over };
+	return {
+		number: n,
+		doctorId: 'd1',
+		checkedInAt: at('09:00'),
+		appointmentStart: null,
+		late: false,
+		urgentAt: null,
+		returnedAt: null,
+		movedBeforeId: null,
+		movedAt: null,
+		...over
+	};
 }
 const ids = (tokens: (LineToken | null)[]) => tokens.map((t) => t?.id ?? null);
 
@@ -129,7 +140,12 @@ describe('estimated waits', () => {
 	it('averages today’s last consultations, falling back to the slot length', () => {
 		expect(consultationMs([], 20)).toBe(20 * 60_000);
 		expect(consultationMs([], null)).toBe(15 * 60_000);
-		expect(consultationMs([6, 8, 10].map((m) => m * 60_000), 20)).toBe(8 * 60_000);
+		expect(
+			consultationMs(
+				[6, 8, 10].map((m) => m * 60_000),
+				20
+			)
+		).toBe(8 * 60_000);
 		expect(consultationMs([1000], 20)).toBe(2 * 60_000);
 		expect(consultationMs([5 * 3_600_000], 20)).toBe(90 * 60_000);
 	});

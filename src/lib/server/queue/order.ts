@@ -69,7 +69,12 @@ function byRule<T extends LineToken>(candidates: readonly T[], at: Date, orphane
 	for (const token of candidates) {
 		// A moved token whose anchor has left the line goes next, after urgent ones.
 		const r = !token.urgentAt && orphaned(token) ? { tier: 1.5, key: token.movedAt?.getTime() ?? 0 } : rank(token, at.getTime());
-		if (!best || !bestRank || r.tier < bestRank.tier || (r.tier === bestRank.tier && (r.key < bestRank.key || (r.key === bestRank.key && token.number < best.number)))) {
+		if (
+			!best ||
+			!bestRank ||
+			r.tier < bestRank.tier ||
+			(r.tier === bestRank.tier && (r.key < bestRank.key || (r.key === bestRank.key && token.number < best.number)))
+		) {
 			best = token;
 			bestRank = r;
 		}
@@ -86,7 +91,9 @@ export function pickNext<T extends LineToken>(candidates: readonly T[], at: Date
 	// Tokens moved before the chosen one go first (and tokens moved before those, first of all).
 	for (let guard = 0; next && guard < candidates.length; guard++) {
 		const anchor: T = next;
-		const before = candidates.filter((t) => !t.urgentAt && t.movedBeforeId === anchor.id).sort((a, b) => (a.movedAt?.getTime() ?? 0) - (b.movedAt?.getTime() ?? 0) || a.number - b.number)[0];
+		const before = candidates
+			.filter((t) => !t.urgentAt && t.movedBeforeId === anchor.id)
+			.sort((a, b) => (a.movedAt?.getTime() ?? 0) - (b.movedAt?.getTime() ?? 0) || a.number - b.number)[0];
 		if (!before) break;
 		next = before;
 	}
@@ -142,7 +149,14 @@ export function planQueue<T extends LineToken>(waiting: readonly T[], doctors: r
 			const token = pickNext([...pending], now);
 			if (!token) break;
 			const r = rank(token, now.getTime());
-			plan.push({ tokenId: token.id, doctorId: token.doctorId, callAt: now, ahead: plan.filter((p) => p.doctorId === token.doctorId).length, key: r.key, tier: r.tier });
+			plan.push({
+				tokenId: token.id,
+				doctorId: token.doctorId,
+				callAt: now,
+				ahead: plan.filter((p) => p.doctorId === token.doctorId).length,
+				key: r.key,
+				tier: r.tier
+			});
 			pending.delete(token);
 			continue;
 		}

@@ -1,7 +1,8 @@
 import type { ClinicActor } from '../tenancy/policy';
 import type { Role } from '../db/schema';
 
-export type QueueAction = 'queue.view' | 'queue.checkIn' | 'queue.call' | 'queue.urgent' | 'queue.reorder' | 'queue.settings' | 'displayKey.manage' | 'room.manage' | 'room.assign';
+export type QueueAction =
+	'queue.view' | 'queue.checkIn' | 'queue.call' | 'queue.urgent' | 'queue.reorder' | 'queue.settings' | 'displayKey.manage' | 'room.manage' | 'room.assign';
 
 const rules: Record<QueueAction, readonly Role[]> = {
 	'queue.view': ['admin', 'doctor', 'reception', 'pharmacist'],

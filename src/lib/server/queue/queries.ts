@@ -62,7 +62,13 @@ export async function dayTokens(db: Reader, clinicId: string, day: string): Prom
 		.leftJoin(room, eq(room.id, queueToken.roomId))
 		.where(and(eq(queueToken.clinicId, clinicId), eq(queueToken.day, day)))
 		.orderBy(asc(queueToken.checkedInAt), asc(queueToken.number));
-	return rows.map((r) => ({ ...r.token, patientName: r.patientName, patientRefNo: r.patientRefNo, appointmentStart: r.appointmentStart, roomName: r.roomName }));
+	return rows.map((r) => ({
+		...r.token,
+		patientName: r.patientName,
+		patientRefNo: r.patientRefNo,
+		appointmentStart: r.appointmentStart,
+		roomName: r.roomName
+	}));
 }
 
 const usualRoom = alias(room, 'usual_room');
@@ -77,12 +83,27 @@ type QueueDoctorRow = { id: string; name: string; status: string; room: DoctorRo
  */
 export async function queueDoctors(db: Reader, clinicId: string, day: string | null = null, only?: string[]): Promise<QueueDoctorRow[]> {
 	const rows = await db
-		.select({ id: appUser.id, name: appUser.name, status: membership.status, usualId: usualRoom.id, usualName: usualRoom.name, dayId: dayRoom.id, dayName: dayRoom.name })
+		.select({
+			id: appUser.id,
+			name: appUser.name,
+			status: membership.status,
+			usualId: usualRoom.id,
+			usualName: usualRoom.name,
+			dayId: dayRoom.id,
+			dayName: dayRoom.name
+		})
 		.from(membership)
 		.innerJoin(appUser, eq(appUser.id, membership.userId))
 		.leftJoin(doctorProfile, and(eq(doctorProfile.clinicId, membership.clinicId), eq(doctorProfile.userId, membership.userId)))
 		.leftJoin(usualRoom, and(eq(usualRoom.id, doctorProfile.defaultRoomId), isNull(usualRoom.archivedAt)))
-		.leftJoin(doctorDayRoom, and(eq(doctorDayRoom.clinicId, membership.clinicId), eq(doctorDayRoom.doctorId, membership.userId), day === null ? sql`false` : eq(doctorDayRoom.day, day)))
+		.leftJoin(
+			doctorDayRoom,
+			and(
+				eq(doctorDayRoom.clinicId, membership.clinicId),
+				eq(doctorDayRoom.doctorId, membership.userId),
+				day === null ? sql`false` : eq(doctorDayRoom.day, day)
+			)
+		)
 		.leftJoin(dayRoom, and(eq(dayRoom.id, doctorDayRoom.roomId), isNull(dayRoom.archivedAt)))
 		.where(and(eq(membership.clinicId, clinicId), eq(membership.role, 'doctor'), only ? inArray(membership.userId, only) : undefined))
 		.orderBy(asc(membership.createdAt), asc(appUser.id));
@@ -125,7 +146,14 @@ export async function loadQueueDay(db: Reader, clinicId: string, day: string, no
 		const shifts = done.length > 0 ? [] : await doctorShifts(db, clinicId, d.id, day);
 		const consultation = consultationMs(done, shifts[0]?.slotMinutes ?? null);
 		const withDoctor = mine.find((t) => t.status === 'with_doctor') ?? null;
-		doctors.push({ id: d.id, name: d.name, consultationMs: consultation, freeAt: freeAt(now, withDoctor?.calledAt ?? null, consultation), withDoctor, room: d.room });
+		doctors.push({
+			id: d.id,
+			name: d.name,
+			consultationMs: consultation,
+			freeAt: freeAt(now, withDoctor?.calledAt ?? null, consultation),
+			withDoctor,
+			room: d.room
+		});
 	}
 	const waiting = tokens.filter((t) => t.status === 'waiting' && t.id !== leaveOut).map(lineToken);
 	const lines: DoctorLine[] = doctors.map((d) => ({ id: d.id, freeAt: d.freeAt, consultationMs: d.consultationMs }));
@@ -135,7 +163,10 @@ export async function loadQueueDay(db: Reader, clinicId: string, day: string, no
 /** Today's tokens of some patient records (a patient's live document). */
 export async function patientTokens(db: Reader, patientIds: string[], day: string) {
 	if (patientIds.length === 0) return [];
-	return db.select().from(queueToken).where(and(inArray(queueToken.patientId, patientIds), eq(queueToken.day, day)));
+	return db
+		.select()
+		.from(queueToken)
+		.where(and(inArray(queueToken.patientId, patientIds), eq(queueToken.day, day)));
 }
 
 /** The clinic records linked to a patient's own account (one per clinic, merged-away ones left out), with their clinics. */

@@ -18,7 +18,6 @@ type Reader = Db | Tx;
 
 export type RoomView = { id: string; name: string; archived: boolean; createdAt: string; inUse: boolean };
 
-
 function nameTaken(e: unknown): never | void {
 	if (isUniqueViolation(e, 'room_clinic_name_key')) throw conflict('A room in use already has that name', 'room_name_taken', 'name');
 }
@@ -39,7 +38,12 @@ function presentRoom(row: Room, inUse: boolean): RoomView {
 
 /** A room of this clinic that is in use (not archived); anything else is a field error on `field`. */
 export async function activeRoom(db: Reader, clinicId: string, roomId: string, field = 'roomId'): Promise<Room> {
-	const [row] = isUuid(roomId) ? await db.select().from(room).where(and(eq(room.clinicId, clinicId), eq(room.id, roomId))) : [];
+	const [row] = isUuid(roomId)
+		? await db
+				.select()
+				.from(room)
+				.where(and(eq(room.clinicId, clinicId), eq(room.id, roomId)))
+		: [];
 	if (!row) throw badRequest('No such room in this clinic', field, 'field_invalid');
 	if (row.archivedAt) throw new AppError('room_archived', 400, 'That room is archived', field);
 	return row;
@@ -51,7 +55,14 @@ export async function createRoom(db: Db, ctx: ClinicContext, input: unknown): Pr
 	try {
 		return await runCommand(db, null, async (tx) => {
 			const [row] = await tx.insert(room).values({ clinicId: ctx.clinicId, name, createdBy: ctx.actor.userId }).returning();
-			await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'room.create', entityType: 'room', entityId: row.id, data: { name } });
+			await appendAudit(tx, {
+				clinicId: ctx.clinicId,
+				actorUserId: ctx.actor.userId,
+				action: 'room.create',
+				entityType: 'room',
+				entityId: row.id,
+				data: { name }
+			});
 			return presentRoom(row, false);
 		});
 	} catch (e) {
@@ -72,15 +83,33 @@ export async function updateRoom(db: Db, ctx: ClinicContext, roomId: string, inp
 	const home = await loadClinic(db, ctx.clinicId);
 	try {
 		return await runCommand(db, null, async (tx) => {
-			const [current] = await tx.select().from(room).where(and(eq(room.clinicId, ctx.clinicId), eq(room.id, roomId))).for('update');
+			const [current] = await tx
+				.select()
+				.from(room)
+				.where(and(eq(room.clinicId, ctx.clinicId), eq(room.id, roomId)))
+				.for('update');
 			if (!current) throw notFound('No such room');
 			const archivedAt = data.archived === undefined ? current.archivedAt : data.archived ? (current.archivedAt ?? new Date()) : null;
-			const [row] = await tx.update(room).set({ name: data.name ?? current.name, archivedAt }).where(eq(room.id, roomId)).returning();
+			const [row] = await tx
+				.update(room)
+				.set({ name: data.name ?? current.name, archivedAt })
+				.where(eq(room.id, roomId))
+				.returning();
 			if (archivedAt && !current.archivedAt) {
-				await tx.update(doctorProfile).set({ defaultRoomId: null }).where(and(eq(doctorProfile.clinicId, ctx.clinicId), eq(doctorProfile.defaultRoomId, roomId)));
+				await tx
+					.update(doctorProfile)
+					.set({ defaultRoomId: null })
+					.where(and(eq(doctorProfile.clinicId, ctx.clinicId), eq(doctorProfile.defaultRoomId, roomId)));
 				await tx.delete(doctorDayRoom).where(and(eq(doctorDayRoom.roomId, roomId), sql`${doctorDayRoom.day} >= ${today(home)}`));
 			}
-			await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'room.update', entityType: 'room', entityId: roomId, data: { from: current.name, ...data } });
+			await appendAudit(tx, {
+				clinicId: ctx.clinicId,
+				actorUserId: ctx.actor.userId,
+				action: 'room.update',
+				entityType: 'room',
+				entityId: roomId,
+				data: { from: current.name, ...data }
+			});
 			const [used] = await tx.select({ id: queueToken.id }).from(queueToken).where(eq(queueToken.roomId, roomId)).limit(1);
 			// The waiting room shows room names: a rename or an archive shows there at once.
 			await queueChanged(tx, ctx.clinicId, today(home));
@@ -100,9 +129,19 @@ export async function recordDayRoom(tx: Tx, ctx: ClinicContext, doctorId: string
 		await tx
 			.insert(doctorDayRoom)
 			.values({ clinicId: ctx.clinicId, doctorId, day, roomId, updatedBy: ctx.actor.userId })
-			.onConflictDoUpdate({ target: [doctorDayRoom.clinicId, doctorDayRoom.doctorId, doctorDayRoom.day], set: { roomId, updatedBy: ctx.actor.userId, updatedAt: new Date() } });
+			.onConflictDoUpdate({
+				target: [doctorDayRoom.clinicId, doctorDayRoom.doctorId, doctorDayRoom.day],
+				set: { roomId, updatedBy: ctx.actor.userId, updatedAt: new Date() }
+			});
 	}
-	await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'room.today', entityType: 'doctor', entityId: doctorId, data: { day, roomId } });
+	await appendAudit(tx, {
+		clinicId: ctx.clinicId,
+		actorUserId: ctx.actor.userId,
+		action: 'room.today',
+		entityType: 'doctor',
+		entityId: doctorId,
+		data: { day, roomId }
+	});
 }
 
 /**

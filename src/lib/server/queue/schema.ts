@@ -48,7 +48,9 @@ const roomName = text(60).pipe(z.string().min(1));
 export const roomInput = z.object({ name: roomName });
 
 /** Rename, archive (`archived: true`) or bring back (`false`) a room. */
-export const roomUpdateInput = z.object({ name: roomName.optional(), archived: z.boolean().optional() }).refine((v) => v.name !== undefined || v.archived !== undefined, { message: 'nothing to change', path: ['name'] });
+export const roomUpdateInput = z
+	.object({ name: roomName.optional(), archived: z.boolean().optional() })
+	.refine((v) => v.name !== undefined || v.archived !== undefined, { message: 'nothing to change', path: ['name'] });
 
 /** A doctor's room for today; null goes back to their usual room. */
 export const todayRoomInput = z.object({ doctorId: uuid(), roomId: uuid().nullable() });

@@ -17,7 +17,14 @@ export async function setTokenNumbering(db: Db, ctx: ClinicContext, input: unkno
 	const { perDoctorTokens } = parseInput(numberingInput, input);
 	return runCommand(db, null, async (tx) => {
 		await tx.update(clinic).set({ perDoctorTokens }).where(eq(clinic.id, ctx.clinicId));
-		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'queue.numbering', entityType: 'clinic', entityId: ctx.clinicId, data: { perDoctorTokens } });
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'queue.numbering',
+			entityType: 'clinic',
+			entityId: ctx.clinicId,
+			data: { perDoctorTokens }
+		});
 		return { perDoctorTokens };
 	});
 }

@@ -20,15 +20,26 @@ import { isUuid } from '../text';
  * booking is its own command (the slot may have been taken meanwhile: `slot_taken`), so the entry
  * is only marked once that commits.
  */
-export async function acceptWaitlistOffer(db: Db, ctx: ClinicContext, entryId: string, idempotencyKey: string | undefined): Promise<{ booked: BookedAppointment; moved: Date | null }> {
+export async function acceptWaitlistOffer(
+	db: Db,
+	ctx: ClinicContext,
+	entryId: string,
+	idempotencyKey: string | undefined
+): Promise<{ booked: BookedAppointment; moved: Date | null }> {
 	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
 	if (!isUuid(entryId)) throw notFound();
-	const [entry] = await db.select().from(waitlistEntry).where(and(eq(waitlistEntry.clinicId, ctx.clinicId), eq(waitlistEntry.id, entryId)));
+	const [entry] = await db
+		.select()
+		.from(waitlistEntry)
+		.where(and(eq(waitlistEntry.clinicId, ctx.clinicId), eq(waitlistEntry.id, entryId)));
 	if (!entry) throw notFound();
 	if (entry.status !== 'offered' || !entry.offeredStart) throw conflict('This offer is no longer open', 'offer_not_open');
 	const start = entry.offeredStart.toISOString();
 	const held = entry.currentAppointmentId
-		? await db.query.appointment.findFirst({ columns: { id: true, startsAt: true, status: true }, where: and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, entry.currentAppointmentId)) })
+		? await db.query.appointment.findFirst({
+				columns: { id: true, startsAt: true, status: true },
+				where: and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, entry.currentAppointmentId))
+			})
 		: undefined;
 	// Cancelled or already seen since joining: there is nothing left to move, so the offer books anew.
 	const current = held && isMovableStatus(held.status) ? held : undefined;
@@ -38,7 +49,14 @@ export async function acceptWaitlistOffer(db: Db, ctx: ClinicContext, entryId: s
 	await runCommand(db, null, async (tx) => {
 		await tx.update(waitlistEntry).set({ status: 'booked', updatedAt: new Date() }).where(eq(waitlistEntry.id, entry.id));
 		await documentsChanged(tx, [documentName.waitlist(ctx.clinicId)]);
-		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.book', entityType: 'waitlist_entry', entityId: entry.id, data: { appointmentId: booked.id, start } });
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'waitlist.book',
+			entityType: 'waitlist_entry',
+			entityId: entry.id,
+			data: { appointmentId: booked.id, start }
+		});
 	});
 	return { booked, moved: current?.startsAt ?? null };
 }

@@ -84,7 +84,14 @@ export async function bookAppointment(db: Db, ctx: ClinicContext, input: unknown
 	}
 }
 
-export type NewAppointment = { patientId: string; doctorId: string; slot: { start: Date; end: Date }; status: 'requested' | 'confirmed'; reason: string; followUpOf?: string };
+export type NewAppointment = {
+	patientId: string;
+	doctorId: string;
+	slot: { start: Date; end: Date };
+	status: 'requested' | 'confirmed';
+	reason: string;
+	followUpOf?: string;
+};
 
 /**
  * The insert, audit row and outbox event of a booking, inside the caller's transaction. The
@@ -131,7 +138,13 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 		action: 'appointment.book',
 		entityType: 'appointment',
 		entityId: row.id,
-		data: { ref: booked.ref, start: booked.start, doctorId: row.doctorId, status: values.status, ...(values.followUpOf ? { followUpOf: values.followUpOf } : {}) }
+		data: {
+			ref: booked.ref,
+			start: booked.start,
+			doctorId: row.doctorId,
+			status: values.status,
+			...(values.followUpOf ? { followUpOf: values.followUpOf } : {})
+		}
 	});
 	return booked;
 }

@@ -108,10 +108,22 @@ export async function cancelAppointment(db: Db, ctx: ClinicContext, appointmentI
  * the audit row). A retry with the same key answers as the first cancellation did instead of
  * refusing an appointment that is already cancelled.
  */
-export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Clinic, appointmentId: string, reason: string, idempotency: Idempotency, extra: { byPatient?: true } = {}) {
+export async function cancelOpenAppointment(
+	db: Db,
+	ctx: ClinicContext,
+	home: Clinic,
+	appointmentId: string,
+	reason: string,
+	idempotency: Idempotency,
+	extra: { byPatient?: true } = {}
+) {
 	return runCommand(db, idempotency, async (tx) => {
 		const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'cancel');
-		const [row] = await tx.update(appointment).set({ status: 'cancelled', cancelReason: reason, updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
+		const [row] = await tx
+			.update(appointment)
+			.set({ status: 'cancelled', cancelReason: reason, updatedAt: new Date() })
+			.where(eq(appointment.id, appointmentId))
+			.returning();
 		await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
 		return record(tx, ctx, home, row, { type: 'appointment.cancel', payload: { ...idsOf(row), reason, ...extra } });
 	});
@@ -120,7 +132,10 @@ export async function cancelOpenAppointment(db: Db, ctx: ClinicContext, home: Cl
 /** The doctor (or the desk and admins on their behalf) confirms or declines a requested appointment. */
 export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentId: string, decision: 'confirm' | 'decline', input: unknown = {}) {
 	// Whose request it is decides who may answer it, before anything about its state is told.
-	const [target] = await db.select({ doctorId: appointment.doctorId }).from(appointment).where(and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, appointmentId)));
+	const [target] = await db
+		.select({ doctorId: appointment.doctorId })
+		.from(appointment)
+		.where(and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, appointmentId)));
 	if (target && !can(ctx.actor, 'appointment.confirm', { doctorId: target.doctorId })) throw forbidden();
 	const idempotency = optionalKey(ctx, `appointment.${decision}`, appointmentId, input);
 	const home = await loadForChange(db, ctx, appointmentId);
@@ -130,7 +145,13 @@ export async function decideAppointment(db: Db, ctx: ClinicContext, appointmentI
 		const status = decision === 'confirm' ? 'confirmed' : 'declined';
 		const [row] = await tx.update(appointment).set({ status, updatedAt: new Date() }).where(eq(appointment.id, appointmentId)).returning();
 		if (decision === 'decline') await offerFreedSlot(tx, ctx.clinicId, current.doctorId, current.startsAt);
-		return record(tx, ctx, home, row, decision === 'confirm' ? { type: 'appointment.confirm', payload: idsOf(row) } : { type: 'appointment.decline', payload: idsOf(row) });
+		return record(
+			tx,
+			ctx,
+			home,
+			row,
+			decision === 'confirm' ? { type: 'appointment.confirm', payload: idsOf(row) } : { type: 'appointment.decline', payload: idsOf(row) }
+		);
 	});
 }
 

@@ -52,7 +52,12 @@ describe('follow-up in N weeks', () => {
 	});
 
 	it('refuses a bad number of weeks and an unknown appointment, and books nothing', async () => {
-		const first = await bookAppointment(database.db, desk, { patientId: await newPatient(), doctorId, start: `${dayAhead(2)}T10:00:00+05:00`, idempotencyKey: rand(8) });
+		const first = await bookAppointment(database.db, desk, {
+			patientId: await newPatient(),
+			doctorId,
+			start: `${dayAhead(2)}T10:00:00+05:00`,
+			idempotencyKey: rand(8)
+		});
 		await expect(bookFollowUp(database.db, desk, first.id, { weeks: 0, idempotencyKey: rand(8) })).rejects.toMatchObject({ status: 400, field: 'weeks' });
 		await expect(bookFollowUp(database.db, desk, first.id, { weeks: 'soon', idempotencyKey: rand(8) })).rejects.toMatchObject({ status: 400, field: 'weeks' });
 		await expect(bookFollowUp(database.db, desk, 'not-an-id', { weeks: 1, idempotencyKey: rand(8) })).rejects.toMatchObject({ status: 404 });
@@ -64,7 +69,12 @@ describe('taking up a waitlist offer', () => {
 	it('books the offered slot for the waiting patient, marks the entry booked, and refuses a second take', async () => {
 		const waiting = await newPatient();
 		const entry = await joinWaitlist(database.db, desk, { patientId: waiting, doctorId });
-		const held = await bookAppointment(database.db, desk, { patientId: await newPatient(), doctorId, start: `${dayAhead(3)}T11:00:00+05:00`, idempotencyKey: rand(8) });
+		const held = await bookAppointment(database.db, desk, {
+			patientId: await newPatient(),
+			doctorId,
+			start: `${dayAhead(3)}T11:00:00+05:00`,
+			idempotencyKey: rand(8)
+		});
 		await cancelAppointment(database.db, desk, held.id, { reason: 'Travelling', idempotencyKey: crypto.randomUUID() });
 		const [offered] = await database.db.select().from(waitlistEntry).where(eq(waitlistEntry.id, entry.id));
 		expect(offered.status).toBe('offered');

@@ -42,7 +42,14 @@ export async function bookFollowUp(db: Db, ctx: ClinicContext, appointmentId: st
 	const status = home.autoConfirmStaffBookings ? 'confirmed' : 'requested';
 	try {
 		return await runCommand(db, idempotency, (tx) =>
-			insertAppointment(tx, ctx, home, { patientId: original.patientId, doctorId: original.doctorId, slot: found, status, reason: original.reason, followUpOf: original.id })
+			insertAppointment(tx, ctx, home, {
+				patientId: original.patientId,
+				doctorId: original.doctorId,
+				slot: found,
+				status,
+				reason: original.reason,
+				followUpOf: original.id
+			})
 		);
 	} catch (e) {
 		return slotTakenOr(e);

@@ -16,7 +16,13 @@ export type IcsAppointment = {
 
 /** An iCalendar file for one appointment; times in UTC so every calendar app places it right. */
 export function appointmentIcs(a: IcsAppointment): string {
-	const utc = (d: Date): [number, number, number, number, number] => [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()];
+	const utc = (d: Date): [number, number, number, number, number] => [
+		d.getUTCFullYear(),
+		d.getUTCMonth() + 1,
+		d.getUTCDate(),
+		d.getUTCHours(),
+		d.getUTCMinutes()
+	];
 	const event: EventAttributes = {
 		uid: `${a.id}@tabeeb`,
 		start: utc(a.start),
@@ -38,7 +44,11 @@ export function appointmentIcs(a: IcsAppointment): string {
 }
 
 /** The download of one appointment's calendar file, for the desk's API and the patient's own app alike. */
-export function appointmentIcsResponse(home: Pick<Clinic, 'code' | 'name' | 'city' | 'state'>, row: Pick<Appointment, 'id' | 'refNo' | 'startsAt' | 'endsAt' | 'status'>, doctorName: string): Response {
+export function appointmentIcsResponse(
+	home: Pick<Clinic, 'code' | 'name' | 'city' | 'state'>,
+	row: Pick<Appointment, 'id' | 'refNo' | 'startsAt' | 'endsAt' | 'status'>,
+	doctorName: string
+): Response {
 	const ref = formatRef(home.code, 'A', row.refNo);
 	const body = appointmentIcs({
 		id: row.id,

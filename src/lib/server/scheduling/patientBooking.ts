@@ -119,7 +119,12 @@ export const patientRequestInput = z.object({
  * request (the doctor or desk confirms it); the database's exclusion constraint refuses a slot
  * someone took meanwhile, and a retried request with the same key books once.
  */
-export async function requestAppointmentAsPatient(db: Db, userId: string, input: unknown, now = new Date()): Promise<BookedAppointment & { clinicId: string; timeZone: string }> {
+export async function requestAppointmentAsPatient(
+	db: Db,
+	userId: string,
+	input: unknown,
+	now = new Date()
+): Promise<BookedAppointment & { clinicId: string; timeZone: string }> {
 	const data = parseInput(patientRequestInput, input);
 	const idempotency = requiredIdempotency('appointment.request', userId, data.idempotencyKey, data);
 	const [home] = await db.select().from(clinic).where(eq(clinic.code, data.clinic.toUpperCase()));
@@ -127,7 +132,8 @@ export async function requestAppointmentAsPatient(db: Db, userId: string, input:
 	const record = await ownRecordAt(db, userId, home.id);
 	if (!(await isClinicDoctor(db, home.id, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
 	if (data.start.getTime() < now.getTime()) throw new AppError('in_the_past', 400, 'That time has passed', 'start');
-	if (data.start.getTime() > now.getTime() + PATIENT_BOOKING_DAYS * 86_400_000) throw new AppError('too_far_ahead', 400, 'That is too far ahead to book', 'start', { days: PATIENT_BOOKING_DAYS });
+	if (data.start.getTime() > now.getTime() + PATIENT_BOOKING_DAYS * 86_400_000)
+		throw new AppError('too_far_ahead', 400, 'That is too far ahead to book', 'start', { days: PATIENT_BOOKING_DAYS });
 	const slot = await scheduledSlot(db, home, data.doctorId, data.start);
 	const ctx: ClinicContext = { clinicId: home.id, actor: { userId, role: null } };
 	try {
@@ -138,7 +144,8 @@ export async function requestAppointmentAsPatient(db: Db, userId: string, input:
 				.select({ open: count() })
 				.from(appointment)
 				.where(and(eq(appointment.patientId, record.patientId), inArray(appointment.status, [...MOVABLE_STATUSES]), gt(appointment.startsAt, now)));
-			if (open >= PATIENT_OPEN_LIMIT) throw new AppError('booking_limit', 409, `You already have ${open} upcoming appointments here`, undefined, { count: PATIENT_OPEN_LIMIT });
+			if (open >= PATIENT_OPEN_LIMIT)
+				throw new AppError('booking_limit', 409, `You already have ${open} upcoming appointments here`, undefined, { count: PATIENT_OPEN_LIMIT });
 			return insertAppointment(tx, ctx, home, { patientId: record.patientId, doctorId: data.doctorId, slot, status: 'requested', reason: data.reason });
 		});
 		return { ...booked, clinicId: home.id, timeZone: home.timezone };
@@ -154,7 +161,8 @@ export async function cancelAppointmentAsPatient(db: Db, userId: string, appoint
 	const { reason, idempotencyKey } = parseInput(patientCancelInput, input);
 	const idempotency = requiredIdempotency('appointment.cancel_own', userId, idempotencyKey, { appointmentId, reason });
 	const { appointment: current, clinic: home } = await patientAppointment(db, userId, appointmentId);
-	if (current.startsAt <= now) throw new AppError('invalid_transition', 409, 'An appointment that has begun cannot be cancelled', undefined, { status: current.status });
+	if (current.startsAt <= now)
+		throw new AppError('invalid_transition', 409, 'An appointment that has begun cannot be cancelled', undefined, { status: current.status });
 	const ctx: ClinicContext = { clinicId: home.id, actor: { userId, role: null } };
 	const cancelled = await cancelOpenAppointment(db, ctx, home, appointmentId, reason, idempotency, { byPatient: true });
 	return { ...cancelled, clinicId: home.id, timeZone: home.timezone };

@@ -1,5 +1,12 @@
-import { and, asc, eq, gt, gte, inArray, lt } from "drizzle-orm";
-import { appointment, availabilityException, availabilityTemplate, clinicClosure, ACTIVE_APPOINTMENT_STATUSES, type AppointmentStatus } from '../db/schema/scheduling';
+import { and, asc, eq, gt, gte, inArray, lt } from 'drizzle-orm';
+import {
+	appointment,
+	availabilityException,
+	availabilityTemplate,
+	clinicClosure,
+	ACTIVE_APPOINTMENT_STATUSES,
+	type AppointmentStatus
+} from '../db/schema/scheduling';
 import { patient } from '../db/schema/patients';
 import { appUser, membership } from '../db/schema';
 import type { Db, Tx } from '../db';
@@ -23,13 +30,21 @@ export async function doctorShifts(db: Reader, clinicId: string, doctorId: strin
 			.select()
 			.from(availabilityException)
 			.where(and(eq(availabilityException.clinicId, clinicId), eq(availabilityException.doctorId, doctorId), eq(availabilityException.day, day))),
-		db.select({ id: clinicClosure.id }).from(clinicClosure).where(and(eq(clinicClosure.clinicId, clinicId), eq(clinicClosure.day, day)))
+		db
+			.select({ id: clinicClosure.id })
+			.from(clinicClosure)
+			.where(and(eq(clinicClosure.clinicId, clinicId), eq(clinicClosure.day, day)))
 	]);
 	const exception = exceptions[0];
 	return shiftsForDay({
 		weekly: weekly.map((w) => ({ start: time(w.startTime), end: time(w.endTime), slotMinutes: w.slotMinutes, breaks: w.breaks })),
 		exception: exception
-			? { off: exception.off, start: exception.startTime && time(exception.startTime), end: exception.endTime && time(exception.endTime), slotMinutes: exception.slotMinutes }
+			? {
+					off: exception.off,
+					start: exception.startTime && time(exception.startTime),
+					end: exception.endTime && time(exception.endTime),
+					slotMinutes: exception.slotMinutes
+				}
 			: null,
 		closed: closures.length > 0
 	});
@@ -165,7 +180,14 @@ export async function patientUpcomingAppointments(db: Reader, clinicId: string, 
 	return db
 		.select({ id: appointment.id, refNo: appointment.refNo, doctorId: appointment.doctorId, startsAt: appointment.startsAt })
 		.from(appointment)
-		.where(and(eq(appointment.clinicId, clinicId), eq(appointment.patientId, patientId), inArray(appointment.status, [...MOVABLE_STATUSES]), gt(appointment.startsAt, now)))
+		.where(
+			and(
+				eq(appointment.clinicId, clinicId),
+				eq(appointment.patientId, patientId),
+				inArray(appointment.status, [...MOVABLE_STATUSES]),
+				gt(appointment.startsAt, now)
+			)
+		)
 		.orderBy(asc(appointment.startsAt))
 		.limit(20);
 }

@@ -18,7 +18,10 @@ export const weeklyShift = z
 		breaks: z.array(range).max(6).default([])
 	})
 	.refine((s) => s.start < s.end, { ...problem('time_order', 'must end after it starts'), path: ['end'] })
-	.refine((s) => s.breaks.every((b) => b.start >= s.start && b.end <= s.end), { ...problem('break_outside_hours', 'breaks must fall inside working hours'), path: ['breaks'] });
+	.refine((s) => s.breaks.every((b) => b.start >= s.start && b.end <= s.end), {
+		...problem('break_outside_hours', 'breaks must fall inside working hours'),
+		path: ['breaks']
+	});
 
 export const availabilityException = z
 	.object({
@@ -51,7 +54,9 @@ export type AvailabilityInput = z.infer<typeof availabilityInput>;
 
 /** The indexes of shifts that start before another shift of the same weekday has ended. */
 function overlapping(shifts: { weekday: number; start: string; end: string }[]): number[] {
-	return shifts.flatMap((s, i) => (shifts.some((o, j) => j !== i && o.weekday === s.weekday && o.start <= s.start && s.start < o.end && (o.start < s.start || j < i)) ? [i] : []));
+	return shifts.flatMap((s, i) =>
+		shifts.some((o, j) => j !== i && o.weekday === s.weekday && o.start <= s.start && s.start < o.end && (o.start < s.start || j < i)) ? [i] : []
+	);
 }
 
 export const closureInput = z.object({ date: isoDay(), reason: text(200).default('') });

@@ -35,7 +35,15 @@ export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: stri
 		await tx.delete(availabilityTemplate).where(mine);
 		if (data.weekly.length > 0) {
 			await tx.insert(availabilityTemplate).values(
-				data.weekly.map((w) => ({ clinicId: ctx.clinicId, doctorId, weekday: w.weekday, startTime: w.start, endTime: w.end, slotMinutes: w.slotMinutes, breaks: w.breaks }))
+				data.weekly.map((w) => ({
+					clinicId: ctx.clinicId,
+					doctorId,
+					weekday: w.weekday,
+					startTime: w.start,
+					endTime: w.end,
+					slotMinutes: w.slotMinutes,
+					breaks: w.breaks
+				}))
 			);
 		}
 		await tx
@@ -82,7 +90,14 @@ export async function addClinicClosure(db: Db, ctx: ClinicContext, input: unknow
 			.values({ clinicId: ctx.clinicId, day: data.date, reason: data.reason, createdBy: ctx.actor.userId })
 			.onConflictDoUpdate({ target: [clinicClosure.clinicId, clinicClosure.day], set: { reason: data.reason } })
 			.returning();
-		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'closure.add', entityType: 'clinic_closure', entityId: row.id, data });
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'closure.add',
+			entityType: 'clinic_closure',
+			entityId: row.id,
+			data
+		});
 		await hoursChanged(tx, ctx.clinicId);
 		return row;
 	});
@@ -92,9 +107,19 @@ export async function removeClinicClosure(db: Db, ctx: ClinicContext, closureId:
 	if (!can(ctx.actor, 'closure.manage')) throw forbidden();
 	if (!isUuid(closureId)) throw notFound();
 	return runCommand(db, null, async (tx) => {
-		const [row] = await tx.delete(clinicClosure).where(and(eq(clinicClosure.clinicId, ctx.clinicId), eq(clinicClosure.id, closureId))).returning();
+		const [row] = await tx
+			.delete(clinicClosure)
+			.where(and(eq(clinicClosure.clinicId, ctx.clinicId), eq(clinicClosure.id, closureId)))
+			.returning();
 		if (!row) throw notFound();
-		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'closure.remove', entityType: 'clinic_closure', entityId: row.id, data: { date: row.day } });
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'closure.remove',
+			entityType: 'clinic_closure',
+			entityId: row.id,
+			data: { date: row.day }
+		});
 		await hoursChanged(tx, ctx.clinicId);
 		return row;
 	});

@@ -53,7 +53,14 @@ describe('slots', () => {
 			['2026-10-25', 'Europe/London', [{ start: '00:00', end: '03:00', slotMinutes: 30, breaks: [] }]],
 			['2026-09-06', 'America/Santiago', [{ start: '00:00', end: '02:00', slotMinutes: 30, breaks: [] }]],
 			// Overlapping shifts with different lengths: the first shift's slot wins, as in daySlots.
-			['2026-11-24', 'Asia/Karachi', [{ start: '09:00', end: '12:00', slotMinutes: 20, breaks: [] }, { start: '10:00', end: '13:00', slotMinutes: 30, breaks: [{ start: '11:00', end: '11:30' }] }]]
+			[
+				'2026-11-24',
+				'Asia/Karachi',
+				[
+					{ start: '09:00', end: '12:00', slotMinutes: 20, breaks: [] },
+					{ start: '10:00', end: '13:00', slotMinutes: 30, breaks: [{ start: '11:00', end: '11:30' }] }
+				]
+			]
 		];
 		it.each(days)('on %s in %s', (day, timeZone, shifts) => {
 			const listed = daySlots(day, timeZone, shifts);

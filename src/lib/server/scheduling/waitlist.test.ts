@@ -35,7 +35,8 @@ async function newDoctor() {
 	return doctorId;
 }
 
-const book = async (patientId: string, doctorId: string, start: string) => bookAppointment(database.db, desk, { patientId, doctorId, start, idempotencyKey: rand(8) });
+const book = async (patientId: string, doctorId: string, start: string) =>
+	bookAppointment(database.db, desk, { patientId, doctorId, start, idempotencyKey: rand(8) });
 const entryOf = async (id: string) => (await database.db.select().from(waitlistEntry).where(eq(waitlistEntry.id, id)))[0];
 
 beforeAll(async () => {
@@ -89,9 +90,16 @@ describe('waiting with an appointment already held', () => {
 		const cancelled = await book(patientId, doctorId, at(3, '11:00'));
 		await cancelAppointment(database.db, desk, cancelled.id, { reason: 'Changed plans', idempotencyKey: crypto.randomUUID() });
 		for (const currentAppointmentId of [someoneElses.id, withOther.id, cancelled.id, crypto.randomUUID()]) {
-			await expect(joinWaitlist(database.db, desk, { patientId, doctorId, currentAppointmentId })).rejects.toMatchObject({ status: 400, field: 'currentAppointmentId', code: 'field_invalid' });
+			await expect(joinWaitlist(database.db, desk, { patientId, doctorId, currentAppointmentId })).rejects.toMatchObject({
+				status: 400,
+				field: 'currentAppointmentId',
+				code: 'field_invalid'
+			});
 		}
-		await expect(joinWaitlist(database.db, desk, { patientId, doctorId, currentAppointmentId: 'not-an-id' })).rejects.toMatchObject({ status: 400, field: 'currentAppointmentId' });
+		await expect(joinWaitlist(database.db, desk, { patientId, doctorId, currentAppointmentId: 'not-an-id' })).rejects.toMatchObject({
+			status: 400,
+			field: 'currentAppointmentId'
+		});
 		expect(await database.db.select().from(waitlistEntry).where(eq(waitlistEntry.patientId, patientId))).toEqual([]);
 	});
 

@@ -20,16 +20,32 @@ export async function joinWaitlist(db: Db, ctx: ClinicContext, input: unknown) {
 	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
 	const data = parseInput(waitlistInput, input);
 	if (!(await isClinicDoctor(db, ctx.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
-	const [who] = await db.select({ id: patient.id }).from(patient).where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, data.patientId)));
+	const [who] = await db
+		.select({ id: patient.id })
+		.from(patient)
+		.where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, data.patientId)));
 	if (!who) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
 	if (data.currentAppointmentId) await assertMovable(db, ctx.clinicId, data.currentAppointmentId, data.patientId, data.doctorId);
 	return runCommand(db, null, async (tx) => {
 		const [row] = await tx
 			.insert(waitlistEntry)
-			.values({ clinicId: ctx.clinicId, patientId: data.patientId, doctorId: data.doctorId, currentAppointmentId: data.currentAppointmentId ?? null, note: data.note })
+			.values({
+				clinicId: ctx.clinicId,
+				patientId: data.patientId,
+				doctorId: data.doctorId,
+				currentAppointmentId: data.currentAppointmentId ?? null,
+				note: data.note
+			})
 			.returning();
 		await documentsChanged(tx, [documentName.waitlist(ctx.clinicId)]);
-		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.join', entityType: 'waitlist_entry', entityId: row.id, data: { doctorId: data.doctorId, patientId: data.patientId } });
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'waitlist.join',
+			entityType: 'waitlist_entry',
+			entityId: row.id,
+			data: { doctorId: data.doctorId, patientId: data.patientId }
+		});
 		return row;
 	});
 }
@@ -74,7 +90,10 @@ export async function offerFreedSlot(tx: Tx, clinicId: string, doctorId: string,
 		.for('update', { of: waitlistEntry, skipLocked: true });
 	if (!first) return null;
 	await tx.update(waitlistEntry).set({ status: 'offered', offeredStart: freedStart, updatedAt: new Date() }).where(eq(waitlistEntry.id, first.id));
-	await emit(tx, clinicId, { type: 'waitlist.offered', payload: { waitlistEntryId: first.id, patientId: first.patientId, doctorId, start: freedStart.toISOString() } });
+	await emit(tx, clinicId, {
+		type: 'waitlist.offered',
+		payload: { waitlistEntryId: first.id, patientId: first.patientId, doctorId, start: freedStart.toISOString() }
+	});
 	return first.id;
 }
 
@@ -89,7 +108,13 @@ export async function withdrawFromWaitlist(db: Db, ctx: ClinicContext, entryId: 
 		// An offer nobody takes up would leave the slot empty: it goes to the next in line.
 		if (before.status === 'offered' && before.offeredStart) await offerFreedSlot(tx, ctx.clinicId, before.doctorId, before.offeredStart, before.id);
 		await documentsChanged(tx, [documentName.waitlist(ctx.clinicId)]);
-		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.withdraw', entityType: 'waitlist_entry', entityId: row.id });
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'waitlist.withdraw',
+			entityType: 'waitlist_entry',
+			entityId: row.id
+		});
 		return row;
 	});
 }
@@ -114,10 +139,21 @@ export async function declineWaitlistOffer(db: Db, ctx: ClinicContext, entryId: 
 	return runCommand(db, null, async (tx) => {
 		const before = await lockEntry(tx, ctx.clinicId, entryId);
 		if (before.status !== 'offered' || !before.offeredStart) throw conflict('This offer is no longer open', 'offer_not_open');
-		const [row] = await tx.update(waitlistEntry).set({ status: 'waiting', offeredStart: null, updatedAt: new Date() }).where(eq(waitlistEntry.id, before.id)).returning();
+		const [row] = await tx
+			.update(waitlistEntry)
+			.set({ status: 'waiting', offeredStart: null, updatedAt: new Date() })
+			.where(eq(waitlistEntry.id, before.id))
+			.returning();
 		const next = await offerFreedSlot(tx, ctx.clinicId, before.doctorId, before.offeredStart, before.id);
 		await documentsChanged(tx, [documentName.waitlist(ctx.clinicId)]);
-		await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: 'waitlist.decline', entityType: 'waitlist_entry', entityId: row.id, data: { start: before.offeredStart.toISOString(), offeredTo: next } });
+		await appendAudit(tx, {
+			clinicId: ctx.clinicId,
+			actorUserId: ctx.actor.userId,
+			action: 'waitlist.decline',
+			entityType: 'waitlist_entry',
+			entityId: row.id,
+			data: { start: before.offeredStart.toISOString(), offeredTo: next }
+		});
 		return row;
 	});
 }

@@ -28,7 +28,10 @@ export function setFileStore(store: FileStore): void {
  * right now". The operator's log gets the store's own sentence (which setting to fix).
  */
 export function storageUnavailable(e: unknown, during: string): AppError {
-	logger().error({ err: e, problem: e instanceof FileStoreError ? e.problem : 'unknown' }, `document store failed during ${during}: ${e instanceof Error ? e.message : String(e)}`);
+	logger().error(
+		{ err: e, problem: e instanceof FileStoreError ? e.problem : 'unknown' },
+		`document store failed during ${during}: ${e instanceof Error ? e.message : String(e)}`
+	);
 	return new AppError('storage_unavailable', 503, 'The document store is unavailable', 'file');
 }
 

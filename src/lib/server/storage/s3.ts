@@ -101,7 +101,9 @@ export class S3Store implements FileStore {
 			return await this.client.fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
 		} catch (e) {
 			const reason = e instanceof Error ? (causeCode(e) ?? e.message) : String(e);
-			throw new FileStoreError('unreachable', `The S3 store at ${this.settings.endpoint} cannot be reached (${reason}): check S3_ENDPOINT and the network`, { cause: e });
+			throw new FileStoreError('unreachable', `The S3 store at ${this.settings.endpoint} cannot be reached (${reason}): check S3_ENDPOINT and the network`, {
+				cause: e
+			});
 		}
 	}
 
@@ -115,16 +117,25 @@ export class S3Store implements FileStore {
 		const { bucket, endpoint } = this.settings;
 		const answered = `${status}${code ? ` ${code}` : ''}`;
 		if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch' || code === 'InvalidToken' || (status === 403 && code === null)) {
-			return new FileStoreError('credentials', `The S3 store refused the credentials (${answered} on ${what}): check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY`);
+			return new FileStoreError(
+				'credentials',
+				`The S3 store refused the credentials (${answered} on ${what}): check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY`
+			);
 		}
 		if (code === 'AccessDenied') {
-			return new FileStoreError('credentials', `The S3 key may not ${what} in bucket "${bucket}" (${answered}): give it read, write and list rights on that bucket`);
+			return new FileStoreError(
+				'credentials',
+				`The S3 key may not ${what} in bucket "${bucket}" (${answered}): give it read, write and list rights on that bucket`
+			);
 		}
 		if (code === 'NoSuchBucket') {
 			return new FileStoreError('no_bucket', `The S3 bucket "${bucket}" does not exist at ${endpoint}: create it, or fix S3_BUCKET`);
 		}
 		if (code === 'AuthorizationHeaderMalformed' || code === 'PermanentRedirect' || code === 'IllegalLocationConstraintException') {
-			return new FileStoreError('refused', `The S3 store wants another region or address for bucket "${bucket}" (${answered}): check S3_REGION and S3_ENDPOINT`);
+			return new FileStoreError(
+				'refused',
+				`The S3 store wants another region or address for bucket "${bucket}" (${answered}): check S3_REGION and S3_ENDPOINT`
+			);
 		}
 		return new FileStoreError('refused', `The S3 store answered ${answered} to ${what}`);
 	}

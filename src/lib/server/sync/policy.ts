@@ -77,12 +77,7 @@ function userAccess(actor: Extract<SyncActor, { kind: 'user' }>, ref: DocumentRe
  * the tenancy `can()`. Projections are never writable; closed collaborative documents are read-only.
  */
 export function documentAccess(actor: SyncActor, ref: DocumentRef, facts: DocumentFacts): DocumentAccess {
-	const access =
-		actor.kind === 'display'
-			? ref.type === 'display' && ref.clinicId === actor.clinicId
-				? 'read'
-				: 'none'
-			: userAccess(actor, ref, facts);
+	const access = actor.kind === 'display' ? (ref.type === 'display' && ref.clinicId === actor.clinicId ? 'read' : 'none') : userAccess(actor, ref, facts);
 	if (access === 'write' && (documentKindOf(ref) === 'projection' || facts.closed)) return 'read';
 	return access;
 }

@@ -14,7 +14,14 @@ function pair() {
 	return { server, replica, updates };
 }
 
-const token = (n: number, extra: Record<string, Json> = {}) => ({ id: `t${n}`, token: String(n).padStart(3, '0'), status: 'waiting', patientName: `Patient number ${n}`, waitMinutes: n * 7, ...extra });
+const token = (n: number, extra: Record<string, Json> = {}) => ({
+	id: `t${n}`,
+	token: String(n).padStart(3, '0'),
+	status: 'waiting',
+	patientName: `Patient number ${n}`,
+	waitMinutes: n * 7,
+	...extra
+});
 
 describe('applyProjection', () => {
 	it('writes content the replica reads back exactly, and reports no change for the same content', () => {

@@ -13,7 +13,11 @@ import { logger } from '../logger';
 type Listener = (names: string[]) => void;
 type Transport = (names: string[]) => Promise<void>;
 type ChangeHub = { listeners: Set<Listener>; transports: Set<Transport>; seen: number };
-type HubGlobal = typeof globalThis & { __tabeebSyncHub?: ChangeHub; __tabeebSyncRedisPublisher?: Promise<Transport>; __tabeebSyncRedisClose?: () => Promise<void> };
+type HubGlobal = typeof globalThis & {
+	__tabeebSyncHub?: ChangeHub;
+	__tabeebSyncRedisPublisher?: Promise<Transport>;
+	__tabeebSyncRedisClose?: () => Promise<void>;
+};
 
 export const PROJECTION_CHANNEL = 'projection-changes';
 export const changeMessage = z.object({ names: z.array(z.string().max(200)).max(1000) });

@@ -40,6 +40,7 @@ export async function clinicAccess(db: Db, user: AccessUser, which: { code: stri
 	if (account) return { ok: false, refusal: account };
 	const row = await clinicMembership(db, user.id, which);
 	if (!row) return { ok: false, refusal: 'not_found' };
-	if (row.clinic.require2fa && !user.twoFactorEnabled) return { ok: false, refusal: 'two_factor_required', clinic: { id: row.clinic.id, code: row.clinic.code } };
+	if (row.clinic.require2fa && !user.twoFactorEnabled)
+		return { ok: false, refusal: 'two_factor_required', clinic: { id: row.clinic.id, code: row.clinic.code } };
 	return { ok: true, access: { clinic: row.clinic, role: row.role, ctx: { clinicId: row.clinic.id, actor: { userId: user.id, role: row.role } } } };
 }

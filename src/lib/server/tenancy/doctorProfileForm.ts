@@ -33,7 +33,12 @@ export type DoctorProfileView = {
 	rooms: { id: string; name: string }[];
 };
 
-export function doctorProfileView(member: MemberRow, currency: string, locale: string, rooms: { id: string; name: string; archived: boolean }[] = []): DoctorProfileView {
+export function doctorProfileView(
+	member: MemberRow,
+	currency: string,
+	locale: string,
+	rooms: { id: string; name: string; archived: boolean }[] = []
+): DoctorProfileView {
 	const fee = member.consultationFee ?? 0;
 	return {
 		specialization: member.specialization ?? '',

@@ -31,12 +31,20 @@ export async function addMember(db: Db, ctx: ClinicContext, input: unknown) {
 	try {
 		return await runCommand(db, null, async (tx) => {
 			await lockClinicMembers(tx, ctx.clinicId);
-			const [existing] = await tx.select().from(appUser).where(sql`lower(${appUser.email}) = ${data.email}`);
+			const [existing] = await tx
+				.select()
+				.from(appUser)
+				.where(sql`lower(${appUser.email}) = ${data.email}`);
 			if (existing?.kind === 'patient') throw conflict('That email belongs to a patient account', 'email_taken', 'email');
 			if (!existing && !passwordHash) throw badRequest('A new account needs an initial password', 'password', 'field_required');
 			const user =
 				existing ??
-				(await tx.insert(appUser).values({ email: data.email, name: data.name, passwordHash: passwordHash ?? '', kind: 'staff' }).returning())[0];
+				(
+					await tx
+						.insert(appUser)
+						.values({ email: data.email, name: data.name, passwordHash: passwordHash ?? '', kind: 'staff' })
+						.returning()
+				)[0];
 			const [row] = await tx
 				.insert(membership)
 				.values({ clinicId: ctx.clinicId, userId: user.id, role: data.role })
@@ -148,10 +156,7 @@ export async function resetMemberPassword(db: Db, ctx: ClinicContext, userId: st
 	await runCommand(db, null, async (tx) => {
 		const row = await loadMembership(tx, ctx.clinicId, userId);
 		await assertAdministersEveryClinicOf(tx, ctx, userId);
-		await tx
-			.update(appUser)
-			.set({ passwordHash, passwordChangedAt: new Date(), mustChangePassword: true })
-			.where(eq(appUser.id, userId));
+		await tx.update(appUser).set({ passwordHash, passwordChangedAt: new Date(), mustChangePassword: true }).where(eq(appUser.id, userId));
 		await appendAudit(tx, {
 			clinicId: ctx.clinicId,
 			actorUserId: ctx.actor.userId,
@@ -178,12 +183,7 @@ export async function assertAdministersEveryClinicOf(tx: Tx, ctx: ClinicContext,
 		.from(membership)
 		.leftJoin(
 			actorAdmin,
-			and(
-				eq(actorAdmin.clinicId, membership.clinicId),
-				eq(actorAdmin.userId, ctx.actor.userId),
-				eq(actorAdmin.role, 'admin'),
-				eq(actorAdmin.status, 'active')
-			)
+			and(eq(actorAdmin.clinicId, membership.clinicId), eq(actorAdmin.userId, ctx.actor.userId), eq(actorAdmin.role, 'admin'), eq(actorAdmin.status, 'active'))
 		)
 		.where(and(eq(membership.userId, userId), ne(membership.clinicId, ctx.clinicId), ne(membership.status, 'removed'), isNull(actorAdmin.id)))
 		.limit(1);

@@ -4,14 +4,7 @@ import type { Role } from '../db/schema';
 export type ClinicActor = { userId: string; role: Role | null };
 
 export type TenancyAction =
-	| 'clinic.view'
-	| 'clinic.manage'
-	| 'members.view'
-	| 'members.manage'
-	| 'branch.create'
-	| 'doctorProfile.edit'
-	| 'duty.manage'
-	| 'audit.view';
+	'clinic.view' | 'clinic.manage' | 'members.view' | 'members.manage' | 'branch.create' | 'doctorProfile.edit' | 'duty.manage' | 'audit.view';
 
 const rules: Record<TenancyAction, readonly Role[]> = {
 	'clinic.view': ['admin', 'doctor', 'reception', 'pharmacist'],

@@ -107,8 +107,6 @@ export async function listMembers(db: Db, clinicId: string): Promise<MemberRow[]
 
 /** One member of the clinic (not removed), or null. */
 export async function findMember(db: Db, clinicId: string, userId: string): Promise<MemberRow | null> {
-	const [row] = await memberQuery(db).where(
-		and(eq(membership.clinicId, clinicId), eq(membership.userId, userId), ne(membership.status, 'removed'))
-	);
+	const [row] = await memberQuery(db).where(and(eq(membership.clinicId, clinicId), eq(membership.userId, userId), ne(membership.status, 'removed')));
 	return row ? toMemberRow(row) : null;
 }

@@ -26,7 +26,13 @@ export const clinicCode = z
 	.string()
 	.trim()
 	.toUpperCase()
-	.pipe(z.string().min(3).max(8).regex(/^[A-Z0-9]+$/, 'letters and digits only'));
+	.pipe(
+		z
+			.string()
+			.min(3)
+			.max(8)
+			.regex(/^[A-Z0-9]+$/, 'letters and digits only')
+	);
 export const timezone = z.string().trim().max(64).refine(isTimeZone, 'not a known IANA time zone');
 export const currency = z
 	.string()

@@ -21,11 +21,7 @@ export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: un
 			if (!actor?.totpKey) throw new AppError('own_two_factor_required', 409, 'Turn on two-factor authentication for your own account first', 'require2fa');
 		}
 		const branding = { ...(data.color ? { color: data.color } : {}), ...(data.tagline ? { tagline: data.tagline } : {}) };
-		const [row] = await tx
-			.update(clinic)
-			.set({ name: data.name, require2fa: data.require2fa, branding })
-			.where(eq(clinic.id, ctx.clinicId))
-			.returning();
+		const [row] = await tx.update(clinic).set({ name: data.name, require2fa: data.require2fa, branding }).where(eq(clinic.id, ctx.clinicId)).returning();
 		await appendAudit(tx, {
 			clinicId: ctx.clinicId,
 			actorUserId: ctx.actor.userId,

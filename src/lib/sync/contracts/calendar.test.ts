@@ -3,8 +3,16 @@ import { calendarContract } from './calendar';
 import { readContent } from './reading';
 
 const appointment = {
-	id: 'a1', ref: 'LHR01-A1000', patientId: 'p1', patientName: 'Amna', patientRef: 'LHR01-P1000', doctorId: 'd1',
-	start: '2026-12-07T05:00:00.000Z', end: '2026-12-07T05:15:00.000Z', status: 'confirmed', reason: 'Fever'
+	id: 'a1',
+	ref: 'LHR01-A1000',
+	patientId: 'p1',
+	patientName: 'Amna',
+	patientRef: 'LHR01-P1000',
+	doctorId: 'd1',
+	start: '2026-12-07T05:00:00.000Z',
+	end: '2026-12-07T05:15:00.000Z',
+	status: 'confirmed',
+	reason: 'Fever'
 };
 const day = {
 	day: '2026-12-07',

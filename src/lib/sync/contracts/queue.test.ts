@@ -3,10 +3,34 @@ import { displayContract, patientLiveContract, queueContract } from './queue';
 import { readContent } from './reading';
 
 const token = {
-	id: 't1', token: '001', status: 'waiting', patientId: 'p1', patientName: 'Amna', patientRef: 'LHR01-P1000', doctorId: null, chosenDoctorId: null,
-	appointmentId: null, appointmentStart: null, arrival: 'walk_in', arrivalMinutes: null, urgent: false, urgentReason: null, returned: false, moved: false,
-	skipCount: 0, callCount: 0, checkedInAt: '2026-12-06T05:00:00.000Z', calledAt: null, completedAt: null, room: null, cancelReason: null, order: 0,
-	plannedDoctorId: 'd1', ahead: 0, estimatedCallAt: null, waitMinutes: 0
+	id: 't1',
+	token: '001',
+	status: 'waiting',
+	patientId: 'p1',
+	patientName: 'Amna',
+	patientRef: 'LHR01-P1000',
+	doctorId: null,
+	chosenDoctorId: null,
+	appointmentId: null,
+	appointmentStart: null,
+	arrival: 'walk_in',
+	arrivalMinutes: null,
+	urgent: false,
+	urgentReason: null,
+	returned: false,
+	moved: false,
+	skipCount: 0,
+	callCount: 0,
+	checkedInAt: '2026-12-06T05:00:00.000Z',
+	calledAt: null,
+	completedAt: null,
+	room: null,
+	cancelReason: null,
+	order: 0,
+	plannedDoctorId: 'd1',
+	ahead: 0,
+	estimatedCallAt: null,
+	waitMinutes: 0
 };
 
 describe('reading live queue content against its contract', () => {
@@ -27,12 +51,32 @@ describe('reading live queue content against its contract', () => {
 	it('calls a missing or retyped field a mismatch', () => {
 		const { patientName: _gone, ...missing } = token;
 		expect(readContent(queueContract, { day: '2026-12-06', doctors: [], tokens: [missing] }).state).toBe('mismatch');
-		expect(readContent(displayContract, { day: '2026-12-06', clinic: null, doctors: [{ slot: '1', doctor: 'Dr A', room: null, nowServing: null, calls: 0, next: [] }], next: [] }).state).toBe('mismatch');
+		expect(
+			readContent(displayContract, {
+				day: '2026-12-06',
+				clinic: null,
+				doctors: [{ slot: '1', doctor: 'Dr A', room: null, nowServing: null, calls: 0, next: [] }],
+				next: []
+			}).state
+		).toBe('mismatch');
 	});
 
 	it('reads a patient with no token today, and one with a token', () => {
 		expect(readContent(patientLiveContract, { queue: null })).toEqual({ state: 'ok', value: { queue: null } });
-		const live = { clinic: { name: 'C', code: 'LHR01' }, day: '2026-12-06', queue: { token: '001', status: 'with_doctor', ahead: null, waitMinutes: null, doctor: 'Dr A', room: 'Room 2', calledAt: null, checkedInAt: '2026-12-06T05:00:00.000Z' } };
+		const live = {
+			clinic: { name: 'C', code: 'LHR01' },
+			day: '2026-12-06',
+			queue: {
+				token: '001',
+				status: 'with_doctor',
+				ahead: null,
+				waitMinutes: null,
+				doctor: 'Dr A',
+				room: 'Room 2',
+				calledAt: null,
+				checkedInAt: '2026-12-06T05:00:00.000Z'
+			}
+		};
 		expect(readContent(patientLiveContract, live).state).toBe('ok');
 	});
 });

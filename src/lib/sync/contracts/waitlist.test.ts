@@ -3,8 +3,15 @@ import { waitlistContract } from './waitlist';
 import { readContent } from './reading';
 
 const entry = {
-	id: 'w1', patientId: 'p1', patientName: 'Amna', doctorId: 'd1', status: 'offered', offeredStart: '2026-12-07T05:00:00.000Z',
-	currentStart: null, note: 'mornings', createdAt: '2026-12-01T09:00:00.000Z'
+	id: 'w1',
+	patientId: 'p1',
+	patientName: 'Amna',
+	doctorId: 'd1',
+	status: 'offered',
+	offeredStart: '2026-12-07T05:00:00.000Z',
+	currentStart: null,
+	note: 'mornings',
+	createdAt: '2026-12-01T09:00:00.000Z'
 };
 
 describe('reading the live waitlist against its contract', () => {

@@ -42,7 +42,10 @@ export const actions: Actions = {
 		const values = await formValues(request);
 		const { db } = await getDatabase();
 		try {
-			const cancelled = await cancelAppointmentAsPatient(db, locals.user.id, values.appointmentId ?? '', { reason: values.reason, idempotencyKey: values.idempotencyKey || undefined });
+			const cancelled = await cancelAppointmentAsPatient(db, locals.user.id, values.appointmentId ?? '', {
+				reason: values.reason,
+				idempotencyKey: values.idempotencyKey || undefined
+			});
 			return { cancelled: { ref: cancelled.ref } };
 		} catch (e) {
 			return formFailure(e, { appointmentId: values.appointmentId ?? '' });

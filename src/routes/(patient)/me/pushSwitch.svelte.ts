@@ -54,7 +54,11 @@ export class PushSwitch {
 		await this.run(async () => {
 			const subscription = await registration.pushManager.getSubscription();
 			if (subscription) {
-				const response = await fetch(API, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: subscription.endpoint }) });
+				const response = await fetch(API, {
+					method: 'DELETE',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ endpoint: subscription.endpoint })
+				});
 				if (!response.ok) throw new Error(`unsubscribe answered ${response.status}`);
 				await subscription.unsubscribe();
 			}
@@ -92,7 +96,10 @@ export class PushSwitch {
 }
 
 function base64urlBytes(value: string): Uint8Array<ArrayBuffer> {
-	const base64 = value.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(value.length / 4) * 4, '=');
+	const base64 = value
+		.replace(/-/g, '+')
+		.replace(/_/g, '/')
+		.padEnd(Math.ceil(value.length / 4) * 4, '=');
 	const binary = atob(base64);
 	const bytes = new Uint8Array(new ArrayBuffer(binary.length));
 	for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

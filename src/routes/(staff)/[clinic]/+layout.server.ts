@@ -12,7 +12,15 @@ export const load: LayoutServerLoad = async (event) => {
 	const memberships = await activeMemberships(db, user.id);
 	return {
 		user: { id: user.id, name: user.name, email: user.email },
-		clinic: { id: clinic.id, code: clinic.code, name: clinic.name, timezone: clinic.timezone, currency: clinic.currency, branding: clinic.branding, require2fa: clinic.require2fa },
+		clinic: {
+			id: clinic.id,
+			code: clinic.code,
+			name: clinic.name,
+			timezone: clinic.timezone,
+			currency: clinic.currency,
+			branding: clinic.branding,
+			require2fa: clinic.require2fa
+		},
 		role,
 		clinics: memberships.map((m) => ({ code: m.clinicCode, name: m.clinicName, role: m.role }))
 	};

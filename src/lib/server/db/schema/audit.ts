@@ -24,7 +24,10 @@ export const auditLog = pgTable(
 		prevHash: text().notNull(),
 		hash: text().notNull()
 	},
-	(t) => [index('audit_log_clinic_seq_idx').on(t.clinicId, t.seq), index('audit_log_subject_seq_idx').on(t.subjectUserId, t.seq).where(isNotNull(t.subjectUserId))]
+	(t) => [
+		index('audit_log_clinic_seq_idx').on(t.clinicId, t.seq),
+		index('audit_log_subject_seq_idx').on(t.subjectUserId, t.seq).where(isNotNull(t.subjectUserId))
+	]
 );
 
 export type AuditRow = typeof auditLog.$inferSelect;

@@ -53,7 +53,9 @@ export const patient = pgTable(
 		index('patient_clinic_phone_idx').on(t.clinicId, t.phone),
 		index('patient_clinic_national_id_idx').on(t.clinicId, t.nationalId),
 		// On the stored lower-cased name, so PostgreSQL and PGlite run the same search SQL; no pending list (see 0007).
-		index('patient_name_trgm_idx').using('gin', sql`${t.searchName} gin_trgm_ops`).with({ fastupdate: false }),
+		index('patient_name_trgm_idx')
+			.using('gin', sql`${t.searchName} gin_trgm_ops`)
+			.with({ fastupdate: false }),
 		index('patient_user_idx').on(t.userId),
 		// One account, at most one record per clinic; NULLs (unlinked records) never collide.
 		uniqueIndex('patient_clinic_user_key').on(t.clinicId, t.userId),

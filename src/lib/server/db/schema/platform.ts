@@ -49,7 +49,7 @@ export const syncDocument = pgTable('sync_document', {
 	clinicId: uuid(),
 	snapshot: bytea(),
 	/** Id of the last sync_update folded into the snapshot. */
-	snapshotUpdateId: bigint({ mode: "number" }).notNull().default(0),
+	snapshotUpdateId: bigint({ mode: 'number' }).notNull().default(0),
 	closedAt: timestamp({ withTimezone: true }),
 	updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 });

@@ -19,7 +19,11 @@ const HOMES_KEPT = 20_000;
 async function recordHome(db: Db, patientId: string, fresh = false): Promise<RecordHome | null> {
 	const known = fresh ? undefined : homes.get(patientId);
 	if (known) return known;
-	const [row] = await db.select({ clinicId: patient.clinicId, timezone: clinic.timezone }).from(patient).innerJoin(clinic, eq(clinic.id, patient.clinicId)).where(eq(patient.id, patientId));
+	const [row] = await db
+		.select({ clinicId: patient.clinicId, timezone: clinic.timezone })
+		.from(patient)
+		.innerJoin(clinic, eq(clinic.id, patient.clinicId))
+		.where(eq(patient.id, patientId));
 	if (!row) return null;
 	if (homes.size >= HOMES_KEPT) homes.clear();
 	homes.set(patientId, row);
@@ -46,7 +50,9 @@ export async function projectPatientLive(db: Db, ref: DocumentRef): Promise<Proj
 	const { home, day } = loaded;
 	const now = day.now;
 	// A token cancelled by a merge is not the patient's place: their other token is.
-	const mine = day.tokens.filter((t) => t.patientId === ref.patientId && t.status !== 'cancelled').sort((a, b) => b.checkedInAt.getTime() - a.checkedInAt.getTime())[0];
+	const mine = day.tokens
+		.filter((t) => t.patientId === ref.patientId && t.status !== 'cancelled')
+		.sort((a, b) => b.checkedInAt.getTime() - a.checkedInAt.getTime())[0];
 	if (!mine) return { clinic: { name: home.name, code: home.code }, day: day.day, queue: null } satisfies PatientLiveContent;
 	const plan = day.plan.find((p) => p.tokenId === mine.id);
 	const doctorId = mine.calledBy ?? plan?.doctorId ?? mine.doctorId;

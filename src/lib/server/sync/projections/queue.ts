@@ -59,7 +59,13 @@ export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<Proj
 		timezone: home.timezone,
 		perDoctorTokens: home.perDoctorTokens,
 		builtAt: now.toISOString(),
-		doctors: day.doctors.map((d) => ({ id: d.id, name: d.name, consultationMinutes: Math.round(d.consultationMs / 60_000), withDoctor: d.withDoctor?.id ?? null, room: d.room })),
+		doctors: day.doctors.map((d) => ({
+			id: d.id,
+			name: d.name,
+			consultationMinutes: Math.round(d.consultationMs / 60_000),
+			withDoctor: d.withDoctor?.id ?? null,
+			room: d.room
+		})),
 		tokens
 	} satisfies QueueContent;
 }

@@ -8,7 +8,6 @@ import { clinicToday } from '../../../time';
 
 export type StaffOnDuty = { userId: string; name: string; role: Role; onDuty: boolean };
 
-
 /**
  * `clinic/{id}/staff`: every active member of the clinic with their role and whether they are
  * on duty today (the clinic's today). Names and roles only: every member of staff may read it.

@@ -32,7 +32,15 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 			return { day, slots: all.length, free: free.length, closed: closures.some((c) => c.date === day) };
 		})
 	);
-	return { doctors: role === 'doctor' ? doctors.filter((d) => d.id === user.id) : doctors, doctorId, availability, preview, closures, canManageClosures: can(actor, 'closure.manage'), today };
+	return {
+		doctors: role === 'doctor' ? doctors.filter((d) => d.id === user.id) : doctors,
+		doctorId,
+		availability,
+		preview,
+		closures,
+		canManageClosures: can(actor, 'closure.manage'),
+		today
+	};
 };
 
 /** The editor sends the whole schedule as one JSON field; a malformed one is bad input like any other. */

@@ -69,7 +69,10 @@ export const actions: Actions = {
 		appointmentAction(event, (db, ctx, v) =>
 			rescheduleAppointment(db, ctx, v.appointmentId ?? '', { start: v.start, doctorId: optional(v.doctorId), idempotencyKey: optional(v.idempotencyKey) })
 		),
-	cancel: (event) => appointmentAction(event, (db, ctx, v) => cancelAppointment(db, ctx, v.appointmentId ?? '', { reason: v.reason, idempotencyKey: optional(v.idempotencyKey) })),
+	cancel: (event) =>
+		appointmentAction(event, (db, ctx, v) =>
+			cancelAppointment(db, ctx, v.appointmentId ?? '', { reason: v.reason, idempotencyKey: optional(v.idempotencyKey) })
+		),
 	confirm: (event) => appointmentAction(event, (db, ctx, v) => decideAppointment(db, ctx, v.appointmentId ?? '', 'confirm')),
 	decline: (event) => appointmentAction(event, (db, ctx, v) => decideAppointment(db, ctx, v.appointmentId ?? '', 'decline')),
 	noShow: (event) => appointmentAction(event, (db, ctx, v) => markNoShow(db, ctx, v.appointmentId ?? '')),

@@ -12,7 +12,9 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 	const { clinic, role } = await parent();
 	if (role !== 'doctor') error(403, { message: errorMessage('forbidden'), code: 'forbidden' });
 	const today = clinicToday(clinic.timezone);
-	const date = isoDay().catch(today).parse(url.searchParams.get('date') ?? today);
+	const date = isoDay()
+		.catch(today)
+		.parse(url.searchParams.get('date') ?? today);
 	const days = Array.from({ length: 7 }, (_, i) => addDays(weekStart(date), i));
 	const { db } = await getDatabase();
 	const initial = await Promise.all(days.map((day) => projectClinicCalendar(db, { type: 'calendar', clinicId: clinic.id, day })));

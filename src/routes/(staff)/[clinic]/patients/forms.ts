@@ -54,6 +54,11 @@ export function formOf(p: Patient, today: string): Record<string, string> {
 	};
 }
 
-export function resultOf(p: Pick<PatientSummary, 'id' | 'refNo' | 'name' | 'dateOfBirth' | 'sex' | 'phone'>, code: string, today: string, href: string): SearchResult {
+export function resultOf(
+	p: Pick<PatientSummary, 'id' | 'refNo' | 'name' | 'dateOfBirth' | 'sex' | 'phone'>,
+	code: string,
+	today: string,
+	href: string
+): SearchResult {
 	return { id: p.id, ref: formatRef(code, 'P', p.refNo), name: p.name, details: ageSex(p, today), phone: p.phone, href };
 }

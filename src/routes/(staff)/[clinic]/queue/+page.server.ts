@@ -44,7 +44,13 @@ export const load: PageServerLoad = async (event) => {
 		results: found.map((p) => ({ id: p.id, name: p.name, ref: formatRef(clinic.code, 'P', p.refNo), phone: p.phone })),
 		appointments: appointments
 			.filter((a) => a.status === 'confirmed' || a.status === 'requested')
-			.map((a) => ({ id: a.id, patientName: a.patientName, patientRef: formatRef(clinic.code, 'P', a.patientRefNo), doctorName: a.doctorName, start: a.startsAt.toISOString() })),
+			.map((a) => ({
+				id: a.id,
+				patientName: a.patientName,
+				patientRef: formatRef(clinic.code, 'P', a.patientRefNo),
+				doctorName: a.doctorName,
+				start: a.startsAt.toISOString()
+			})),
 		// A fresh key per page view: a double-submitted check-in is one check-in.
 		checkInKey: randomUUID(),
 		can: {
@@ -84,7 +90,9 @@ export const actions: Actions = {
 		act(event, async (ctx, v) => {
 			const { db } = await getDatabase();
 			const idempotencyKey = v.idempotencyKey || undefined;
-			const input = v.appointmentId ? { appointmentId: v.appointmentId, idempotencyKey } : { patientId: v.patientId, doctorId: v.doctorId || undefined, idempotencyKey };
+			const input = v.appointmentId
+				? { appointmentId: v.appointmentId, idempotencyKey }
+				: { patientId: v.patientId, doctorId: v.doctorId || undefined, idempotencyKey };
 			const token = await checkInPatient(db, ctx, input);
 			return { kind: 'checkedIn', token: token.token, tokenId: token.id };
 		}),
@@ -108,7 +116,10 @@ export const actions: Actions = {
 	reorder: (event) =>
 		act(event, async (ctx, v) => {
 			const { db } = await getDatabase();
-			return { kind: 'reorder', token: (await reorderToken(db, ctx, v.tokenId ?? '', { position: v.position, doctorId: v.doctorId || undefined, reason: v.reason })).token };
+			return {
+				kind: 'reorder',
+				token: (await reorderToken(db, ctx, v.tokenId ?? '', { position: v.position, doctorId: v.doctorId || undefined, reason: v.reason })).token
+			};
 		}),
 	room: (event) =>
 		act(event, async (ctx, v) => {

@@ -30,7 +30,12 @@ export const actions: Actions = {
 		const values = await formValues(event.request);
 		const { db } = await getDatabase();
 		try {
-			await joinWaitlist(db, ctx, { patientId: values.patientId, doctorId: values.doctorId, currentAppointmentId: optional(values.currentAppointmentId), note: values.note });
+			await joinWaitlist(db, ctx, {
+				patientId: values.patientId,
+				doctorId: values.doctorId,
+				currentAppointmentId: optional(values.currentAppointmentId),
+				note: values.note
+			});
 		} catch (e) {
 			return formFailure(e, values);
 		}

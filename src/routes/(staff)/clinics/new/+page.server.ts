@@ -35,7 +35,15 @@ export const actions: Actions = {
 			const created = await createClinic(
 				db,
 				user.id,
-				{ name: values.name, code: values.code, country: values.country, state: values.state, city: values.city, timezone: values.timezone, currency: values.currency },
+				{
+					name: values.name,
+					code: values.code,
+					country: values.country,
+					state: values.state,
+					city: values.city,
+					timezone: values.timezone,
+					currency: values.currency
+				},
 				{ fromClinicId: locals.session?.activeClinicId }
 			);
 			code = created.code;

@@ -18,5 +18,7 @@ export const GET: RequestHandler = async (event) => {
 	if (!parsed.success) return json({ appointments: [] });
 	const { db } = await getDatabase();
 	const rows = await patientUpcomingAppointments(db, ctx.clinicId, parsed.data.patient);
-	return json({ appointments: rows.map((a) => ({ id: a.id, ref: formatRef(clinic.code, 'A', a.refNo), doctorId: a.doctorId, start: a.startsAt.toISOString() })) });
+	return json({
+		appointments: rows.map((a) => ({ id: a.id, ref: formatRef(clinic.code, 'A', a.refNo), doctorId: a.doctorId, start: a.startsAt.toISOString() }))
+	});
 };
