@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { currencyColumns } from '../src/lib/server/tenancy/money';
 import { appUser, clinic, membership, type Role } from '../src/lib/server/db/schema';
 import type { Db } from '../src/lib/server/db';
 import { hashPassword } from '../src/lib/server/auth/password';
@@ -27,7 +28,15 @@ export function middayTimeZone(now = new Date()): string {
 export async function makeClinic(db: Db, overrides: Partial<typeof clinic.$inferInsert> = {}) {
 	const [row] = await db
 		.insert(clinic)
-		.values({ name: `Clinic ${rand(3)}`, code: clinicCode(), country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR', ...overrides })
+		.values({
+			name: `Clinic ${rand(3)}`,
+			code: clinicCode(),
+			country: 'PK',
+			city: 'Lahore',
+			timezone: 'Asia/Karachi',
+			...currencyColumns(overrides.currency ?? 'PKR'),
+			...overrides
+		})
 		.returning();
 	return row;
 }

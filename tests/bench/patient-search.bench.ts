@@ -175,11 +175,11 @@ const { database, drop } = await openFresh();
 try {
 	const [home] = await database.db
 		.insert(clinic)
-		.values({ name: 'Bench Clinic', code: 'BEN01', country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR' })
+		.values({ name: 'Bench Clinic', code: 'BEN01', country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR', currencyExponent: 2 })
 		.returning();
 	const [other] = await database.db
 		.insert(clinic)
-		.values({ name: 'Other Clinic', code: 'BEN02', country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR' })
+		.values({ name: 'Other Clinic', code: 'BEN02', country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR', currencyExponent: 2 })
 		.returning();
 	const loading = performance.now();
 	const rows = await fill(database, home.id, PATIENTS);

@@ -6,6 +6,7 @@ import { appUser, auditLog, clinic as clinicTable, doctorProfile, membership, ty
 import type { Db } from '../../src/lib/server/db';
 import type { ClinicContext } from '../../src/lib/server/tenancy/members';
 import { updateDoctorProfile } from '../../src/lib/server/tenancy/updateDoctorProfile';
+import { currencyOf } from '../../src/lib/server/tenancy/money';
 import { doctorProfileFromForm } from '../../src/lib/server/tenancy/doctorProfileForm';
 import { updateClinicSettings } from '../../src/lib/server/tenancy/updateClinicSettings';
 import { createClinic } from '../../src/lib/server/tenancy/createClinic';
@@ -115,15 +116,15 @@ describe('doctor profiles', () => {
 
 	it("takes the fee form in the clinic currency's major units", async () => {
 		const kwd = await clinicWithDoctor('KWD');
-		await updateDoctorProfile(db, kwd.adminCtx, kwd.doctor.id, doctorProfileFromForm({ consultationFee: '12.345', listing: 'public' }, 'KWD'));
+		await updateDoctorProfile(db, kwd.adminCtx, kwd.doctor.id, doctorProfileFromForm({ consultationFee: '12.345', listing: 'public' }, currencyOf(kwd.clinic)));
 		expect((await profileOf(kwd.clinic.id, kwd.doctor.id))?.consultationFee).toBe(12345);
 		const jpy = await clinicWithDoctor('JPY');
-		await updateDoctorProfile(db, jpy.adminCtx, jpy.doctor.id, doctorProfileFromForm({ consultationFee: '3000' }, 'JPY'));
+		await updateDoctorProfile(db, jpy.adminCtx, jpy.doctor.id, doctorProfileFromForm({ consultationFee: '3000' }, currencyOf(jpy.clinic)));
 		expect((await profileOf(jpy.clinic.id, jpy.doctor.id))?.consultationFee).toBe(3000);
-		expect(() => doctorProfileFromForm({ consultationFee: '30.5' }, 'JPY')).toThrow(
+		expect(() => doctorProfileFromForm({ consultationFee: '30.5' }, currencyOf(jpy.clinic))).toThrow(
 			expect.objectContaining({ code: 'field_invalid', field: 'consultationFee' })
 		);
-		expect(() => doctorProfileFromForm({ consultationFee: '-30' }, 'KWD')).toThrow(expect.objectContaining({ field: 'consultationFee' }));
+		expect(() => doctorProfileFromForm({ consultationFee: '-30' }, currencyOf(kwd.clinic))).toThrow(expect.objectContaining({ field: 'consultationFee' }));
 	});
 });
 

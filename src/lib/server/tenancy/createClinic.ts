@@ -1,4 +1,5 @@
 import { clinic, membership } from '../db/schema';
+import { currencyColumns } from './money';
 import type { Db } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
@@ -24,7 +25,7 @@ export async function createClinic(db: Db, actorUserId: string, input: unknown, 
 		return await runCommand(db, null, async (tx) => {
 			const [created] = await tx
 				.insert(clinic)
-				.values({ ...data, parentClinicId: parent.clinicId })
+				.values({ ...data, ...currencyColumns(data.currency), parentClinicId: parent.clinicId })
 				.returning();
 			await tx.insert(membership).values({ clinicId: created.id, userId: actorUserId, role: 'admin' });
 			await appendAudit(tx, {

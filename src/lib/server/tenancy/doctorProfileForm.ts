@@ -1,4 +1,4 @@
-import { currencyDigits, formatMajorAmount, formatMoney, parseMajorAmount } from './money';
+import { formatMajorAmount, formatMoney, parseMajorAmount, type Currency } from './money';
 import { MAX_FEE_MINOR } from './schema';
 import type { MemberRow } from './queries';
 
@@ -7,7 +7,7 @@ import type { MemberRow } from './queries';
  * takes integer minor units. Both the admin's member page and a doctor's own profile page use
  * these two helpers, so the conversion happens in one place.
  */
-export function doctorProfileFromForm(values: Record<string, string>, currency: string) {
+export function doctorProfileFromForm(values: Record<string, string>, currency: Currency) {
 	return {
 		specialization: values.specialization ?? '',
 		registrationNumber: values.registrationNumber ?? '',
@@ -35,7 +35,7 @@ export type DoctorProfileView = {
 
 export function doctorProfileView(
 	member: MemberRow,
-	currency: string,
+	currency: Currency,
 	locale: string,
 	rooms: { id: string; name: string; archived: boolean }[] = []
 ): DoctorProfileView {
@@ -46,8 +46,8 @@ export function doctorProfileView(
 		feeInput: formatMajorAmount(fee, currency),
 		feeDisplay: formatMoney(fee, currency, locale),
 		listing: member.listing ?? 'public',
-		currency,
-		currencyDigits: currencyDigits(currency),
+		currency: currency.code,
+		currencyDigits: currency.exponent,
 		defaultRoomId: member.defaultRoomId ?? '',
 		rooms: rooms.filter((r) => !r.archived).map((r) => ({ id: r.id, name: r.name }))
 	};

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { currencyDigits, formatMajorAmount, formatMoney, parseMajorAmount } from './money';
+import { currencyColumns, currencyOf, formatMajorAmount, formatMoney, parseMajorAmount } from './money';
+import { ISO_4217_MINOR_UNITS } from '../../data/iso4217';
 import { AppError } from '../errors';
 
 const MAX = 100_000_000;
-const parse = (text: string, currency: string) => parseMajorAmount(text, currency, MAX, 'consultationFee');
+/** A currency as a clinic created with it stores it. */
+const c = (code: string) => currencyOf(currencyColumns(code));
+const parse = (text: string, code: string) => parseMajorAmount(text, c(code), MAX, 'consultationFee');
 
 function errorOf(fn: () => unknown): AppError {
 	try {
@@ -16,10 +19,27 @@ function errorOf(fn: () => unknown): AppError {
 }
 
 describe('money in major and minor units', () => {
-	it('knows currencies with 0, 2 and 3 decimals from Intl', () => {
-		expect(currencyDigits('JPY')).toBe(0);
-		expect(currencyDigits('USD')).toBe(2);
-		expect(currencyDigits('KWD')).toBe(3);
+	it('fixes a new clinic’s minor unit from ISO 4217, not from Intl (whose PKR has no decimals)', () => {
+		expect(currencyColumns('JPY').currencyExponent).toBe(0);
+		expect(currencyColumns('USD').currencyExponent).toBe(2);
+		expect(currencyColumns('KWD').currencyExponent).toBe(3);
+		expect(currencyColumns('PKR').currencyExponent).toBe(2);
+		expect(currencyColumns('NPR').currencyExponent).toBe(2);
+		expect(currencyColumns('CLF').currencyExponent).toBe(4);
+		expect(() => currencyColumns('XXX')).toThrow(expect.objectContaining({ field: 'currency' }));
+		expect(() => currencyColumns('toString')).toThrow(expect.objectContaining({ field: 'currency' }));
+		expect(Object.keys(ISO_4217_MINOR_UNITS).length).toBeGreaterThan(150);
+	});
+
+	it('shows a demo fee of 2000.00 PKR as two thousand rupees whatever ICU says about PKR', () => {
+		expect(formatMajorAmount(2000_00, c('PKR'))).toBe('2000.00');
+		expect(formatMoney(2000_00, c('PKR'), 'en')).toMatch(/2,000\.00/);
+		expect(parse('2000', 'PKR')).toBe(2000_00);
+	});
+
+	it('reads stored amounts by the exponent the clinic kept, even if the code’s exponent were different', () => {
+		expect(formatMajorAmount(150050, { code: 'PKR', exponent: 2 })).toBe('1500.50');
+		expect(formatMajorAmount(1500, { code: 'PKR', exponent: 0 })).toBe('1500');
 	});
 
 	it('turns typed amounts into integer minor units without floating-point drift', () => {
@@ -54,10 +74,10 @@ describe('money in major and minor units', () => {
 	});
 
 	it('shows minor units back in major units for forms and for reading', () => {
-		expect(formatMajorAmount(150050, 'USD')).toBe('1500.50');
-		expect(formatMajorAmount(5, 'KWD')).toBe('0.005');
-		expect(formatMajorAmount(1500, 'JPY')).toBe('1500');
-		expect(formatMoney(150050, 'USD', 'en')).toBe('$1,500.50');
-		expect(formatMoney(1500, 'KWD', 'en')).toMatch(/1\.500/);
+		expect(formatMajorAmount(150050, c('USD'))).toBe('1500.50');
+		expect(formatMajorAmount(5, c('KWD'))).toBe('0.005');
+		expect(formatMajorAmount(1500, c('JPY'))).toBe('1500');
+		expect(formatMoney(150050, c('USD'), 'en')).toBe('$1,500.50');
+		expect(formatMoney(1500, c('KWD'), 'en')).toMatch(/1\.500/);
 	});
 });

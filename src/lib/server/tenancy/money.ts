@@ -1,8 +1,24 @@
 import { AppError, badRequest } from '../errors';
+import { minorUnitOf } from '../../data/iso4217';
 
-/** Digits after the decimal point of a currency as Intl knows it: 0 for JPY, 2 for PKR, 3 for KWD. */
-export function currencyDigits(currency: string): number {
-	return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+/**
+ * A clinic's currency: its ISO 4217 code and the digits after the decimal point its stored
+ * amounts have (`clinic.currency_exponent`, fixed when the clinic was created). Every amount is
+ * integer minor units of it; the exponent never comes from Intl, whose data changes with Node's
+ * ICU (PKR has 0 cash digits there and 2 in ISO 4217).
+ */
+export type Currency = { code: string; exponent: number };
+
+/** The clinic row's currency. */
+export function currencyOf(clinic: { currency: string; currencyExponent: number }): Currency {
+	return { code: clinic.currency, exponent: clinic.currencyExponent };
+}
+
+/** The columns a new clinic stores for an ISO 4217 code (already validated by the `currency` schema). */
+export function currencyColumns(code: string): { currency: string; currencyExponent: number } {
+	const exponent = minorUnitOf(code);
+	if (exponent === undefined) throw badRequest('Not an ISO 4217 currency code', 'currency', 'field_invalid');
+	return { currency: code, currencyExponent: exponent };
 }
 
 /** Eastern Arabic (Urdu) and Arabic-Indic digits as ASCII, and their separators as '.' and nothing. */
@@ -18,12 +34,12 @@ function normalizeDigits(text: string): string {
  * An amount typed in major units ("1,500.50", "۱۵۰۰") as integer minor units of the currency.
  * Done on the decimal string, never through floating point, so 0.29 stays 29. Blank means 0.
  */
-export function parseMajorAmount(text: string | undefined, currency: string, max: number, field: string): number {
+export function parseMajorAmount(text: string | undefined, currency: Currency, max: number, field: string): number {
 	const plain = normalizeDigits(text ?? '');
 	if (plain === '') return 0;
 	const match = /^(\d+)(?:\.(\d*))?$/.exec(plain);
 	if (!match) throw badRequest('Not an amount', field, 'field_invalid');
-	const digits = currencyDigits(currency);
+	const digits = currency.exponent;
 	const fraction = (match[2] ?? '').replace(/0+$/, '');
 	if (fraction.length > digits) throw badRequest(`At most ${digits} decimals`, field, 'field_invalid');
 	const whole = match[1].replace(/^0+(?=\d)/, '');
@@ -35,17 +51,19 @@ export function parseMajorAmount(text: string | undefined, currency: string, max
 }
 
 /** Minor units as the plain text a form field shows: 150050 PKR → "1500.50", 1500 JPY → "1500". */
-export function formatMajorAmount(minor: number, currency: string): string {
-	const digits = currencyDigits(currency);
+export function formatMajorAmount(minor: number, currency: Currency): string {
+	const digits = currency.exponent;
 	if (digits === 0) return String(minor);
 	const text = String(minor).padStart(digits + 1, '0');
 	return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
 
 /** Minor units for reading, in the reader's language: "Rs 1,500.00", "¥1,500", "KWD 1.500". */
-export function formatMoney(minor: number, currency: string, locale: string): string {
-	const digits = currencyDigits(currency);
-	return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+export function formatMoney(minor: number, currency: Currency, locale: string): string {
+	const digits = currency.exponent;
+	// Intl is given the digits, never asked for them; the division is exact for display purposes
+	// (amounts stay well inside 2^53).
+	return new Intl.NumberFormat(locale, { style: 'currency', currency: currency.code, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
 		minor / 10 ** digits
 	);
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../db/schema';
 import { cleanText, uuid } from '../text';
 import { withFieldCode } from '../fieldCodes';
+import { minorUnitOf } from '../../data/iso4217';
 
 /** Any zone the runtime's tz database knows, including current names ICU lists under old ones (Asia/Kathmandu). */
 function isTimeZone(value: string): boolean {
@@ -13,7 +14,6 @@ function isTimeZone(value: string): boolean {
 		return false;
 	}
 }
-const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 /** Text a person typed: trimmed, no control characters, nothing the database cannot store, bounded. */
 export const text = cleanText;
@@ -38,7 +38,7 @@ export const currency = z
 	.string()
 	.trim()
 	.toUpperCase()
-	.refine((v) => currencies.has(v), 'not an ISO 4217 currency code');
+	.refine((v) => minorUnitOf(v) !== undefined, 'not an ISO 4217 currency code');
 export const country = z
 	.string()
 	.trim()

@@ -1,4 +1,5 @@
 import { appUser, clinic, installation, membership } from '../db/schema';
+import { currencyColumns } from './money';
 import type { Db } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
@@ -18,7 +19,10 @@ export async function setupInstallation(db: Db, input: unknown) {
 	try {
 		return await runCommand(db, null, async (tx) => {
 			await tx.insert(installation).values({ id: 1 });
-			const [newClinic] = await tx.insert(clinic).values(data.clinic).returning();
+			const [newClinic] = await tx
+				.insert(clinic)
+				.values({ ...data.clinic, ...currencyColumns(data.clinic.currency) })
+				.returning();
 			const [admin] = await tx
 				.insert(appUser)
 				.values({ email: data.admin.email, name: data.admin.name, passwordHash, kind: 'staff' })

@@ -35,6 +35,8 @@ export const queueToken = pgTable(
 		arrival: arrivalTiming().notNull(),
 		/** Minutes after (positive) or before (negative) the appointment's start; null for walk-ins. */
 		arrivalMinutes: integer(),
+		/** Why the patient came (a walk-in's reason for the visit, told at the desk). */
+		reason: text().notNull().default(''),
 		urgent: boolean().notNull().default(false),
 		urgentReason: text(),
 		urgentAt: timestamp({ withTimezone: true }),

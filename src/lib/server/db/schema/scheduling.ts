@@ -71,6 +71,32 @@ export const clinicClosure = pgTable(
 	(t) => [uniqueIndex('clinic_closure_day_key').on(t.clinicId, t.day)]
 );
 
+/**
+ * A clinic's kinds of appointment (new visit, follow-up, procedure …): each has its own default
+ * length, which slots and bookings honour, and a colour the calendar shows. Archived types stay
+ * on the appointments that used them and are no longer offered.
+ */
+export const appointmentType = pgTable(
+	'appointment_type',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		name: text().notNull(),
+		minutes: integer().notNull(),
+		/** `#rrggbb`. */
+		color: text().notNull(),
+		archived: boolean().notNull().default(false),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('appointment_type_name_key').on(t.clinicId, sql`lower(${t.name})`),
+		check('appointment_type_minutes', sql`${t.minutes} BETWEEN 5 AND 480`),
+		check('appointment_type_color', sql`${t.color} ~ '^#[0-9a-f]{6}$'`)
+	]
+);
+
 export const appointmentStatus = pgEnum('appointment_status', ['requested', 'confirmed', 'checked_in', 'completed', 'cancelled', 'no_show', 'declined']);
 export const ACTIVE_APPOINTMENT_STATUSES = ['requested', 'confirmed', 'checked_in'] as const;
 
@@ -98,12 +124,17 @@ export const appointment = pgTable(
 		reason: text().notNull().default(''),
 		cancelReason: text(),
 		followUpOf: uuid(),
+		/** The clinic's appointment type, when booking picked one. */
+		typeId: uuid().references(() => appointmentType.id),
+		/** Shared by the appointments of one recurring booking (every week for n weeks …). */
+		seriesId: uuid(),
 		createdBy: uuid().references(() => appUser.id),
 		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
 		uniqueIndex('appointment_clinic_ref_key').on(t.clinicId, t.refNo),
+		index('appointment_series_idx').on(t.seriesId),
 		index('appointment_clinic_day_idx').on(t.clinicId, t.startsAt),
 		index('appointment_patient_idx').on(t.patientId),
 		check('appointment_order', sql`${t.startsAt} < ${t.endsAt}`)

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, integer, smallint, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { appUser } from './auth';
 
 export const clinicStatus = pgEnum('clinic_status', ['active', 'inactive', 'suspended']);
@@ -20,6 +20,11 @@ export const clinic = pgTable(
 		city: text().notNull(),
 		timezone: text().notNull(),
 		currency: text().notNull(),
+		/**
+		 * Digits after the decimal point of the clinic's currency (ISO 4217 minor unit), fixed when
+		 * the clinic is created: stored amounts keep their meaning whatever Node's ICU data says.
+		 */
+		currencyExponent: smallint().notNull(),
 		status: clinicStatus().notNull().default('active'),
 		branding: jsonb().$type<ClinicBranding>().notNull().default({}),
 		require2fa: boolean('require_2fa').notNull().default(false),

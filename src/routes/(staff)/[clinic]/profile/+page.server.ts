@@ -5,6 +5,7 @@ import { formFailure, formValues } from '$lib/server/edge';
 import { findMember } from '$lib/server/tenancy/queries';
 import { updateDoctorProfile } from '$lib/server/tenancy/updateDoctorProfile';
 import { doctorProfileFromForm, doctorProfileView } from '$lib/server/tenancy/doctorProfileForm';
+import { currencyOf } from '$lib/server/tenancy/money';
 import { errorMessage } from '$lib/i18n/errors';
 import { listRooms } from '$lib/server/queue/rooms';
 import type { Actions, PageServerLoad } from './$types';
@@ -21,7 +22,7 @@ async function ownDoctorProfile(event: Parameters<PageServerLoad>[0] | Parameter
 
 export const load: PageServerLoad = async (event) => {
 	const { clinic, db, member } = await ownDoctorProfile(event);
-	return { profile: doctorProfileView(member, clinic.currency, event.locals.locale, await listRooms(db, clinic.id)) };
+	return { profile: doctorProfileView(member, currencyOf(clinic), event.locals.locale, await listRooms(db, clinic.id)) };
 };
 
 export const actions: Actions = {
@@ -29,7 +30,7 @@ export const actions: Actions = {
 		const { clinic, ctx, db, member } = await ownDoctorProfile(event);
 		const values = await formValues(event.request);
 		try {
-			await updateDoctorProfile(db, ctx, member.userId, doctorProfileFromForm(values, clinic.currency));
+			await updateDoctorProfile(db, ctx, member.userId, doctorProfileFromForm(values, currencyOf(clinic)));
 			return { saved: true };
 		} catch (e) {
 			return formFailure(e, values);

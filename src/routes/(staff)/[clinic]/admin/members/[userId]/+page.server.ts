@@ -10,6 +10,7 @@ import { updateDoctorProfile } from '$lib/server/tenancy/updateDoctorProfile';
 import { resetMemberTwoFactor } from '$lib/server/tenancy/resetMemberTwoFactor';
 import { badRequest } from '$lib/server/errors';
 import { doctorProfileFromForm, doctorProfileView } from '$lib/server/tenancy/doctorProfileForm';
+import { currencyOf } from '$lib/server/tenancy/money';
 import { errorMessage } from '$lib/i18n/errors';
 import { listRooms } from '$lib/server/queue/rooms';
 import type { Actions, PageServerLoad } from './$types';
@@ -41,7 +42,7 @@ export const load: PageServerLoad = async (event) => {
 			status: member.status,
 			twoFactorEnabled: member.twoFactorEnabled
 		},
-		doctor: member.role === 'doctor' ? doctorProfileView(member, clinic.currency, event.locals.locale, await listRooms(db, clinic.id)) : null,
+		doctor: member.role === 'doctor' ? doctorProfileView(member, currencyOf(clinic), event.locals.locale, await listRooms(db, clinic.id)) : null,
 		canManage: can(ctx.actor, 'members.manage'),
 		isSelf: member.userId === ctx.actor.userId,
 		requires2fa: clinic.require2fa,
@@ -114,7 +115,7 @@ export const actions: Actions = {
 		const { clinic, ctx, db, member } = await memberOf(event);
 		const values = await formValues(event.request);
 		try {
-			await updateDoctorProfile(db, ctx, member.userId, doctorProfileFromForm(values, clinic.currency));
+			await updateDoctorProfile(db, ctx, member.userId, doctorProfileFromForm(values, currencyOf(clinic)));
 			return { done: 'profile' as const };
 		} catch (e) {
 			return formFailure(e, { ...values, form: 'profile' });
