@@ -4,7 +4,7 @@ import type { Role } from '../db/schema';
 export type ClinicActor = { userId: string; role: Role | null };
 
 export type TenancyAction =
-	'clinic.view' | 'clinic.manage' | 'members.view' | 'members.manage' | 'branch.create' | 'doctorProfile.edit' | 'duty.manage' | 'audit.view';
+	'clinic.view' | 'clinic.manage' | 'members.view' | 'members.manage' | 'branch.create' | 'doctorProfile.edit' | 'duty.manage' | 'audit.view' | 'clinic.report';
 
 const rules: Record<TenancyAction, readonly Role[]> = {
 	'clinic.view': ['admin', 'doctor', 'reception', 'pharmacist'],
@@ -14,7 +14,9 @@ const rules: Record<TenancyAction, readonly Role[]> = {
 	'branch.create': ['admin'],
 	'doctorProfile.edit': ['admin'],
 	'duty.manage': ['admin', 'reception'],
-	'audit.view': ['admin']
+	'audit.view': ['admin'],
+	/** Today's numbers (appointments, arrivals, no-shows, waits) and failing notifications. */
+	'clinic.report': ['admin']
 };
 
 /**
