@@ -31,13 +31,9 @@ export const clinicView = z.object({
 	city: z.string(),
 	timezone: z.string(),
 	currency: z.string(),
-	currencyExponent: z
-		.number()
-		.int()
-		.meta({
-			description:
-				'Digits after the decimal point of the currency (ISO 4217 minor unit), fixed when the clinic was created: every amount is integer minor units.'
-		}),
+	currencyExponent: z.number().int().meta({
+		description: 'Digits after the decimal point of the currency (ISO 4217 minor unit), fixed when the clinic was created: every amount is integer minor units.'
+	}),
 	status: z.enum(clinicStatus.enumValues),
 	parentClinicId: z.uuid().nullable()
 });
