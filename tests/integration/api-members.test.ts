@@ -81,6 +81,19 @@ describe('POST /api/v1/clinics/{code}/members', () => {
 		expect((await listOf(admin, clinicA.code)).map((m) => m.userId)).toContain(added.userId);
 	});
 
+	it('invites a person given no password: listed as invited, a new link on request, and only admins may ask', async () => {
+		const email = `invited-${rand()}@example.test`;
+		const res = await admin.post(members(clinicA.code), { email, name: 'Imran Invited', role: 'doctor' });
+		expect(res.status).toBe(201);
+		const added = addedMemberView.parse(res.body);
+		expect(added).toMatchObject({ email, invited: true, newAccount: true });
+		expect((await listOf(admin, clinicA.code)).find((m) => m.userId === added.userId)).toMatchObject({ invited: true });
+		const again = await admin.post(`${members(clinicA.code)}/${added.userId}/invitation`, {});
+		expect(again.status).toBe(201);
+		expect(Date.parse((again.body as { expiresAt: string }).expiresAt)).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+		expectError(await admin.post(`${members(clinicA.code)}/${crypto.randomUUID()}/invitation`, {}), 404, 'not_found');
+	});
+
 	it('stores markup and SQL in a name as typed and returns them unchanged', async () => {
 		for (const name of [SCRIPT_INJECTION, SQL_INJECTION]) {
 			const email = `inert-${rand()}@example.test`;

@@ -59,14 +59,11 @@ describe('adding a member', () => {
 		expect((await activeMemberships(db, doctor.id)).map((m) => m.clinicCode)).toContain(clinic.code);
 	});
 
-	it('needs an initial password only for a new account', async () => {
+	it('invites a new account given no password instead of refusing it (tenancy-invitations.test.ts has the rest)', async () => {
 		const { ctx } = await clinicWithAdmin();
 		const email = `np-${rand()}@example.test`;
-		await expect(addMember(db, ctx, { name: 'No Password', email, role: 'doctor' })).rejects.toMatchObject({
-			code: 'field_required',
-			field: 'password'
-		});
-		expect(await accountsWith(email)).toBe(0);
+		await expect(addMember(db, ctx, { name: 'No Password', email, role: 'doctor' })).resolves.toMatchObject({ invited: true, newAccount: true });
+		expect(await accountsWith(email)).toBe(1);
 	});
 
 	it('refuses someone who is already a member, active or suspended', async () => {

@@ -8,6 +8,7 @@ import { parseOutboxEvent } from './events';
 import type { OutboxRow } from './outbox';
 import { sendPush } from './push';
 import { findRecipient } from './recipients';
+import { deliverInvitation } from './invitationEmail';
 import { renderEmail, renderPush } from './render';
 import type { VapidDetails } from './vapid';
 
@@ -41,13 +42,15 @@ type Channel = { key: string; send: () => Promise<string> };
 export async function deliverEvent(deps: DeliveryDeps, row: DeliverableEvent): Promise<DeliveryResult> {
 	const parsed = parseOutboxEvent(row);
 	if (!parsed.ok) return { done: [], errors: [], rejected: parsed.reason };
-	const recipient = await findRecipient(deps.db, parsed.event.payload.patientId);
+	const { event } = parsed;
+	if (event.type === 'member.invited') return deliverInvitation(deps, event.payload, row);
+	const recipient = await findRecipient(deps.db, event.payload.patientId);
 	if (!recipient) return { done: [], errors: [] };
 	const email = recipient.email && !row.deliveredTo.some((key) => key === 'email' || key === 'email:log') ? recipient.email : null;
 	const pushTargets = recipient.pushTargets.filter((target) => !row.deliveredTo.includes(`push:${target.id}`));
 	// Nobody left to tell (no address, no browser, or all reached): composing the notice and its calendar file would be wasted.
 	if (!email && pushTargets.length === 0) return { done: [], errors: [] };
-	const notice = await composeNotice(deps.db, parsed.event, row.createdAt, recipient);
+	const notice = await composeNotice(deps.db, event, row.createdAt, recipient);
 	if (!notice) return { done: [], errors: [] };
 	const channels: Channel[] = [];
 	if (email) {

@@ -22,7 +22,9 @@ export const outboxEventSchema = z.discriminatedUnion('type', [
 	event('waitlist.offered', { waitlistEntryId: z.uuid(), patientId: z.uuid(), doctorId: z.uuid(), start: instant }),
 	event('queue.checked_in', tokenIds),
 	event('queue.almost_next', { ...tokenIds, doctorId: z.uuid(), ahead: z.number().int().min(0), waitMinutes: z.number().int().min(0) }),
-	event('queue.called', { ...tokenIds, doctorId: z.uuid(), visitId: z.uuid() })
+	event('queue.called', { ...tokenIds, doctorId: z.uuid(), visitId: z.uuid() }),
+	/** To a staff member, not a patient: the single-use link to set their password (tenancy/invitations.ts). */
+	event('member.invited', { invitationId: z.uuid(), userId: z.uuid(), token: z.string().min(20), expiresAt: instant })
 ]);
 
 type AnyOutboxEvent = z.infer<typeof outboxEventSchema>;

@@ -46,7 +46,9 @@ const composers: { [K in OutboxEventType]: Composer<K> | null } = {
 	'waitlist.offered': waitlistNotice,
 	'queue.checked_in': null,
 	'queue.almost_next': almostNextNotice,
-	'queue.called': calledNotice
+	'queue.called': calledNotice,
+	// Goes to a staff member, not a patient: delivered by invitationEmail.ts.
+	'member.invited': null
 };
 
 /** The notice for one event, or null when it tells the patient nothing (any more). */

@@ -91,6 +91,7 @@ export const operationAccess: Record<string, OperationAccess> = {
 	addMember: { roles: admins },
 	updateMember: { roles: admins },
 	resetMemberPassword: { roles: admins },
+	resendMemberInvitation: { roles: admins },
 	resetMemberTwoFactor: { roles: admins },
 	putDoctorProfile: { roles: admins, ownDoctor: true }
 };

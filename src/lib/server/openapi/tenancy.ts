@@ -46,6 +46,7 @@ export const memberView = z.object({
 	role: z.enum(ROLES),
 	status: z.enum(membershipStatus.enumValues),
 	twoFactorEnabled: z.boolean(),
+	invited: z.boolean().meta({ description: 'Invited by email and has not set a password yet (see resendMemberInvitation).' }),
 	specialization: z.string().nullable(),
 	registrationNumber: z.string().nullable(),
 	consultationFee: z.number().int().nullable().meta({ description: 'Integer minor units of the clinic currency; null unless a doctor profile exists.' }),
@@ -60,8 +61,14 @@ export const addedMemberView = z.object({
 	email: z.string(),
 	name: z.string(),
 	role: z.enum(ROLES),
-	newAccount: z.boolean().optional().meta({ description: 'False when the email already had an account, which keeps its own password.' })
+	newAccount: z.boolean().optional().meta({ description: 'False when the email already had an account, which keeps its own password.' }),
+	invited: z
+		.boolean()
+		.optional()
+		.meta({ description: 'True when no password was given and the person was emailed a single-use link to set their own (valid 7 days).' })
 });
+
+export const invitationView = z.object({ expiresAt: z.iso.datetime({ offset: true }) });
 
 export const memberStateView = z.object({ userId: z.uuid(), role: z.enum(ROLES), status: z.enum(membershipStatus.enumValues) });
 
@@ -87,6 +94,7 @@ export const tenancyApi: ApiContribution = {
 		Clinic: jsonSchemaOf(clinicView, 'output'),
 		Member: jsonSchemaOf(memberView, 'output'),
 		Members: jsonSchemaOf(membersView, 'output'),
+		Invitation: jsonSchemaOf(invitationView, 'output'),
 		AddedMember: jsonSchemaOf(addedMemberView, 'output'),
 		MemberState: jsonSchemaOf(memberStateView, 'output'),
 		PasswordReset: jsonSchemaOf(passwordResetView, 'output'),
@@ -126,7 +134,9 @@ export const tenancyApi: ApiContribution = {
 				operationId: 'addMember',
 				summary: 'Add a person to the clinic',
 				description:
-					'A new email makes a staff account with the given password, usable at once; an existing account just gains the membership. ' + 'Admins only.',
+					'A new email makes a staff account with the given password, usable at once; without `password` the person is invited by email ' +
+					'(a single-use link to set their own password, valid 7 days; with `SMTP_URL` unset the email is written to the log). ' +
+					'An existing account just gains the membership. Admins only.',
 				tags: ['clinics'],
 				requestBody: jsonRequest(memberInput),
 				responses: { '201': jsonResponse('Added.', 'AddedMember'), ...errors(...bodyErrors, ...clinicScoped, 'Forbidden', 'Conflict') }
@@ -152,6 +162,16 @@ export const tenancyApi: ApiContribution = {
 				tags: ['clinics'],
 				requestBody: jsonRequest(passwordResetInput),
 				responses: { '200': jsonResponse('Reset.', 'PasswordReset'), ...errors(...bodyErrors, ...clinicScoped, 'Forbidden') }
+			}
+		},
+		'/clinics/{code}/members/{userId}/invitation': {
+			parameters: [codeParameter, userIdParameter],
+			post: {
+				operationId: 'resendMemberInvitation',
+				summary: 'Email a new invitation to a member who has not set their password yet',
+				description: 'Admins only. The earlier link stops working. A member who has already joined answers 409 `already_joined`.',
+				tags: ['clinics'],
+				responses: { '201': jsonResponse('Sent.', 'Invitation'), ...errors(...clinicScoped, 'Forbidden', 'Conflict') }
 			}
 		},
 		'/clinics/{code}/members/{userId}/two-factor': {

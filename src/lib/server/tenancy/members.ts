@@ -4,7 +4,7 @@ import { appUser, membership, session, type Role } from '../db/schema';
 import type { Db, Tx } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../errors';
+import { AppError, conflict, forbidden, notFound } from '../errors';
 import { isUniqueViolation } from '../db/errors';
 import { hashPassword } from '../auth/password';
 import { parseInput } from '../validation';
@@ -12,6 +12,7 @@ import { memberInput, password as passwordSchema, role as roleSchema } from './s
 import { can, type ClinicActor } from './policy';
 import { z } from 'zod';
 import { clinicDocumentsChanged } from '../sync/changes';
+import { issueInvitation } from './invitations';
 
 export type ClinicContext = { clinicId: string; actor: ClinicActor };
 
@@ -20,9 +21,9 @@ export function assertManage(ctx: ClinicContext) {
 }
 
 /**
- * Adds a person to the clinic. A new email makes a new staff account with the given password;
- * an existing account (a doctor who works in two clinics) just gains the membership and keeps
- * its own password.
+ * Adds a person to the clinic. A new email makes a new staff account, with the given password or,
+ * without one, an invitation by email to set their own (tenancy/invitations.ts); an existing
+ * account (a doctor who works in two clinics) just gains the membership and keeps its own password.
  */
 export async function addMember(db: Db, ctx: ClinicContext, input: unknown) {
 	assertManage(ctx);
@@ -36,7 +37,6 @@ export async function addMember(db: Db, ctx: ClinicContext, input: unknown) {
 				.from(appUser)
 				.where(sql`lower(${appUser.email}) = ${data.email}`);
 			if (existing?.kind === 'patient') throw conflict('That email belongs to a patient account', 'email_taken', 'email');
-			if (!existing && !passwordHash) throw badRequest('A new account needs an initial password', 'password', 'field_required');
 			const user =
 				existing ??
 				(
@@ -55,16 +55,20 @@ export async function addMember(db: Db, ctx: ClinicContext, input: unknown) {
 				})
 				.returning();
 			if (!row) throw conflict('That person is already a member of this clinic', 'already_member', 'email');
+			// Without a password the person sets their own through an emailed link; so does an
+			// account invited elsewhere that has not joined yet.
+			const invited = !passwordHash && user.passwordHash === '';
+			if (invited) await issueInvitation(tx, { clinicId: ctx.clinicId, userId: user.id, createdBy: ctx.actor.userId });
 			await appendAudit(tx, {
 				clinicId: ctx.clinicId,
 				actorUserId: ctx.actor.userId,
 				action: 'member.add',
 				entityType: 'membership',
 				entityId: row.id,
-				data: { userId: user.id, email: user.email, role: data.role, newAccount: !existing }
+				data: { userId: user.id, email: user.email, role: data.role, newAccount: !existing, invited }
 			});
 			await clinicDocumentsChanged(tx, [ctx.clinicId]);
-			return { membershipId: row.id, userId: user.id, email: user.email, name: user.name, role: row.role, newAccount: !existing };
+			return { membershipId: row.id, userId: user.id, email: user.email, name: user.name, role: row.role, newAccount: !existing, invited };
 		});
 	} catch (e) {
 		if (isUniqueViolation(e, 'app_user_email_key')) throw conflict('That email is already registered', 'email_taken', 'email');

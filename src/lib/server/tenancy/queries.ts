@@ -1,4 +1,4 @@
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { appUser, clinic, doctorProfile, installation, membership, type Clinic, type Role } from '../db/schema';
 import type { Db } from '../db';
 import { isUuid } from '../text';
@@ -62,6 +62,8 @@ export type MemberRow = {
 	role: Role;
 	status: 'active' | 'suspended' | 'removed';
 	twoFactorEnabled: boolean;
+	/** Invited by email and has not set a password yet. */
+	invited: boolean;
 	specialization: string | null;
 	registrationNumber: string | null;
 	consultationFee: number | null;
@@ -79,6 +81,7 @@ function memberQuery(db: Db) {
 			role: membership.role,
 			status: membership.status,
 			totpKey: appUser.totpKey,
+			invited: sql<boolean>`${appUser.passwordHash} = ''`,
 			specialization: doctorProfile.specialization,
 			registrationNumber: doctorProfile.registrationNumber,
 			consultationFee: doctorProfile.consultationFee,

@@ -63,7 +63,7 @@ export const setupInput = z.object({
 });
 export type SetupInput = z.infer<typeof setupInput>;
 
-/** The password is only needed when the email is new; an existing account keeps its own. */
+/** Without a password a new account is invited by email to set its own; an existing account keeps its own. */
 export const memberInput = z.object({ email, name: personName, role, password: password.optional() });
 export type MemberInput = z.infer<typeof memberInput>;
 

@@ -54,5 +54,32 @@ export const recoveryCode = pgTable(
 	(t) => [index('recovery_code_user_idx').on(t.userId)]
 );
 
+/**
+ * A staff member invited by email sets their own password through a single-use link. Only the
+ * SHA-256 of the link's token is stored; using it (or a newer invitation) ends it. An account
+ * invited and not yet joined has an empty password hash, which no password matches.
+ */
+export const staffInvitation = pgTable(
+	'staff_invitation',
+	{
+		id: uuid().primaryKey().defaultRandom(),
+		clinicId: uuid()
+			.notNull()
+			.references(() => clinic.id),
+		userId: uuid()
+			.notNull()
+			.references(() => appUser.id, { onDelete: 'cascade' }),
+		tokenHash: text().notNull(),
+		createdBy: uuid().references(() => appUser.id),
+		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+		expiresAt: timestamp({ withTimezone: true }).notNull(),
+		usedAt: timestamp({ withTimezone: true }),
+		/** Set when a newer invitation to the same person replaced this one. */
+		revokedAt: timestamp({ withTimezone: true })
+	},
+	(t) => [uniqueIndex('staff_invitation_token_key').on(t.tokenHash), index('staff_invitation_user_idx').on(t.userId)]
+);
+
 export type AppUser = typeof appUser.$inferSelect;
+export type StaffInvitation = typeof staffInvitation.$inferSelect;
 export type Session = typeof session.$inferSelect;

@@ -14,7 +14,15 @@ export const load: PageServerLoad = async (event) => {
 	const { db } = await getDatabase();
 	const members = await listMembers(db, clinic.id);
 	return {
-		members: members.map(({ userId, name, email, role, status, twoFactorEnabled }) => ({ userId, name, email, role, status, twoFactorEnabled })),
+		members: members.map(({ userId, name, email, role, status, twoFactorEnabled, invited }) => ({
+			userId,
+			name,
+			email,
+			role,
+			status,
+			twoFactorEnabled,
+			invited
+		})),
 		canManage: can(ctx.actor, 'members.manage'),
 		removed: event.url.searchParams.has('removed')
 	};
@@ -27,7 +35,7 @@ export const actions: Actions = {
 		const { db } = await getDatabase();
 		try {
 			const added = await addMember(db, ctx, { ...kept, password: password || undefined });
-			return { added: { name: added.name, role: added.role, newAccount: added.newAccount } };
+			return { added: { name: added.name, role: added.role, newAccount: added.newAccount, invited: added.invited } };
 		} catch (e) {
 			return formFailure(e, kept);
 		}

@@ -13,6 +13,7 @@ import { doctorProfileFromForm, doctorProfileView } from '$lib/server/tenancy/do
 import { currencyOf } from '$lib/server/tenancy/money';
 import { errorMessage } from '$lib/i18n/errors';
 import { listRooms } from '$lib/server/queue/rooms';
+import { resendInvitation } from '$lib/server/tenancy/invitations';
 import type { Actions, PageServerLoad } from './$types';
 
 function notFound(): never {
@@ -40,7 +41,8 @@ export const load: PageServerLoad = async (event) => {
 			email: member.email,
 			role: member.role,
 			status: member.status,
-			twoFactorEnabled: member.twoFactorEnabled
+			twoFactorEnabled: member.twoFactorEnabled,
+			invited: member.invited
 		},
 		doctor: member.role === 'doctor' ? doctorProfileView(member, currencyOf(clinic), event.locals.locale, await listRooms(db, clinic.id)) : null,
 		canManage: can(ctx.actor, 'members.manage'),
@@ -87,6 +89,15 @@ export const actions: Actions = {
 			return { done: 'reset' as const };
 		} catch (e) {
 			return formFailure(e, { form: 'reset' });
+		}
+	},
+	invite: async (event) => {
+		const { ctx, db, member } = await memberOf(event);
+		try {
+			await resendInvitation(db, ctx, member.userId);
+			return { done: 'invite' as const };
+		} catch (e) {
+			return formFailure(e, { form: 'invite' });
 		}
 	},
 	/** Needs the admin's confirmation that they checked who is asking: a reset is how an impostor would get in. */
