@@ -174,7 +174,7 @@ describe('the doctor’s controls', () => {
 		await expect(reorderToken(db, deskCtx, t[2].id, { position: 1 })).rejects.toMatchObject({ field: 'reason' });
 		await reorderToken(db, deskCtx, t[2].id, { position: 1, reason: 'Elderly, waited long' });
 		const day = await loadQueueDay(db, home.id, clinicToday(home.timezone));
-		expect(day.plan.map((p) => p.tokenId)).toEqual([t[3].id, t[2].id, t[0].id, t[1].id]);
+		expect(day.prediction.map((p) => p.tokenId)).toEqual([t[3].id, t[2].id, t[0].id, t[1].id]);
 		const [moved] = await db
 			.select()
 			.from(auditLog)

@@ -12,7 +12,7 @@ export type Call = { token: string; doctor: string; room: string | null };
  */
 export class KioskDisplay {
 	state = $state<KioskState>('connecting');
-	content = $state.raw<DisplayContent>({ day: '', clinic: null, doctors: [], next: [] });
+	content = $state.raw<DisplayContent>({ day: '', clinic: null, doctors: [], shared: [], next: [] });
 	/** The server sent a shape this build does not know: the screen asks to be reloaded. */
 	outdated = $state(false);
 

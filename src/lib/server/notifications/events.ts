@@ -21,7 +21,8 @@ export const outboxEventSchema = z.discriminatedUnion('type', [
 	event('appointment.no_show', appointmentIds),
 	event('waitlist.offered', { waitlistEntryId: z.uuid(), patientId: z.uuid(), doctorId: z.uuid(), start: instant }),
 	event('queue.checked_in', tokenIds),
-	event('queue.almost_next', { ...tokenIds, doctorId: z.uuid(), ahead: z.number().int().min(0), waitMinutes: z.number().int().min(0) }),
+	// `doctorId` is null for a walk-in of the shared line ("next free doctor"): nobody's until called.
+	event('queue.almost_next', { ...tokenIds, doctorId: z.uuid().nullable(), ahead: z.number().int().min(0), waitMinutes: z.number().int().min(0) }),
 	event('queue.called', { ...tokenIds, doctorId: z.uuid(), visitId: z.uuid() }),
 	/** To a staff member, not a patient: the single-use link to set their password (tenancy/invitations.ts). */
 	event('member.invited', { invitationId: z.uuid(), userId: z.uuid(), token: z.string().min(20), expiresAt: instant })

@@ -19,7 +19,10 @@ export const tokenView = z.object({
 	day: z.string().meta({ description: 'The clinic-local date (YYYY-MM-DD).' }),
 	status: z.enum(queueTokenStatus.enumValues),
 	patientId: z.uuid(),
-	doctorId: z.uuid().nullable().meta({ description: 'The chosen or calling doctor; null for a walk-in not yet called.' }),
+	doctorId: z
+		.uuid()
+		.nullable()
+		.meta({ description: 'The chosen or calling doctor; null for a walk-in of the shared line (no doctor chosen) until a doctor calls it.' }),
 	appointmentId: z.uuid().nullable(),
 	arrival: z.enum(arrivalTiming.enumValues),
 	arrivalMinutes: z.number().int().nullable().meta({ description: 'Minutes after (positive) or before (negative) the appointment’s start.' }),
@@ -59,10 +62,16 @@ export const queueView = z.object({
 			urgentReason: z.string().nullable(),
 			appointmentStart: instant().nullable(),
 			order: z.number().int().nullable().meta({ description: 'Place in the expected call order of the day (waiting tokens only).' }),
-			plannedDoctorId: z.uuid().nullable(),
-			ahead: z.number().int().nullable().meta({ description: 'Tokens expected before this one with the same doctor.' }),
-			estimatedCallAt: instant().nullable(),
-			waitMinutes: z.number().int().nullable()
+			plannedDoctorId: z.uuid().nullable().meta({
+				description:
+					'The doctor the order rule is predicted to give this waiting token to. For a walk-in of the shared line only a forecast: it stays in the shared line, and `doctorId` null, until a doctor calls it.'
+			}),
+			ahead: z.number().int().nullable().meta({ description: 'Calls the predicted doctor is expected to make before this one.' }),
+			estimatedCallAt: instant().nullable().meta({
+				description:
+					'When the order rule is predicted to call it; never before the appointment time of a patient who came early (walk-ins are seen until then). Null when no doctor working today can call it.'
+			}),
+			waitMinutes: z.number().int().nullable().meta({ description: 'Minutes until `estimatedCallAt`, rounded up.' })
 		})
 	)
 });
@@ -97,7 +106,9 @@ export const queueApi: ApiContribution = {
 		name: 'queue',
 		description:
 			'Check-in, tokens and the live queue. Order rule: urgent tokens first; then appointment patients who are present and whose time has come, by appointment time; ' +
-			'then walk-ins (and patients more than 10 minutes late) by arrival; a recalled or sent-back token queues by the time it returned. Staff may move a token by hand, with a reason.'
+			'then walk-ins (and patients more than 10 minutes late) by arrival; a recalled or sent-back token queues by the time it returned; early appointment patients last. Staff may move a token by hand, with a reason. ' +
+			'A walk-in checked in without a doctor waits in the shared line (`doctorId` null): every doctor’s call next chooses among their own line and the shared line by that one order, and the walk-in becomes the calling doctor’s. ' +
+			'Estimates and the "nearly your turn" notice follow the rule’s prediction: a patient who came early for an appointment is expected no sooner than its time.'
 	},
 	schemas: {
 		QueueToken: jsonSchemaOf(tokenView, 'output'),
@@ -149,7 +160,8 @@ export const queueApi: ApiContribution = {
 					operationId: 'callNext',
 					summary: 'Call the next token for a doctor',
 					description:
-						'Takes the next token by the order rule (the doctor’s own and walk-ins without a chosen doctor), moves it to `with_doctor`, sends it to the doctor’s room for today (an optional `roomId` first becomes that room) and starts its visit. 409 `doctor_busy` while a patient is with the doctor, `queue_empty` when nobody waits. Doctors call for themselves; admins and reception for anyone.',
+						'Takes the next token by the order rule from the doctor’s own line and the shared line (walk-ins without a chosen doctor), moves it to `with_doctor`, makes it this doctor’s (`doctorId` set), sends it to the doctor’s room for today (an optional `roomId` first becomes that room) and starts its visit. ' +
+						'Two doctors calling at the same moment never get the same token: the second gets the one after it, or `queue_empty`. 409 `doctor_busy` while a patient is with the doctor, `queue_empty` when nobody waits. Doctors call for themselves; admins and reception for anyone.',
 					tags,
 					requestBody: jsonRequest(callNextInput),
 					responses: {
@@ -190,8 +202,8 @@ export const queueApi: ApiContribution = {
 		),
 		'/clinics/{code}/queue/{tokenId}/reorder': tokenAction(
 			'reorderToken',
-			'Move a waiting token to another place in a doctor’s line',
-			'Admins and reception only; the reason is kept in the audit log. `position` 0 is next.',
+			'Move a waiting token to another place in its line, or into a doctor’s line',
+			'Admins and reception only; the reason is kept in the audit log. `position` 0 is next, in the token’s own line (its doctor’s, or the shared line) unless `doctorId` names another.',
 			reorderInput
 		),
 		'/clinics/{code}/queue/{tokenId}/slip': {

@@ -35,10 +35,13 @@ export async function notifyCalled(tx: Tx, row: QueueToken, doctorId: string, vi
 }
 
 /**
- * "Call next": the doctor takes the next token the order rule gives them (see order.ts), the
- * patient moves to "with doctor" and their visit starts. A doctor still with a patient must
- * finish with them first; an empty line answers `queue_empty`. The patient is sent to the
- * doctor's room for the day (`roomId` changes it first, for the rest of the day).
+ * "Call next": the doctor takes the next token the order rule gives them (see order.ts), from
+ * their own line and the shared line, the patient moves to "with doctor" and their visit starts.
+ * A walk-in taken from the shared line becomes this doctor's token (sent back, it returns to
+ * their line, where its open visit is). A doctor still with a patient must finish with them
+ * first; an empty line answers `queue_empty`. The patient is sent to the doctor's room for the
+ * day (`roomId` changes it first, for the rest of the day). Calls of one clinic-day queue behind
+ * the day's lock, so two doctors pressing at once never take the same token.
  */
 export async function callNext(db: Db, ctx: ClinicContext, input: unknown, now = new Date()): Promise<TokenView> {
 	const data = parseInput(callNextInput, input);
@@ -51,29 +54,32 @@ export async function callNext(db: Db, ctx: ClinicContext, input: unknown, now =
 	const home = await loadClinic(db, ctx.clinicId);
 	const day = today(home, now);
 	return runCommand(db, idempotency, async (tx) => {
+		// Read the line only once the lock is held: a call that waited sees the call before it.
 		await lockQueue(tx, ctx.clinicId, day);
 		const tokens = await dayTokens(tx, ctx.clinicId, day);
 		const busy = tokens.find((t) => t.status === 'with_doctor' && (t.calledBy ?? t.doctorId) === doctorId);
 		if (busy) throw new AppError('doctor_busy', 409, `Token ${tokenLabel(busy)} is still with the doctor`);
 		const waiting = tokens.filter((t) => t.status === 'waiting');
 		const next = pickNext(eligibleFor(waiting.map(lineToken), doctorId), now);
-		if (!next) throw new AppError('queue_empty', 409, 'Nobody is waiting for this doctor');
+		const chosen = next && waiting.find((t) => t.id === next.id);
+		if (!chosen) throw new AppError('queue_empty', 409, 'Nobody is waiting for this doctor');
 		if (roomId) await recordDayRoom(tx, ctx, doctorId, day, roomId);
 		const room = (await doctorRoomsOn(tx, ctx.clinicId, day, [doctorId])).get(doctorId) ?? null;
 		const [row] = await tx
 			.update(queueToken)
 			.set({
 				status: 'with_doctor',
+				doctorId,
 				calledAt: now,
 				calledBy: doctorId,
 				roomId: room?.id ?? null,
-				callCount: waiting.find((t) => t.id === next.id)!.callCount + 1,
+				callCount: chosen.callCount + 1,
 				updatedAt: now
 			})
-			.where(and(eq(queueToken.id, next.id), eq(queueToken.status, 'waiting')))
+			.where(and(eq(queueToken.id, chosen.id), eq(queueToken.status, 'waiting')))
 			.returning();
 		const visitId = await startVisit(tx, row, doctorId, now);
-		await audit(tx, ctx, 'queue.call', row, { doctorId, visitId });
+		await audit(tx, ctx, 'queue.call', row, { doctorId, visitId, ...(chosen.doctorId === null ? { fromSharedLine: true } : {}) });
 		await notifyCalled(tx, row, doctorId, visitId);
 		await queueNearNotices(tx, ctx.clinicId, day, now);
 		await queueChanged(tx, ctx.clinicId, day);

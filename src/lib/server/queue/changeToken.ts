@@ -192,8 +192,9 @@ export async function markUrgent(db: Db, ctx: ClinicContext, tokenId: string, in
 }
 
 /**
- * Staff drag a waiting token to another place in a doctor's line, with a reason (admins and the
- * desk). The token is then called just before the token that held that place (order.ts).
+ * Staff drag a waiting token to another place in its line (its doctor's, or the shared line), or
+ * into a doctor's line, with a reason (admins and the desk). The token is then called just before
+ * the token that held that place (order.ts).
  */
 export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
 	if (!can(ctx.actor, 'queue.reorder')) throw forbidden();
@@ -209,11 +210,11 @@ export async function reorderToken(db: Db, ctx: ClinicContext, tokenId: string, 
 			if (row.status !== 'waiting') return refuseTransition(row);
 			if (data.doctorId && !(await isClinicDoctor(tx, row.clinicId, data.doctorId)))
 				throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
-			const withIt = await loadQueueDay(tx, row.clinicId, row.day, now);
-			const lineDoctor = data.doctorId ?? row.doctorId ?? withIt.plan.find((p) => p.tokenId === row.id)?.doctorId ?? null;
-			// The line as planned without the token: its new neighbours' places are what the rule compares.
+			// Its doctor's line, or the shared line for a walk-in who chose nobody (unless moved to a doctor's).
+			const lineDoctor = data.doctorId ?? row.doctorId;
+			// The line as predicted without the token: its new neighbours' places are what the rule compares.
 			const without = await loadQueueDay(tx, row.clinicId, row.day, now, row.id);
-			const line = without.plan.filter((p) => p.doctorId === lineDoctor);
+			const line = without.prediction.filter((p) => p.line === lineDoctor);
 			const before = placeBefore(line, data.position);
 			// Past the end of the line: behind everyone waiting now, as if it had just come back.
 			const place = before ? { movedBeforeId: before, returnedAt: row.returnedAt } : { movedBeforeId: null, returnedAt: now };

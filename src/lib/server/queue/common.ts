@@ -12,9 +12,6 @@ import { loadQueueDay, tokenLabel } from './queries';
 import { waitMinutes } from './estimate';
 import { isUuid } from '../text';
 
-/** Tokens this many places from the front get the "you're next" notice. */
-export const NEAR_AHEAD = 2;
-
 export type TokenView = {
 	id: string;
 	token: string;
@@ -103,15 +100,16 @@ export async function audit(tx: Tx, ctx: ClinicContext, action: string, row: Que
 }
 
 /**
- * The "you're next" notices, in the command's own transaction: once per token when only
- * `NEAR_AHEAD` (or fewer) tokens remain before it, and when it is called (`queue.called`,
- * written by callNext). The notification worker delivers them by email and web push.
+ * The "nearly your turn" notices, in the command's own transaction: once per token, when the
+ * order rule's prediction says it is about to be called (`nearlyNext` in prediction.ts: at most
+ * `NEAR_AHEAD` calls before it, and no later appointment time to wait for), and when it is called
+ * (`queue.called`, written by callNext). The notification worker delivers them by email and web push.
  */
 export async function queueNearNotices(tx: Tx, clinicId: string, day: string, now = new Date()): Promise<void> {
-	const { plan, tokens } = await loadQueueDay(tx, clinicId, day, now);
-	for (const planned of plan) {
-		if (planned.ahead > NEAR_AHEAD || planned.doctorId === null) continue;
-		const row = tokens.find((t) => t.id === planned.tokenId);
+	const { prediction, tokens } = await loadQueueDay(tx, clinicId, day, now);
+	for (const predicted of prediction) {
+		if (!predicted.nearlyNext || !predicted.callAt) continue;
+		const row = tokens.find((t) => t.id === predicted.tokenId);
 		if (!row || row.nearNotifiedAt) continue;
 		await tx.update(queueToken).set({ nearNotifiedAt: now }).where(eq(queueToken.id, row.id));
 		await emit(tx, clinicId, {
@@ -120,9 +118,10 @@ export async function queueNearNotices(tx: Tx, clinicId: string, day: string, no
 				tokenId: row.id,
 				patientId: row.patientId,
 				token: tokenLabel(row),
-				ahead: planned.ahead,
-				waitMinutes: waitMinutes(now, planned.callAt),
-				doctorId: planned.doctorId
+				ahead: predicted.ahead,
+				waitMinutes: waitMinutes(now, predicted.callAt),
+				// The shared line's walk-ins are nobody's until called: no doctor is named.
+				doctorId: predicted.line
 			}
 		});
 	}

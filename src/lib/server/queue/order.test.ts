@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eligibleFor, pickNext, placeBefore, planQueue, type LineToken } from './order';
+import { eligibleFor, pickNext, type LineToken } from './order';
 import { arrivalTiming, consultationMs, freeAt, waitMinutes } from './estimate';
 
 const at = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00Z`);
@@ -70,69 +70,56 @@ describe('the queue order rule', () => {
 		expect(pickNext([], at('09:30'))).toBeNull();
 	});
 
-	it('offers a doctor their own tokens and walk-ins who chose nobody', () => {
+	it('offers a doctor their own line and the shared line, never a colleague’s', () => {
 		const mine = token({ id: 'mine', doctorId: 'd1' });
 		const theirs = token({ id: 'theirs', doctorId: 'd2' });
 		const anyone = token({ id: 'anyone', doctorId: null });
 		expect(ids(eligibleFor([mine, theirs, anyone], 'd1'))).toEqual(['mine', 'anyone']);
 	});
-});
 
-describe('planning the day forward', () => {
-	it('gives each token an expected call time and the number ahead of it, per doctor', () => {
-		const tokens = [1, 2, 3].map((i) => token({ id: `t${i}`, checkedInAt: at(`09:0${i}`) }));
-		const plan = planQueue(tokens, [{ id: 'd1', freeAt: at('09:10'), consultationMs: 10 * 60_000 }], at('09:05'));
-		expect(plan.map((p) => [p.tokenId, p.ahead, p.callAt.toISOString().slice(11, 16)])).toEqual([
-			['t1', 0, '09:10'],
-			['t2', 1, '09:20'],
-			['t3', 2, '09:30']
-		]);
-	});
-
-	it('shares walk-ins without a chosen doctor between free doctors', () => {
-		const tokens = [1, 2, 3, 4].map((i) => token({ id: `t${i}`, doctorId: null, checkedInAt: at(`09:0${i}`) }));
-		const doctors = [
-			{ id: 'd1', freeAt: at('09:00'), consultationMs: 10 * 60_000 },
-			{ id: 'd2', freeAt: at('09:00'), consultationMs: 20 * 60_000 }
-		];
-		const plan = planQueue(tokens, doctors, at('09:05'));
-		expect(plan.map((p) => [p.tokenId, p.doctorId, p.callAt.toISOString().slice(11, 16)])).toEqual([
-			['t1', 'd1', '09:05'],
-			['t2', 'd2', '09:05'],
-			['t3', 'd1', '09:15'],
-			['t4', 'd1', '09:25']
-		]);
-	});
-
-	it('lists tokens of a doctor who is not working today last, without an estimate', () => {
-		const plan = planQueue([token({ id: 'x', doctorId: 'away' })], [{ id: 'd1', freeAt: at('09:00'), consultationMs: 600_000 }], at('09:00'));
-		expect(plan.map((p) => [p.tokenId, p.doctorId])).toEqual([['x', 'away']]);
-	});
-
-	it('places a token moved by hand exactly where it was dropped', () => {
-		const base = [1, 2, 3, 4].map((i) => token({ id: `t${i}`, checkedInAt: at(`09:0${i}`) }));
-		const appt = token({ id: 'appt', checkedInAt: at('08:55'), appointmentStart: at('09:30') });
-		const doctors = [{ id: 'd1', freeAt: at('09:05'), consultationMs: 10 * 60_000 }];
-		const now = at('09:05');
-		for (const target of [0, 1, 2, 3]) {
-			const others = [...base.slice(0, 3), appt];
-			const line = planQueue(others, doctors, now);
-			const moved = { ...base[3], movedBeforeId: placeBefore(line, target), movedAt: now };
-			const order = planQueue([...others, moved], doctors, now).map((p) => p.tokenId);
-			expect(order.indexOf('t4'), `dropped at ${target}: ${order.join(',')}`).toBe(target);
+	// A doctor's next, from their own line and the shared line, by the one ranking of the rule.
+	it.each([
+		{
+			name: 'a shared walk-in who came first goes before the doctor’s own walk-in',
+			tokens: [token({ id: 'own', checkedInAt: at('09:05') }), token({ id: 'shared', doctorId: null, checkedInAt: at('09:00') })],
+			next: 'shared'
+		},
+		{
+			name: 'the doctor’s own walk-in who came first goes before a shared one',
+			tokens: [token({ id: 'own', checkedInAt: at('09:00') }), token({ id: 'shared', doctorId: null, checkedInAt: at('09:05') })],
+			next: 'own'
+		},
+		{
+			name: 'a due appointment goes before a shared walk-in who came earlier',
+			tokens: [
+				token({ id: 'shared', doctorId: null, checkedInAt: at('08:00') }),
+				token({ id: 'appt', checkedInAt: at('09:20'), appointmentStart: at('09:30') })
+			],
+			next: 'appt'
+		},
+		{
+			name: 'a shared walk-in marked urgent goes before a due appointment',
+			tokens: [
+				token({ id: 'appt', checkedInAt: at('09:20'), appointmentStart: at('09:30') }),
+				token({ id: 'shared', doctorId: null, checkedInAt: at('09:31'), urgentAt: at('09:32') })
+			],
+			next: 'shared'
+		},
+		{
+			name: 'a shared walk-in goes before an early appointment patient',
+			tokens: [
+				token({ id: 'early', checkedInAt: at('08:00'), appointmentStart: at('12:00') }),
+				token({ id: 'shared', doctorId: null, checkedInAt: at('09:30') })
+			],
+			next: 'shared'
+		},
+		{
+			name: 'a colleague’s walk-in who came first is not this doctor’s to take',
+			tokens: [token({ id: 'theirs', doctorId: 'd2', checkedInAt: at('08:00') }), token({ id: 'shared', doctorId: null, checkedInAt: at('09:30') })],
+			next: 'shared'
 		}
-		expect(placeBefore(planQueue(base.slice(0, 3), doctors, now), 3)).toBeNull();
-	});
-
-	it('keeps a moved token’s place even when the doctor is free earlier than planned', () => {
-		const walkIn = token({ id: 'walk', checkedInAt: at('09:00') });
-		const moved = token({ id: 'moved', checkedInAt: at('09:20'), movedBeforeId: 'walk', movedAt: at('09:21') });
-		expect(pickNext([walkIn, moved], at('09:22'))?.id).toBe('moved');
-		const urgent = token({ id: 'urgent', urgentAt: at('09:25') });
-		expect(pickNext([walkIn, moved, urgent], at('09:26'))?.id).toBe('urgent');
-		// Its anchor has left the line: it goes next.
-		const other = token({ id: 'other', checkedInAt: at('08:00') });
-		expect(pickNext([other, moved], at('09:30'))?.id).toBe('moved');
+	])('$name', ({ tokens, next }) => {
+		expect(pickNext(eligibleFor(tokens, 'd1'), at('09:35'))?.id).toBe(next);
 	});
 });
 

@@ -1,24 +1,36 @@
 /**
  * The queue order rule, as a pure function of the waiting tokens and the time.
  *
- * When a doctor is free at time `t`, the next token for them (their own tokens and walk-ins who
- * chose no doctor) is, in this order of precedence:
+ * Every waiting token is in one line: its doctor's (an appointment, or a walk-in who chose a
+ * doctor), or the shared line of walk-ins who chose no doctor ("next free doctor"). A shared
+ * token belongs to nobody until a doctor calls it; from then on it is that doctor's token.
+ *
+ * When a doctor is free at time `t`, the next token for them is chosen among their own line and
+ * the shared line together, by one ranking (a shared walk-in is not a second-class token, nor
+ * does it jump anyone), in this order of precedence:
  *
  *  1. An urgent token: the earliest marked urgent first.
  *  2. A token that is due at `t`: an appointment patient who is present and whose appointment
  *     has begun (earliest appointment first).
- *  3. Otherwise, walk-ins in arrival order. Late appointment patients (more than
- *     `LATE_GRACE_MINUTES` after their start) have lost their slot and queue here by arrival too.
- *     A token that re-enters the line (recalled after a skip, or sent back by the doctor) queues
- *     here by the time it returned: behind everyone already waiting, never at the front.
+ *  3. Otherwise, walk-ins in arrival order, the doctor's own and the shared line's alike. Late
+ *     appointment patients (more than `LATE_GRACE_MINUTES` after their start) have lost their
+ *     slot and queue here by arrival too. A token that re-enters the line (recalled after a
+ *     skip, or sent back by the doctor) queues here by the time it returned: behind everyone
+ *     already waiting, never at the front.
  *  4. Otherwise (nobody due and no walk-ins), an early appointment patient, earliest appointment first.
  *
  * Walk-ins therefore fill the gaps between appointments, and an appointment patient who is
- * present is called at their time. Ties go to the lower token number.
+ * present is called at their time. Ties go to the lower token number. Two doctors calling at
+ * the same moment never get the same token: calls of one clinic-day are serialised
+ * (`lockQueue` in common.ts), so the second sees the first's call and gets the token after it.
  *
- * Staff may move a token by hand (with a reason) to just before another waiting token: it is
- * then called right before that token, whenever the rule reaches it. If that token leaves the
- * line first (called elsewhere, skipped), the moved token goes next, after urgent ones.
+ * Staff may move a token by hand (with a reason) to just before another waiting token of the
+ * same line: it is then called right before that token, whenever the rule reaches it. If that
+ * token leaves the line first (called elsewhere, skipped), the moved token goes next, after
+ * urgent ones.
+ *
+ * What the rule implies for the rest of the day (who is called when, and who is nearly next) is
+ * played forward in prediction.ts.
  */
 
 export const LATE_GRACE_MINUTES = 10;
@@ -53,7 +65,8 @@ export function arrivalKey(token: LineToken): Date {
 
 type Ranked = { tier: number; key: number };
 
-function rank(token: LineToken, at: number): Ranked {
+/** The token's tier (1–4, as numbered above) and its sort key within the tier, at time `at` (ms). */
+export function rank(token: LineToken, at: number): Ranked {
 	if (token.urgentAt) return { tier: 1, key: token.urgentAt.getTime() };
 	const due = dueAt(token);
 	if (due && due.getTime() <= at) return { tier: 2, key: due.getTime() };
@@ -100,83 +113,18 @@ export function pickNext<T extends LineToken>(candidates: readonly T[], at: Date
 	return next;
 }
 
-/** The tokens a doctor may call: their own and walk-ins who chose no doctor. */
+/** The tokens a doctor may call: their own line and the shared line (walk-ins who chose no doctor). */
 export function eligibleFor<T extends LineToken>(tokens: readonly T[], doctorId: string): T[] {
 	return tokens.filter((t) => t.doctorId === null || t.doctorId === doctorId);
 }
 
-export type DoctorLine = {
-	id: string;
-	/** When the doctor is next free: now, or when the patient with them is expected to leave. */
-	freeAt: Date;
-	/** The expected length of one consultation (see estimate.ts). */
-	consultationMs: number;
-};
-
-export type PlannedToken = {
-	tokenId: string;
-	/** The doctor expected to call the token (a walk-in without a chosen doctor gets one here). */
-	doctorId: string | null;
-	/** When the token is expected to be called. */
-	callAt: Date;
-	/** Tokens expected to be called before it by the same doctor. */
-	ahead: number;
-	/** The rule's sort key at that moment (see `placeBetween`). */
-	key: number;
-	tier: number;
-};
-
 /**
- * Plays the rule forward: whichever doctor is free first takes the next token the rule gives
- * them, and is busy for one consultation. The result is the expected order, each token's
- * expected call time (its estimated wait) and how many are ahead of it.
+ * Where a token moved by hand goes: before the token now at `index` of a line as predicted
+ * without it (prediction.ts). Null past the end of the line: the caller then queues it from now,
+ * as if it had just returned. A token cannot pass urgent ones.
  */
-export function planQueue<T extends LineToken>(waiting: readonly T[], doctors: readonly DoctorLine[], now: Date): PlannedToken[] {
-	const lines = doctors.length > 0 ? doctors.map((d) => ({ ...d, free: Math.max(d.freeAt.getTime(), now.getTime()), count: 0 })) : [];
-	const pending = new Set(waiting);
-	const plan: PlannedToken[] = [];
-	while (pending.size > 0) {
-		let chosen: { line: (typeof lines)[number]; token: T } | null = null;
-		for (const line of [...lines].sort((a, b) => a.free - b.free || a.id.localeCompare(b.id))) {
-			const token = pickNext(eligibleFor([...pending], line.id), new Date(line.free));
-			if (token) {
-				chosen = { line, token };
-				break;
-			}
-		}
-		if (!chosen) {
-			// Tokens for a doctor who is not working today: listed last, in rule order, with no estimate.
-			const token = pickNext([...pending], now);
-			if (!token) break;
-			const r = rank(token, now.getTime());
-			plan.push({
-				tokenId: token.id,
-				doctorId: token.doctorId,
-				callAt: now,
-				ahead: plan.filter((p) => p.doctorId === token.doctorId).length,
-				key: r.key,
-				tier: r.tier
-			});
-			pending.delete(token);
-			continue;
-		}
-		const { line, token } = chosen;
-		const r = rank(token, line.free);
-		plan.push({ tokenId: token.id, doctorId: line.id, callAt: new Date(line.free), ahead: line.count, key: r.tier === 3 ? line.free : r.key, tier: r.tier });
-		line.count += 1;
-		line.free += line.consultationMs;
-		pending.delete(token);
-	}
-	return plan;
-}
-
-/**
- * Where a token moved by hand goes: before the token now at `index` of a doctor's planned line
- * (planned without it). Null past the end of the line: the caller then queues it from now, as
- * if it had just returned. A token cannot pass urgent ones.
- */
-export function placeBefore(line: readonly PlannedToken[], index: number): string | null {
-	const regular = line.filter((p) => p.tier !== 1);
+export function placeBefore(line: readonly { tokenId: string; urgent: boolean }[], index: number): string | null {
+	const regular = line.filter((p) => !p.urgent);
 	const urgentCount = line.length - regular.length;
 	return regular[Math.max(0, index - urgentCount)]?.tokenId ?? null;
 }

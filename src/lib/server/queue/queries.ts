@@ -5,7 +5,8 @@ import { appointment } from '../db/schema/scheduling';
 import type { Db, Tx } from '../db';
 import { doctorShifts } from '../scheduling/queries';
 import { consultationMs, freeAt } from './estimate';
-import { LATE_GRACE_MINUTES, planQueue, type DoctorLine, type LineToken, type PlannedToken } from './order';
+import { LATE_GRACE_MINUTES, type LineToken } from './order';
+import { predictQueue, type DoctorLine, type PredictedToken } from './prediction';
 
 type Reader = Db | Tx;
 
@@ -27,8 +28,8 @@ export type QueueDay = {
 	now: Date;
 	tokens: DayToken[];
 	doctors: DayDoctor[];
-	/** The waiting tokens in expected call order, with expected call times. */
-	plan: PlannedToken[];
+	/** The waiting tokens in expected call order, as the order rule predicts them (prediction.ts). */
+	prediction: PredictedToken[];
 };
 
 /** A token as the order rule sees it. */
@@ -157,7 +158,7 @@ export async function loadQueueDay(db: Reader, clinicId: string, day: string, no
 	}
 	const waiting = tokens.filter((t) => t.status === 'waiting' && t.id !== leaveOut).map(lineToken);
 	const lines: DoctorLine[] = doctors.map((d) => ({ id: d.id, freeAt: d.freeAt, consultationMs: d.consultationMs }));
-	return { day, now, tokens, doctors, plan: planQueue(waiting, lines, now) };
+	return { day, now, tokens, doctors, prediction: predictQueue(waiting, lines, now) };
 }
 
 /** Today's tokens of some patient records (a patient's live document). */

@@ -28,9 +28,9 @@ const reason = text(300).pipe(z.string().min(1));
 export const urgentInput = z.object({ reason, idempotencyKey });
 
 export const reorderInput = z.object({
-	/** The place in the doctor's line (0 = next) the token moves to. */
+	/** The place in the line (0 = next) the token moves to. */
 	position: numberField(z.number().int().min(0).max(1000)),
-	/** Whose line; defaults to the token's doctor, or the doctor it is planned for. */
+	/** Whose line; defaults to the token's own (its doctor's, or the shared line of walk-ins who chose no doctor). */
 	doctorId: uuid().optional(),
 	reason,
 	idempotencyKey

@@ -41,8 +41,8 @@ export async function tokenSlip(db: Db, ctx: ClinicContext, tokenId: string, ori
 	const content = (await projectClinicQueue(db, { type: 'queue', clinicId: ctx.clinicId, day: row.day })) as QueueContent;
 	const token = content.tokens.find((t) => t.id === tokenId);
 	if (!token) throw notFound();
-	const doctorId = token.doctorId ?? token.plannedDoctorId;
-	const doctor = content.doctors.find((d) => d.id === doctorId) ?? null;
+	// A walk-in of the shared line has no doctor and no room yet: whoever calls them sends them to theirs.
+	const doctor = content.doctors.find((d) => d.id === token.doctorId) ?? null;
 	// Patients follow their place in the app once their phone is linked to their record (/me).
 	const followUrl = new URL('/me', origin).toString();
 	return {
@@ -50,7 +50,7 @@ export async function tokenSlip(db: Db, ctx: ClinicContext, tokenId: string, ori
 		token: token.token,
 		day: row.day,
 		status: token.status,
-		doctor: token.doctorId || token.chosenDoctorId ? (doctor?.name ?? null) : null,
+		doctor: doctor?.name ?? null,
 		room: token.room ?? doctor?.room?.name ?? null,
 		ahead: token.ahead,
 		estimatedCallAt: token.estimatedCallAt,

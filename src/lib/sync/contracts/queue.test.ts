@@ -56,6 +56,7 @@ describe('reading live queue content against its contract', () => {
 				day: '2026-12-06',
 				clinic: null,
 				doctors: [{ slot: '1', doctor: 'Dr A', room: null, nowServing: null, calls: 0, next: [] }],
+				shared: [],
 				next: []
 			}).state
 		).toBe('mismatch');
@@ -72,6 +73,8 @@ describe('reading live queue content against its contract', () => {
 				ahead: null,
 				waitMinutes: null,
 				doctor: 'Dr A',
+				sharedLine: false,
+				appointmentAt: null,
 				room: 'Room 2',
 				calledAt: null,
 				checkedInAt: '2026-12-06T05:00:00.000Z'

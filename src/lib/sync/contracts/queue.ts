@@ -74,11 +74,16 @@ export const displayDoctorContract = z.object({
 	next: z.array(z.string())
 });
 
-/** `clinic/{id}/day/{date}/display`: the waiting room's screen; token numbers and rooms, never a patient. */
+/**
+ * `clinic/{id}/day/{date}/display`: the waiting room's screen; token numbers and rooms, never a
+ * patient. `doctors[].next` are each doctor's own line; `shared` the next walk-ins of the shared
+ * line (next free doctor), which are no doctor's until one calls them.
+ */
 export const displayContract = z.object({
 	day: z.string(),
 	clinic: z.nullable(z.object({ name: z.string(), color: text, tagline: text })),
 	doctors: z.array(displayDoctorContract),
+	shared: z.array(z.string()),
 	next: z.array(z.string())
 });
 
@@ -88,6 +93,10 @@ export const patientQueueContract = z.object({
 	ahead: count,
 	waitMinutes: count,
 	doctor: text,
+	/** Waiting in the shared line: whichever doctor is free first will call them. */
+	sharedLine: z.boolean(),
+	/** Early for an appointment: called no sooner than this time (walk-ins are seen until then). */
+	appointmentAt: z.nullable(instant),
 	room: text,
 	calledAt: z.nullable(instant),
 	checkedInAt: instant

@@ -19,6 +19,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		records.map(async (r) => ({
 			document: documentName.patientLive(r.patientId),
 			clinicName: r.clinic.name,
+			timeZone: r.clinic.timezone,
 			// The same content as the live document, so the card is right before the socket connects.
 			initial: await projectPatientLive(db, { type: 'patientLive', patientId: r.patientId })
 		}))

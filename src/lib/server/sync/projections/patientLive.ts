@@ -32,9 +32,10 @@ async function recordHome(db: Db, patientId: string, fresh = false): Promise<Rec
 
 /**
  * `patient/{id}/live`: one patient record's own view of today: their token, its state, how many
- * are ahead and the estimated wait. Nothing about other patients. Every patient document of a
- * clinic-day rebuilt by one change shares the one read of that day (sharedQueueDay), like the
- * queue and display documents.
+ * are ahead and the estimated wait, as the order rule predicts them (prediction.ts): an early
+ * appointment patient is told their appointment time, not a place among walk-ins who will go
+ * first. Nothing about other patients. Every patient document of a clinic-day rebuilt by one
+ * change shares the one read of that day (sharedQueueDay), like the queue and display documents.
  */
 export async function projectPatientLive(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'patientLive') throw new Error(`patientLive projection asked for ${ref.type}`);
@@ -54,8 +55,9 @@ export async function projectPatientLive(db: Db, ref: DocumentRef): Promise<Proj
 		.filter((t) => t.patientId === ref.patientId && t.status !== 'cancelled')
 		.sort((a, b) => b.checkedInAt.getTime() - a.checkedInAt.getTime())[0];
 	if (!mine) return { clinic: { name: home.name, code: home.code }, day: day.day, queue: null } satisfies PatientLiveContent;
-	const plan = day.plan.find((p) => p.tokenId === mine.id);
-	const doctorId = mine.calledBy ?? plan?.doctorId ?? mine.doctorId;
+	const plan = day.prediction.find((p) => p.tokenId === mine.id);
+	// Their line's doctor, or the one who called them; never a doctor merely forecast for a shared walk-in.
+	const doctorId = mine.calledBy ?? mine.doctorId;
 	return {
 		clinic: { name: home.name, code: home.code },
 		day: day.day,
@@ -63,8 +65,10 @@ export async function projectPatientLive(db: Db, ref: DocumentRef): Promise<Proj
 			token: tokenLabel(mine),
 			status: mine.status,
 			ahead: plan ? plan.ahead : null,
-			waitMinutes: plan ? waitMinutes(now, plan.callAt) : null,
+			waitMinutes: plan?.callAt ? waitMinutes(now, plan.callAt) : null,
 			doctor: day.doctors.find((d) => d.id === doctorId)?.name ?? null,
+			sharedLine: mine.status === 'waiting' && doctorId === null,
+			appointmentAt: plan?.waitsUntil?.toISOString() ?? null,
 			// Once called, where to go.
 			room: mine.status === 'with_doctor' ? mine.roomName : null,
 			calledAt: mine.calledAt?.toISOString() ?? null,

@@ -11,8 +11,10 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
  * `clinic/{id}/day/{date}/queue`: the staff queue of a clinic-day. Every token with its patient,
- * state and timings; waiting tokens in the order the rule will call them, with the doctor
- * expected to call each, the number ahead and the estimated wait. Staff only.
+ * state and timings; waiting tokens in the order the rule is predicted to call them
+ * (prediction.ts), with the doctor expected to call each, the number ahead and the estimated
+ * wait. A walk-in of the shared line keeps `doctorId` and `chosenDoctorId` null until a doctor
+ * calls it (`plannedDoctorId` is only the forecast). Staff only.
  */
 export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'queue') throw new Error(`queue projection asked for ${ref.type}`);
@@ -20,9 +22,9 @@ export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<Proj
 	if (!loaded) return { day: ref.day, doctors: [], tokens: [] } satisfies QueueContent;
 	const { home, day } = loaded;
 	const now = day.now;
-	const planned = new Map(day.plan.map((p, index) => [p.tokenId, { ...p, index }]));
+	const predicted = new Map(day.prediction.map((p, index) => [p.tokenId, { ...p, index }]));
 	const tokens = day.tokens.map((t) => {
-		const plan = planned.get(t.id);
+		const plan = predicted.get(t.id);
 		return {
 			id: t.id,
 			token: tokenLabel(t),
@@ -50,8 +52,8 @@ export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<Proj
 			order: plan ? plan.index : null,
 			plannedDoctorId: plan?.doctorId ?? null,
 			ahead: plan ? plan.ahead : null,
-			estimatedCallAt: plan ? plan.callAt.toISOString() : null,
-			waitMinutes: plan ? waitMinutes(now, plan.callAt) : null
+			estimatedCallAt: iso(plan?.callAt ?? null),
+			waitMinutes: plan?.callAt ? waitMinutes(now, plan.callAt) : null
 		};
 	});
 	return {
