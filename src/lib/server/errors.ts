@@ -29,6 +29,7 @@ export const ERROR_CODES = [
 	'exception_date_taken',
 	'hours_or_day_off',
 	'closure_in_past',
+	'day_has_appointments',
 	'color_invalid',
 	'unauthenticated',
 	'invalid_credentials',
