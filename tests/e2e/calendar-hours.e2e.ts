@@ -38,9 +38,11 @@ test('the calendar shades a doctor’s hours off (before, the break, after, a da
 	const box = await event.boundingBox();
 	expect(box?.height).toBeGreaterThanOrEqual(22);
 
-	// Leave that day, set from another screen: the whole column turns off, without a reload.
+	// Leave that day, set from another screen, keeping the booking (the command asks first: 409 without a choice):
+	// the whole column turns off, without a reload.
 	const exceptions = [{ date: day, off: true, reason: 'Leave' }];
-	expect((await admin.request.put(`${api()}/doctors/${doctor.id}/availability`, { data: { weekly, exceptions } })).status()).toBe(200);
+	expect((await admin.request.put(`${api()}/doctors/${doctor.id}/availability`, { data: { weekly, exceptions } })).status()).toBe(409);
+	expect((await admin.request.put(`${api()}/doctors/${doctor.id}/availability`, { data: { weekly, exceptions, appointments: 'keep' } })).status()).toBe(200);
 	await expect(off).toHaveCount(1);
 	await expect(event).toBeVisible(); // the booking stays, for the desk to move
 });

@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, signedIn, startApp, type ApiClient, type App } from './http';
+import { errorOf, expectError, signedIn, startApp, type ApiClient, type App } from './http';
 import { PASSWORD, makeClinic, makeMember, rand } from '../factories';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
-import { appointmentView, appointmentsView, slotsView, waitlistView } from '../../src/lib/server/openapi/scheduling';
+import {
+	appointmentView,
+	appointmentsView,
+	availabilityView,
+	closureView,
+	dayHasAppointmentsView,
+	slotsView,
+	waitlistView
+} from '../../src/lib/server/openapi/scheduling';
 import { clinicToday } from '../../src/lib/time';
 import { membership } from '../../src/lib/server/db/schema';
 import { makeAppointment, makePatient } from './queueScene';
@@ -17,7 +25,7 @@ let doctorId: string;
 let otherDoctorId: string;
 const patients: string[] = [];
 let otherClinicPatient: string;
-let desk: ApiClient, doctor: ApiClient, pharmacist: ApiClient, outsider: ApiClient;
+let desk: ApiClient, doctor: ApiClient, pharmacist: ApiClient, outsider: ApiClient, admin: ApiClient;
 
 // Counted from when the file started, so a run across the clinic's midnight still names the same days throughout.
 const started = Date.now();
@@ -35,10 +43,11 @@ beforeAll(async () => {
 			const doc = await makeMember(db, clinicA.id, 'doctor');
 			const doc2 = await makeMember(db, clinicA.id, 'doctor');
 			const pharm = await makeMember(db, clinicA.id, 'pharmacist');
+			const boss = await makeMember(db, clinicA.id, 'admin');
 			const other = await makeMember(db, clinicB.id, 'reception');
 			doctorId = doc.id;
 			otherDoctorId = doc2.id;
-			Object.assign(people, { reception, doc, pharm, other });
+			Object.assign(people, { reception, doc, pharm, other, boss });
 			const ctx = { clinicId: clinicA.id, actor: { userId: reception.id, role: 'reception' as const } };
 			for (let i = 0; i < 40; i++) {
 				const r = await registerPatient(db, ctx, { name: `Patient ${i} ${rand(2)}` }, { allowDuplicate: true });
@@ -60,7 +69,9 @@ beforeAll(async () => {
 				await makeAppointment(db, clinicNz.id, nzPatient.id, nzDoctor.id, new Date(at));
 		}
 	});
-	[desk, doctor, pharmacist, outsider] = await Promise.all(['reception', 'doc', 'pharm', 'other'].map((k) => signedIn(app, people[k].email, PASSWORD)));
+	[desk, doctor, pharmacist, outsider, admin] = await Promise.all(
+		['reception', 'doc', 'pharm', 'other', 'boss'].map((k) => signedIn(app, people[k].email, PASSWORD))
+	);
 	const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
 		weekday,
 		start: '09:00',
@@ -228,5 +239,68 @@ describe('booking over HTTP', () => {
 		expect((await desk.request('DELETE', `${base()}/waitlist/${offered!.id}`)).status).toBe(204);
 		expect(await entryOf(first)).toBeUndefined();
 		expectError(await desk.request('DELETE', `${base()}/waitlist/${offered!.id}`), 404, 'not_found');
+	});
+});
+
+describe('closing a day that has bookings, over HTTP', () => {
+	const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+		weekday,
+		start: '09:00',
+		end: '17:00',
+		slotMinutes: 15,
+		breaks: [{ start: '13:00', end: '14:00' }]
+	}));
+	const bookOn = async (day: string, patientId: string) => {
+		const res = await desk.post(`${base()}/appointments`, { patientId, doctorId, start: `${day}T10:00:00+05:00`, idempotencyKey: key() });
+		expect(res.status).toBe(201);
+		return appointmentView.parse(res.body);
+	};
+
+	it('answers a closure 409 day_has_appointments with the bookings in error.appointments, in the caller’s language, then cancels them when told', async () => {
+		const day = dayAhead(12);
+		const booked = await bookOn(day, patients[30]);
+		const refused = await admin.post(`${base()}/closures`, { date: day, reason: 'Eid' }, { headers: { 'accept-language': 'ur' } });
+		expect(refused.status).toBe(409);
+		const { error } = dayHasAppointmentsView.parse(refused.body);
+		expect(error.message).toMatch(/[\u0600-\u06FF]/);
+		expect(error.fields).toEqual([]);
+		expect(error.appointments).toEqual([
+			expect.objectContaining({
+				id: booked.id,
+				day,
+				start: booked.start,
+				end: booked.end,
+				doctorId,
+				patientId: patients[30],
+				patientName: expect.stringMatching(/^Patient 30 /)
+			})
+		]);
+		expect(error.appointments[0].doctorName).not.toBe('');
+
+		const badChoice = await admin.post(`${base()}/closures`, { date: day, appointments: 'move_them' });
+		expectError(badChoice, 400, 'field_invalid', 'appointments');
+		expect(errorOf(badChoice).fields).toEqual([expect.objectContaining({ field: 'appointments', code: 'choice_invalid' })]);
+		expectError(await desk.post(`${base()}/closures`, { date: day, appointments: 'cancel_and_notify' }), 403, 'forbidden');
+
+		const saved = await admin.post(`${base()}/closures`, { date: day, reason: 'Eid', appointments: 'cancel_and_notify' });
+		expect(saved.status).toBe(201);
+		expect(closureView.parse(saved.body)).toMatchObject({ day, cancelledAppointments: [booked.id], keptAppointments: [] });
+		const onDay = appointmentsView.parse((await desk.get(`${base()}/appointments?date=${day}`)).body).appointments;
+		expect(onDay.find((a) => a.id === booked.id)?.status).toBe('cancelled');
+	});
+
+	it('answers leave on a booked day 409 too, and saves it with keep', async () => {
+		const day = dayAhead(13);
+		const booked = await bookOn(day, patients[31]);
+		const exceptions = [
+			{ date: dayAhead(6), off: true, reason: 'Leave' },
+			{ date: day, off: true, reason: 'Conference' }
+		];
+		const refused = await desk.put(`${base()}/doctors/${doctorId}/availability`, { weekly, exceptions });
+		expect(refused.status).toBe(409);
+		expect(dayHasAppointmentsView.parse(refused.body).error.appointments.map((a) => a.id)).toEqual([booked.id]);
+		const kept = await desk.put(`${base()}/doctors/${doctorId}/availability`, { weekly, exceptions, appointments: 'keep' });
+		expect(kept.status).toBe(200);
+		expect(availabilityView.parse(kept.body)).toMatchObject({ cancelledAppointments: [], keptAppointments: [booked.id] });
 	});
 });

@@ -1,3 +1,5 @@
+import type { RefusalLists } from './edge/types';
+
 /**
  * Errors are values with a code, an HTTP status and the offending field. Each edge (form
  * actions, /api/v1, the sync server) translates them once; a user never sees a stack trace.
@@ -27,6 +29,7 @@ export const ERROR_CODES = [
 	'exception_date_taken',
 	'hours_or_day_off',
 	'closure_in_past',
+	'day_has_appointments',
 	'color_invalid',
 	'unauthenticated',
 	'invalid_credentials',
@@ -110,8 +113,18 @@ export class AppError extends Error {
 	readonly params: ErrorParams;
 	/** Every field's problem when the input had several (`parseInput`), the first one first; empty otherwise. */
 	readonly fields: readonly FieldProblem[];
+	/** What the refusal is about, in named lists the edges send inside `error` (`appointments`); empty for most errors. */
+	readonly lists: RefusalLists;
 
-	constructor(code: ErrorCode, status: number, message: string, field?: string, params: ErrorParams = {}, fields: readonly FieldProblem[] = []) {
+	constructor(
+		code: ErrorCode,
+		status: number,
+		message: string,
+		field?: string,
+		params: ErrorParams = {},
+		fields: readonly FieldProblem[] = [],
+		lists: RefusalLists = {}
+	) {
 		super(message);
 		this.name = 'AppError';
 		this.code = code;
@@ -119,6 +132,7 @@ export class AppError extends Error {
 		this.field = field;
 		this.params = params;
 		this.fields = fields;
+		this.lists = lists;
 	}
 }
 

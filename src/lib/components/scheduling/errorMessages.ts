@@ -19,5 +19,6 @@ export const schedulingErrorMessages = {
 	shifts_overlap: () => m.availability_error_overlap(),
 	exception_date_taken: () => m.availability_error_duplicate_date(),
 	hours_or_day_off: () => m.error_hours_or_day_off(),
-	closure_in_past: () => m.error_closure_in_past()
+	closure_in_past: () => m.error_closure_in_past(),
+	day_has_appointments: (p) => m.error_day_has_appointments({ count: String(p.count ?? '') })
 } satisfies ErrorSentences;

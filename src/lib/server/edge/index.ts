@@ -3,19 +3,20 @@ import { AppError, fieldProblems, isAppError } from '../errors';
 import { errorMessage } from '$lib/i18n/errors';
 import { logger } from '../logger';
 
-import type { FieldMessage, FormError } from './types';
+import type { FieldMessage, FormError, RefusalLists } from './types';
 export type { FieldMessage, FormError };
 export type FormFailure = { error: FormError; values?: Record<string, string> };
-export type TranslatedError = { code: string; message: string; field?: string; fields: FieldMessage[] };
+export type TranslatedError = { code: string; message: string; field?: string; fields: FieldMessage[] } & RefusalLists;
 
 /**
  * An error in the request's language, as every edge sends it: each field's problem with its own
- * sentence in `fields`; at the top the general code, the first field and that field's sentence.
+ * sentence in `fields`; at the top the general code, the first field and that field's sentence;
+ * then the refusal's own named lists (`appointments`), as they are.
  */
 export function translatedError(err: AppError): TranslatedError {
 	const fields = fieldProblems(err).map((p) => ({ field: p.field, code: p.code, message: errorMessage(p.code, p.params) }));
 	const lead = err.fields.length > 0 && fields[0]?.field === err.field ? fields[0].message : errorMessage(err.code, err.params);
-	return { code: err.code, message: lead, ...(err.field ? { field: err.field } : {}), fields };
+	return { code: err.code, message: lead, ...(err.field ? { field: err.field } : {}), fields, ...err.lists };
 }
 
 /** Maps a command's error to a form failure with translated messages; unknown errors are logged and hidden. */

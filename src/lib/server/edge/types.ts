@@ -6,4 +6,26 @@ export type FieldMessage = { field: string; code: string; message: string };
  * problem (`code` keeps the general code clients already match on); `fields` names every field's
  * problem, the first one first. Errors made in the browser may carry only `field`.
  */
-export type FormError = { code: string; message: string; field?: string; fields?: FieldMessage[] };
+export type FormError = { code: string; message: string; field?: string; fields?: FieldMessage[] } & RefusalLists;
+
+/**
+ * A live appointment that a change of hours would leave on a day nobody works (a closure, a
+ * doctor's leave), as the refusal `day_has_appointments` lists it: enough to show it and find it.
+ */
+export type AffectedAppointment = {
+	id: string;
+	ref: string;
+	/** The clinic-local date (`YYYY-MM-DD`) it falls on. */
+	day: string;
+	start: string;
+	end: string;
+	status: string;
+	doctorId: string;
+	doctorName: string;
+	patientId: string;
+	patientName: string;
+	patientRef: string;
+};
+
+/** The details a refusal carries, each in a list of its own name inside `error` (never in the sentence). */
+export type RefusalLists = { appointments?: AffectedAppointment[] };

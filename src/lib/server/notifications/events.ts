@@ -16,7 +16,13 @@ export const outboxEventSchema = z.discriminatedUnion('type', [
 	event('appointment.booked', { ...appointmentIds, start: instant }),
 	event('appointment.confirm', appointmentIds),
 	event('appointment.decline', appointmentIds),
-	event('appointment.cancel', { ...appointmentIds, reason: z.string(), byPatient: z.literal(true).optional() }),
+	// `cause`: the clinic cancelled because it closed that day, or the doctor went on leave; the patient is told which.
+	event('appointment.cancel', {
+		...appointmentIds,
+		reason: z.string(),
+		byPatient: z.literal(true).optional(),
+		cause: z.enum(['clinic_closed', 'doctor_leave']).optional()
+	}),
 	event('appointment.reschedule', { ...appointmentIds, from: instant, to: instant, fromDoctorId: z.uuid() }),
 	event('appointment.no_show', appointmentIds),
 	event('waitlist.offered', { waitlistEntryId: z.uuid(), patientId: z.uuid(), doctorId: z.uuid(), start: instant }),

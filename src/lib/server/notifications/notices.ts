@@ -40,7 +40,7 @@ const composers: { [K in OutboxEventType]: Composer<K> | null } = {
 	'appointment.booked': (db, p, r, now) => appointmentNotice(db, p, r, now, 'booked'),
 	'appointment.confirm': (db, p, r, now) => appointmentNotice(db, p, r, now, 'confirmed'),
 	'appointment.decline': (db, p, r, now) => appointmentNotice(db, p, r, now, 'declined'),
-	'appointment.cancel': (db, p, r, now) => appointmentNotice(db, p, r, now, 'cancelled'),
+	'appointment.cancel': (db, p, r, now) => appointmentNotice(db, p, r, now, 'cancelled', p.cause),
 	'appointment.reschedule': (db, p, r, now) => appointmentNotice(db, p, r, now, 'rescheduled'),
 	'appointment.no_show': noShowNotice,
 	'waitlist.offered': waitlistNotice,
@@ -86,7 +86,8 @@ async function appointmentNotice(
 	payload: { appointmentId: string; from?: string },
 	r: Recipient,
 	now: Date,
-	change: AppointmentChange
+	change: AppointmentChange,
+	cause?: OutboxPayloads['appointment.cancel']['cause']
 ): Promise<Notice | null> {
 	const row = await appointmentWithDoctor(db, r.clinic.id, payload.appointmentId);
 	// Gone, or already begun: news about it would only confuse.
@@ -109,6 +110,13 @@ async function appointmentNotice(
 		]
 	};
 	const [subject, body] = texts[change];
+	// A cancellation by the clinic for a closed day says why, and how to get another time.
+	const why =
+		cause === 'clinic_closed'
+			? m.notify_cancelled_clinic_closed(params, locale)
+			: cause === 'doctor_leave'
+				? m.notify_cancelled_doctor_away(params, locale)
+				: null;
 	// The calendar file says what the change means for the patient's calendar: gone when cancelled or declined.
 	const icsStatus = change === 'cancelled' || change === 'declined' ? 'cancelled' : a.status;
 	const ics = appointmentIcs({
@@ -123,7 +131,7 @@ async function appointmentNotice(
 	});
 	return {
 		subject,
-		lines: [body, m.notify_reference({ ref }, locale)],
+		lines: [body, ...(why ? [why] : []), m.notify_reference({ ref }, locale)],
 		attachments: [{ filename: `${ref}.ics`, content: ics, contentType: 'text/calendar; charset=utf-8' }],
 		urgent: false,
 		tag: `appointment-${a.id}`

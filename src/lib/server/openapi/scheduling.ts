@@ -4,7 +4,7 @@ import { availabilityInput, bookInput, cancelInput, closureInput, rescheduleInpu
 import { clinicCode } from '../tenancy/schema';
 import { PATIENT_BOOKING_DAYS, PATIENT_OPEN_LIMIT, patientCancelInput, patientRequestInput } from '../scheduling/patientBooking';
 import { jsonSchemaOf } from './jsonSchema';
-import { bodyErrors, errors, idempotent, jsonRequest, jsonResponse, pathParameter } from './common';
+import { bodyErrors, errorBody, errors, idempotent, jsonContent, jsonRequest, jsonResponse, pathParameter, ref } from './common';
 import type { ApiContribution, Parameter } from './types';
 
 /* Responses: parsing through these drops every field the document does not promise. */
@@ -29,7 +29,38 @@ export const slotsView = z.object({
 	slots: z.array(z.object({ start: z.string().meta({ description: 'ISO 8601 with the clinic’s offset.' }), end: z.string() }))
 });
 
+/** What a change that closed days did with the appointments on them (both empty when there were none). */
+const closedDayOutcome = {
+	cancelledAppointments: z.array(z.uuid()).meta({ description: 'The appointments cancelled (`appointments: "cancel_and_notify"`); each patient is told.' }),
+	keptAppointments: z.array(z.uuid()).meta({ description: 'The appointments kept on the closed days (`appointments: "keep"`), for the desk to move.' })
+};
+
+/** A live appointment on a day being closed, as 409 `day_has_appointments` lists it. */
+export const affectedAppointmentView = z.object({
+	id: z.uuid(),
+	ref: z.string().meta({ description: 'Human reference, e.g. `SHF01-A1042`.' }),
+	day: z.string().meta({ description: 'The clinic-local date, YYYY-MM-DD.' }),
+	start: z.string().meta({ description: 'ISO 8601 instant (UTC).' }),
+	end: z.string().meta({ description: 'ISO 8601 instant (UTC).' }),
+	status: z.enum(appointmentStatus.enumValues),
+	doctorId: z.uuid(),
+	doctorName: z.string(),
+	patientId: z.uuid(),
+	patientName: z.string(),
+	patientRef: z.string()
+});
+
+export const dayHasAppointmentsView = z.object({
+	error: errorBody.shape.error.extend({
+		code: z.literal('day_has_appointments'),
+		appointments: z
+			.array(affectedAppointmentView)
+			.meta({ description: 'The requested and confirmed appointments on the days the request would close, soonest first. Nothing was saved.' })
+	})
+});
+
 export const availabilityView = z.object({
+	...closedDayOutcome,
 	weekly: z.array(
 		z.object({
 			weekday: z.number().int(),
@@ -65,7 +96,7 @@ export const waitlistAcceptedView = z.object({
 	movedFrom: z.string().nullable().meta({ description: 'When the patient’s appointment was moved rather than a new one booked: its old start.' })
 });
 
-export const closureView = z.object({ id: z.uuid(), day: z.string(), reason: z.string() });
+export const closureView = z.object({ id: z.uuid(), day: z.string(), reason: z.string(), ...closedDayOutcome });
 
 /* The patient's own app: their appointments across their clinics, and what they may book. */
 export const patientAppointmentView = z.object({
@@ -98,6 +129,10 @@ export const bookingOptionsView = z.object({
 const codeParameter: Parameter = pathParameter('code', 'The clinic code, e.g. `SHF01`.', jsonSchemaOf(clinicCode, 'input'));
 const uuidParameter = (name: string, description: string): Parameter => pathParameter(name, description, { type: 'string', format: 'uuid' });
 const scoped = ['Unauthenticated', 'NotFound'] as const;
+const dayHasAppointments = {
+	description: 'The change would close days that hold live appointments (`day_has_appointments`); `error.appointments` lists them and nothing was saved.',
+	content: jsonContent(ref('DayHasAppointments'))
+};
 
 const action = (operationId: string, summary: string, description: string, body: z.ZodType | undefined, key: 'required' | 'optional') => {
 	const post = {
@@ -122,6 +157,7 @@ export const schedulingApi: ApiContribution = {
 		WaitlistAccepted: jsonSchemaOf(waitlistAcceptedView, 'output'),
 		Waitlist: jsonSchemaOf(waitlistView, 'output'),
 		Closure: jsonSchemaOf(closureView, 'output'),
+		DayHasAppointments: jsonSchemaOf(dayHasAppointmentsView, 'output'),
 		PatientAppointment: jsonSchemaOf(patientAppointmentView, 'output'),
 		PatientAppointments: jsonSchemaOf(patientAppointmentsView, 'output'),
 		BookingOptions: jsonSchemaOf(bookingOptionsView, 'output')
@@ -132,10 +168,18 @@ export const schedulingApi: ApiContribution = {
 			put: {
 				operationId: 'putAvailability',
 				summary: 'Replace a doctor’s weekly template and upcoming exceptions',
-				description: 'Clinic-local times. Weekday 1 is Monday. Slot lengths: 10, 15, 20 or 30 minutes. Admins, reception, or the doctor themself.',
+				description:
+					'Clinic-local times. Weekday 1 is Monday. Slot lengths: 10, 15, 20 or 30 minutes. Admins, reception, or the doctor themself. ' +
+					'When an exception puts the doctor on leave (`off: true`) on a day that was not already on leave and holds requested or confirmed appointments with them, ' +
+					'nothing is saved and the answer is 409 `day_has_appointments` listing them in `error.appointments`; send again with `appointments: "cancel_and_notify"` or `"keep"`. ' +
+					'The freed times are not offered to the waitlist: nobody can be booked on them.',
 				tags: ['scheduling'],
 				requestBody: jsonRequest(availabilityInput),
-				responses: { '200': jsonResponse('Saved.', 'Availability'), ...errors(...bodyErrors, ...scoped, 'Forbidden') }
+				responses: {
+					'200': jsonResponse('Saved.', 'Availability'),
+					...errors(...bodyErrors, ...scoped, 'Forbidden'),
+					'409': dayHasAppointments
+				}
 			}
 		},
 		'/clinics/{code}/slots': {
@@ -327,9 +371,17 @@ export const schedulingApi: ApiContribution = {
 			post: {
 				operationId: 'addClosure',
 				summary: 'A clinic holiday or blackout date (admins)',
+				description:
+					'From the clinic’s today on. When the day holds requested or confirmed appointments, nothing is saved and the answer is 409 `day_has_appointments` listing them in `error.appointments`; ' +
+					'send again with `appointments: "cancel_and_notify"` (each is cancelled, reason: the clinic is closed, and its patient told) or `"keep"` (they stay, to be moved on the calendar). ' +
+					'A booking made while the closure is being saved either lands before it (and is listed) or is refused with 400 `outside_schedule`. The freed times are not offered to the waitlist.',
 				tags: ['scheduling'],
 				requestBody: jsonRequest(closureInput),
-				responses: { '201': jsonResponse('Added.', 'Closure'), ...errors(...bodyErrors, ...scoped, 'Forbidden') }
+				responses: {
+					'201': jsonResponse('Added.', 'Closure'),
+					...errors(...bodyErrors, ...scoped, 'Forbidden'),
+					'409': dayHasAppointments
+				}
 			}
 		}
 	}

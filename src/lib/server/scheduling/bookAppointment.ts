@@ -17,6 +17,7 @@ import { can } from './policy';
 import { bookInput } from './schema';
 import { doctorShifts, isClinicDoctor } from './queries';
 import { slotStartingAt } from './slots';
+import { dayClosedFor, lockDayForBooking } from './dayLock';
 
 export type BookedAppointment = Pick<Appointment, 'id' | 'refNo' | 'patientId' | 'doctorId' | 'status' | 'reason'> & {
 	ref: string;
@@ -46,6 +47,17 @@ export function presentAppointment(home: Clinic, row: Appointment): BookedAppoin
 		start: row.startsAt.toISOString(),
 		end: row.endsAt.toISOString()
 	};
+}
+
+/**
+ * Inside a command that puts an appointment at `start`: takes the day's schedule lock (shared)
+ * and refuses the time as outside the schedule when the clinic closed that day, or the doctor
+ * went on leave, after the command checked the slot.
+ */
+export async function assertDayStillOpen(tx: Tx, clinicId: string, timeZone: string, doctorId: string, start: Date): Promise<void> {
+	const day = clinicToday(timeZone, start);
+	await lockDayForBooking(tx, clinicId, day);
+	if (await dayClosedFor(tx, clinicId, doctorId, day)) throw new AppError('outside_schedule', 400, 'The day was closed meanwhile', 'start');
 }
 
 /** Turns the exclusion constraint's refusal into the "slot just taken" answer. */
@@ -94,8 +106,9 @@ export type NewAppointment = {
 };
 
 /**
- * The insert, audit row and outbox event of a booking, inside the caller's transaction. The
- * clinic's appointment number is taken last, by the insert itself: its counter row stays locked
+ * The insert, audit row and outbox event of a booking, inside the caller's transaction. Locks in
+ * this order: the patient's row, the day's schedule lock (dayLock.ts), then the clinic's
+ * appointment number, taken last, by the insert itself: its counter row stays locked
  * until commit and every booking of the clinic waits for it, so nothing that can be done before
  * it is done after.
  */
@@ -109,6 +122,9 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 		.where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, values.patientId)))
 		.for('share');
 	if (!who || who.mergedIntoId) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
+	// Then the day's schedule lock, shared with other bookings (dayLock.ts): a closure or leave of
+	// the day being saved now finishes first and is seen here, so nothing is booked onto a closed day.
+	await assertDayStillOpen(tx, ctx.clinicId, home.timezone, values.doctorId, values.slot.start);
 	const id = crypto.randomUUID();
 	const start = values.slot.start.toISOString();
 	await calendarChanged(tx, ctx.clinicId, home.timezone, [values.slot.start]);

@@ -13,6 +13,8 @@ import { appointmentChangeInput, cancelInput, rescheduleInput } from './schema';
 import { isClinicDoctor } from './queries';
 import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
 import { offerFreedSlot } from './waitlist';
+import { lockDayForBooking } from './dayLock';
+import { clinicToday } from '../../time';
 import { isUuid } from '../text';
 import { emit } from '../notifications/outbox';
 import type { OutboxEvent } from '../notifications/events';
@@ -78,6 +80,9 @@ export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointm
 	const idempotency = requiredIdempotency(`appointment.reschedule:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, { appointmentId, ...data });
 	try {
 		return await runCommand(db, idempotency, async (tx) => {
+			// The day it moves to is locked before the appointment's row (dayLock.ts: a closure takes the
+			// day, then the rows); the slot is then checked under it, so a closure saved meanwhile is seen.
+			await lockDayForBooking(tx, ctx.clinicId, clinicToday(home.timezone, data.start));
 			const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'reschedule');
 			const doctorId = data.doctorId ?? current.doctorId;
 			const slot = await scheduledSlot(tx, home, doctorId, data.start);

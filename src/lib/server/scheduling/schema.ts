@@ -34,11 +34,22 @@ export const availabilityException = z
 	})
 	.refine((e) => e.off || (e.start && e.end && e.start < e.end), { ...problem('hours_or_day_off', 'give hours, or mark the day off'), path: ['start'] });
 
+/**
+ * What to do with the live appointments on days a change closes (a closure, a doctor's leave).
+ * Needed only when there are some: without it such a change is refused (409 `day_has_appointments`).
+ */
+export const closedDayChoice = z.enum(['cancel_and_notify', 'keep']).meta({
+	description:
+		'What to do with the requested and confirmed appointments on the days this closes, when there are any: `cancel_and_notify` cancels them (reason: the clinic closed or the doctor is on leave) and tells each patient; `keep` leaves them for the desk to move on the calendar. Without it, such a request is refused with 409 `day_has_appointments` listing them in `error.appointments`.'
+});
+export type ClosedDayChoice = z.infer<typeof closedDayChoice>;
+
 /** Each shift that overlaps an earlier one of its weekday, and each exception whose date came before, is named by its own index. */
 export const availabilityInput = z
 	.object({
 		weekly: z.array(weeklyShift).max(50),
-		exceptions: z.array(availabilityException).max(400).default([])
+		exceptions: z.array(availabilityException).max(400).default([]),
+		appointments: closedDayChoice.optional()
 	})
 	.superRefine((a, ctx) => {
 		for (const index of overlapping(a.weekly)) {
@@ -59,7 +70,7 @@ function overlapping(shifts: { weekday: number; start: string; end: string }[]):
 	);
 }
 
-export const closureInput = z.object({ date: isoDay(), reason: text(200).default('') });
+export const closureInput = z.object({ date: isoDay(), reason: text(200).default(''), appointments: closedDayChoice.optional() });
 
 /** A closure as `addClinicClosure` accepts it: from the clinic's today on (an earlier one would be stored and never shown). */
 export const upcomingClosureInput = (today: string) =>

@@ -9,7 +9,9 @@ import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/members';
 import { clinicToday } from '../../time';
 import { can } from './policy';
-import { availabilityInput, upcomingClosureInput } from './schema';
+import { availabilityInput, upcomingClosureInput, type ClosedDayChoice } from './schema';
+import { lockDaysForClosing } from './dayLock';
+import { liveAppointmentsOn, settleClosedDayAppointments, type ClosedDayOutcome } from './closedDays';
 import { isClinicDoctor } from './queries';
 import { clinicDocumentsChanged } from '../sync/changes';
 import { isUuid } from '../text';
@@ -21,17 +23,40 @@ async function hoursChanged(tx: Tx, clinicId: string): Promise<void> {
 
 /**
  * Replaces a doctor's weekly template, and their exceptions from today on, with the given ones
- * (the PUT semantics of the API). Past exceptions stay as history.
+ * (the PUT semantics of the API). Past exceptions stay as history. Days it newly puts the doctor
+ * on leave that hold live appointments need `appointments` to say what becomes of them
+ * (`settleClosedDayAppointments`); days already on leave were decided when they were given.
  */
 export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: string, input: unknown) {
 	if (!can(ctx.actor, 'availability.manage', { doctorId })) throw forbidden();
 	if (!isUuid(doctorId)) throw notFound('No such doctor in this clinic');
 	const data = parseInput(availabilityInput, input);
-	const [home] = await db.select({ timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ctx.clinicId));
+	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
 	if (!home || !(await isClinicDoctor(db, ctx.clinicId, doctorId))) throw notFound('No such doctor in this clinic');
 	const today = clinicToday(home.timezone);
+	const upcoming = data.exceptions.filter((e) => e.date >= today);
+	const leaveDays = upcoming.filter((e) => e.off).map((e) => e.date);
 	return runCommand(db, null, async (tx) => {
+		// Lock order (dayLock.ts): the days first, then the appointments on them.
+		await lockDaysForClosing(tx, ctx.clinicId, leaveDays);
 		const mine = and(eq(availabilityTemplate.clinicId, ctx.clinicId), eq(availabilityTemplate.doctorId, doctorId));
+		const mineFromToday = and(
+			eq(availabilityException.clinicId, ctx.clinicId),
+			eq(availabilityException.doctorId, doctorId),
+			gte(availabilityException.day, today)
+		);
+		const alreadyOff = new Set(
+			(
+				await tx
+					.select({ day: availabilityException.day })
+					.from(availabilityException)
+					.where(and(mineFromToday, eq(availabilityException.off, true)))
+			).map((r) => r.day)
+		);
+		const newLeave = leaveDays.filter((day) => !alreadyOff.has(day));
+		const affected = await liveAppointmentsOn(tx, home, newLeave, doctorId);
+		const reasons = Object.fromEntries(upcoming.map((e) => [e.date, e.reason]));
+		const outcome = await settleClosedDayAppointments(tx, ctx, affected, data.appointments, { cause: 'doctor_leave', reasons });
 		await tx.delete(availabilityTemplate).where(mine);
 		if (data.weekly.length > 0) {
 			await tx.insert(availabilityTemplate).values(
@@ -46,10 +71,7 @@ export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: stri
 				}))
 			);
 		}
-		await tx
-			.delete(availabilityException)
-			.where(and(eq(availabilityException.clinicId, ctx.clinicId), eq(availabilityException.doctorId, doctorId), gte(availabilityException.day, today)));
-		const upcoming = data.exceptions.filter((e) => e.date >= today);
+		await tx.delete(availabilityException).where(mineFromToday);
 		if (upcoming.length > 0) {
 			await tx.insert(availabilityException).values(
 				upcoming.map((e) => ({
@@ -70,21 +92,38 @@ export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: stri
 			action: 'availability.set',
 			entityType: 'doctor',
 			entityId: doctorId,
-			data: { shifts: data.weekly.length, exceptions: upcoming.length }
+			data: { shifts: data.weekly.length, exceptions: upcoming.length, ...outcomeAudit(data.appointments, outcome) }
 		});
+		// The clinic-wide change rebuilds the calendars of the cancelled appointments' days and the waitlist too.
 		await hoursChanged(tx, ctx.clinicId);
-		return { weekly: data.weekly, exceptions: upcoming };
+		return { weekly: data.weekly, exceptions: upcoming, ...outcome };
 	});
 }
 
-/** A clinic holiday or blackout date (admins); no one can be booked that day. */
+/** What the audit row of a closing change says about the appointments it found, when it found any. */
+function outcomeAudit(choice: ClosedDayChoice | undefined, outcome: ClosedDayOutcome) {
+	const found = outcome.cancelledAppointments.length + outcome.keptAppointments.length;
+	return found > 0 ? { appointments: choice, cancelled: outcome.cancelledAppointments.length, kept: outcome.keptAppointments.length } : {};
+}
+
+/**
+ * A clinic holiday or blackout date (admins); no one can be booked that day. Live appointments
+ * already on it need `appointments` to say what becomes of them (`settleClosedDayAppointments`).
+ */
 export async function addClinicClosure(db: Db, ctx: ClinicContext, input: unknown) {
 	if (!can(ctx.actor, 'closure.manage')) throw forbidden();
-	const [home] = await db.select({ timezone: clinic.timezone }).from(clinic).where(eq(clinic.id, ctx.clinicId));
+	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
 	if (!home) throw notFound();
 	// A day already gone is refused: the list shows closures from today on, so it would vanish unseen.
 	const data = parseInput(upcomingClosureInput(clinicToday(home.timezone)), input);
 	return runCommand(db, null, async (tx) => {
+		// Lock order (dayLock.ts): the day first, then the appointments on it.
+		await lockDaysForClosing(tx, ctx.clinicId, [data.date]);
+		const affected = await liveAppointmentsOn(tx, home, [data.date]);
+		const outcome = await settleClosedDayAppointments(tx, ctx, affected, data.appointments, {
+			cause: 'clinic_closed',
+			reasons: { [data.date]: data.reason }
+		});
 		const [row] = await tx
 			.insert(clinicClosure)
 			.values({ clinicId: ctx.clinicId, day: data.date, reason: data.reason, createdBy: ctx.actor.userId })
@@ -96,10 +135,11 @@ export async function addClinicClosure(db: Db, ctx: ClinicContext, input: unknow
 			action: 'closure.add',
 			entityType: 'clinic_closure',
 			entityId: row.id,
-			data
+			data: { date: data.date, reason: data.reason, ...outcomeAudit(data.appointments, outcome) }
 		});
+		// The clinic-wide change rebuilds that day's calendar (its shading, its cancelled bookings) and the waitlist too.
 		await hoursChanged(tx, ctx.clinicId);
-		return row;
+		return { ...row, ...outcome };
 	});
 }
 

@@ -52,28 +52,44 @@ function parseSchedule(raw: string | undefined): unknown {
 	}
 }
 
+/**
+ * The choice made for the bookings on days being closed, from the button that sent the form
+ * (`appointments`); absent on a first save, which the command then refuses with the list.
+ */
+function withChoice(body: unknown, choice: string | undefined): unknown {
+	if (choice === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+	return { ...body, appointments: choice };
+}
+
 export const actions: Actions = {
 	save: async (event) => {
 		const { ctx } = await requireClinic(event, event.params.clinic);
 		const values = await formValues(event.request);
 		const { db } = await getDatabase();
+		let outcome;
 		try {
-			await setAvailability(db, ctx, values.doctorId ?? '', parseSchedule(values.availability));
+			outcome = await setAvailability(db, ctx, values.doctorId ?? '', withChoice(parseSchedule(values.availability), values.appointments));
 		} catch (e) {
-			return formFailure(e, { doctorId: values.doctorId ?? '', form: 'availability' });
+			// The schedule that was refused comes back, so the page offers the choice only while it is still the one on screen.
+			return formFailure(e, { doctorId: values.doctorId ?? '', availability: values.availability ?? '', form: 'availability' });
 		}
-		return { saved: 'availability' };
+		return { saved: 'availability', cancelled: outcome.cancelledAppointments.length, kept: outcome.keptAppointments.length };
 	},
 	addClosure: async (event) => {
 		const { ctx } = await requireClinic(event, event.params.clinic);
 		const values = await formValues(event.request);
 		const { db } = await getDatabase();
+		let outcome;
 		try {
-			await addClinicClosure(db, ctx, { date: values.date, reason: values.reason });
+			outcome = await addClinicClosure(db, ctx, {
+				date: values.date,
+				reason: values.reason,
+				...(values.appointments !== undefined ? { appointments: values.appointments } : {})
+			});
 		} catch (e) {
 			return formFailure(e, { date: values.date ?? '', reason: values.reason ?? '', form: 'closure' });
 		}
-		return { saved: 'closure' };
+		return { saved: 'closure', cancelled: outcome.cancelledAppointments.length, kept: outcome.keptAppointments.length };
 	},
 	removeClosure: async (event) => {
 		const { ctx } = await requireClinic(event, event.params.clinic);
