@@ -57,6 +57,7 @@ test('a walk-in for the next free doctor waits in the shared line, apart from ev
 	const result = admin.getByTestId('search-result').filter({ hasText: name });
 	await expect(result.getByRole('combobox')).toHaveValue('');
 	await expect(result.getByRole('combobox').locator('option:checked')).toHaveText('Next free doctor');
+	await result.getByLabel('Reason for the visit').fill('Sore throat');
 	await result.getByRole('button').click();
 	await expect(admin.getByTestId('checked-in')).toBeVisible();
 	const shared = /\d{3}/.exec((await admin.getByTestId('checked-in').textContent()) ?? '')![0];
@@ -66,6 +67,7 @@ test('a walk-in for the next free doctor waits in the shared line, apart from ev
 	await expect(sharedLine.getByRole('heading', { name: 'Next free doctor' })).toBeVisible();
 	await expect(sharedLine.getByTestId('waiting-row')).toHaveCount(1);
 	await expect(sharedLine.getByTestId('waiting-row')).toHaveAttribute('data-token', shared);
+	await expect(sharedLine.getByTestId('token-reason')).toHaveText('Sore throat');
 	const amnaLine = admin.locator(`[data-testid=waiting-line][data-line="${amna.id}"]`);
 	await expect(amnaLine.getByTestId('waiting-row')).toHaveCount(1);
 	await expect(amnaLine.getByTestId('waiting-row')).toHaveAttribute('data-token', own.token);

@@ -47,6 +47,21 @@ describe('check-in', () => {
 		await expect(checkInPatient(db, deskCtx, { patientId: p.id, idempotencyKey: key() })).rejects.toMatchObject({ code: 'already_in_queue' });
 	});
 
+	it('keeps a walk-in’s reason for the visit, and an appointment’s own reason unless the desk gives another', async () => {
+		const { home, doctor, deskCtx, day } = await queueScene(db);
+		const walkIn = await makePatient(db, home.id);
+		const token = await checkInPatient(db, deskCtx, { patientId: walkIn.id, reason: '  Fever since <b>two</b> days ', idempotencyKey: key() });
+		expect(token.reason).toBe('Fever since <b>two</b> days');
+		const booked = await makePatient(db, home.id);
+		const appt = await makeAppointment(db, home.id, booked.id, doctor.id, new Date(Date.now() + 5 * 60_000));
+		await db.update(appointment).set({ reason: 'Follow-up of blood pressure' }).where(eq(appointment.id, appt.id));
+		expect((await checkInPatient(db, deskCtx, { appointmentId: appt.id, idempotencyKey: key() })).reason).toBe('Follow-up of blood pressure');
+		const silent = await checkInPatient(db, deskCtx, { patientId: (await makePatient(db, home.id)).id, idempotencyKey: key() });
+		expect(silent.reason).toBe('');
+		const line = await loadQueueDay(db, home.id, day);
+		expect(line.tokens.find((t) => t.id === token.id)?.reason).toBe('Fever since <b>two</b> days');
+	});
+
 	it('returns the first token for a retried request and uses no number for refused ones', async () => {
 		const { home, doctor, deskCtx } = await queueScene(db);
 		const p = await makePatient(db, home.id);
@@ -72,7 +87,9 @@ describe('check-in', () => {
 			[{ patientId: p.id }, 'idempotency_key_required', 'idempotencyKey'],
 			[{ patientId: elsewhere.id, idempotencyKey: key() }, 'field_invalid', 'patientId'],
 			[{ patientId: p.id, doctorId: desk.id, idempotencyKey: key() }, 'field_invalid', 'doctorId'],
-			[{ appointmentId: tomorrow.id, idempotencyKey: key() }, 'not_today', 'appointmentId']
+			[{ appointmentId: tomorrow.id, idempotencyKey: key() }, 'not_today', 'appointmentId'],
+			[{ patientId: p.id, reason: 'x'.repeat(201), idempotencyKey: key() }, 'field_too_long', 'reason'],
+			[{ patientId: p.id, reason: { $ne: null }, idempotencyKey: key() }, 'field_invalid', 'reason']
 		];
 		for (const [input, code, field] of cases) {
 			await expect(checkInPatient(db, deskCtx, input), JSON.stringify(input)).rejects.toMatchObject({ code, field });

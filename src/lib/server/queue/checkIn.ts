@@ -43,6 +43,7 @@ type Arrival = {
 	appointmentId: string | null;
 	arrival: 'on_time' | 'early' | 'late' | 'walk_in';
 	arrivalMinutes: number | null;
+	reason: string;
 };
 
 /** Who is arriving, checked before the transaction: a real appointment of today, or a real patient and doctor. */
@@ -56,7 +57,14 @@ async function arrivalOf(db: Db, ctx: ClinicContext, data: CheckInInput, timeZon
 		if (clinicToday(timeZone, appt.startsAt) !== clinicToday(timeZone, now))
 			throw new AppError('not_today', 400, 'The appointment is not today', 'appointmentId');
 		const timing = arrivalTiming(appt.startsAt, now, LATE_GRACE_MINUTES);
-		return { patientId: appt.patientId, doctorId: appt.doctorId, appointmentId: appt.id, arrival: timing.arrival, arrivalMinutes: timing.minutes };
+		return {
+			patientId: appt.patientId,
+			doctorId: appt.doctorId,
+			appointmentId: appt.id,
+			arrival: timing.arrival,
+			arrivalMinutes: timing.minutes,
+			reason: data.reason || appt.reason
+		};
 	}
 	const [who] = await db
 		.select({ id: patient.id, mergedIntoId: patient.mergedIntoId })
@@ -65,7 +73,7 @@ async function arrivalOf(db: Db, ctx: ClinicContext, data: CheckInInput, timeZon
 	if (!who) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
 	if (who.mergedIntoId) throw patientMerged('patientId');
 	if (data.doctorId && !(await isClinicDoctor(db, ctx.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
-	return { patientId: who.id, doctorId: data.doctorId ?? null, appointmentId: null, arrival: 'walk_in', arrivalMinutes: null };
+	return { patientId: who.id, doctorId: data.doctorId ?? null, appointmentId: null, arrival: 'walk_in', arrivalMinutes: null, reason: data.reason };
 }
 
 /**

@@ -25,6 +25,8 @@ export type TokenView = {
 	arrival: QueueToken['arrival'];
 	arrivalMinutes: number | null;
 	urgent: boolean;
+	/** Why the patient came (empty when nobody said). */
+	reason: string;
 	checkedInAt: string;
 	calledAt: string | null;
 	completedAt: string | null;
@@ -50,6 +52,7 @@ export function presentToken(row: QueueToken, extra: { visitId?: string | null; 
 		arrival: row.arrival,
 		arrivalMinutes: row.arrivalMinutes,
 		urgent: row.urgent,
+		reason: row.reason,
 		checkedInAt: row.checkedInAt.toISOString(),
 		calledAt: row.calledAt?.toISOString() ?? null,
 		completedAt: row.completedAt?.toISOString() ?? null,

@@ -11,6 +11,8 @@ export const checkInInput = z
 		appointmentId: uuid().optional(),
 		patientId: uuid().optional(),
 		doctorId: uuid().optional(),
+		/** Why the patient came, as told at the desk (an appointment's own reason when left empty). */
+		reason: text(200).default(''),
 		idempotencyKey
 	})
 	.refine((v) => Boolean(v.appointmentId) !== Boolean(v.patientId), { message: 'give an appointment or a patient, not both', path: ['patientId'] })

@@ -30,6 +30,8 @@ export const queueTokenContract = z.object({
 	arrivalMinutes: count,
 	urgent: z.boolean(),
 	urgentReason: text,
+	/** Why the patient came; absent from documents of servers before it existed. */
+	reason: z.optional(z.string()),
 	returned: z.boolean(),
 	moved: z.boolean(),
 	skipCount: z.number(),

@@ -40,6 +40,7 @@ export async function projectClinicQueue(db: Db, ref: DocumentRef): Promise<Proj
 			arrivalMinutes: t.arrivalMinutes,
 			urgent: t.urgent,
 			urgentReason: t.urgentReason,
+			reason: t.reason,
 			returned: t.returnedAt !== null,
 			moved: t.movedBeforeId !== null,
 			skipCount: t.skipCount,

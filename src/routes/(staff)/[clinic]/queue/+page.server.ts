@@ -92,7 +92,7 @@ export const actions: Actions = {
 			const idempotencyKey = v.idempotencyKey || undefined;
 			const input = v.appointmentId
 				? { appointmentId: v.appointmentId, idempotencyKey }
-				: { patientId: v.patientId, doctorId: v.doctorId || undefined, idempotencyKey };
+				: { patientId: v.patientId, doctorId: v.doctorId || undefined, reason: v.reason ?? '', idempotencyKey };
 			const token = await checkInPatient(db, ctx, input);
 			return { kind: 'checkedIn', token: token.token, tokenId: token.id };
 		}),
