@@ -64,6 +64,12 @@ export const ERROR_CODES = [
 	'too_far_ahead',
 	'booking_limit',
 	'clinic_not_linked',
+	'type_minutes_invalid',
+	'appointment_type_name_taken',
+	'appointment_type_archived',
+	'series_clashes',
+	'doctor_off',
+	'clinic_closed',
 	'file_too_large',
 	'file_type',
 	'already_in_queue',
@@ -98,6 +104,12 @@ export type ErrorParams = Record<string, string | number>;
 /** One field's problem: the field as a dotted path (`weekly.0.end`), its specific code and the sentence's parameters. */
 export type FieldProblem = { field: string; code: ErrorCode; params: ErrorParams };
 
+/**
+ * One date of a recurring booking that cannot be booked: its clinic-local date, the start asked
+ * for, and why (`slot_taken`, `doctor_off`, `clinic_closed`, `outside_schedule`).
+ */
+export type Clash = { date: string; start: string; reason: ErrorCode };
+
 export class AppError extends Error {
 	readonly code: ErrorCode;
 	readonly status: number;
@@ -105,8 +117,18 @@ export class AppError extends Error {
 	readonly params: ErrorParams;
 	/** Every field's problem when the input had several (`parseInput`), the first one first; empty otherwise. */
 	readonly fields: readonly FieldProblem[];
+	/** The dates of a recurring booking that clash (`series_clashes`); empty otherwise. */
+	readonly clashes: readonly Clash[];
 
-	constructor(code: ErrorCode, status: number, message: string, field?: string, params: ErrorParams = {}, fields: readonly FieldProblem[] = []) {
+	constructor(
+		code: ErrorCode,
+		status: number,
+		message: string,
+		field?: string,
+		params: ErrorParams = {},
+		fields: readonly FieldProblem[] = [],
+		clashes: readonly Clash[] = []
+	) {
 		super(message);
 		this.name = 'AppError';
 		this.code = code;
@@ -114,6 +136,7 @@ export class AppError extends Error {
 		this.field = field;
 		this.params = params;
 		this.fields = fields;
+		this.clashes = clashes;
 	}
 }
 

@@ -13,6 +13,7 @@ import { appointmentChangeInput, cancelInput, rescheduleInput } from './schema';
 import { isClinicDoctor } from './queries';
 import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
 import { offerFreedSlot } from './waitlist';
+import { typeMinutes } from './appointmentTypes';
 import { isUuid } from '../text';
 import { emit } from '../notifications/outbox';
 import type { OutboxEvent } from '../notifications/events';
@@ -68,7 +69,10 @@ async function record(tx: Tx, ctx: ClinicContext, home: Clinic, row: Appointment
 	return presentAppointment(home, row);
 }
 
-/** Moves an appointment to another slot (and optionally another doctor); the database still refuses overlaps. */
+/**
+ * Moves an appointment to another slot (and optionally another doctor); the database still
+ * refuses overlaps. An appointment of a type keeps the type's length; one of a series moves alone.
+ */
 export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointmentId: string, input: unknown): Promise<BookedAppointment> {
 	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
 	const data = parseInput(rescheduleInput, input);
@@ -80,7 +84,8 @@ export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointm
 		return await runCommand(db, idempotency, async (tx) => {
 			const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'reschedule');
 			const doctorId = data.doctorId ?? current.doctorId;
-			const slot = await scheduledSlot(tx, home, doctorId, data.start);
+			// A typed appointment keeps its type's length wherever it moves.
+			const slot = await scheduledSlot(tx, home, doctorId, data.start, (await typeMinutes(tx, current.typeId)) ?? undefined);
 			const [row] = await tx
 				.update(appointment)
 				.set({ startsAt: slot.start, endsAt: slot.end, doctorId, updatedAt: new Date() })
