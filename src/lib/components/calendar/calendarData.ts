@@ -16,6 +16,8 @@ import { readContent, type ContentReading } from '$lib/sync/contracts/reading';
  * "update the app", never guessed into a wrong calendar.
  */
 export type { AppointmentStatus, CalendarAppointment, CalendarAppointmentType, CalendarDoctor, CalendarHours } from '$lib/sync/contracts/calendar';
+/** An appointment type the desk may pick when booking: its length replaces the doctor's slot length. */
+export type BookableType = { id: string; name: string; minutes: number; color: string };
 export type CalendarDay = { day: string; doctors: CalendarDoctor[]; appointments: CalendarAppointment[]; hours: CalendarHours[] };
 
 export const STATUSES = APPOINTMENT_STATUSES;
