@@ -102,6 +102,9 @@ export function timeText(iso: string, timeZone: string, locale: string): string 
 	return new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
 }
 
+/** Text in its own direction inside a line of the other (a Latin name in Urdu), so neither is reordered. */
+export const isolated = (text: string) => `\u2068${text}\u2069`;
+
 /**
  * "09:00 – 09:15" for a person to read. Each time is its own isolate, so in Urdu the range reads
  * right to left from its start instead of "AM" and the numbers swapping places.
