@@ -44,6 +44,9 @@ test('an admin adds an appointment type; the desk books with it, once and weekly
 
 	// Reception books tomorrow at 10:00 with the type: the times offered last 30 minutes.
 	const desk = await pageFor(browser, reception.email, PASSWORD);
+	// The types screen is the admin's: the desk is refused it (and has no link to it).
+	expect((await desk.goto(`/${CLINIC.code}/admin/appointment-types`))?.status()).toBe(403);
+	await expect(desk.getByRole('link', { name: 'Appointment types' })).toHaveCount(0);
 	await desk.goto(`/${CLINIC.code}/calendar`);
 	await desk.getByRole('button', { name: 'Next' }).click();
 	await expect(desk).toHaveURL(/date=\d{4}-\d{2}-\d{2}/);
