@@ -173,7 +173,7 @@ export const schedulingApi: ApiContribution = {
 						in: 'query',
 						required: false,
 						description:
-							'An appointment type of the clinic, in use: slots then last its length (still starting on the doctor’s grid). Another clinic’s type is 404; an archived one 400 `appointment_type_archived`.',
+							'An appointment type of the clinic: slots then last its length (still starting on the doctor’s grid). An archived type is accepted here (to move an appointment of it) but not for booking; another clinic’s type is 404.',
 						schema: { type: 'string', format: 'uuid' }
 					}
 				],

@@ -51,10 +51,11 @@ export async function listAppointmentTypes(db: Reader, ctx: ClinicContext): Prom
 }
 
 /**
- * A type a booking (or a slot search) may use: one of this clinic's, in use. Another clinic's
- * type, or no type at all, is not found (404): a clinic never learns of another's types.
+ * One of this clinic's types, archived or not (a slot search for moving an appointment of an
+ * archived type still needs its length). Another clinic's type, or no type at all, is not found
+ * (404): a clinic never learns of another's types.
  */
-export async function usableAppointmentType(db: Reader, clinicId: string, typeId: string): Promise<AppointmentType> {
+export async function clinicAppointmentType(db: Reader, clinicId: string, typeId: string): Promise<AppointmentType> {
 	const [row] = isUuid(typeId)
 		? await db
 				.select()
@@ -62,6 +63,12 @@ export async function usableAppointmentType(db: Reader, clinicId: string, typeId
 				.where(and(eq(appointmentType.clinicId, clinicId), eq(appointmentType.id, typeId)))
 		: [];
 	if (!row) throw noSuchType();
+	return row;
+}
+
+/** A type a booking may use: one of this clinic's, in use. */
+export async function usableAppointmentType(db: Reader, clinicId: string, typeId: string): Promise<AppointmentType> {
+	const row = await clinicAppointmentType(db, clinicId, typeId);
 	if (row.archived) throw new AppError('appointment_type_archived', 400, 'That appointment type is archived', 'typeId');
 	return row;
 }
