@@ -4,7 +4,7 @@ import { startApp, type App, type ApiResponse } from './http';
 import { makeClinic, makeMember, makeSession, makeUser, middayTimeZone, rand } from '../factories';
 import { ctxOf, makeAppointment, makePatient } from './queueScene';
 import { installation, patient, room, displayKey } from '../../src/lib/server/db/schema';
-import { waitlistEntry, appointment } from '../../src/lib/server/db/schema/scheduling';
+import { waitlistEntry, appointment, appointmentType } from '../../src/lib/server/db/schema/scheduling';
 import { checkInPatient } from '../../src/lib/server/queue/checkIn';
 import { clinicToday } from '../../src/lib/time';
 import type { OperationAccess } from '../../src/lib/server/openapi/access';
@@ -57,6 +57,7 @@ type Fixture = {
 		room: string;
 		displayKey: string;
 		waitlist: string;
+		appointmentType: string;
 	};
 };
 
@@ -111,6 +112,10 @@ beforeAll(async () => {
 				.insert(waitlistEntry)
 				.values({ clinicId: home.id, patientId: otherPatient.id, doctorId: members.doctor.id, note: '' })
 				.returning();
+			const [aType] = await db
+				.insert(appointmentType)
+				.values({ clinicId: home.id, name: `Type ${rand(2)}`, minutes: 30, color: '#0e7490' })
+				.returning();
 			fx = {
 				code: home.code,
 				today: clinicToday(home.timezone),
@@ -126,7 +131,8 @@ beforeAll(async () => {
 					token: token.id,
 					room: aRoom.id,
 					displayKey: aKey.id,
-					waitlist: entry.id
+					waitlist: entry.id,
+					appointmentType: aType.id
 				}
 			};
 		}
@@ -154,6 +160,7 @@ function fillPath(path: string): string {
 		.replace('{code}', fx.code)
 		.replace('{userId}', path.startsWith('/clinics/{code}/members/') ? fx.ids.subject : fx.ids.doctor)
 		.replace('{tokenId}', fx.ids.token)
+		.replace('{typeId}', fx.ids.appointmentType)
 		.replace('{id}', id());
 }
 

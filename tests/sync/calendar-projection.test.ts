@@ -7,6 +7,7 @@ import { readContent } from '../../src/lib/sync/contracts/reading';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { setAvailability } from '../../src/lib/server/scheduling/setAvailability';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
+import { createAppointmentType, updateAppointmentType } from '../../src/lib/server/scheduling/appointmentTypes';
 import { cancelAppointment } from '../../src/lib/server/scheduling/changeAppointment';
 import { appointment } from '../../src/lib/server/db/schema/scheduling';
 import { clinicToday } from '../../src/lib/time';
@@ -134,5 +135,34 @@ describe('the clinic calendar projection', () => {
 		const client = connect(running.url, documentName.calendar(clinic.id, day), { token: await makeSession(db, stranger.id) });
 		expect(await client.outcome).not.toBe('synced');
 		client.destroy();
+	});
+});
+
+describe('appointment types on the live calendar', () => {
+	it('shows a typed booking with its type’s name and colour, and a new colour as soon as the admin changes it', async () => {
+		const { db } = running.database;
+		const { clinic, doctor, desk, patient, day } = await clinicWithDoctor();
+		const admin: ClinicContext = { clinicId: clinic.id, actor: { userId: (await makeMember(db, clinic.id, 'admin')).id, role: 'admin' } };
+		const type = await createAppointmentType(db, admin, { name: 'Physiotherapy', minutes: 45, color: '#6941C6' });
+		const watcher = connect(running.url, documentName.calendar(clinic.id, day), { token: await makeSession(db, doctor.id) });
+		expect(await watcher.outcome).toBe('synced');
+		const booked = await bookAppointment(db, desk, {
+			patientId: patient.id,
+			doctorId: doctor.id,
+			start: `${day}T11:00:00+05:00`,
+			typeId: type.id,
+			idempotencyKey: rand(8)
+		});
+		const typeOf = () =>
+			(readProjection(watcher.doc).appointments as { id: string; end: string; type: unknown }[] | undefined)?.find((a) => a.id === booked.id);
+		const seen = await eventually(typeOf, (a) => a !== undefined);
+		expect(seen).toMatchObject({ end: new Date(`${day}T11:45:00+05:00`).toISOString(), type: { id: type.id, name: 'Physiotherapy', color: '#6941c6' } });
+		expect(readContent(calendarContract, readProjection(watcher.doc)).state).toBe('ok');
+		await updateAppointmentType(db, admin, type.id, { color: '#027A48' });
+		await eventually(
+			() => JSON.stringify(typeOf()?.type),
+			(t) => t?.includes('#027a48') ?? false
+		);
+		watcher.destroy();
 	});
 });

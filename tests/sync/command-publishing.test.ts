@@ -8,6 +8,8 @@ import { sharedQueueDay } from '../../src/lib/server/sync/projections/queueDay';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { setAvailability } from '../../src/lib/server/scheduling/setAvailability';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
+import { bookAppointmentOrSeries } from '../../src/lib/server/scheduling/bookSeries';
+import { createAppointmentType, updateAppointmentType } from '../../src/lib/server/scheduling/appointmentTypes';
 import { rescheduleAppointment } from '../../src/lib/server/scheduling/changeAppointment';
 import { joinWaitlist } from '../../src/lib/server/scheduling/waitlist';
 import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
@@ -347,5 +349,33 @@ describe('queue, patient-link, tenancy and hours commands publish what they chan
 			await restarted.close();
 			watcher.destroy();
 		}
+	});
+});
+
+describe('appointment types and recurring bookings publish what they change', () => {
+	it('a series publishes the calendar of each of its days and the waitlist; a type publishes every document of the clinic only when its name or colour changes', async () => {
+		const { db } = running.database;
+		const { clinic, doctor, desk, patient } = await clinicWithDoctor();
+		const days = [2, 9, 16].map((d) => clinicToday(TZ, new Date(Date.now() + d * 86_400_000)));
+		const series = await publishedBy(() =>
+			bookAppointmentOrSeries(db, desk, {
+				patientId: patient.id,
+				doctorId: doctor.id,
+				start: `${days[0]}T10:00:00+05:00`,
+				repeat: { everyDays: 7, count: 3 },
+				idempotencyKey: rand(8)
+			})
+		);
+		expect(series).toEqual(sorted([...days.map((day) => documentName.calendar(clinic.id, day)), documentName.waitlist(clinic.id)]));
+
+		const admin = ctxOf(clinic.id, (await makeMember(db, clinic.id, 'admin')).id, 'admin');
+		let typeId = '';
+		expect(await publishedBy(async () => (typeId = (await createAppointmentType(db, admin, { name: 'Dressing', minutes: 30, color: '#0e7490' })).id))).toEqual(
+			[]
+		);
+		expect(await publishedBy(() => updateAppointmentType(db, admin, typeId, { minutes: 45 }))).toEqual([]);
+		expect(await publishedBy(() => updateAppointmentType(db, admin, typeId, { color: '#b42318' }))).toEqual([clinicWide(clinic.id)]);
+		expect(await publishedBy(() => updateAppointmentType(db, admin, typeId, { name: 'Dressing change' }))).toEqual([clinicWide(clinic.id)]);
+		expect(await db.select().from(projectionChange)).toEqual([]);
 	});
 });

@@ -72,6 +72,12 @@ export const ERROR_CODES = [
 	'too_far_ahead',
 	'booking_limit',
 	'clinic_not_linked',
+	'type_minutes_invalid',
+	'appointment_type_name_taken',
+	'appointment_type_archived',
+	'series_clashes',
+	'doctor_off',
+	'clinic_closed',
 	'file_too_large',
 	'file_type',
 	'already_in_queue',
@@ -106,6 +112,12 @@ export type ErrorParams = Record<string, string | number>;
 /** One field's problem: the field as a dotted path (`weekly.0.end`), its specific code and the sentence's parameters. */
 export type FieldProblem = { field: string; code: ErrorCode; params: ErrorParams };
 
+/**
+ * One date of a recurring booking that cannot be booked: its clinic-local date, the start asked
+ * for, and why (`slot_taken`, `doctor_off`, `clinic_closed`, `outside_schedule`).
+ */
+export type Clash = { date: string; start: string; reason: ErrorCode };
+
 export class AppError extends Error {
 	readonly code: ErrorCode;
 	readonly status: number;
@@ -115,6 +127,8 @@ export class AppError extends Error {
 	readonly fields: readonly FieldProblem[];
 	/** What the refusal is about, in named lists the edges send inside `error` (`appointments`); empty for most errors. */
 	readonly lists: RefusalLists;
+	/** The dates of a recurring booking that clash (`series_clashes`); empty otherwise. */
+	readonly clashes: readonly Clash[];
 
 	constructor(
 		code: ErrorCode,
@@ -123,7 +137,8 @@ export class AppError extends Error {
 		field?: string,
 		params: ErrorParams = {},
 		fields: readonly FieldProblem[] = [],
-		lists: RefusalLists = {}
+		lists: RefusalLists = {},
+		clashes: readonly Clash[] = []
 	) {
 		super(message);
 		this.name = 'AppError';
@@ -133,6 +148,7 @@ export class AppError extends Error {
 		this.params = params;
 		this.fields = fields;
 		this.lists = lists;
+		this.clashes = clashes;
 	}
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clinicDay } from '$lib/time';
-import { dateText, offSpans, readCalendarDays } from './calendarData';
+import { contrastRatio, dateText, offSpans, readCalendarDays, textOn } from './calendarData';
 
 describe('clinicDay', () => {
 	it('names the clinic’s date, not the UTC date, for an evening instant', () => {
@@ -32,6 +32,28 @@ describe('offSpans', () => {
 	});
 });
 
+describe('the text colour on an appointment type’s colour', () => {
+	it.each([
+		['#ffffff', '#000000'],
+		['#fef0c7', '#000000'],
+		['#ffff00', '#000000'],
+		['#808080', '#000000'],
+		['#000000', '#ffffff'],
+		['#0f766e', '#ffffff'],
+		['#0000ff', '#ffffff'],
+		['#b42318', '#ffffff']
+	])('on %s is %s', (background, text) => {
+		expect(textOn(background)).toBe(text);
+	});
+
+	it('always reaches the WCAG AA contrast for normal text (4.5:1), whatever the colour', () => {
+		for (let v = 0; v < 0x1000000; v += 0x010307) {
+			const background = `#${v.toString(16).padStart(6, '0')}`;
+			expect(contrastRatio(background, textOn(background)), background).toBeGreaterThanOrEqual(4.5);
+		}
+	});
+});
+
 describe('readCalendarDays', () => {
 	const day = (d: string, status = 'confirmed') => ({
 		day: d,
@@ -48,7 +70,8 @@ describe('readCalendarDays', () => {
 				start: `${d}T05:00:00.000Z`,
 				end: `${d}T05:15:00.000Z`,
 				status,
-				reason: ''
+				reason: '',
+				type: null
 			}
 		]
 	});

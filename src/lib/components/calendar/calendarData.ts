@@ -15,7 +15,9 @@ import { readContent, type ContentReading } from '$lib/sync/contracts/reading';
  * content arrives as plain JSON from a Yjs map, and a shape this build does not know is shown as
  * "update the app", never guessed into a wrong calendar.
  */
-export type { AppointmentStatus, CalendarAppointment, CalendarDoctor, CalendarHours } from '$lib/sync/contracts/calendar';
+export type { AppointmentStatus, CalendarAppointment, CalendarAppointmentType, CalendarDoctor, CalendarHours } from '$lib/sync/contracts/calendar';
+/** An appointment type the desk may pick when booking: its length replaces the doctor's slot length. */
+export type BookableType = { id: string; name: string; minutes: number; color: string };
 export type CalendarDay = { day: string; doctors: CalendarDoctor[]; appointments: CalendarAppointment[]; hours: CalendarHours[] };
 
 export const STATUSES = APPOINTMENT_STATUSES;
@@ -72,10 +74,36 @@ export const statusColours: Record<AppointmentStatus, { background: string; text
 	declined: { background: '#fee4e2', text: '#912018' }
 };
 
+/** WCAG 2 relative luminance of a colour `#rrggbb`. */
+function luminance(hex: string): number {
+	const channel = (i: number) => {
+		const c = parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
+		return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+	};
+	return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+}
+
+/** WCAG 2 contrast ratio of two colours `#rrggbb` (1 to 21). */
+export function contrastRatio(a: string, b: string): number {
+	const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+	return (light + 0.05) / (dark + 0.05);
+}
+
+/**
+ * Black or white text, whichever reads better on an appointment type's colour. One of the two
+ * always reaches 4.5:1 (WCAG AA for normal text), whatever colour the clinic picked.
+ */
+export function textOn(background: string): '#000000' | '#ffffff' {
+	return contrastRatio(background, '#000000') >= contrastRatio(background, '#ffffff') ? '#000000' : '#ffffff';
+}
+
 /** Time of day in the clinic's zone for a person to read, in the page's language. */
 export function timeText(iso: string, timeZone: string, locale: string): string {
 	return new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
 }
+
+/** Text in its own direction inside a line of the other (a Latin name in Urdu), so neither is reordered. */
+export const isolated = (text: string) => `\u2068${text}\u2069`;
 
 /**
  * "09:00 – 09:15" for a person to read. Each time is its own isolate, so in Urdu the range reads

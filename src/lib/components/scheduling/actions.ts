@@ -40,11 +40,12 @@ export type FreeSlot = { start: string; end: string };
 const isSlot = (v: unknown): v is FreeSlot =>
 	typeof v === 'object' && v !== null && typeof Reflect.get(v, 'start') === 'string' && typeof Reflect.get(v, 'end') === 'string';
 
-/** A doctor's free slots on a clinic day, from the scheduling API (empty when it cannot answer). */
-export async function fetchFreeSlots(clinicCode: string, doctorId: string, day: string): Promise<FreeSlot[]> {
+/** A doctor's free slots on a clinic day (of an appointment type's length, given its id), from the scheduling API (empty when it cannot answer). */
+export async function fetchFreeSlots(clinicCode: string, doctorId: string, day: string, typeId = ''): Promise<FreeSlot[]> {
 	if (!doctorId || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return [];
+	const type = typeId ? `&typeId=${encodeURIComponent(typeId)}` : '';
 	try {
-		const response = await fetch(`/api/v1/clinics/${encodeURIComponent(clinicCode)}/slots?doctor=${encodeURIComponent(doctorId)}&date=${day}`);
+		const response = await fetch(`/api/v1/clinics/${encodeURIComponent(clinicCode)}/slots?doctor=${encodeURIComponent(doctorId)}&date=${day}${type}`);
 		const body: unknown = response.ok ? await response.json() : null;
 		const list: unknown = body && typeof body === 'object' ? Reflect.get(body, 'slots') : null;
 		return Array.isArray(list) ? list.filter(isSlot) : [];

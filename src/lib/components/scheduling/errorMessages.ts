@@ -13,6 +13,12 @@ export const schedulingErrorMessages = {
 	too_far_ahead: (p) => m.error_too_far_ahead({ days: String(p.days ?? '') }),
 	booking_limit: (p) => m.error_booking_limit({ count: String(p.count ?? '') }),
 	clinic_not_linked: () => m.error_clinic_not_linked(),
+	type_minutes_invalid: () => m.error_type_minutes_invalid(),
+	appointment_type_name_taken: () => m.error_appointment_type_name_taken(),
+	appointment_type_archived: () => m.error_appointment_type_archived(),
+	series_clashes: () => m.error_series_clashes(),
+	doctor_off: () => m.error_doctor_off(),
+	clinic_closed: () => m.error_clinic_closed(),
 	// The editor checks the same rules before sending, in the same words (`schedule.ts`).
 	time_order: () => m.availability_error_order(),
 	break_outside_hours: () => m.availability_error_break(),

@@ -20,6 +20,7 @@ export function clinicNav(code: string, role: Role): NavItem[] {
 	if (role === 'admin') {
 		items.push({ href: `${base}/admin/settings`, label: m.nav_settings() });
 		items.push({ href: `${base}/admin/rooms`, label: m.nav_rooms() });
+		items.push({ href: `${base}/admin/appointment-types`, label: m.nav_appointment_types() });
 		items.push({ href: `${base}/admin/display-keys`, label: m.nav_display_keys() });
 		items.push({ href: `${base}/admin/notifications`, label: m.nav_notifications() });
 		items.push({ href: '/clinics/new', label: m.nav_new_clinic() });

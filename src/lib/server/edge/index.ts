@@ -3,10 +3,10 @@ import { AppError, fieldProblems, isAppError } from '../errors';
 import { errorMessage } from '$lib/i18n/errors';
 import { logger } from '../logger';
 
-import type { FieldMessage, FormError, RefusalLists } from './types';
-export type { FieldMessage, FormError };
+import type { ClashMessage, FieldMessage, FormError, RefusalLists } from './types';
+export type { ClashMessage, FieldMessage, FormError };
 export type FormFailure = { error: FormError; values?: Record<string, string> };
-export type TranslatedError = { code: string; message: string; field?: string; fields: FieldMessage[] } & RefusalLists;
+export type TranslatedError = { code: string; message: string; field?: string; fields: FieldMessage[]; clashes?: ClashMessage[] } & RefusalLists;
 
 /**
  * An error in the request's language, as every edge sends it: each field's problem with its own
@@ -16,7 +16,13 @@ export type TranslatedError = { code: string; message: string; field?: string; f
 export function translatedError(err: AppError): TranslatedError {
 	const fields = fieldProblems(err).map((p) => ({ field: p.field, code: p.code, message: errorMessage(p.code, p.params) }));
 	const lead = err.fields.length > 0 && fields[0]?.field === err.field ? fields[0].message : errorMessage(err.code, err.params);
-	return { code: err.code, message: lead, ...(err.field ? { field: err.field } : {}), fields, ...err.lists };
+	return { code: err.code, message: lead, ...(err.field ? { field: err.field } : {}), fields, ...err.lists, ...clashesOf(err) };
+}
+
+/** A recurring booking's clashing dates, each with its reason's sentence; nothing for any other error. */
+function clashesOf(err: AppError): { clashes?: ClashMessage[] } {
+	if (err.clashes.length === 0) return {};
+	return { clashes: err.clashes.map((c) => ({ ...c, message: errorMessage(c.reason) })) };
 }
 
 /** Maps a command's error to a form failure with translated messages; unknown errors are logged and hidden. */

@@ -6,7 +6,10 @@ export type FieldMessage = { field: string; code: string; message: string };
  * problem (`code` keeps the general code clients already match on); `fields` names every field's
  * problem, the first one first. Errors made in the browser may carry only `field`.
  */
-export type FormError = { code: string; message: string; field?: string; fields?: FieldMessage[] } & RefusalLists;
+export type FormError = { code: string; message: string; field?: string; fields?: FieldMessage[]; clashes?: ClashMessage[] } & RefusalLists;
+
+/** A date of a recurring booking that cannot be booked, with the reason's code and its sentence (`series_clashes`). */
+export type ClashMessage = { date: string; start: string; reason: string; message: string };
 
 /**
  * A live appointment that a change of hours would leave on a day nobody works (a closure, a

@@ -15,6 +15,17 @@ const fieldError = z.object({
 	})
 });
 
+/** One date of a recurring booking that cannot be booked. */
+export const clash = z.object({
+	date: z.string().meta({ description: 'The clinic-local date (YYYY-MM-DD).', example: '2026-12-14' }),
+	start: z.string().meta({ description: 'The start asked for that date, ISO 8601 instant (UTC).' }),
+	reason: z.string().meta({
+		description: 'Why: `slot_taken` (the doctor is booked then), `doctor_off`, `clinic_closed`, or `outside_schedule` (not a slot of the doctor’s hours).',
+		example: 'slot_taken'
+	}),
+	message: z.string().meta({ description: 'The reason as a sentence for people, in the caller’s language.' })
+});
+
 /** Every failure, whatever the endpoint: a stable code, a sentence in the caller's language, and every field at fault. */
 export const errorBody = z.object({
 	error: z.object({
@@ -32,7 +43,8 @@ export const errorBody = z.object({
 			.meta({ description: 'The first input field at fault, as a dotted path (`clinic.code`): the same as `fields[0].field`.', example: 'dateOfBirth' }),
 		fields: z
 			.array(fieldError)
-			.meta({ description: 'Every field at fault, each once, in the order of the request\u2019s schema; empty when the refusal is not about a field.' })
+			.meta({ description: 'Every field at fault, each once, in the order of the request\u2019s schema; empty when the refusal is not about a field.' }),
+		clashes: z.array(clash).optional().meta({ description: 'With `series_clashes` only: every date of a recurring booking that cannot be booked, and why.' })
 	})
 });
 

@@ -27,11 +27,9 @@ export const tokenView = z.object({
 	arrival: z.enum(arrivalTiming.enumValues),
 	arrivalMinutes: z.number().int().nullable().meta({ description: 'Minutes after (positive) or before (negative) the appointment’s start.' }),
 	urgent: z.boolean(),
-	reason: z
-		.string()
-		.meta({
-			description: 'Why the patient came, as told at the desk; for an appointment its own reason unless the desk gave another. Empty when nobody said.'
-		}),
+	reason: z.string().meta({
+		description: 'Why the patient came, as told at the desk; for an appointment its own reason unless the desk gave another. Empty when nobody said.'
+	}),
 	checkedInAt: instant(),
 	calledAt: instant().nullable(),
 	completedAt: instant().nullable(),

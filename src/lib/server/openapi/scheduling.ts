@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { appointmentStatus, waitlistStatus } from '../db/schema/scheduling';
-import { availabilityInput, bookInput, cancelInput, closureInput, rescheduleInput, waitlistAcceptInput, waitlistInput } from '../scheduling/schema';
+import { availabilityInput, bookRequestInput, cancelInput, closureInput, rescheduleInput, waitlistAcceptInput, waitlistInput } from '../scheduling/schema';
 import { clinicCode } from '../tenancy/schema';
 import { PATIENT_BOOKING_DAYS, PATIENT_OPEN_LIMIT, patientCancelInput, patientRequestInput } from '../scheduling/patientBooking';
 import { jsonSchemaOf } from './jsonSchema';
-import { bodyErrors, errorBody, errors, idempotent, jsonContent, jsonRequest, jsonResponse, pathParameter, ref } from './common';
+import { bodyErrors, clash, errorBody, errors, idempotent, jsonContent, jsonRequest, jsonResponse, pathParameter, ref } from './common';
+import { appointmentTypesApi } from './appointmentTypes';
 import type { ApiContribution, Parameter } from './types';
 
 /* Responses: parsing through these drops every field the document does not promise. */
@@ -22,7 +23,24 @@ export const appointmentView = z.object({
 });
 
 export const appointmentsView = z.object({
-	appointments: z.array(appointmentView.extend({ patientName: z.string(), patientRef: z.string(), doctorName: z.string() }))
+	appointments: z.array(
+		appointmentView.extend({
+			patientName: z.string(),
+			patientRef: z.string(),
+			doctorName: z.string(),
+			type: z
+				.object({ id: z.uuid(), name: z.string(), color: z.string() })
+				.nullable()
+				.meta({ description: 'The appointment type it was booked as (archived ones too), or null.' })
+		})
+	)
+});
+
+/** A recurring booking: its appointments and, with `skipClashes`, the dates left out. */
+export const appointmentSeriesView = z.object({
+	seriesId: z.uuid().meta({ description: 'Shared by every appointment of the series.' }),
+	appointments: z.array(appointmentView).meta({ description: 'The appointments booked, earliest first.' }),
+	skipped: z.array(clash).meta({ description: 'The dates not booked because they clashed (only with `skipClashes`).' })
 });
 
 export const slotsView = z.object({
@@ -160,9 +178,12 @@ export const schedulingApi: ApiContribution = {
 		DayHasAppointments: jsonSchemaOf(dayHasAppointmentsView, 'output'),
 		PatientAppointment: jsonSchemaOf(patientAppointmentView, 'output'),
 		PatientAppointments: jsonSchemaOf(patientAppointmentsView, 'output'),
-		BookingOptions: jsonSchemaOf(bookingOptionsView, 'output')
+		BookingOptions: jsonSchemaOf(bookingOptionsView, 'output'),
+		AppointmentSeries: jsonSchemaOf(appointmentSeriesView, 'output'),
+		...appointmentTypesApi.schemas
 	},
 	paths: {
+		...appointmentTypesApi.paths,
 		'/clinics/{code}/doctors/{userId}/availability': {
 			parameters: [codeParameter, uuidParameter('userId', 'The doctor’s user id.')],
 			put: {
@@ -190,7 +211,15 @@ export const schedulingApi: ApiContribution = {
 				tags: ['scheduling'],
 				parameters: [
 					{ name: 'doctor', in: 'query', required: true, description: 'The doctor’s user id.', schema: { type: 'string', format: 'uuid' } },
-					{ name: 'date', in: 'query', required: true, description: 'YYYY-MM-DD in the clinic’s time zone.', schema: { type: 'string', format: 'date' } }
+					{ name: 'date', in: 'query', required: true, description: 'YYYY-MM-DD in the clinic’s time zone.', schema: { type: 'string', format: 'date' } },
+					{
+						name: 'typeId',
+						in: 'query',
+						required: false,
+						description:
+							'An appointment type of the clinic: slots then last its length (still starting on the doctor’s grid). An archived type is accepted here (to move an appointment of it) but not for booking; another clinic’s type is 404.',
+						schema: { type: 'string', format: 'uuid' }
+					}
 				],
 				responses: { '200': jsonResponse('Free slots, earliest first.', 'Slots'), ...errors('BadRequest', ...scoped) }
 			}
@@ -209,13 +238,23 @@ export const schedulingApi: ApiContribution = {
 			post: idempotent(
 				{
 					operationId: 'bookAppointment',
-					summary: 'Book a patient with a doctor in a free slot',
+					summary: 'Book a patient with a doctor in a free slot, once or every n days',
 					description:
 						'`start` must be the start of a slot of the doctor’s schedule. Exactly one of several simultaneous bookings of a slot succeeds; the others get 409 `slot_taken`. ' +
-						'Retrying with the same key returns the first booking instead of booking twice.',
+						'With `typeId` (an appointment type of the clinic, in use) the appointment lasts the type’s length. ' +
+						'With `repeat` (`everyDays` 1 to 28, `count` 2 to 26 including the first) it books a series at the same clinic time, all in one transaction, and answers `AppointmentSeries`: ' +
+						'if any date clashes (taken, doctor off, clinic closed, outside hours) nothing is booked and the answer is 409 `series_clashes` with every clashing date in `error.clashes`, ' +
+						'unless `skipClashes` is true, which books the other dates and lists the skipped ones. ' +
+						'Retrying with the same key returns the first booking (or series) instead of booking twice.',
 					tags: ['scheduling'],
-					requestBody: jsonRequest(bookInput),
-					responses: { '201': jsonResponse('Booked.', 'Appointment'), ...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict') }
+					requestBody: jsonRequest(bookRequestInput),
+					responses: {
+						'201': {
+							description: 'Booked: one `Appointment`, or an `AppointmentSeries` when the request had `repeat`.',
+							content: jsonContent({ oneOf: [ref('Appointment'), ref('AppointmentSeries')] })
+						},
+						...errors(...bodyErrors, ...scoped, 'Forbidden', 'Conflict')
+					}
 				},
 				{ required: true }
 			)

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { appointment, type Appointment } from '../db/schema/scheduling';
+import { appointment, type Appointment, type AppointmentType } from '../db/schema/scheduling';
 import { patient } from '../db/schema/patients';
 import { clinic, type Clinic } from '../db/schema';
 import { emit } from '../notifications/outbox';
@@ -14,7 +14,8 @@ import { formatRef, nextNumberInInsert } from '../tenancy/counters';
 import type { ClinicContext } from '../tenancy/members';
 import { clinicToday } from '../../time';
 import { can } from './policy';
-import { bookInput } from './schema';
+import { bookInput, type BookInput } from './schema';
+import { usableAppointmentType } from './appointmentTypes';
 import { doctorShifts, isClinicDoctor } from './queries';
 import { slotStartingAt } from './slots';
 import { dayClosedFor, lockDayForBooking } from './dayLock';
@@ -27,10 +28,10 @@ export type BookedAppointment = Pick<Appointment, 'id' | 'refNo' | 'patientId' |
 
 export const EXCLUSION_CONSTRAINT = 'appointment_no_overlap';
 
-/** The slot of the doctor's schedule that starts exactly at `start`, or a field error. */
-export async function scheduledSlot(db: Db | Tx, home: Clinic, doctorId: string, start: Date) {
+/** The slot of the doctor's schedule that starts exactly at `start` (lasting `length` minutes when given), or a field error. */
+export async function scheduledSlot(db: Db | Tx, home: Clinic, doctorId: string, start: Date, length?: number) {
 	const day = clinicToday(home.timezone, start);
-	const slot = slotStartingAt(day, home.timezone, await doctorShifts(db, home.id, doctorId, day), start);
+	const slot = slotStartingAt(day, home.timezone, await doctorShifts(db, home.id, doctorId, day), start, length);
 	if (!slot) throw new AppError('outside_schedule', 400, 'The doctor does not work at that time', 'start');
 	return slot;
 }
@@ -74,8 +75,41 @@ export function slotTakenOr(e: unknown): never {
  */
 export async function bookAppointment(db: Db, ctx: ClinicContext, input: unknown): Promise<BookedAppointment> {
 	if (!can(ctx.actor, 'appointment.book')) throw forbidden();
-	const data = parseInput(bookInput, input);
+	return bookParsed(db, ctx, parseInput(bookInput, input));
+}
+
+/**
+ * A single booking once its input is parsed (by `bookAppointment`, or by the door that also takes
+ * series). With `typeId` the appointment lasts the type's length instead of the doctor's slot.
+ */
+export async function bookParsed(db: Db, ctx: ClinicContext, data: BookInput): Promise<BookedAppointment> {
 	const idempotency = requiredIdempotency(`appointment.book:${ctx.clinicId}`, ctx.actor.userId, data.idempotencyKey, data);
+	const { home, type } = await checkBooking(db, ctx, data);
+	const slot = await scheduledSlot(db, home, data.doctorId, data.start, type?.minutes);
+	try {
+		return await runCommand(db, idempotency, (tx) =>
+			insertAppointment(tx, ctx, home, {
+				patientId: data.patientId,
+				doctorId: data.doctorId,
+				slot,
+				status: staffBookingStatus(home),
+				reason: data.reason,
+				typeId: type?.id
+			})
+		);
+	} catch (e) {
+		return slotTakenOr(e);
+	}
+}
+
+export const staffBookingStatus = (home: Clinic) => (home.autoConfirmStaffBookings ? 'confirmed' : 'requested');
+
+/**
+ * What a staff booking checks before its transaction, for clear answers (not against races): the
+ * doctor works here, the patient record is here and not merged away, the type is one of this
+ * clinic's in use, the start has not passed.
+ */
+export async function checkBooking(db: Db, ctx: ClinicContext, data: BookInput): Promise<{ home: Clinic; type: AppointmentType | null }> {
 	const [home] = await db.select().from(clinic).where(eq(clinic.id, ctx.clinicId));
 	if (!home) throw notFound();
 	if (!(await isClinicDoctor(db, ctx.clinicId, data.doctorId))) throw badRequest('No such doctor in this clinic', 'doctorId', 'field_invalid');
@@ -84,16 +118,9 @@ export async function bookAppointment(db: Db, ctx: ClinicContext, input: unknown
 		.from(patient)
 		.where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, data.patientId)));
 	if (!who || who.mergedIntoId) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
+	const type = data.typeId ? await usableAppointmentType(db, ctx.clinicId, data.typeId) : null;
 	if (data.start.getTime() < Date.now() - 60_000) throw new AppError('in_the_past', 400, 'That time has passed', 'start');
-	const slot = await scheduledSlot(db, home, data.doctorId, data.start);
-	const status = home.autoConfirmStaffBookings ? 'confirmed' : 'requested';
-	try {
-		return await runCommand(db, idempotency, (tx) =>
-			insertAppointment(tx, ctx, home, { patientId: data.patientId, doctorId: data.doctorId, slot, status, reason: data.reason })
-		);
-	} catch (e) {
-		return slotTakenOr(e);
-	}
+	return { home, type };
 }
 
 export type NewAppointment = {
@@ -103,6 +130,9 @@ export type NewAppointment = {
 	status: 'requested' | 'confirmed';
 	reason: string;
 	followUpOf?: string;
+	typeId?: string;
+	/** Shared by the appointments of one recurring booking. */
+	seriesId?: string;
 };
 
 /**
@@ -144,6 +174,8 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 			status: values.status,
 			reason: values.reason,
 			followUpOf: values.followUpOf ?? null,
+			typeId: values.typeId ?? null,
+			seriesId: values.seriesId ?? null,
 			createdBy: ctx.actor.userId
 		})
 		.returning();
@@ -159,7 +191,9 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 			start: booked.start,
 			doctorId: row.doctorId,
 			status: values.status,
-			...(values.followUpOf ? { followUpOf: values.followUpOf } : {})
+			...(values.followUpOf ? { followUpOf: values.followUpOf } : {}),
+			...(values.typeId ? { typeId: values.typeId } : {}),
+			...(values.seriesId ? { seriesId: values.seriesId } : {})
 		}
 	});
 	return booked;

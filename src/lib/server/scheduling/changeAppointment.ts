@@ -15,6 +15,7 @@ import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment 
 import { offerFreedSlot } from './waitlist';
 import { lockDayForBooking } from './dayLock';
 import { clinicToday } from '../../time';
+import { typeMinutes } from './appointmentTypes';
 import { isUuid } from '../text';
 import { emit } from '../notifications/outbox';
 import type { OutboxEvent } from '../notifications/events';
@@ -70,7 +71,10 @@ async function record(tx: Tx, ctx: ClinicContext, home: Clinic, row: Appointment
 	return presentAppointment(home, row);
 }
 
-/** Moves an appointment to another slot (and optionally another doctor); the database still refuses overlaps. */
+/**
+ * Moves an appointment to another slot (and optionally another doctor); the database still
+ * refuses overlaps. An appointment of a type keeps the type's length; one of a series moves alone.
+ */
 export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointmentId: string, input: unknown): Promise<BookedAppointment> {
 	if (!can(ctx.actor, 'appointment.change')) throw forbidden();
 	const data = parseInput(rescheduleInput, input);
@@ -85,7 +89,8 @@ export async function rescheduleAppointment(db: Db, ctx: ClinicContext, appointm
 			await lockDayForBooking(tx, ctx.clinicId, clinicToday(home.timezone, data.start));
 			const current = await lockAppointment(tx, ctx.clinicId, appointmentId, 'reschedule');
 			const doctorId = data.doctorId ?? current.doctorId;
-			const slot = await scheduledSlot(tx, home, doctorId, data.start);
+			// A typed appointment keeps its type's length wherever it moves.
+			const slot = await scheduledSlot(tx, home, doctorId, data.start, (await typeMinutes(tx, current.typeId)) ?? undefined);
 			const [row] = await tx
 				.update(appointment)
 				.set({ startsAt: slot.start, endsAt: slot.end, doctorId, updatedAt: new Date() })

@@ -9,7 +9,8 @@ export type SchedulingAction =
 	| 'appointment.change'
 	| 'appointment.confirm'
 	| 'availability.manage'
-	| 'closure.manage';
+	| 'closure.manage'
+	| 'appointmentType.manage';
 
 const rules: Record<SchedulingAction, readonly Role[]> = {
 	'calendar.view': ['admin', 'doctor', 'reception', 'pharmacist'],
@@ -21,7 +22,9 @@ const rules: Record<SchedulingAction, readonly Role[]> = {
 	'appointment.change': ['admin', 'doctor', 'reception'],
 	'appointment.confirm': ['admin', 'doctor', 'reception'],
 	'availability.manage': ['admin', 'reception'],
-	'closure.manage': ['admin']
+	'closure.manage': ['admin'],
+	/** The clinic's kinds of appointment, with their lengths and colours; everyone who sees the calendar sees them. */
+	'appointmentType.manage': ['admin']
 };
 
 /**

@@ -25,8 +25,8 @@ async function workingHours(db: Db, clinicId: string, timeZone: string, doctorId
 
 /**
  * `clinic/{id}/day/{date}/calendar`: every appointment of the clinic-day, per doctor, with the
- * patient's name and reference (staff only read it), and each doctor's working hours that day
- * (the grid shades the rest). Rebuilt whole from Postgres.
+ * patient's name and reference (staff only read it) and its type (name and colour) if it has one,
+ * and each doctor's working hours that day (the grid shades the rest). Rebuilt whole from Postgres.
  */
 export async function projectClinicCalendar(db: Db, ref: DocumentRef): Promise<ProjectionContent> {
 	if (ref.type !== 'calendar') throw new Error(`calendar projection asked for ${ref.type}`);
@@ -50,7 +50,8 @@ export async function projectClinicCalendar(db: Db, ref: DocumentRef): Promise<P
 			start: a.startsAt.toISOString(),
 			end: a.endsAt.toISOString(),
 			status: a.status,
-			reason: a.reason
+			reason: a.reason,
+			type: a.type
 		}))
 	} satisfies CalendarContent;
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, lt } from 'drizzle-orm';
 import {
 	appointment,
+	appointmentType,
 	availabilityException,
 	availabilityTemplate,
 	clinicClosure,
@@ -50,6 +51,16 @@ export async function doctorShifts(db: Reader, clinicId: string, doctorId: strin
 	});
 }
 
+/** Which of these clinic-local dates the clinic is closed on (holidays, blackouts). */
+export async function closedDays(db: Reader, clinicId: string, days: string[]): Promise<Set<string>> {
+	if (days.length === 0) return new Set();
+	const rows = await db
+		.select({ day: clinicClosure.day })
+		.from(clinicClosure)
+		.where(and(eq(clinicClosure.clinicId, clinicId), inArray(clinicClosure.day, days)));
+	return new Set(rows.map((r) => r.day));
+}
+
 /** Active appointments of a doctor (in any clinic: one person cannot be in two rooms) in a time window. */
 export async function doctorBusy(db: Reader, doctorId: string, from: Date, to: Date): Promise<{ start: Date; end: Date }[]> {
 	const rows = await db
@@ -66,9 +77,20 @@ export async function doctorBusy(db: Reader, doctorId: string, from: Date, to: D
 	return rows;
 }
 
-/** Free slots of a doctor on a date: the schedule's slots minus bookings and minus the past. */
-export async function freeSlots(db: Reader, clinicId: string, timeZone: string, doctorId: string, day: string, now = new Date()): Promise<Slot[]> {
-	const all = daySlots(day, timeZone, await doctorShifts(db, clinicId, doctorId, day));
+/**
+ * Free slots of a doctor on a date: the schedule's slots minus bookings and minus the past; of
+ * `length` minutes (an appointment type's) when given, else the doctor's slot length.
+ */
+export async function freeSlots(
+	db: Reader,
+	clinicId: string,
+	timeZone: string,
+	doctorId: string,
+	day: string,
+	now = new Date(),
+	length?: number
+): Promise<Slot[]> {
+	const all = daySlots(day, timeZone, await doctorShifts(db, clinicId, doctorId, day), length);
 	if (all.length === 0) return [];
 	const busy = await doctorBusy(db, doctorId, all[0].start, all[all.length - 1].end);
 	return all.filter((slot) => slot.start > now && !busy.some((b) => overlaps(slot, b)));
@@ -94,6 +116,8 @@ export type CalendarEntry = {
 	endsAt: Date;
 	status: AppointmentStatus;
 	reason: string;
+	/** The appointment's type, when booking picked one (archived ones included: the appointment keeps it). */
+	type: { id: string; name: string; color: string } | null;
 };
 
 /** Every appointment of a clinic in a window, with names, for calendars and lists. */
@@ -105,7 +129,7 @@ export async function clinicAppointments(db: Reader, ctx: ClinicContext, from: D
 
 /** The same rows for a caller that has decided access itself (the calendar projection's door does). */
 export async function appointmentRows(db: Reader, clinicId: string, from: Date, to: Date): Promise<CalendarEntry[]> {
-	return db
+	const rows = await db
 		.select({
 			id: appointment.id,
 			refNo: appointment.refNo,
@@ -117,13 +141,21 @@ export async function appointmentRows(db: Reader, clinicId: string, from: Date, 
 			startsAt: appointment.startsAt,
 			endsAt: appointment.endsAt,
 			status: appointment.status,
-			reason: appointment.reason
+			reason: appointment.reason,
+			typeId: appointmentType.id,
+			typeName: appointmentType.name,
+			typeColor: appointmentType.color
 		})
 		.from(appointment)
 		.innerJoin(patient, eq(patient.id, appointment.patientId))
 		.innerJoin(appUser, eq(appUser.id, appointment.doctorId))
+		.leftJoin(appointmentType, eq(appointmentType.id, appointment.typeId))
 		.where(and(eq(appointment.clinicId, clinicId), gte(appointment.startsAt, from), lt(appointment.startsAt, to)))
 		.orderBy(asc(appointment.startsAt));
+	return rows.map(({ typeId, typeName, typeColor, ...row }) => ({
+		...row,
+		type: typeId !== null && typeName !== null && typeColor !== null ? { id: typeId, name: typeName, color: typeColor } : null
+	}));
 }
 
 export async function clinicDoctors(db: Reader, clinicId: string): Promise<{ id: string; name: string }[]> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../tenancy/schema';
+import { hexColor, requiredText, text } from '../tenancy/schema';
 import { idempotencyKeyInput } from '../command';
 import { isoDay, isoInstant, numberField, uuid } from '../text';
 import { problem, withFieldCode } from '../fieldCodes';
@@ -76,7 +76,8 @@ export const closureInput = z.object({ date: isoDay(), reason: text(200).default
 export const upcomingClosureInput = (today: string) =>
 	closureInput.extend({ date: isoDay().refine((d) => d >= today, problem('closure_in_past', 'a closure before today')) });
 
-export const slotsQuery = z.object({ doctor: uuid(), date: isoDay() });
+/** The free slots of a doctor's day; with `typeId`, slots of that appointment type's length. */
+export const slotsQuery = z.object({ doctor: uuid(), date: isoDay(), typeId: uuid().optional() });
 
 /** An instant with an explicit offset or Z, as the API promises. */
 export const instant = isoInstant();
@@ -85,9 +86,42 @@ export const bookInput = z.object({
 	patientId: uuid(),
 	doctorId: uuid(),
 	start: instant,
+	/** An appointment type of the clinic: its length replaces the doctor's slot length. */
+	typeId: uuid().nullable().optional(),
 	reason: text(500).default(''),
 	idempotencyKey: idempotencyKeyInput.optional()
 });
+export type BookInput = z.infer<typeof bookInput>;
+
+/** Every `everyDays` days, `count` appointments in all (the first included). */
+export const repeatInput = z.object({
+	everyDays: numberField(z.number().int().min(1).max(28)),
+	count: numberField(z.number().int().min(2).max(26))
+});
+
+/**
+ * A booking as the desk and the API send it: one appointment, or with `repeat` a series of them.
+ * A series with a clashing date books nothing unless `skipClashes` says to book the others.
+ */
+export const bookRequestInput = bookInput.extend({
+	repeat: repeatInput.optional(),
+	skipClashes: z.boolean().default(false)
+});
+export type BookRequest = z.infer<typeof bookRequestInput>;
+
+/** An appointment type's length: 5 to 480 minutes in steps of 5, one sentence for every way of getting it wrong. */
+const typeMinutes = withFieldCode(numberField(z.number().int().min(5).max(480).multipleOf(5)), 'type_minutes_invalid');
+const typeName = requiredText(60);
+
+export const appointmentTypeInput = z.object({ name: typeName, minutes: typeMinutes, color: hexColor });
+
+/** Rename, change length or colour, archive (`archived: true`) or bring back (`false`) an appointment type. */
+export const appointmentTypeUpdateInput = z
+	.object({ name: typeName.optional(), minutes: typeMinutes.optional(), color: hexColor.optional(), archived: z.boolean().optional() })
+	.refine((v) => v.name !== undefined || v.minutes !== undefined || v.color !== undefined || v.archived !== undefined, {
+		message: 'nothing to change',
+		path: ['name']
+	});
 
 export const rescheduleInput = z.object({
 	start: instant,

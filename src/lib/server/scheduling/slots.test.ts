@@ -45,6 +45,30 @@ describe('slots', () => {
 		expect(slots.map((s) => isoWithOffset(s.start, 'America/Santiago'))).toEqual(['2026-09-06T01:00:00-03:00', '2026-09-06T01:30:00-03:00']);
 	});
 
+	describe('slots of an appointment type’s length', () => {
+		const morning: Shift = { start: '09:00', end: '12:00', slotMinutes: 15, breaks: [{ start: '10:30', end: '11:00' }] };
+		const wall = (slots: { start: Date; end: Date }[]) =>
+			slots.map((s) => `${isoWithOffset(s.start, 'Asia/Karachi').slice(11, 16)}–${isoWithOffset(s.end, 'Asia/Karachi').slice(11, 16)}`);
+		it.each([
+			// [length, the slots offered]: starts stay on the doctor's 15-minute grid, each lasts the type's length.
+			[45, ['09:00–09:45', '09:15–10:00', '09:30–10:15', '09:45–10:30', '11:00–11:45', '11:15–12:00']],
+			[60, ['09:00–10:00', '09:15–10:15', '09:30–10:30', '11:00–12:00']],
+			[90, ['09:00–10:30']],
+			[
+				5,
+				['09:00–09:05', '09:15–09:20', '09:30–09:35', '09:45–09:50', '10:00–10:05', '10:15–10:20', '11:00–11:05', '11:15–11:20', '11:30–11:35', '11:45–11:50']
+			],
+			[120, []]
+		])('a %i-minute type in a 15-minute morning with a break at 10:30', (length, expected) => {
+			expect(wall(daySlots('2026-11-23', 'Asia/Karachi', [morning], length))).toEqual(expected);
+		});
+
+		it('keeps its length in real time across a change of the clocks', () => {
+			const [slot] = daySlots('2026-10-25', 'Europe/London', [{ start: '01:00', end: '03:00', slotMinutes: 30, breaks: [] }], 60);
+			expect(slot.end.getTime() - slot.start.getTime()).toBe(60 * 60_000);
+		});
+	});
+
 	describe('the slot starting at an instant is the one daySlots lists', () => {
 		const days: [string, string, Shift[]][] = [
 			['2026-11-23', 'Asia/Karachi', [fullDay]],
@@ -72,6 +96,13 @@ describe('slots', () => {
 				if (expected) found++;
 			}
 			expect(found).toBe(new Set(listed.map((s) => s.start.getTime())).size);
+		});
+
+		it.each(days)('with a 45-minute appointment type, on %s in %s', (day, timeZone, shifts) => {
+			const listed = daySlots(day, timeZone, shifts, 45);
+			for (let at = Date.parse(`${day}T00:00:00Z`) - 86_400_000; at < Date.parse(`${day}T00:00:00Z`) + 2 * 86_400_000; at += 5 * 60_000) {
+				expect(slotStartingAt(day, timeZone, shifts, new Date(at), 45)).toEqual(listed.find((s) => s.start.getTime() === at) ?? null);
+			}
 		});
 
 		it('is no slot a second past a slot start', () => {

@@ -35,42 +35,48 @@ export function shiftsForDay(rules: DayRules): Shift[] {
  * The slots of a date in the clinic's time zone. Wall-clock times that do not exist (the hour
  * skipped when clocks go forward) yield no slot; each slot lasts its length in real time, so a
  * slot across a change is still slotMinutes long.
+ *
+ * With `length` (an appointment type's minutes), slots still start on the doctor's grid (every
+ * slotMinutes from the shift's start) but last `length`: a 45-minute procedure in a 15-minute
+ * schedule may start at 09:00, 09:15, 09:30 …, and must end by the shift's end and clear its breaks.
  */
-export function daySlots(day: string, timeZone: string, shifts: Shift[]): Slot[] {
+export function daySlots(day: string, timeZone: string, shifts: Shift[], length?: number): Slot[] {
 	const date = parseDate(day);
 	const slots: Slot[] = [];
 	for (const shift of shifts) {
-		const breaks = shift.breaks.map((b) => [minutes(b.start), minutes(b.end)] as const);
-		for (let t = minutes(shift.start); t + shift.slotMinutes <= minutes(shift.end); t += shift.slotMinutes) {
-			const end = t + shift.slotMinutes;
-			if (breaks.some(([bs, be]) => t < be && end > bs)) continue;
+		const lasts = length ?? shift.slotMinutes;
+		for (let t = minutes(shift.start); t + lasts <= minutes(shift.end); t += shift.slotMinutes) {
+			if (inBreak(shift, t, lasts)) continue;
 			const start = wallClock(date, t, timeZone);
 			if (!start) continue;
 			const startDate = start.toDate();
-			slots.push({ start: startDate, end: new Date(startDate.getTime() + shift.slotMinutes * 60_000) });
+			slots.push({ start: startDate, end: new Date(startDate.getTime() + lasts * 60_000) });
 		}
 	}
 	return slots.sort((a, b) => a.start.getTime() - b.start.getTime());
 }
 
+const inBreak = (shift: Shift, t: number, lasts: number) => shift.breaks.some((b) => t < minutes(b.end) && t + lasts > minutes(b.start));
+
 /**
  * The slot of the date that starts at the instant `start`, or null: the slot `daySlots` would
- * list with that start (the first shift's, when shifts overlap). A booking asks for one slot, so
- * this converts the one wall-clock time instead of every slot of the day.
+ * list with that start (the first shift's, when shifts overlap), of `length` minutes when given.
+ * A booking asks for one slot, so this converts the one wall-clock time instead of every slot of the day.
  */
-export function slotStartingAt(day: string, timeZone: string, shifts: Shift[], start: Date): Slot | null {
+export function slotStartingAt(day: string, timeZone: string, shifts: Shift[], start: Date, length?: number): Slot | null {
 	const date = parseDate(day);
 	const local = fromDate(start, timeZone);
 	if (local.year !== date.year || local.month !== date.month || local.day !== date.day) return null;
 	const t = local.hour * 60 + local.minute;
 	for (const shift of shifts) {
 		const first = minutes(shift.start);
-		if (t < first || t + shift.slotMinutes > minutes(shift.end) || (t - first) % shift.slotMinutes !== 0) continue;
-		if (shift.breaks.some((b) => t < minutes(b.end) && t + shift.slotMinutes > minutes(b.start))) continue;
+		const lasts = length ?? shift.slotMinutes;
+		if (t < first || t + lasts > minutes(shift.end) || (t - first) % shift.slotMinutes !== 0) continue;
+		if (inBreak(shift, t, lasts)) continue;
 		// The slot starts at the earlier of a repeated wall-clock time, and exactly on the minute.
 		const slotStart = wallClock(date, t, timeZone)?.toDate();
 		if (slotStart?.getTime() !== start.getTime()) continue;
-		return { start: slotStart, end: new Date(slotStart.getTime() + shift.slotMinutes * 60_000) };
+		return { start: slotStart, end: new Date(slotStart.getTime() + lasts * 60_000) };
 	}
 	return null;
 }

@@ -81,17 +81,20 @@ export const doctorProfileInput = z.object({
 });
 export type DoctorProfileInput = z.infer<typeof doctorProfileInput>;
 
+/** A colour `#rrggbb`, stored in lower case (a clinic's brand colour, an appointment type's). */
+export const hexColor = withFieldCode(
+	z
+		.string()
+		.trim()
+		.regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0f766e')
+		.transform((v) => v.toLowerCase()),
+	'color_invalid'
+);
+
 export const clinicSettingsInput = z.object({
 	name: requiredText(120),
 	require2fa: z.boolean(),
-	color: withFieldCode(
-		z
-			.string()
-			.trim()
-			.regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0f766e')
-			.transform((v) => v.toLowerCase()),
-		'color_invalid'
-	).optional(),
+	color: hexColor.optional(),
 	tagline: text(160).optional()
 });
 export type ClinicSettingsInput = z.infer<typeof clinicSettingsInput>;

@@ -12,8 +12,10 @@ const appointment = {
 	start: '2026-12-07T05:00:00.000Z',
 	end: '2026-12-07T05:15:00.000Z',
 	status: 'confirmed',
-	reason: 'Fever'
+	reason: 'Fever',
+	type: null
 };
+const dressing = { ...appointment, id: 'a2', type: { id: 't1', name: 'Dressing change', color: '#0e7490' } };
 const day = {
 	day: '2026-12-07',
 	timezone: 'Asia/Karachi',
@@ -38,6 +40,18 @@ describe('reading a live calendar day against its contract', () => {
 
 	it('calls a status it does not know a mismatch instead of drawing the appointment as something else', () => {
 		expect(readContent(calendarContract, { ...day, appointments: [{ ...appointment, status: 'in_triage' }] })).toEqual({ state: 'mismatch' });
+	});
+
+	it('reads an appointment of a type with the type’s name and colour', () => {
+		const reading = readContent(calendarContract, { ...day, appointments: [appointment, dressing] });
+		expect(reading).toEqual({ state: 'ok', value: { ...day, appointments: [appointment, dressing] } });
+	});
+
+	it('calls a missing type, or a colour that is not #rrggbb, a mismatch instead of guessing the colour', () => {
+		const { type: _gone, ...untyped } = appointment;
+		expect(readContent(calendarContract, { ...day, appointments: [untyped] }).state).toBe('mismatch');
+		expect(readContent(calendarContract, { ...day, appointments: [{ ...dressing, type: { ...dressing.type, color: 'teal' } }] }).state).toBe('mismatch');
+		expect(readContent(calendarContract, { ...day, appointments: [{ ...dressing, type: { id: 't1', name: 'Dressing' } }] }).state).toBe('mismatch');
 	});
 
 	it('calls a missing or retyped field a mismatch', () => {

@@ -22,7 +22,9 @@ export const calendarAppointmentContract = z.object({
 	start: instant,
 	end: instant,
 	status: z.enum(APPOINTMENT_STATUSES),
-	reason: z.string()
+	reason: z.string(),
+	/** The clinic's appointment type it was booked as (its colour is `#rrggbb`), or null. */
+	type: z.nullable(z.object({ id: z.string(), name: z.string(), color: z.string().check(z.regex(/^#[0-9a-f]{6}$/)) }))
 });
 
 export const calendarDoctorContract = z.object({ id: z.string(), name: z.string() });
@@ -44,3 +46,4 @@ export type CalendarAppointment = z.infer<typeof calendarAppointmentContract>;
 export type CalendarDoctor = z.infer<typeof calendarDoctorContract>;
 export type CalendarHours = z.infer<typeof calendarHoursContract>;
 export type AppointmentStatus = CalendarAppointment['status'];
+export type CalendarAppointmentType = NonNullable<CalendarAppointment['type']>;

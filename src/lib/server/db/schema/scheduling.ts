@@ -171,3 +171,4 @@ export type Appointment = typeof appointment.$inferSelect;
 export type AppointmentStatus = (typeof appointmentStatus.enumValues)[number];
 export type AvailabilityTemplate = typeof availabilityTemplate.$inferSelect;
 export type AvailabilityException = typeof availabilityException.$inferSelect;
+export type AppointmentType = typeof appointmentType.$inferSelect;

@@ -5,7 +5,8 @@ import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
 import { can } from '$lib/server/scheduling/policy';
-import { bookAppointment } from '$lib/server/scheduling/bookAppointment';
+import { bookAppointmentOrSeries } from '$lib/server/scheduling/bookSeries';
+import { listAppointmentTypes } from '$lib/server/scheduling/appointmentTypes';
 import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '$lib/server/scheduling/changeAppointment';
 import { bookFollowUp } from '$lib/server/scheduling/followUp';
 import { projectClinicCalendar } from '$lib/server/scheduling/project';
@@ -32,13 +33,18 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 	const days = query.view === 'week' ? Array.from({ length: 7 }, (_, i) => addDays(weekStart(date), i)) : [date];
 	const { db } = await getDatabase();
 	// The same content the live documents carry, so the page is right before the sockets connect.
-	const initial = await Promise.all(days.map((day) => projectClinicCalendar(db, { type: 'calendar', clinicId: clinic.id, day })));
+	const [initial, types] = await Promise.all([
+		Promise.all(days.map((day) => projectClinicCalendar(db, { type: 'calendar', clinicId: clinic.id, day }))),
+		listAppointmentTypes(db, { clinicId: clinic.id, actor })
+	]);
 	return {
 		view: query.view,
 		date,
 		today,
 		days: days.map((day, i) => ({ day, document: documentName.calendar(clinic.id, day), initial: initial[i] })),
 		deskDocument: documentName.desk(clinic.id, date),
+		/** The types the booking dialog offers (in use), and the legend's colours. */
+		types: types.filter((t) => !t.archived).map((t) => ({ id: t.id, name: t.name, minutes: t.minutes, color: t.color })),
 		canBook: can(actor, 'appointment.book'),
 		canChange: can(actor, 'appointment.change')
 	};
@@ -61,10 +67,27 @@ async function appointmentAction(event: RequestEvent, run: (db: Db, ctx: ClinicC
 const optional = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
 
 export const actions: Actions = {
-	book: (event) =>
-		appointmentAction(event, (db, ctx, v) =>
-			bookAppointment(db, ctx, { patientId: v.patientId, doctorId: v.doctorId, start: v.start, reason: v.reason, idempotencyKey: optional(v.idempotencyKey) })
-		),
+	/** One appointment, or with the repeat boxes a series (`{ series }`); a clashing series answers with its dates. */
+	book: async (event) => {
+		const { ctx } = await requireClinic(event, event.params.clinic);
+		const v = await formValues(event.request);
+		const { db } = await getDatabase();
+		const repeats = optional(v.repeatEveryDays) !== undefined || optional(v.repeatCount) !== undefined;
+		try {
+			const booked = await bookAppointmentOrSeries(db, ctx, {
+				patientId: v.patientId,
+				doctorId: v.doctorId,
+				start: v.start,
+				reason: v.reason,
+				typeId: optional(v.typeId),
+				...(repeats ? { repeat: { everyDays: v.repeatEveryDays, count: v.repeatCount }, skipClashes: v.skipClashes === 'true' } : {}),
+				idempotencyKey: optional(v.idempotencyKey)
+			});
+			return 'appointments' in booked ? { series: booked } : { appointment: booked };
+		} catch (e) {
+			return formFailure(e, v);
+		}
+	},
 	reschedule: (event) =>
 		appointmentAction(event, (db, ctx, v) =>
 			rescheduleAppointment(db, ctx, v.appointmentId ?? '', { start: v.start, doctorId: optional(v.doctorId), idempotencyKey: optional(v.idempotencyKey) })

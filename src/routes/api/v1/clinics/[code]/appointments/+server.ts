@@ -4,11 +4,12 @@ import { getDatabase } from '$lib/server/db';
 import { parseInput } from '$lib/server/validation';
 import { apiRoute, created, methodNotAllowed, requireApiClinic } from '$lib/server/edge/api';
 import { readCommand } from '$lib/server/edge/idempotency';
-import { bookAppointment } from '$lib/server/scheduling/bookAppointment';
+import { bookAppointmentOrSeries } from '$lib/server/scheduling/bookSeries';
+import { errorMessage } from '$lib/i18n/errors';
 import { clinicAppointments } from '$lib/server/scheduling/queries';
 import { dayBounds } from '$lib/time';
 import { formatRef } from '$lib/server/tenancy/counters';
-import { appointmentView, appointmentsView } from '$lib/server/openapi/scheduling';
+import { appointmentSeriesView, appointmentView, appointmentsView } from '$lib/server/openapi/scheduling';
 import type { RequestHandler } from './$types';
 import { isoDay } from '$lib/server/text';
 
@@ -35,8 +36,10 @@ export const POST: RequestHandler = apiRoute(async ({ locals, params, request })
 	const { ctx } = await requireApiClinic(locals, params.code);
 	const body = await readCommand(request);
 	const { db } = await getDatabase();
-	const booked = await bookAppointment(db, ctx, body);
-	return created(appointmentView.parse(booked));
+	const booked = await bookAppointmentOrSeries(db, ctx, body);
+	if (!('appointments' in booked)) return created(appointmentView.parse(booked));
+	const skipped = booked.skipped.map((c) => ({ ...c, message: errorMessage(c.reason) }));
+	return created(appointmentSeriesView.parse({ ...booked, skipped }));
 });
 
 export const fallback = methodNotAllowed('GET', 'POST');
