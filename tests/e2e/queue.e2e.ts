@@ -125,7 +125,7 @@ test('two desks check in at once, a doctor calls next, the kiosk chimes and spea
 	await expect(deskA.getByTestId('waiting-row').first()).toHaveAttribute('data-token', [...issued].sort()[1]!);
 	await deskA.getByTestId('waiting-row').filter({ hasText: names[2] }).getByRole('button', { name: 'Move…' }).click();
 	await deskA.getByLabel('New place in line').selectOption({ label: '1' });
-	await deskA.getByLabel('Reason').fill('Elderly, has waited long');
+	await deskA.getByRole('dialog').getByLabel('Reason').fill('Elderly, has waited long');
 	await deskA.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
 	await expect(deskA.getByTestId('waiting-row').first()).toHaveAttribute('data-token', thirdToken);
 	await expect(deskB.getByTestId('waiting-row').first()).toHaveAttribute('data-token', thirdToken);
