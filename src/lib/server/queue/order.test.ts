@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { at, token } from './lineTokens.fixture';
 import { eligibleFor, pickNext, type LineToken } from './order';
 import { arrivalTiming, consultationMs, freeAt, waitMinutes } from './estimate';
 
-const at = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00Z`);
-let n = 0;
-function token(over: Partial<LineToken> & { id: string }): LineToken {
-	n += 1;
-	return {
-		number: n,
-		doctorId: 'd1',
-		checkedInAt: at('09:00'),
-		appointmentStart: null,
-		late: false,
-		urgentAt: null,
-		returnedAt: null,
-		movedBeforeId: null,
-		movedAt: null,
-		...over
-	};
-}
 const ids = (tokens: (LineToken | null)[]) => tokens.map((t) => t?.id ?? null);
 
 describe('the queue order rule', () => {

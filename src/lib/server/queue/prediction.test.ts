@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { at, token } from './lineTokens.fixture';
 import { dueAt, eligibleFor, pickNext, placeBefore, type LineToken } from './order';
 import { NEAR_AHEAD, predictQueue, type DoctorLine, type PredictedToken } from './prediction';
 
-const at = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00Z`);
 const hhmm = (d: Date | null) => d?.toISOString().slice(11, 16) ?? null;
 const MIN = 60_000;
-let n = 0;
-function token(over: Partial<LineToken> & { id: string }): LineToken {
-	n += 1;
-	return {
-		number: n,
-		doctorId: 'd1',
-		checkedInAt: at('09:00'),
-		appointmentStart: null,
-		late: false,
-		urgentAt: null,
-		returnedAt: null,
-		movedBeforeId: null,
-		movedAt: null,
-		...over
-	};
-}
 const doctor = (id: string, freeAt: string, minutes = 10): DoctorLine => ({ id, freeAt: at(freeAt), consultationMs: minutes * MIN });
 
 /** One row per predicted token: [token, line, expected doctor, call time, ahead, waits until, nearly next]. */
