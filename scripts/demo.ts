@@ -14,8 +14,7 @@ import { updateDoctorProfile } from '../src/lib/server/tenancy/updateDoctorProfi
 import { setStaffDuty } from '../src/lib/server/tenancy/setStaffDuty';
 import { isSetupDone } from '../src/lib/server/tenancy/queries';
 import type { Role } from '../src/lib/server/db/schema';
-import { closeChangePublisher } from '../src/lib/server/sync/publish';
-import { closeRateLimiters } from '../src/lib/server/rateLimiters';
+import { closeServices } from '../src/lib/server/services';
 import { registerPatient } from '../src/lib/server/patients/registerPatient';
 import { createLinkCode } from '../src/lib/server/patients/createLinkCode';
 import { linkPatientAccount } from '../src/lib/server/patients/linkPatientAccount';
@@ -310,10 +309,8 @@ Tabeeb demo is ready (${database.driver === 'pglite' ? 'embedded database' : 'Po
 
 Start Tabeeb with npm start and sign in at ${origin}/login`);
 	// With REDIS_URL, publishing clinic changes and counting link-code attempts each opened a
-	// connection that would keep the script alive.
-	await closeChangePublisher();
-	await closeRateLimiters();
-	await database.close();
+	// connection that would keep the script alive: the services close them and the database.
+	await closeServices();
 }
 
 main().catch((e) => {

@@ -11,6 +11,8 @@ declare global {
 			user: SessionUser | null;
 			session: Session | null;
 			locale: 'en' | 'ur';
+			/** The process's services (database, logger, Redis …; services.ts), handed down by the hooks. */
+			services: import('$lib/server/services').Services;
 		}
 	}
 }

@@ -3,7 +3,7 @@ import { redirect, type Handle, type HandleServerError, type ServerInit } from '
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { getTextDirection } from '$lib/paraglide/runtime';
-import { getDatabase } from '$lib/server/db';
+import { services } from '$lib/server/services';
 import { env } from '$lib/server/env';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
@@ -14,7 +14,7 @@ import { crossSiteRefusal, hasSessionCookie, isCrossSiteRequest } from '$lib/ser
 
 export const init: ServerInit = async () => {
 	env();
-	await getDatabase();
+	await services().database();
 };
 
 const i18n: Handle = ({ event, resolve }) =>
@@ -27,11 +27,13 @@ const i18n: Handle = ({ event, resolve }) =>
 	});
 
 const auth: Handle = async ({ event, resolve }) => {
+	// The services the process's entry built (sync-server/app.ts), for every route through locals.
+	event.locals.services = services();
 	event.locals.user = null;
 	event.locals.session = null;
 	const token = event.cookies.get(SESSION_COOKIE) ?? bearerToken(event.request);
 	if (!token) return resolve(event);
-	const { db } = await getDatabase();
+	const { db } = await event.locals.services.database();
 	const { session, user } = await validateSessionToken(db, token);
 	if (!session) {
 		clearSessionCookie(event.cookies);

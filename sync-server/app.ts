@@ -4,12 +4,10 @@
  */
 import { createServer } from 'node:http';
 import { env, EnvError } from '../src/lib/server/env';
-import { getDatabase } from '../src/lib/server/db';
-import { logger } from '../src/lib/server/logger';
+import { createServices, installServices } from '../src/lib/server/services';
 import { checkFileStoreAtStart } from '../src/lib/server/storage';
 import { baseSecurityHeaders } from '../src/lib/server/securityHeaders';
-import { startNotificationDelivery } from '../src/lib/server/notifications';
-import { startDataRetention } from '../src/lib/server/platform/retentionJob';
+import { startBackgroundWorkers } from '../src/lib/server/platform/workers';
 import { createSyncServer } from './index';
 
 type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
@@ -34,14 +32,15 @@ async function main() {
 	process.env.BODY_SIZE_LIMIT ??= '12M';
 	const config = env();
 	const protocolHeader = ownProtocolHeader(config.ORIGIN);
-	const database = await getDatabase();
+	// The composition root: everything this process holds, built here, reached by the app's
+	// routes through the same services (services.ts) and closed in one place on shutdown.
+	const services = installServices(createServices(config));
+	const database = await services.database();
 	await checkFileStoreAtStart();
 	const { handler } = (await import(new URL('./handler.js', import.meta.url).href)) as { handler: Handler };
-	const sync = await createSyncServer();
-	// Delivers the outbox (email, web push); every instance runs one, claims keep them apart.
-	const notifications = startNotificationDelivery(database.db, config, logger());
-	// Purges what has outlived its retention period, hourly; never a document this process holds open.
-	const retention = startDataRetention(database.db, logger(), { isOpen: (name) => sync.hocuspocus.documents.has(name) });
+	const sync = await createSyncServer({ database });
+	services.onClose(() => sync.destroy());
+	await startBackgroundWorkers(services, { isOpen: (name) => sync.hocuspocus.documents.has(name) });
 	const server = createServer((req, res) => {
 		// Set here, so a client's own header of that name is never believed.
 		if (protocolHeader) req.headers[protocolHeader] = 'http';
@@ -62,16 +61,14 @@ async function main() {
 	});
 	server.listen(config.PORT, config.HOST, () => {
 		const shown = config.ORIGIN ?? `http://localhost:${config.PORT}`;
-		logger().info({ port: config.PORT, database: database.driver }, `Tabeeb is running on ${shown}`);
+		services.logger.info({ port: config.PORT, database: database.driver }, `Tabeeb is running on ${shown}`);
 		if (process.stdout.isTTY) console.log(`\n  Tabeeb is running: open ${shown}\n`);
 	});
 	const shutdown = async (signal: string) => {
-		logger().info({ signal }, 'shutting down');
+		services.logger.info({ signal }, 'shutting down');
 		server.close();
-		await notifications.stop();
-		await retention.stop();
-		await sync.destroy();
-		await database.close();
+		// Workers, then the sync connections (storing what they leave behind), Redis, the database.
+		await services.close();
 		process.exit(0);
 	};
 	process.once('SIGINT', () => void shutdown('SIGINT'));

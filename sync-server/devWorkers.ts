@@ -1,17 +1,11 @@
-import { env } from '../src/lib/server/env';
-import { getDatabase } from '../src/lib/server/db';
-import { logger } from '../src/lib/server/logger';
-import { startNotificationDelivery } from '../src/lib/server/notifications';
-import { startDataRetention } from '../src/lib/server/platform/retentionJob';
+import { services } from '../src/lib/server/services';
+import { startBackgroundWorkers } from '../src/lib/server/platform/workers';
 
-/** The background workers `npm start` runs (sync-server/app.ts), for `npm run dev`. */
+/**
+ * The background workers `npm start` runs (sync-server/app.ts), for `npm run dev`: on the dev
+ * server's services, which Vite's SSR loader shares with the routes (services.ts).
+ */
 export async function startDevWorkers(): Promise<{ stop(): Promise<void> }> {
-	const database = await getDatabase();
-	const notifications = startNotificationDelivery(database.db, env(), logger());
-	const retention = startDataRetention(database.db, logger());
-	return {
-		stop: async () => {
-			await Promise.all([notifications.stop(), retention.stop()]);
-		}
-	};
+	await startBackgroundWorkers(services());
+	return { stop: () => services().close() };
 }

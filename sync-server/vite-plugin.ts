@@ -39,9 +39,12 @@ export function syncDevPlugin(): Plugin {
 				workers = server.ssrLoadModule('/sync-server/devWorkers.ts').then((mod) => mod.startDevWorkers());
 				workers.catch((err) => server.config.logger.error(`Tabeeb workers could not start: ${err instanceof Error ? err.message : String(err)}`));
 			});
+			// The sync connections first (they store what they leave behind), then the process's
+			// services (workers, Redis, the database).
 			http.once('close', () => {
-				void sync?.then((s) => s.destroy());
-				void workers?.then((w) => w.stop());
+				void Promise.resolve(sync?.then((s) => s.destroy()))
+					.catch(() => undefined)
+					.then(() => workers?.then((w) => w.stop()));
 			});
 		}
 	};

@@ -1,8 +1,8 @@
 import { Redis as RedisExtension } from '@hocuspocus/extension-redis';
-import { Redis as RedisClient } from 'ioredis';
 import { changeHub, changeMessage, PROJECTION_CHANNEL } from '../../src/lib/server/sync/publish';
 import * as decoding from 'lib0/decoding';
 import { logger } from '../../src/lib/server/logger';
+import { services } from '../../src/lib/server/services';
 import { documentKindOf, parseDocumentName } from '../../src/lib/sync/protocol';
 import type { Projections } from './projections';
 
@@ -18,11 +18,13 @@ export type RedisOptions = { url: string; prefix: string };
  * (both insert the same new token at the same place, and a CRDT keeps both).
  */
 export function redisScaleOut(options: RedisOptions, projections: Projections, onReconnect?: () => Promise<unknown>) {
-	const extension = new RedisExtension({ createClient: () => new RedisClient(options.url), prefix: options.prefix });
+	// Every connection comes from the process's services, which close whatever is still open.
+	const connect = () => services().redis({ url: options.url });
+	const extension = new RedisExtension({ createClient: connect, prefix: options.prefix });
 	keepProjectionContentLocal(extension);
 	const channel = `${options.prefix}:${PROJECTION_CHANNEL}`;
-	const publisher = new RedisClient(options.url);
-	const subscriber = new RedisClient(options.url);
+	const publisher = connect();
+	const subscriber = connect();
 	let connectedBefore = false;
 	// Back from a lost connection: changes committed meanwhile may not have reached the other instances.
 	subscriber.on('ready', () => {

@@ -1,10 +1,7 @@
-import pino, { type Logger } from 'pino';
-import { env } from './env';
+import type { Logger } from 'pino';
+import { services } from './services';
 
-type LoggerGlobal = typeof globalThis & { __tabeebLogger?: Logger };
-
+/** The process's logger (built with its services, services.ts). */
 export function logger(): Logger {
-	const g: LoggerGlobal = globalThis;
-	g.__tabeebLogger ??= pino({ level: env().NODE_ENV === 'test' ? 'warn' : env().LOG_LEVEL, base: { app: 'tabeeb' } });
-	return g.__tabeebLogger;
+	return services().logger;
 }

@@ -1,31 +1,28 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { tooManyRequests } from './errors';
 import { env } from './env';
-import { logger } from './logger';
+import { services } from './services';
 
 /** How long a starting process waits for Redis before it counts in memory (and says so). */
 const READY_TIMEOUT_MS = 3000;
 
 type Store = import('ioredis').Redis | null;
-type StoreGlobal = typeof globalThis & { __tabeebRateLimitStore?: Promise<Store> };
 
 /**
  * The one Redis connection every rate limiter of this process counts on, or null without
- * REDIS_URL. It is ready before the first count: a limiter built on a connection still opening
- * would count its first attempts in the in-memory insurance limiter and the rest in Redis, and
- * neither would ever see the whole total.
+ * REDIS_URL (a part of the process's services, closed with them). It is ready before the first
+ * count: a limiter built on a connection still opening would count its first attempts in the
+ * in-memory insurance limiter and the rest in Redis, and neither would ever see the whole total.
  */
 function store(): Promise<Store> {
-	const g: StoreGlobal = globalThis;
-	g.__tabeebRateLimitStore ??= openStore();
-	return g.__tabeebRateLimitStore;
+	return services().part('rate-limit-store', openStore);
 }
 
 async function openStore(): Promise<Store> {
-	const url = env().REDIS_URL;
+	const { config, logger } = services();
+	const url = config.REDIS_URL;
 	if (!url) return null;
-	const { Redis } = await import('ioredis');
-	const client = new Redis(url, { enableOfflineQueue: false, lazyConnect: false });
+	const client = services().redis({ enableOfflineQueue: false, lazyConnect: false });
 	client.on('error', () => undefined); // ioredis reconnects by itself; a refused count falls back to memory
 	const ready = await new Promise<boolean>((resolve) => {
 		if (client.status === 'ready') return resolve(true);
@@ -35,7 +32,7 @@ async function openStore(): Promise<Store> {
 			resolve(true);
 		});
 	});
-	if (!ready) logger().warn({ url: new URL(url).host }, 'Redis not ready for rate limits: counting in this process until it is');
+	if (!ready) logger.warn({ url: new URL(url).host }, 'Redis not ready for rate limits: counting in this process until it is');
 	return client;
 }
 
@@ -50,15 +47,6 @@ export async function rateLimiter({ name, ...options }: LimiterOptions): Promise
 	const storeClient = await store();
 	if (!storeClient) return new RateLimiterMemory(config);
 	return new RateLimiterRedis({ ...config, storeClient, insuranceLimiter: new RateLimiterMemory(config) });
-}
-
-/** Closes the rate limits' Redis connection, so a script (the demo) that linked accounts can end. */
-export async function closeRateLimiters(): Promise<void> {
-	const g: StoreGlobal = globalThis;
-	const pending = g.__tabeebRateLimitStore;
-	g.__tabeebRateLimitStore = undefined;
-	const client = await pending;
-	if (client) client.disconnect();
 }
 
 /** One allowance: a limiter and the key it counts (an account, an address, a pair). */

@@ -1,5 +1,6 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { env } from '../env';
+import { services } from '../services';
 import { giveBackAllowances, rateLimiter, takeAllowances, type Allowance } from '../rateLimiters';
 
 /**
@@ -29,13 +30,10 @@ const KNOWN_SECONDS = 20 * 24 * 60 * 60;
 export const SHARED_FACTOR = 4;
 
 type Limiters = { pair: RateLimiterAbstract; account: RateLimiterAbstract; address: RateLimiterAbstract; known: RateLimiterAbstract };
-type LimiterGlobal = typeof globalThis & { __tabeebLoginLimiters?: Promise<Limiters> };
 
 /** Shared by every instance through Redis when REDIS_URL is set; otherwise kept in this process. */
 function limiters(): Promise<Limiters> {
-	const g: LimiterGlobal = globalThis;
-	g.__tabeebLoginLimiters ??= buildLimiters();
-	return g.__tabeebLoginLimiters;
+	return services().part('login-limiters', buildLimiters);
 }
 
 async function buildLimiters(): Promise<Limiters> {

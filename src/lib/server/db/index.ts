@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import * as schema from './schema';
-import { env } from '../env';
+import { services } from '../services';
 import { keepDataDirPrivate } from './dataDir';
 import { preparingStatements } from './prepared';
 
@@ -139,25 +139,17 @@ function isAlive(pid: number): boolean {
 	}
 }
 
-type DatabaseGlobal = typeof globalThis & { __tabeebDatabase?: Promise<Database> };
-
 /**
- * The process-wide database. One instance shared by the app, the sync server and workers (kept
- * on globalThis so bundles that each carry a copy of this module, and Vite reloads, share it).
+ * The process-wide database, one instance shared by the app, the sync server and workers: the
+ * process's services hold it (services.ts).
  */
 export function getDatabase(): Promise<Database> {
-	const g: DatabaseGlobal = globalThis;
-	g.__tabeebDatabase ??= openDatabase({ url: env().DATABASE_URL, dataDir: env().dataDir }).catch((e) => {
-		g.__tabeebDatabase = undefined;
-		throw e;
-	});
-	return g.__tabeebDatabase;
+	return services().database();
 }
 
 /** Lets tests and scripts install a database they opened themselves. */
 export function setDatabase(database: Database) {
-	const g: DatabaseGlobal = globalThis;
-	g.__tabeebDatabase = Promise.resolve(database);
+	services().useDatabase(database);
 }
 
 export { schema };

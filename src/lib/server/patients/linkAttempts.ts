@@ -1,4 +1,5 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { services } from '../services';
 import { giveBackAllowances, rateLimiter, takeAllowances } from '../rateLimiters';
 
 /** Wrong, expired or spent codes an account may try before it waits an hour. */
@@ -11,7 +12,6 @@ export const LINK_ADDRESS_ATTEMPTS = 20;
 const WINDOW_SECONDS = 60 * 60;
 
 type Limiters = { account: RateLimiterAbstract; address: RateLimiterAbstract };
-type LimiterGlobal = typeof globalThis & { __tabeebLinkCodeLimiters?: Promise<Limiters> };
 
 /**
  * Link-code attempts counted per account and per address (the same pattern as sign-in,
@@ -19,9 +19,7 @@ type LimiterGlobal = typeof globalThis & { __tabeebLinkCodeLimiters?: Promise<Li
  * this process.
  */
 function limiters(): Promise<Limiters> {
-	const g: LimiterGlobal = globalThis;
-	g.__tabeebLinkCodeLimiters ??= buildLimiters();
-	return g.__tabeebLinkCodeLimiters;
+	return services().part('link-code-limiters', buildLimiters);
 }
 
 async function buildLimiters(): Promise<Limiters> {

@@ -1,31 +1,24 @@
 import { z } from 'zod';
 import { parseDocumentName } from '../../sync/protocol';
-import { env } from '../env';
 import { logger } from '../logger';
+import { services } from '../services';
 
 /**
  * After a command commits, `runCommand` publishes the names of the projections it recorded
  * (changes.ts); every sync instance holding one of them rebuilds it from Postgres. In one
  * process the hub delivers directly; a sync server with Redis installs a transport that reaches
- * every instance. The hub lives on globalThis because the SvelteKit bundle and the server entry
- * each carry a copy of this module.
+ * every instance. The hub is a part of the process's services (services.ts), shared by the
+ * SvelteKit bundle and the server entry, which each carry a copy of this module.
  */
 type Listener = (names: string[]) => void;
 type Transport = (names: string[]) => Promise<void>;
 type ChangeHub = { listeners: Set<Listener>; transports: Set<Transport>; seen: number };
-type HubGlobal = typeof globalThis & {
-	__tabeebSyncHub?: ChangeHub;
-	__tabeebSyncRedisPublisher?: Promise<Transport>;
-	__tabeebSyncRedisClose?: () => Promise<void>;
-};
 
 export const PROJECTION_CHANNEL = 'projection-changes';
 export const changeMessage = z.object({ names: z.array(z.string().max(200)).max(1000) });
 
 export function changeHub(): ChangeHub {
-	const g: HubGlobal = globalThis;
-	g.__tabeebSyncHub ??= { listeners: new Set(), transports: new Set(), seen: 0 };
-	return g.__tabeebSyncHub;
+	return services().part<ChangeHub>('change-hub', () => ({ listeners: new Set(), transports: new Set(), seen: 0 }));
 }
 
 /**
@@ -92,8 +85,7 @@ async function send(valid: string[]): Promise<boolean> {
 			for (const listener of hub.listeners) listener(valid);
 			return true;
 		}
-		const { REDIS_URL, REDIS_PREFIX } = env();
-		if (REDIS_URL) await (await redisPublisher(REDIS_URL, REDIS_PREFIX))(valid);
+		if (services().config.REDIS_URL) await redisPublisher()(valid);
 		return true;
 	} catch (err) {
 		// A lost change leaves a projection stale until it is published again (recorded changes are, at the next start).
@@ -103,25 +95,12 @@ async function send(valid: string[]): Promise<boolean> {
 }
 
 /** A web-only process (sync instances run apart) reaches them through Redis, on the instances' own channel. */
-function redisPublisher(url: string, prefix: string): Promise<Transport> {
-	const g: HubGlobal = globalThis;
-	g.__tabeebSyncRedisPublisher ??= import('ioredis').then(({ Redis }) => {
-		const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
-		g.__tabeebSyncRedisClose = async () => {
-			await client.quit();
-		};
+function redisPublisher(): Transport {
+	return services().part<Transport>('change-publisher', () => {
+		const { REDIS_PREFIX } = services().config;
+		const client = services().redis({ lazyConnect: false, maxRetriesPerRequest: 2 });
 		return async (names: string[]) => {
-			await client.publish(`${prefix}:${PROJECTION_CHANNEL}`, JSON.stringify({ names }));
+			await client.publish(`${REDIS_PREFIX}:${PROJECTION_CHANNEL}`, JSON.stringify({ names }));
 		};
 	});
-	return g.__tabeebSyncRedisPublisher;
-}
-
-/** Closes the Redis connection a web-only process opened to publish, so a script (the demo) can end. */
-export async function closeChangePublisher(): Promise<void> {
-	const g: HubGlobal = globalThis;
-	const close = g.__tabeebSyncRedisClose;
-	g.__tabeebSyncRedisPublisher = undefined;
-	g.__tabeebSyncRedisClose = undefined;
-	await close?.();
 }

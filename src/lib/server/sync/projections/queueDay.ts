@@ -3,13 +3,12 @@ import type { Clinic } from '../../db/schema';
 import { loadClinic } from '../../queue/common';
 import { loadQueueDay, type QueueDay } from '../../queue/queries';
 import { changesSeen } from '../publish';
+import { services } from '../../services';
 
 type Loaded = { home: Clinic; day: QueueDay } | null;
-type ShareGlobal = typeof globalThis & { __tabeebQueueDayShare?: Map<string, Promise<Loaded>> };
 
 function shared(): Map<string, Promise<Loaded>> {
-	const g: ShareGlobal = globalThis;
-	return (g.__tabeebQueueDayShare ??= new Map());
+	return services().part('queue-day-share', () => new Map<string, Promise<Loaded>>());
 }
 
 /**
