@@ -3,7 +3,7 @@ import { makeClinic, makeMember, makeSession, rand } from '../factories';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { setAvailability } from '../../src/lib/server/scheduling/setAvailability';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 
 export const TZ = 'Asia/Karachi';
 

@@ -11,7 +11,7 @@ import { freeSlots } from '../../src/lib/server/scheduling/queries';
 import { projectClinicCalendar } from '../../src/lib/server/scheduling/project';
 import { appointment } from '../../src/lib/server/db/schema/scheduling';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database;

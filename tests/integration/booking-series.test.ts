@@ -10,7 +10,7 @@ import { bookAppointment, type BookedAppointment } from '../../src/lib/server/sc
 import { appointment, clinicClosure, ACTIVE_APPOINTMENT_STATUSES } from '../../src/lib/server/db/schema/scheduling';
 import { auditLog, outboxEvent } from '../../src/lib/server/db/schema';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database;

@@ -17,7 +17,7 @@ import { translatedError } from '../../src/lib/server/edge';
 import { isAppError } from '../../src/lib/server/errors';
 import { appointment, auditLog, outboxEvent, patient as patientTable, waitlistEntry } from '../../src/lib/server/db/schema';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 /**

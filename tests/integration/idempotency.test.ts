@@ -16,7 +16,7 @@ import { checkInPatient } from '../../src/lib/server/queue/checkIn';
 import { callNext } from '../../src/lib/server/queue/callNext';
 import { completeToken, markUrgent, recallToken } from '../../src/lib/server/queue/changeToken';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database;

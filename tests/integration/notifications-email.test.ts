@@ -16,7 +16,7 @@ import { parseEnv } from '../../src/lib/server/env';
 import { startNotificationDelivery } from '../../src/lib/server/notifications';
 import { clinicToday } from '../../src/lib/time';
 import type { Clinic } from '../../src/lib/server/db/schema';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 import type { OutboxWorker } from '../../src/lib/server/notifications/worker';
 

@@ -12,7 +12,7 @@ import { emit } from '../../src/lib/server/notifications/outbox';
 import { parseEnv } from '../../src/lib/server/env';
 import { startNotificationDelivery } from '../../src/lib/server/notifications';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 const TZ = 'Asia/Karachi';

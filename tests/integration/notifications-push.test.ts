@@ -11,7 +11,7 @@ import { parseEnv } from '../../src/lib/server/env';
 import { startNotificationDelivery } from '../../src/lib/server/notifications';
 import { listPushSubscriptions, removePushSubscription, savePushSubscription } from '../../src/lib/server/notifications/subscriptions';
 import type { Clinic } from '../../src/lib/server/db/schema';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database & { drop(): Promise<void> };

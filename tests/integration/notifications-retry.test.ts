@@ -4,7 +4,7 @@ import { testDatabase } from '../db';
 import { makeClinic, makeMember } from '../factories';
 import { auditLog, outboxEvent } from '../../src/lib/server/db/schema';
 import { retryNotification } from '../../src/lib/server/notifications/retry';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database;

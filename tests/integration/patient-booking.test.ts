@@ -19,7 +19,7 @@ import {
 } from '../../src/lib/server/scheduling/patientBooking';
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
 import { addDays, clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database;

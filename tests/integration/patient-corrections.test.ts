@@ -5,7 +5,7 @@ import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { updatePatient } from '../../src/lib/server/patients/updatePatient';
 import { correctionInput, formOf, registrationInput } from '../../src/routes/(staff)/[clinic]/patients/forms';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database;

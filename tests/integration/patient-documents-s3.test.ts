@@ -12,7 +12,7 @@ import { openPatientDocument, readPatientDocument } from '../../src/lib/server/p
 import { S3Store } from '../../src/lib/server/storage/s3';
 import { checkFileStoreAtStart, setFileStore } from '../../src/lib/server/storage';
 import type { S3Settings } from '../../src/lib/server/env';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 import { errorMessage } from '../../src/lib/i18n/errors';
 import { overwriteGetLocale } from '../../src/lib/paraglide/runtime';

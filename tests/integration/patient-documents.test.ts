@@ -15,7 +15,7 @@ import { listPatientDocuments, openPatientDocument, readPatientDocument } from '
 import { MAX_DOCUMENT_BYTES, sniffDocumentType } from '../../src/lib/server/patients/fileType';
 import { FilesystemStore } from '../../src/lib/server/storage/filesystem';
 import { setFileStore } from '../../src/lib/server/storage';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 const PDF = new TextEncoder().encode('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');

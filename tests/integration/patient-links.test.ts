@@ -14,7 +14,7 @@ import { accountLinks, recordAccount } from '../../src/lib/server/patients/linkQ
 import { hashLinkCode, normalizeLinkCode } from '../../src/lib/server/patients/linkCode';
 import { LINK_ADDRESS_ATTEMPTS, LINK_ATTEMPTS } from '../../src/lib/server/patients/linkAttempts';
 import { isAppError } from '../../src/lib/server/errors';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database;

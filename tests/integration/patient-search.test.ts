@@ -3,7 +3,7 @@ import { testDatabase } from '../db';
 import { makeClinic, makeMember, rand } from '../factories';
 import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { searchPatients } from '../../src/lib/server/patients/queries';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database;

@@ -5,7 +5,7 @@ import { registerPatient } from '../../src/lib/server/patients/registerPatient';
 import { updatePatient } from '../../src/lib/server/patients/updatePatient';
 import { mergePatients } from '../../src/lib/server/patients/mergePatients';
 import { getPatient, searchPatients } from '../../src/lib/server/patients/queries';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database;

@@ -13,7 +13,7 @@ import { freeSlots } from '../../src/lib/server/scheduling/queries';
 import { appointmentIcs } from '../../src/lib/server/scheduling/ics';
 import { clinic as clinicTable, outboxEvent } from '../../src/lib/server/db/schema';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import type { Database } from '../../src/lib/server/db';
 
 let database: Database;

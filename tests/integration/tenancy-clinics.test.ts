@@ -4,7 +4,7 @@ import { testDatabase } from '../db';
 import { clinicCode, makeClinic, makeMember, makeUser } from '../factories';
 import { appUser, auditLog, clinic as clinicTable, doctorProfile, membership, type Role } from '../../src/lib/server/db/schema';
 import type { Db } from '../../src/lib/server/db';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import { updateDoctorProfile } from '../../src/lib/server/tenancy/updateDoctorProfile';
 import { currencyOf } from '../../src/lib/server/tenancy/money';
 import { doctorProfileFromForm } from '../../src/lib/server/tenancy/doctorProfileForm';

@@ -6,7 +6,8 @@ import { appUser, auditLog, membership, type Role } from '../../src/lib/server/d
 import type { Db } from '../../src/lib/server/db';
 import { signIn } from '../../src/lib/server/auth/signIn';
 import { validateSessionToken } from '../../src/lib/server/auth/session';
-import { addMember, changeMemberRole, resetMemberPassword, setMemberStatus, type ClinicContext } from '../../src/lib/server/tenancy/members';
+import { addMember, changeMemberRole, resetMemberPassword, setMemberStatus } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import { activeMemberships, clinicMembership, findMember, listMembers } from '../../src/lib/server/tenancy/queries';
 
 let db: Db;

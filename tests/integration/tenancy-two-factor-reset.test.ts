@@ -7,7 +7,8 @@ import type { Db } from '../../src/lib/server/db';
 import { signIn } from '../../src/lib/server/auth/signIn';
 import { validateSessionToken } from '../../src/lib/server/auth/session';
 import { generateRecoveryCodes, generateTotpKey, hashRecoveryCode } from '../../src/lib/server/auth/totp';
-import { setMemberStatus, type ClinicContext } from '../../src/lib/server/tenancy/members';
+import { setMemberStatus } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import { resetMemberTwoFactor } from '../../src/lib/server/tenancy/resetMemberTwoFactor';
 
 let db: Db;

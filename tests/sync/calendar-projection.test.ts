@@ -11,7 +11,7 @@ import { createAppointmentType, updateAppointmentType } from '../../src/lib/serv
 import { cancelAppointment } from '../../src/lib/server/scheduling/changeAppointment';
 import { appointment } from '../../src/lib/server/db/schema/scheduling';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import { makeClinic, makeMember, makeSession, rand } from '../factories';
 import { barrier, connect, eventually, startSync, type RunningSync } from './harness';
 

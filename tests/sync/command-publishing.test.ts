@@ -28,7 +28,7 @@ import { linkPatientAccount } from '../../src/lib/server/patients/linkPatientAcc
 import { unlinkPatientAccount } from '../../src/lib/server/patients/unlinkPatientAccount';
 import { appUser, projectionChange } from '../../src/lib/server/db/schema';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import { makeClinic, makeMember, makeSession, makeUser, middayTimeZone, rand } from '../factories';
 import { ctxOf, key, makeAppointment, makePatient, queueScene } from '../integration/queueScene';
 import { connect, eventually, startSync, type RunningSync } from './harness';

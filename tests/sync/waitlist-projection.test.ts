@@ -9,7 +9,7 @@ import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment
 import { cancelAppointment } from '../../src/lib/server/scheduling/changeAppointment';
 import { joinWaitlist } from '../../src/lib/server/scheduling/waitlist';
 import { clinicToday } from '../../src/lib/time';
-import type { ClinicContext } from '../../src/lib/server/tenancy/members';
+import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import { makeClinic, makeMember, makeSession, rand } from '../factories';
 import { connect, eventually, startSync, type RunningSync } from './harness';
 

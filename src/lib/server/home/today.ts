@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import { appUser, appointment, availabilityTemplate, displayKey, membership, outboxEvent, patient, queueToken, room } from '../db/schema';
 import type { Db, Tx } from '../db';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can as canTenancy } from '../tenancy/policy';
 import { can as canQueue } from '../queue/policy';
 import { can as canSchedule } from '../scheduling/policy';

@@ -5,7 +5,7 @@ import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { isUniqueViolation } from '../db/errors';
 import { conflict, forbidden, notFound } from '../errors';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { recordId } from './schema';
 import { LINK_CODE_LIFETIME_MS, displayLinkCode, generateLinkCode, hashLinkCode } from './linkCode';

@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { forbidden, notFound } from '../errors';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { isUuid } from '../text';
 

@@ -6,7 +6,7 @@ import { executeRows } from '../db/rows';
 import { appendAudit } from '../audit/audit';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { mergeInput } from './schema';
 import { mergedTokensChanged, settleTokensForMerge } from '../queue/mergeTokens';

@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { forbidden } from '../errors';
 import { tokenLabel } from '../queue/queries';
 import { planTokensForMerge } from '../queue/mergeTokens';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 
 type Side = 'survivor' | 'merged';

@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/audit';
 import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import { nextNumber, formatRef } from '../tenancy/counters';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { patientInput, type PatientInput } from './schema';
 import { findPossibleDuplicates, type PatientSummary } from './queries';

@@ -6,7 +6,7 @@ import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { conflict, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { clinicToday } from '../../time';
 import { can } from './policy';
 import { patientInput } from './schema';

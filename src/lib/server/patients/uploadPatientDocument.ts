@@ -7,7 +7,7 @@ import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { fileStore, storageUnavailable } from '../storage';
 import { can } from './policy';
 import { MAX_DOCUMENT_BYTES, cleanFileName, sniffDocumentType } from './fileType';

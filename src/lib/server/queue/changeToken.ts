@@ -6,12 +6,12 @@ import { optionalIdempotency, requiredIdempotency, runCommand, type Idempotency 
 import { badRequest, forbidden } from '../errors';
 import { parseInput } from '../validation';
 import { isUuid } from '../text';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { reorderInput, tokenChangeInput, urgentInput } from './schema';
 import { placeBefore } from './order';
 import { loadQueueDay } from './queries';
-import { isClinicDoctor } from '../scheduling/queries';
+import { isClinicDoctor } from '../tenancy/doctors';
 import { audit, loadClinic, lockQueue, lockToken, presentToken, queueChanged, queueNearNotices, refuseTransition, today, type TokenView } from './common';
 import { notifyCalled, startVisit } from './callNext';
 

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../errors';
 import { documentName } from '../../sync/protocol';
 import { documentsChanged } from '../sync/changes';
 import { clinicToday } from '../../time';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { loadQueueDay, tokenLabel } from './queries';
 import { waitMinutes } from './estimate';
 import { isUuid } from '../text';

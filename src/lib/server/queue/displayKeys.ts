@@ -7,7 +7,7 @@ import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { displayKeyInput } from './schema';
 import { isUuid } from '../text';

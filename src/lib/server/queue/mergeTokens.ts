@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { documentName } from '../../sync/protocol';
 import { documentsChanged } from '../sync/changes';
 import { calendarChanged } from '../scheduling/project';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { loadClinic, lockQueue, queueChanged } from './common';
 import { tokenLabel } from './queries';
 

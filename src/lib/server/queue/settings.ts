@@ -6,7 +6,7 @@ import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { forbidden } from '../errors';
 import { parseInput } from '../validation';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 
 const numberingInput = z.object({ perDoctorTokens: z.boolean() });

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import type { Db } from '../db';
 import { queueToken } from '../db/schema';
 import { forbidden, notFound } from '../errors';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { projectClinicQueue } from '../sync/projections/queue';
 import type { QueueContent } from '../../sync/contracts/queue';
 import { loadClinic } from './common';

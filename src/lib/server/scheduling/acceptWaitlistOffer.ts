@@ -6,7 +6,7 @@ import { documentName } from '../../sync/protocol';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { conflict, forbidden, notFound } from '../errors';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { bookAppointment, type BookedAppointment } from './bookAppointment';
 import { rescheduleAppointment } from './changeAppointment';

@@ -7,7 +7,7 @@ import { AppError, conflict, forbidden } from '../errors';
 import { isUniqueViolation } from '../db/errors';
 import { parseInput } from '../validation';
 import { clinicDocumentsChanged } from '../sync/changes';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { isUuid } from '../text';
 import { can } from './policy';
 import { appointmentTypeInput, appointmentTypeUpdateInput } from './schema';

@@ -11,12 +11,13 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { pgError } from '../db/errors';
 import { parseInput } from '../validation';
 import { formatRef, nextNumberInInsert } from '../tenancy/counters';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { clinicToday } from '../../time';
 import { can } from './policy';
 import { bookInput, type BookInput } from './schema';
 import { usableAppointmentType } from './appointmentTypes';
-import { doctorShifts, isClinicDoctor } from './queries';
+import { doctorShifts } from './queries';
+import { isClinicDoctor } from '../tenancy/doctors';
 import { slotStartingAt } from './slots';
 import { dayClosedFor, lockDayForBooking } from './dayLock';
 

@@ -6,7 +6,7 @@ import { requiredIdempotency, runCommand } from '../command';
 import { AppError, forbidden, type Clash } from '../errors';
 import { pgError } from '../db/errors';
 import { parseInput } from '../validation';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { bookRequestInput, type BookRequest } from './schema';
 import { closedDays, doctorBusy, doctorShifts } from './queries';

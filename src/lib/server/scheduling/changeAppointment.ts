@@ -6,11 +6,11 @@ import { optionalIdempotency, requiredIdempotency, runCommand, type Idempotency 
 import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { calendarChanged } from './project';
 import { appointmentChangeInput, cancelInput, rescheduleInput } from './schema';
-import { isClinicDoctor } from './queries';
+import { isClinicDoctor } from '../tenancy/doctors';
 import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
 import { offerFreedSlot } from './waitlist';
 import { lockDayForBooking } from './dayLock';

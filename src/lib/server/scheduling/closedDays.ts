@@ -8,7 +8,7 @@ import type { AffectedAppointment } from '../edge/types';
 import { appendAudit } from '../audit/audit';
 import { emit } from '../notifications/outbox';
 import { formatRef } from '../tenancy/counters';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { dayBounds } from '../../time';
 import { MOVABLE_STATUSES } from './queries';
 import type { ClosedDayChoice } from './schema';

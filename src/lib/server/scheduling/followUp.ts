@@ -5,7 +5,7 @@ import type { Db } from '../db';
 import { requiredIdempotency, runCommand } from '../command';
 import { AppError, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { addDays, clinicToday } from '../../time';
 import { can } from './policy';
 import { followUpInput } from './schema';

@@ -8,7 +8,8 @@ import type { CalendarContent } from '../../sync/contracts/calendar';
 import type { WaitlistContent } from '../../sync/contracts/waitlist';
 import { formatRef } from '../tenancy/counters';
 import { clinicToday, dayBounds } from '../../time';
-import { appointmentRows, clinicDoctors, doctorShifts } from './queries';
+import { appointmentRows, doctorShifts } from './queries';
+import { clinicDoctors } from '../tenancy/doctors';
 import { daySlots } from './slots';
 import { waitlistRows } from './waitlist';
 

@@ -9,10 +9,10 @@ import {
 	type AppointmentStatus
 } from '../db/schema/scheduling';
 import { patient } from '../db/schema/patients';
-import { appUser, membership } from '../db/schema';
+import { appUser } from '../db/schema';
 import type { Db, Tx } from '../db';
 import { forbidden } from '../errors';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { daySlots, overlaps, shiftsForDay, type Shift, type Slot } from './slots';
 import { isoWeekday } from '../../time';
@@ -96,14 +96,6 @@ export async function freeSlots(
 	return all.filter((slot) => slot.start > now && !busy.some((b) => overlaps(slot, b)));
 }
 
-export async function isClinicDoctor(db: Reader, clinicId: string, userId: string): Promise<boolean> {
-	const [row] = await db
-		.select({ role: membership.role })
-		.from(membership)
-		.where(and(eq(membership.clinicId, clinicId), eq(membership.userId, userId), eq(membership.status, 'active')));
-	return row?.role === 'doctor';
-}
-
 export type CalendarEntry = {
 	id: string;
 	refNo: number;
@@ -156,15 +148,6 @@ export async function appointmentRows(db: Reader, clinicId: string, from: Date, 
 		...row,
 		type: typeId !== null && typeName !== null && typeColor !== null ? { id: typeId, name: typeName, color: typeColor } : null
 	}));
-}
-
-export async function clinicDoctors(db: Reader, clinicId: string): Promise<{ id: string; name: string }[]> {
-	return db
-		.select({ id: appUser.id, name: appUser.name })
-		.from(membership)
-		.innerJoin(appUser, eq(appUser.id, membership.userId))
-		.where(and(eq(membership.clinicId, clinicId), eq(membership.role, 'doctor'), eq(membership.status, 'active')))
-		.orderBy(asc(appUser.name));
 }
 
 /** A doctor's weekly template and their one-off changes from a date on, in the shape `setAvailability` takes. */

@@ -6,13 +6,13 @@ import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { clinicToday } from '../../time';
 import { can } from './policy';
 import { availabilityInput, upcomingClosureInput, type ClosedDayChoice } from './schema';
 import { lockDaysForClosing } from './dayLock';
 import { liveAppointmentsOn, settleClosedDayAppointments, type ClosedDayOutcome } from './closedDays';
-import { isClinicDoctor } from './queries';
+import { isClinicDoctor } from '../tenancy/doctors';
 import { clinicDocumentsChanged } from '../sync/changes';
 import { isUuid } from '../text';
 

@@ -6,7 +6,7 @@ import { registerPatient } from '../patients/registerPatient';
 import { appointment, waitlistEntry } from '../db/schema/scheduling';
 import { clinicToday } from '../../time';
 import type { Database } from '../db';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { setAvailability } from './setAvailability';
 import { bookAppointment } from './bookAppointment';
 import { cancelAppointment } from './changeAppointment';

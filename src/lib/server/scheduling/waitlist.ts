@@ -7,12 +7,13 @@ import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
-import type { ClinicContext } from '../tenancy/members';
+import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { documentsChanged } from '../sync/changes';
 import { documentName } from '../../sync/protocol';
 import { waitlistInput } from './schema';
-import { isClinicDoctor, isMovableStatus } from './queries';
+import { isMovableStatus } from './queries';
+import { isClinicDoctor } from '../tenancy/doctors';
 import { isUuid } from '../text';
 
 /** A patient waits for an earlier slot with a doctor. */

@@ -1,6 +1,6 @@
 import type { Clinic, Role } from '../db/schema';
 import type { Db } from '../db';
-import type { ClinicContext } from './members';
+import type { ClinicContext } from './context';
 import { clinicMembership } from './queries';
 
 /**

@@ -13,7 +13,8 @@ import { parseInput } from '../validation';
 import { problem } from '../fieldCodes';
 import { emit } from '../notifications/outbox';
 import { password } from './schema';
-import { assertManage, type ClinicContext } from './members';
+import { assertManage } from './members';
+import type { ClinicContext } from './context';
 
 /** How long an invitation link works. */
 export const INVITATION_DAYS = 7;

@@ -9,12 +9,11 @@ import { isUniqueViolation } from '../db/errors';
 import { hashPassword } from '../auth/password';
 import { parseInput } from '../validation';
 import { memberInput, password as passwordSchema, role as roleSchema } from './schema';
-import { can, type ClinicActor } from './policy';
+import { can } from './policy';
+import type { ClinicContext } from './context';
 import { z } from 'zod';
 import { clinicDocumentsChanged } from '../sync/changes';
 import { issueInvitation } from './invitations';
-
-export type ClinicContext = { clinicId: string; actor: ClinicActor };
 
 export function assertManage(ctx: ClinicContext) {
 	if (!can(ctx.actor, 'members.manage')) throw forbidden('Only a clinic admin can manage staff');

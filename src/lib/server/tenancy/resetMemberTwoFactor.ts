@@ -4,7 +4,8 @@ import type { Db } from '../db';
 import { runCommand } from '../command';
 import { appendAudit } from '../audit/audit';
 import { AppError, conflict } from '../errors';
-import { assertAdministersEveryClinicOf, assertManage, loadMembership, type ClinicContext } from './members';
+import { assertAdministersEveryClinicOf, assertManage, loadMembership } from './members';
+import type { ClinicContext } from './context';
 
 /**
  * A member lost their phone and their recovery codes: an admin turns their two-factor

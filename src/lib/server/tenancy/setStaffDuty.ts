@@ -10,7 +10,7 @@ import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import { can } from './policy';
 import { isoDay, uuid } from '../text';
-import type { ClinicContext } from './members';
+import type { ClinicContext } from './context';
 
 const dutyInput = z.object({
 	userId: uuid(),

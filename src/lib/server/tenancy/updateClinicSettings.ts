@@ -7,7 +7,7 @@ import { AppError, forbidden } from '../errors';
 import { parseInput } from '../validation';
 import { clinicSettingsInput } from './schema';
 import { can } from './policy';
-import type { ClinicContext } from './members';
+import type { ClinicContext } from './context';
 import { clinicDocumentsChanged } from '../sync/changes';
 
 /** Name, branding and the clinic-wide 2FA rule. An empty colour or tagline clears it. */

@@ -7,7 +7,7 @@ import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import { doctorProfileInput } from './schema';
 import { can } from './policy';
-import type { ClinicContext } from './members';
+import type { ClinicContext } from './context';
 import { activeRoom } from '../queue/rooms';
 import { clinicDocumentsChanged } from '../sync/changes';
 

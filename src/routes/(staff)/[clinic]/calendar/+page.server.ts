@@ -13,7 +13,7 @@ import { projectClinicCalendar } from '$lib/server/scheduling/project';
 import { addDays, clinicToday, weekStart } from '$lib/time';
 import { documentName } from '$lib/sync/protocol';
 import type { BookedAppointment } from '$lib/server/scheduling/bookAppointment';
-import type { ClinicContext } from '$lib/server/tenancy/members';
+import type { ClinicContext } from '$lib/server/tenancy/context';
 import type { Db } from '$lib/server/db';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { isoDay } from '$lib/server/text';

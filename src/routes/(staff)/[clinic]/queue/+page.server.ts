@@ -10,7 +10,7 @@ import { checkInPatient } from '$lib/server/queue/checkIn';
 import { callNext } from '$lib/server/queue/callNext';
 import { completeToken, markUrgent, recallToken, reorderToken, sendBackToken, skipToken } from '$lib/server/queue/changeToken';
 import { setTokenNumbering } from '$lib/server/queue/settings';
-import type { ClinicContext } from '$lib/server/tenancy/members';
+import type { ClinicContext } from '$lib/server/tenancy/context';
 import { listRooms, setTodayRoom } from '$lib/server/queue/rooms';
 import { projectClinicQueue } from '$lib/server/sync/projections/queue';
 import { searchPatients } from '$lib/server/patients/queries';

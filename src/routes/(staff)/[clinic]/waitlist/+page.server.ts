@@ -4,7 +4,7 @@ import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
 import { can } from '$lib/server/scheduling/policy';
-import { clinicDoctors } from '$lib/server/scheduling/queries';
+import { clinicDoctors } from '$lib/server/tenancy/doctors';
 import { declineWaitlistOffer, joinWaitlist, withdrawFromWaitlist } from '$lib/server/scheduling/waitlist';
 import { acceptWaitlistOffer } from '$lib/server/scheduling/acceptWaitlistOffer';
 import { projectClinicWaitlist } from '$lib/server/scheduling/project';

@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { getDatabase, type Db } from '$lib/server/db';
-import type { ClinicContext } from '$lib/server/tenancy/members';
+import type { ClinicContext } from '$lib/server/tenancy/context';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';

@@ -6,7 +6,7 @@ import { readCommand } from '$lib/server/edge/idempotency';
 import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '$lib/server/scheduling/changeAppointment';
 import { appointmentView } from '$lib/server/openapi/scheduling';
 import type { Db } from '$lib/server/db';
-import type { ClinicContext } from '$lib/server/tenancy/members';
+import type { ClinicContext } from '$lib/server/tenancy/context';
 import type { BookedAppointment } from '$lib/server/scheduling/bookAppointment';
 import type { RequestHandler } from './$types';
 

@@ -5,7 +5,7 @@ import { apiRoute, methodNotAllowed, requireApiClinic, resourceId } from '$lib/s
 import { readCommand } from '$lib/server/edge/idempotency';
 import { completeToken, markUrgent, recallToken, reorderToken, sendBackToken, skipToken } from '$lib/server/queue/changeToken';
 import type { TokenView } from '$lib/server/queue/common';
-import type { ClinicContext } from '$lib/server/tenancy/members';
+import type { ClinicContext } from '$lib/server/tenancy/context';
 import { tokenView } from '$lib/server/openapi/queue';
 import type { RequestHandler } from './$types';
 
