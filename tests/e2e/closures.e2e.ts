@@ -152,7 +152,7 @@ test('leave on a booked day asks the same question in the schedule form before s
 	await admin.getByRole('button', { name: 'Save schedule' }).click();
 
 	const question = admin.getByTestId('closed-day-appointments');
-	await expect(question.getByRole('heading', { level: 3 })).toHaveText('1 appointment on the days off');
+	await expect(question.getByRole('heading', { level: 3 })).toHaveText("1 appointment falls outside the doctor's new hours");
 	await expect(question).toContainText(patient.name);
 	await expect(admin.getByRole('button', { name: 'Save schedule' })).toHaveCount(0);
 	await expectAccessible(admin);
