@@ -71,12 +71,10 @@ export const affectedAppointmentView = z.object({
 export const dayHasAppointmentsView = z.object({
 	error: errorBody.shape.error.extend({
 		code: z.literal('day_has_appointments'),
-		appointments: z
-			.array(affectedAppointmentView)
-			.meta({
-				description:
-					'The requested, confirmed and checked-in appointments on the days the request would close, or outside the hours it gives a date, soonest first. Nothing was saved.'
-			})
+		appointments: z.array(affectedAppointmentView).meta({
+			description:
+				'The requested, confirmed and checked-in appointments on the days the request would close, or outside the hours it gives a date, soonest first. Nothing was saved.'
+		})
 	})
 });
 
