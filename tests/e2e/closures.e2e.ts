@@ -152,7 +152,7 @@ test('leave on a booked day asks the same question in the schedule form before s
 	await admin.getByRole('button', { name: 'Save schedule' }).click();
 
 	const question = admin.getByTestId('closed-day-appointments');
-	await expect(question.getByRole('heading', { level: 3 })).toHaveText('1 appointment on the days off');
+	await expect(question.getByRole('heading', { level: 3 })).toHaveText("1 appointment falls outside the doctor's new hours");
 	await expect(question).toContainText(patient.name);
 	await expect(admin.getByRole('button', { name: 'Save schedule' })).toHaveCount(0);
 	await expectAccessible(admin);
@@ -167,5 +167,32 @@ test('leave on a booked day asks the same question in the schedule form before s
 	await admin.goto(`/${CLINIC.code}/calendar?date=${day}`);
 	await waitLive(admin);
 	await expect(admin.getByTestId('calendar').locator('.ec-event', { hasText: patient.name })).toHaveCount(0);
+	await admin.context().close();
+});
+
+test('cutting a booked day short asks about the bookings the new hours leave out, and only those', async ({ browser }) => {
+	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
+	const { doctor, patient: morning, day } = await bookedDay(admin, 24, 'Maha Morning');
+	const afternoon = await addPatient(admin, `Asma Afternoon ${rand()}`);
+	await bookAt(admin, afternoon.id, doctor.id, day, '15:00');
+	await admin.goto(`/${CLINIC.code}/availability?doctor=${doctor.id}`);
+	await admin.getByRole('button', { name: 'Add a one-off change' }).click();
+	const exception = admin.getByTestId('exception').last();
+	await exception.locator('input[type="date"]').fill(day);
+	await exception.getByLabel('Off all day').uncheck();
+	await exception.getByLabel('From').fill('09:00');
+	await exception.getByLabel('To').fill('12:00');
+	await exception.getByLabel('Reason').fill('Afternoon in court');
+	await admin.getByRole('button', { name: 'Save schedule' }).click();
+
+	const question = admin.getByTestId('closed-day-appointments');
+	await expect(question.getByRole('heading', { level: 3 })).toHaveText("1 appointment falls outside the doctor's new hours");
+	await expect(question).toContainText(afternoon.name);
+	await expect(question).not.toContainText(morning.name);
+	await screenshots(admin, 'shortened-question-en', 'form[aria-labelledby="weekly-title"]');
+	await question.getByRole('button', { name: 'Keep them' }).click();
+	await expect(admin.getByRole('status').filter({ hasText: 'Schedule saved.' })).toHaveText(
+		'Schedule saved. Appointments kept outside the new hours: 1. Move them on the calendar.'
+	);
 	await admin.context().close();
 });

@@ -5,12 +5,13 @@ import { parseInput } from './validation';
 import { isAppError, type AppError } from './errors';
 import { translatedError } from './edge';
 import { patientInput } from './patients/schema';
-import { clinicSettingsInput, memberInput } from './tenancy/schema';
+import { clinicInput, clinicSettingsInput, memberInput, setupInput } from './tenancy/schema';
 import { availabilityInput, bookInput, upcomingClosureInput } from './scheduling/schema';
 import { problem, withFieldCode } from './fieldCodes';
 
 const TODAY = '2026-06-01';
 const patient = patientInput('PK', TODAY);
+const aClinic = { name: 'Shifa', code: 'SHF01', country: 'PK', city: 'Lahore', timezone: 'Asia/Karachi', currency: 'PKR' };
 const shift = (start: string, end: string, more: Record<string, unknown> = {}) => ({ weekday: 1, start, end, slotMinutes: 15, ...more });
 
 function refused(schema: z.ZodType, input: unknown): AppError {
@@ -91,6 +92,20 @@ describe('the specific code of each kind of problem', () => {
 		['a made-up sex', 'sex', 'choice_invalid', patient, { name: 'A', sex: 'x' }],
 		['a made-up role', 'role', 'choice_invalid', memberInput, { email: 'a@b.test', name: 'N', role: 'owner' }],
 		['a colour name', 'color', 'color_invalid', clinicSettingsInput, { name: 'Clinic', require2fa: false, color: 'red' }],
+		['a clinic code with a space', 'code', 'clinic_code_invalid', clinicInput, { ...aClinic, code: 'AB 1' }, { min: 3, max: 8 }],
+		['a clinic code too short', 'code', 'clinic_code_invalid', clinicInput, { ...aClinic, code: 'AB' }],
+		['a clinic code too long', 'code', 'clinic_code_invalid', clinicInput, { ...aClinic, code: 'ABCDEFGHI' }],
+		['a made-up time zone', 'timezone', 'choice_invalid', clinicInput, { ...aClinic, timezone: 'Mars/Olympus' }],
+		['a made-up currency', 'currency', 'choice_invalid', clinicInput, { ...aClinic, currency: 'XYZ' }],
+		['a country that is no country code', 'country', 'choice_invalid', clinicInput, { ...aClinic, country: 'Pakistan' }],
+		[
+			'a short admin password',
+			'admin.password',
+			'password_length',
+			setupInput,
+			{ clinic: aClinic, admin: { name: 'A', email: 'a@b.test', password: 'short' } }
+		],
+		['a short member password', 'password', 'password_length', memberInput, { email: 'a@b.test', name: 'N', role: 'doctor', password: 'short' }, { min: 10 }],
 		['a slot length not offered', 'weekly.0.slotMinutes', 'choice_invalid', availabilityInput, week([shift('09:00', '12:00', { slotMinutes: 7 })])],
 		['a time of 25 o’clock', 'weekly.0.end', 'time_invalid', availabilityInput, week([shift('09:00', '25:00')])],
 		['hours that end before they start', 'weekly.0.end', 'time_order', availabilityInput, week([shift('12:00', '09:00')])],

@@ -18,6 +18,28 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
 	throw invalidInput(schema, result.error.issues, input);
 }
 
+/**
+ * For a form whose edge converts a field before the command parses the input (an amount typed in
+ * major units): when the conversion refused, this refuses with that problem *and* every other
+ * field's problem `schema` finds in `input` (in which the converted field holds a placeholder), in
+ * the input's order, so the person sees them all at once instead of one per attempt.
+ */
+export function refuseWithOtherFields<S extends z.ZodType>(schema: S, input: Record<string, unknown>, refused: AppError): never {
+	const own: FieldProblem[] =
+		refused.fields.length > 0 ? [...refused.fields] : refused.field ? [{ field: refused.field, code: refused.code, params: refused.params }] : [];
+	const rest = schema.safeParse(input);
+	const others = rest.success ? null : invalidInput(schema, rest.error.issues, input);
+	const order = Object.keys(input);
+	const rank = (field: string) => {
+		const at = order.indexOf(field.split('.')[0]);
+		return at < 0 ? order.length : at;
+	};
+	const fields = [...own, ...(others?.fields ?? []).filter((o) => !own.some((p) => p.field === o.field))].sort((a, b) => rank(a.field) - rank(b.field));
+	const lead = others && others.field !== undefined && rank(others.field) < rank(refused.field ?? '') ? others : refused;
+	const message = others ? `${refused.message}; ${others.message}` : refused.message;
+	throw new AppError(lead.code, 400, message, lead.field, lead.params, fields);
+}
+
 /** The one refusal for all of these zod issues of `schema`. */
 function invalidInput(schema: z.core.$ZodType, issues: readonly z.core.$ZodIssue[], input: unknown): AppError {
 	const first = issues[0];

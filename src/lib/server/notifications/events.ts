@@ -16,12 +16,12 @@ export const outboxEventSchema = z.discriminatedUnion('type', [
 	event('appointment.booked', { ...appointmentIds, start: instant }),
 	event('appointment.confirm', appointmentIds),
 	event('appointment.decline', appointmentIds),
-	// `cause`: the clinic cancelled because it closed that day, or the doctor went on leave; the patient is told which.
+	// `cause`: the clinic cancelled because it closed that day, the doctor went on leave, or the doctor's hours that day were cut short; the patient is told which.
 	event('appointment.cancel', {
 		...appointmentIds,
 		reason: z.string(),
 		byPatient: z.literal(true).optional(),
-		cause: z.enum(['clinic_closed', 'doctor_leave']).optional()
+		cause: z.enum(['clinic_closed', 'doctor_leave', 'doctor_hours']).optional()
 	}),
 	event('appointment.reschedule', { ...appointmentIds, from: instant, to: instant, fromDoctorId: z.uuid() }),
 	event('appointment.no_show', appointmentIds),

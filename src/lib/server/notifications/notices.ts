@@ -116,7 +116,9 @@ async function appointmentNotice(
 			? m.notify_cancelled_clinic_closed(params, locale)
 			: cause === 'doctor_leave'
 				? m.notify_cancelled_doctor_away(params, locale)
-				: null;
+				: cause === 'doctor_hours'
+					? m.notify_cancelled_doctor_hours(params, locale)
+					: null;
 	// The calendar file says what the change means for the patient's calendar: gone when cancelled or declined.
 	const icsStatus = change === 'cancelled' || change === 'declined' ? 'cancelled' : a.status;
 	const ics = appointmentIcs({

@@ -71,9 +71,10 @@ export const affectedAppointmentView = z.object({
 export const dayHasAppointmentsView = z.object({
 	error: errorBody.shape.error.extend({
 		code: z.literal('day_has_appointments'),
-		appointments: z
-			.array(affectedAppointmentView)
-			.meta({ description: 'The requested and confirmed appointments on the days the request would close, soonest first. Nothing was saved.' })
+		appointments: z.array(affectedAppointmentView).meta({
+			description:
+				'The requested, confirmed and checked-in appointments on the days the request would close, or outside the hours it gives a date, soonest first. Nothing was saved.'
+		})
 	})
 });
 
@@ -191,8 +192,10 @@ export const schedulingApi: ApiContribution = {
 				summary: 'Replace a doctor’s weekly template and upcoming exceptions',
 				description:
 					'Clinic-local times. Weekday 1 is Monday. Slot lengths: 10, 15, 20 or 30 minutes. Admins, reception, or the doctor themself. ' +
-					'When an exception puts the doctor on leave (`off: true`) on a day that was not already on leave and holds requested or confirmed appointments with them, ' +
+					'When an exception puts the doctor on leave (`off: true`) on a day that was not already on leave and holds requested, confirmed or checked-in appointments with them, ' +
+					'or adds, changes or removes a date’s hours so that they no longer hold some of those appointments (09:00–17:00 cut to 09:00–12:00), ' +
 					'nothing is saved and the answer is 409 `day_has_appointments` listing them in `error.appointments`; send again with `appointments: "cancel_and_notify"` or `"keep"`. ' +
+					'Checked-in appointments are never cancelled this way: they are kept and reported in `keptAppointments`. A change of the weekly hours alone is not checked. ' +
 					'The freed times are not offered to the waitlist: nobody can be booked on them.',
 				tags: ['scheduling'],
 				requestBody: jsonRequest(availabilityInput),
@@ -411,8 +414,8 @@ export const schedulingApi: ApiContribution = {
 				operationId: 'addClosure',
 				summary: 'A clinic holiday or blackout date (admins)',
 				description:
-					'From the clinic’s today on. When the day holds requested or confirmed appointments, nothing is saved and the answer is 409 `day_has_appointments` listing them in `error.appointments`; ' +
-					'send again with `appointments: "cancel_and_notify"` (each is cancelled, reason: the clinic is closed, and its patient told) or `"keep"` (they stay, to be moved on the calendar). ' +
+					'From the clinic’s today on. When the day holds requested, confirmed or checked-in appointments, nothing is saved and the answer is 409 `day_has_appointments` listing them in `error.appointments`; ' +
+					'send again with `appointments: "cancel_and_notify"` (each is cancelled, reason: the clinic is closed, and its patient told; a checked-in one is kept, the patient being here) or `"keep"` (they stay, to be moved on the calendar). ' +
 					'A booking made while the closure is being saved either lands before it (and is listed) or is refused with 400 `outside_schedule`. The freed times are not offered to the waitlist.',
 				tags: ['scheduling'],
 				requestBody: jsonRequest(closureInput),

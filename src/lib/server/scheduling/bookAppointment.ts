@@ -19,7 +19,7 @@ import { usableAppointmentType } from './appointmentTypes';
 import { doctorShifts } from './queries';
 import { isClinicDoctor } from '../tenancy/doctors';
 import { slotStartingAt } from './slots';
-import { dayClosedFor, lockDayForBooking } from './dayLock';
+import { lockDayForBooking, stillInHours } from './dayLock';
 
 export type BookedAppointment = Pick<Appointment, 'id' | 'refNo' | 'patientId' | 'doctorId' | 'status' | 'reason'> & {
 	ref: string;
@@ -52,14 +52,14 @@ export function presentAppointment(home: Clinic, row: Appointment): BookedAppoin
 }
 
 /**
- * Inside a command that puts an appointment at `start`: takes the day's schedule lock (shared)
- * and refuses the time as outside the schedule when the clinic closed that day, or the doctor
- * went on leave, after the command checked the slot.
+ * Inside a command that puts an appointment in `slot`: takes the day's schedule lock (shared) and
+ * refuses the time as outside the schedule when the clinic closed that day, the doctor went on
+ * leave or their hours that day were cut short, after the command checked the slot.
  */
-export async function assertDayStillOpen(tx: Tx, clinicId: string, timeZone: string, doctorId: string, start: Date): Promise<void> {
-	const day = clinicToday(timeZone, start);
-	await lockDayForBooking(tx, clinicId, day);
-	if (await dayClosedFor(tx, clinicId, doctorId, day)) throw new AppError('outside_schedule', 400, 'The day was closed meanwhile', 'start');
+export async function assertDayStillOpen(tx: Tx, home: Clinic, doctorId: string, slot: { start: Date; end: Date }): Promise<void> {
+	await lockDayForBooking(tx, home.id, clinicToday(home.timezone, slot.start));
+	if (!(await stillInHours(tx, home, doctorId, slot)))
+		throw new AppError('outside_schedule', 400, 'The day was closed or its hours changed meanwhile', 'start');
 }
 
 /** Turns the exclusion constraint's refusal into the "slot just taken" answer. */
@@ -153,9 +153,10 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 		.where(and(eq(patient.clinicId, ctx.clinicId), eq(patient.id, values.patientId)))
 		.for('share');
 	if (!who || who.mergedIntoId) throw badRequest('No such patient in this clinic', 'patientId', 'field_invalid');
-	// Then the day's schedule lock, shared with other bookings (dayLock.ts): a closure or leave of
-	// the day being saved now finishes first and is seen here, so nothing is booked onto a closed day.
-	await assertDayStillOpen(tx, ctx.clinicId, home.timezone, values.doctorId, values.slot.start);
+	// Then the day's schedule lock, shared with other bookings (dayLock.ts): a closure, leave or
+	// shortening of the day being saved now finishes first and is seen here, so nothing is booked
+	// onto a closed day or outside the day's new hours.
+	await assertDayStillOpen(tx, home, values.doctorId, values.slot);
 	const id = crypto.randomUUID();
 	const start = values.slot.start.toISOString();
 	await calendarChanged(tx, ctx.clinicId, home.timezone, [values.slot.start]);

@@ -13,15 +13,22 @@ import { dayBounds } from '../../time';
 import { MOVABLE_STATUSES } from './queries';
 import type { ClosedDayChoice } from './schema';
 
-/** Why the clinic cancelled: the clinic is closed that day, or the doctor is on leave. */
-export type ClosingCause = 'clinic_closed' | 'doctor_leave';
+/** Why the clinic cancelled: the clinic is closed that day, the doctor is on leave, or the doctor's hours that day no longer hold the appointment. */
+export type ClosingCause = 'clinic_closed' | 'doctor_leave' | 'doctor_hours';
+
+/**
+ * The statuses a closing change lists: requested and confirmed, and checked in (the patient is in
+ * the building). A checked-in appointment is never cancelled by a closing change, even when told
+ * to cancel: it stays, with its place in the line, for the doctor or the desk to see to in person.
+ */
+const LISTED_STATUSES = [...MOVABLE_STATUSES, 'checked_in'] as const;
 
 /** What happened to the appointments of the days a command closed. */
 export type ClosedDayOutcome = { cancelledAppointments: string[]; keptAppointments: string[] };
 
 /**
- * The live appointments (requested or confirmed: a checked-in patient is already here) on some
- * clinic-days, of one doctor or of everyone, soonest first and locked: a desk cancelling or moving
+ * The live appointments (requested, confirmed or checked in) on some clinic-days, of one doctor
+ * or of everyone, soonest first and locked: a desk cancelling or moving
  * one meanwhile finishes first, and the row is read again as it left it. Call it after
  * `lockDaysForClosing` for the same days, so no booking of those days is still in flight.
  */
@@ -53,7 +60,7 @@ export async function liveAppointmentsOn(tx: Tx, home: Clinic, days: string[], d
 			and(
 				eq(appointment.clinicId, home.id),
 				doctorId ? eq(appointment.doctorId, doctorId) : undefined,
-				inArray(appointment.status, [...MOVABLE_STATUSES]),
+				inArray(appointment.status, [...LISTED_STATUSES]),
 				gte(appointment.startsAt, from),
 				lt(appointment.startsAt, to),
 				inArray(localDay, sorted)
@@ -81,7 +88,8 @@ export async function liveAppointmentsOn(tx: Tx, home: Clinic, days: string[], d
  * command. No choice while there are some: refused with 409 `day_has_appointments`, listing them
  * (`error.appointments`), and nothing is saved. `keep`: they stay, for the desk to move on the
  * calendar. `cancel_and_notify`: each is cancelled by the clinic, with its audit row and an
- * `appointment.cancel` event carrying the cause, which tells the patient why.
+ * `appointment.cancel` event carrying the cause, which tells the patient why; a checked-in one is
+ * kept all the same (the patient is already here) and reported among the kept.
  *
  * The freed times are not offered to the waitlist, unlike a single cancellation's: they lie on a
  * day nobody works, so an offer could never be taken up (accepting it would be refused as outside
@@ -92,9 +100,10 @@ export async function settleClosedDayAppointments(
 	ctx: ClinicContext,
 	affected: AffectedAppointment[],
 	choice: ClosedDayChoice | undefined,
-	closing: { cause: ClosingCause; reasons: Record<string, string> }
+	closing: { cause: ClosingCause | ((day: string) => ClosingCause); reasons: Record<string, string> }
 ): Promise<ClosedDayOutcome> {
 	const ids = affected.map((a) => a.id);
+	const causeOn = (day: string) => (typeof closing.cause === 'function' ? closing.cause(day) : closing.cause);
 	if (affected.length === 0) return { cancelledAppointments: [], keptAppointments: [] };
 	if (!choice) {
 		throw new AppError(
@@ -108,25 +117,28 @@ export async function settleClosedDayAppointments(
 		);
 	}
 	if (choice === 'keep') return { cancelledAppointments: [], keptAppointments: ids };
-	await tx
-		.update(appointment)
-		.set({ status: 'cancelled', cancelReason: closing.cause, updatedAt: new Date() })
-		.where(and(eq(appointment.clinicId, ctx.clinicId), inArray(appointment.id, ids)));
-	for (const a of affected) {
+	const cancelled = affected.filter((a) => a.status !== 'checked_in');
+	const stayed = affected.filter((a) => a.status === 'checked_in').map((a) => a.id);
+	for (const a of cancelled) {
 		// The words given for that day (a holiday's name, the leave's note): kept in the audit log and the event, never shown to the patient.
 		const reason = closing.reasons[a.day] ?? '';
+		const cause = causeOn(a.day);
+		await tx
+			.update(appointment)
+			.set({ status: 'cancelled', cancelReason: cause, updatedAt: new Date() })
+			.where(and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.id, a.id)));
 		await appendAudit(tx, {
 			clinicId: ctx.clinicId,
 			actorUserId: ctx.actor.userId,
 			action: 'appointment.cancel',
 			entityType: 'appointment',
 			entityId: a.id,
-			data: { reason, cause: closing.cause }
+			data: { reason, cause }
 		});
 		await emit(tx, ctx.clinicId, {
 			type: 'appointment.cancel',
-			payload: { appointmentId: a.id, patientId: a.patientId, doctorId: a.doctorId, reason, cause: closing.cause }
+			payload: { appointmentId: a.id, patientId: a.patientId, doctorId: a.doctorId, reason, cause }
 		});
 	}
-	return { cancelledAppointments: ids, keptAppointments: [] };
+	return { cancelledAppointments: cancelled.map((a) => a.id), keptAppointments: stayed };
 }

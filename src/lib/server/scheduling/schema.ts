@@ -40,7 +40,7 @@ export const availabilityException = z
  */
 export const closedDayChoice = z.enum(['cancel_and_notify', 'keep']).meta({
 	description:
-		'What to do with the requested and confirmed appointments on the days this closes, when there are any: `cancel_and_notify` cancels them (reason: the clinic closed or the doctor is on leave) and tells each patient; `keep` leaves them for the desk to move on the calendar. Without it, such a request is refused with 409 `day_has_appointments` listing them in `error.appointments`.'
+		'What to do with the live appointments on the days this closes, or outside the hours it gives a date, when there are any: `cancel_and_notify` cancels them (reason: the clinic closed, the doctor is on leave, or the doctor no longer works then) and tells each patient, except checked-in ones (the patient is here), which are kept; `keep` leaves them all for the desk to move on the calendar. Without it, such a request is refused with 409 `day_has_appointments` listing them in `error.appointments`.'
 });
 export type ClosedDayChoice = z.infer<typeof closedDayChoice>;
 

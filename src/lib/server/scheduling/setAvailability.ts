@@ -7,9 +7,10 @@ import { appendAudit } from '../audit/audit';
 import { forbidden, notFound } from '../errors';
 import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/context';
-import { clinicToday } from '../../time';
+import { clinicToday, isoWeekday } from '../../time';
+import { shiftsForDay, withinHours } from './slots';
 import { can } from './policy';
-import { availabilityInput, upcomingClosureInput, type ClosedDayChoice } from './schema';
+import { availabilityInput, upcomingClosureInput, type AvailabilityInput, type ClosedDayChoice } from './schema';
 import { lockDaysForClosing } from './dayLock';
 import { liveAppointmentsOn, settleClosedDayAppointments, type ClosedDayOutcome } from './closedDays';
 import { isClinicDoctor } from '../tenancy/doctors';
@@ -24,8 +25,10 @@ async function hoursChanged(tx: Tx, clinicId: string): Promise<void> {
 /**
  * Replaces a doctor's weekly template, and their exceptions from today on, with the given ones
  * (the PUT semantics of the API). Past exceptions stay as history. Days it newly puts the doctor
- * on leave that hold live appointments need `appointments` to say what becomes of them
- * (`settleClosedDayAppointments`); days already on leave were decided when they were given.
+ * on leave that hold live appointments, and dates whose changed hours no longer hold some, need
+ * `appointments` to say what becomes of them (`settleClosedDayAppointments`); days left as they
+ * were were decided when they were given. A change of the weekly hours alone is not checked
+ * against bookings (it would lock every future day).
  */
 export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: string, input: unknown) {
 	if (!can(ctx.actor, 'availability.manage', { doctorId })) throw forbidden();
@@ -35,28 +38,29 @@ export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: stri
 	if (!home || !(await isClinicDoctor(db, ctx.clinicId, doctorId))) throw notFound('No such doctor in this clinic');
 	const today = clinicToday(home.timezone);
 	const upcoming = data.exceptions.filter((e) => e.date >= today);
-	const leaveDays = upcoming.filter((e) => e.off).map((e) => e.date);
 	return runCommand(db, null, async (tx) => {
-		// Lock order (dayLock.ts): the days first, then the appointments on them.
-		await lockDaysForClosing(tx, ctx.clinicId, leaveDays);
 		const mine = and(eq(availabilityTemplate.clinicId, ctx.clinicId), eq(availabilityTemplate.doctorId, doctorId));
 		const mineFromToday = and(
 			eq(availabilityException.clinicId, ctx.clinicId),
 			eq(availabilityException.doctorId, doctorId),
 			gte(availabilityException.day, today)
 		);
-		const alreadyOff = new Set(
-			(
-				await tx
-					.select({ day: availabilityException.day })
-					.from(availabilityException)
-					.where(and(mineFromToday, eq(availabilityException.off, true)))
-			).map((r) => r.day)
+		const stored = await tx.select().from(availabilityException).where(mineFromToday);
+		const { newLeave, reshaped } = changedDays(stored, upcoming);
+		// Lock order (dayLock.ts): the days first, in date order, then the appointments on them.
+		await lockDaysForClosing(tx, ctx.clinicId, [...newLeave, ...reshaped]);
+		const hoursOn = (day: string) =>
+			shiftsForDay({ weekly: data.weekly.filter((w) => w.weekday === isoWeekday(day)), exception: upcoming.find((e) => e.date === day) ?? null });
+		const outsideNewHours = (await liveAppointmentsOn(tx, home, reshaped, doctorId)).filter(
+			(a) => !withinHours(a.day, home.timezone, hoursOn(a.day), { start: new Date(a.start), end: new Date(a.end) })
 		);
-		const newLeave = leaveDays.filter((day) => !alreadyOff.has(day));
-		const affected = await liveAppointmentsOn(tx, home, newLeave, doctorId);
+		const affected = [...(await liveAppointmentsOn(tx, home, newLeave, doctorId)), ...outsideNewHours].sort((a, b) => a.start.localeCompare(b.start));
 		const reasons = Object.fromEntries(upcoming.map((e) => [e.date, e.reason]));
-		const outcome = await settleClosedDayAppointments(tx, ctx, affected, data.appointments, { cause: 'doctor_leave', reasons });
+		const leave = new Set(newLeave);
+		const outcome = await settleClosedDayAppointments(tx, ctx, affected, data.appointments, {
+			cause: (day) => (leave.has(day) ? 'doctor_leave' : 'doctor_hours'),
+			reasons
+		});
 		await tx.delete(availabilityTemplate).where(mine);
 		if (data.weekly.length > 0) {
 			await tx.insert(availabilityTemplate).values(
@@ -98,6 +102,30 @@ export async function setAvailability(db: Db, ctx: ClinicContext, doctorId: stri
 		await hoursChanged(tx, ctx.clinicId);
 		return { weekly: data.weekly, exceptions: upcoming, ...outcome };
 	});
+}
+
+type StoredException = typeof availabilityException.$inferSelect;
+type NewException = AvailabilityInput['exceptions'][number];
+
+/**
+ * The upcoming days this save closes or changes for the doctor, decided against what was stored:
+ * days it newly puts on leave (every live appointment on them is asked about), and days whose
+ * one-off hours it adds, changes or removes (only the appointments the new hours no longer hold
+ * are asked about). A day left as it was is not asked about again: it was decided when it was given.
+ */
+function changedDays(stored: StoredException[], upcoming: NewException[]): { newLeave: string[]; reshaped: string[] } {
+	const hhmm = (t: string | null | undefined) => (t ? t.slice(0, 5) : '');
+	const storedOn = new Map(stored.map((e) => [e.day, e]));
+	const newOn = new Map(upcoming.map((e) => [e.date, e]));
+	const newLeave = upcoming.filter((e) => e.off && !storedOn.get(e.date)?.off).map((e) => e.date);
+	const reshaped = [...new Set([...storedOn.keys(), ...newOn.keys()])].filter((day) => {
+		const before = storedOn.get(day);
+		const after = newOn.get(day);
+		if (after?.off) return false;
+		if (!before || !after) return true;
+		return before.off || hhmm(before.startTime) !== hhmm(after.start) || hhmm(before.endTime) !== hhmm(after.end);
+	});
+	return { newLeave, reshaped };
 }
 
 /** What the audit row of a closing change says about the appointments it found, when it found any. */

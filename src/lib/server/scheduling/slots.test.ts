@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isoWithOffset } from '../../time';
-import { daySlots, shiftsForDay, slotStartingAt, type Shift } from './slots';
+import { daySlots, shiftsForDay, slotStartingAt, withinHours, type Shift } from './slots';
 
 const fullDay = { start: '09:00', end: '17:00', slotMinutes: 30, breaks: [{ start: '13:00', end: '14:00' }] };
 
@@ -108,6 +108,26 @@ describe('slots', () => {
 		it('is no slot a second past a slot start', () => {
 			const [first] = daySlots('2026-11-23', 'Asia/Karachi', [fullDay]);
 			expect(slotStartingAt('2026-11-23', 'Asia/Karachi', [fullDay], new Date(first.start.getTime() + 1000))).toBeNull();
+		});
+	});
+
+	describe('whether an appointment lies inside the day’s hours', () => {
+		const k = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00+05:00`);
+		const shorter = shiftsForDay({ weekly: [fullDay], exception: { off: false, start: '09:00', end: '12:00' } });
+		it.each([
+			['inside the shortened hours', '10:00', '10:30', shorter, true],
+			['ending exactly at the new end', '11:30', '12:00', shorter, true],
+			['running past the new end', '11:45', '12:15', shorter, false],
+			['after the new end', '14:00', '14:30', shorter, false],
+			['before the start', '08:30', '09:00', shorter, false],
+			['in the weekly break', '13:00', '13:30', [fullDay], false],
+			['off the grid but inside the hours (a type’s length, an old slot length)', '09:10', '09:55', [fullDay], true],
+			['on a day off', '10:00', '10:30', shiftsForDay({ weekly: [fullDay], exception: { off: true } }), false]
+		])('%s', (_name, start, end, shifts, inside) => {
+			expect(withinHours('2026-11-23', 'Asia/Karachi', shifts, { start: k(start), end: k(end) })).toBe(inside);
+		});
+		it('is false for an appointment of another day', () => {
+			expect(withinHours('2026-11-24', 'Asia/Karachi', [fullDay], { start: k('10:00'), end: k('10:30') })).toBe(false);
 		});
 	});
 });

@@ -81,6 +81,20 @@ export function slotStartingAt(day: string, timeZone: string, shifts: Shift[], s
 	return null;
 }
 
+/**
+ * Whether an appointment lies inside the day's working hours: within one shift, clear of its
+ * breaks. Unlike `slotStartingAt` it does not ask for the doctor's grid, so an appointment booked
+ * before the slot length changed still counts as inside while the hours still hold it.
+ */
+export function withinHours(day: string, timeZone: string, shifts: Shift[], appointment: Slot): boolean {
+	const date = parseDate(day);
+	const local = fromDate(appointment.start, timeZone);
+	if (local.year !== date.year || local.month !== date.month || local.day !== date.day) return false;
+	const t = local.hour * 60 + local.minute;
+	const lasts = Math.ceil((appointment.end.getTime() - appointment.start.getTime()) / 60_000);
+	return shifts.some((shift) => t >= minutes(shift.start) && t + lasts <= minutes(shift.end) && !inBreak(shift, t, lasts));
+}
+
 function wallClock(date: CalendarDate, minuteOfDay: number, timeZone: string): ZonedDateTime | null {
 	const local = new CalendarDateTime(date.year, date.month, date.day, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
 	const zoned = toZoned(local, timeZone, 'earlier');

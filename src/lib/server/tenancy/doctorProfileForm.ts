@@ -1,5 +1,7 @@
 import { formatMajorAmount, formatMoney, parseMajorAmount, type Currency } from './money';
-import { MAX_FEE_MINOR } from './schema';
+import { doctorProfileInput, MAX_FEE_MINOR } from './schema';
+import { isAppError } from '../errors';
+import { refuseWithOtherFields } from '../validation';
 import type { MemberRow } from './queries';
 
 /**
@@ -8,14 +10,22 @@ import type { MemberRow } from './queries';
  * these two helpers, so the conversion happens in one place.
  */
 export function doctorProfileFromForm(values: Record<string, string>, currency: Currency) {
-	return {
+	const input = {
 		specialization: values.specialization ?? '',
 		registrationNumber: values.registrationNumber ?? '',
-		consultationFee: parseMajorAmount(values.consultationFee, currency, MAX_FEE_MINOR, 'consultationFee'),
+		consultationFee: 0,
 		listing: values.listing || undefined,
 		// An empty choice clears the usual room; a form without the field leaves it as it is.
 		defaultRoomId: values.defaultRoomId === undefined ? undefined : values.defaultRoomId || null
 	};
+	try {
+		input.consultationFee = parseMajorAmount(values.consultationFee, currency, MAX_FEE_MINOR, 'consultationFee');
+	} catch (e) {
+		// A fee that is no amount is told together with every other field's problem, not before them.
+		if (isAppError(e)) refuseWithOtherFields(doctorProfileInput, input, e);
+		throw e;
+	}
+	return input;
 }
 
 export type DoctorProfileView = {

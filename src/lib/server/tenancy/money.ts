@@ -38,10 +38,15 @@ export function parseMajorAmount(text: string | undefined, currency: Currency, m
 	const plain = normalizeDigits(text ?? '');
 	if (plain === '') return 0;
 	const match = /^(\d+)(?:\.(\d*))?$/.exec(plain);
-	if (!match) throw badRequest('Not an amount', field, 'field_invalid');
 	const digits = currency.exponent;
+	// The general code clients know, and beside it the specific one whose sentence shows an amount as accepted.
+	const notAnAmount = (message: string) =>
+		new AppError('field_invalid', 400, message, field, {}, [
+			{ field, code: 'amount_invalid', params: { digits, example: formatMajorAmount(150050, currency) } }
+		]);
+	if (!match) throw notAnAmount('Not an amount');
 	const fraction = (match[2] ?? '').replace(/0+$/, '');
-	if (fraction.length > digits) throw badRequest(`At most ${digits} decimals`, field, 'field_invalid');
+	if (fraction.length > digits) throw notAnAmount(`At most ${digits} decimals`);
 	const whole = match[1].replace(/^0+(?=\d)/, '');
 	const tooLarge = new AppError('amount_too_large', 400, 'Amount too large', field, { max: formatMajorAmount(max, currency) });
 	if (whole.length > 15) throw tooLarge;

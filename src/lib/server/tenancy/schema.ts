@@ -20,30 +20,41 @@ export const text = cleanText;
 export const requiredText = (max: number) => text(max).pipe(z.string().min(1));
 
 export const email = withFieldCode(z.string().trim().toLowerCase().max(254).pipe(z.email()), 'email_invalid');
-export const password = z.string().min(10).max(200);
+export const password = withFieldCode(z.string().min(10).max(200), 'password_length', { min: 10, max: 200 });
 export const personName = requiredText(120);
-export const clinicCode = z
-	.string()
-	.trim()
-	.toUpperCase()
-	.pipe(
-		z
-			.string()
-			.min(3)
-			.max(8)
-			.regex(/^[A-Z0-9]+$/, 'letters and digits only')
-	);
-export const timezone = z.string().trim().max(64).refine(isTimeZone, 'not a known IANA time zone');
-export const currency = z
-	.string()
-	.trim()
-	.toUpperCase()
-	.refine((v) => minorUnitOf(v) !== undefined, 'not an ISO 4217 currency code');
-export const country = z
-	.string()
-	.trim()
-	.toUpperCase()
-	.regex(/^[A-Z]{2}$/, 'two-letter country code');
+export const clinicCode = withFieldCode(
+	z
+		.string()
+		.trim()
+		.toUpperCase()
+		.pipe(
+			z
+				.string()
+				.min(3)
+				.max(8)
+				.regex(/^[A-Z0-9]+$/, 'letters and digits only')
+		),
+	'clinic_code_invalid',
+	{ min: 3, max: 8 }
+);
+// The places and money of a clinic are chosen from lists: a value outside them is "choose one of the options".
+export const timezone = withFieldCode(z.string().trim().max(64).refine(isTimeZone, 'not a known IANA time zone'), 'choice_invalid');
+export const currency = withFieldCode(
+	z
+		.string()
+		.trim()
+		.toUpperCase()
+		.refine((v) => minorUnitOf(v) !== undefined, 'not an ISO 4217 currency code'),
+	'choice_invalid'
+);
+export const country = withFieldCode(
+	z
+		.string()
+		.trim()
+		.toUpperCase()
+		.regex(/^[A-Z]{2}$/, 'two-letter country code'),
+	'choice_invalid'
+);
 export const role = z.enum(ROLES);
 
 export const clinicInput = z.object({
