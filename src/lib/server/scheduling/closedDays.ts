@@ -11,6 +11,7 @@ import { formatRef } from '../tenancy/counters';
 import type { ClinicContext } from '../tenancy/members';
 import { dayBounds } from '../../time';
 import { MOVABLE_STATUSES } from './queries';
+import { patientAppointmentsChanged } from './patientProject';
 import type { ClosedDayChoice } from './schema';
 
 /** Why the clinic cancelled: the clinic is closed that day, or the doctor is on leave. */
@@ -112,6 +113,10 @@ export async function settleClosedDayAppointments(
 		.update(appointment)
 		.set({ status: 'cancelled', cancelReason: closing.cause, updatedAt: new Date() })
 		.where(and(eq(appointment.clinicId, ctx.clinicId), inArray(appointment.id, ids)));
+	await patientAppointmentsChanged(
+		tx,
+		affected.map((a) => a.patientId)
+	);
 	for (const a of affected) {
 		// The words given for that day (a holiday's name, the leave's note): kept in the audit log and the event, never shown to the patient.
 		const reason = closing.reasons[a.day] ?? '';
