@@ -30,7 +30,7 @@ export class AccessRecheck implements Extension {
 	private readonly types: ReadonlySet<DocumentType>;
 
 	constructor(private readonly options: AccessRecheckOptions) {
-		this.types = new Set(options.types ?? ['patientLive']);
+		this.types = new Set(options.types ?? ['patientLive', 'patientAppointments']);
 	}
 
 	async connected({ context, socketId, documentName, connection }: connectedPayload) {

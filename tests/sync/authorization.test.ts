@@ -20,9 +20,10 @@ function catalogueWithVisitsAndPatients(): Catalogue {
 		return { clinicId: visitFacts.clinicId, role: await roleIn(db, actor, visitFacts.clinicId), closed: false, clinicianUserIds: visitFacts.clinicianUserIds };
 	};
 	catalogue.locators.patientLive = async (db, ref, actor) => {
-		if (ref.type !== 'patientLive' || ref.patientId !== patientId || actor.kind !== 'user') return null;
+		if ((ref.type !== 'patientLive' && ref.type !== 'patientAppointments') || ref.patientId !== patientId || actor.kind !== 'user') return null;
 		return { clinicId: patientFacts.clinicId, role: await roleIn(db, actor, patientFacts.clinicId), closed: false, patientUserId: patientFacts.patientUserId };
 	};
+	catalogue.locators.patientAppointments = catalogue.locators.patientLive;
 	return catalogue;
 }
 
@@ -75,7 +76,8 @@ const docs = (): Record<DocumentRef['type'], string> => ({
 	staff: documentName.staff(clinicId),
 	waitlist: documentName.waitlist(clinicId),
 	chart: documentName.chart(visitId),
-	patientLive: documentName.patientLive(patientId)
+	patientLive: documentName.patientLive(patientId),
+	patientAppointments: documentName.patientAppointments(patientId)
 });
 
 const R = 'readonly';
@@ -90,7 +92,8 @@ const matrix: Record<DocumentRef['type'], Record<Role | 'otherClinicAdmin' | 'pa
 	staff: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
 	waitlist: { admin: R, doctor: R, reception: R, pharmacist: F, otherClinicAdmin: F, patient: F },
 	chart: { admin: F, doctor: W, reception: F, pharmacist: F, otherClinicAdmin: F, patient: F },
-	patientLive: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: R }
+	patientLive: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: R },
+	patientAppointments: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: R }
 };
 
 describe('opening documents through the real server', () => {

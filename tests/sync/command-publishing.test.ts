@@ -10,7 +10,7 @@ import { setAvailability } from '../../src/lib/server/scheduling/setAvailability
 import { bookAppointment } from '../../src/lib/server/scheduling/bookAppointment';
 import { bookAppointmentOrSeries } from '../../src/lib/server/scheduling/bookSeries';
 import { createAppointmentType, updateAppointmentType } from '../../src/lib/server/scheduling/appointmentTypes';
-import { rescheduleAppointment } from '../../src/lib/server/scheduling/changeAppointment';
+import { cancelAppointment, rescheduleAppointment } from '../../src/lib/server/scheduling/changeAppointment';
 import { joinWaitlist } from '../../src/lib/server/scheduling/waitlist';
 import { setStaffDuty } from '../../src/lib/server/tenancy/setStaffDuty';
 import { addMember, changeMemberRole, setMemberStatus } from '../../src/lib/server/tenancy/members';
@@ -26,7 +26,7 @@ import { mergePatients } from '../../src/lib/server/patients/mergePatients';
 import { createLinkCode } from '../../src/lib/server/patients/createLinkCode';
 import { linkPatientAccount } from '../../src/lib/server/patients/linkPatientAccount';
 import { unlinkPatientAccount } from '../../src/lib/server/patients/unlinkPatientAccount';
-import { appUser, projectionChange } from '../../src/lib/server/db/schema';
+import { appUser, patient as patientRecord, projectionChange } from '../../src/lib/server/db/schema';
 import { clinicToday } from '../../src/lib/time';
 import type { ClinicContext } from '../../src/lib/server/tenancy/context';
 import { makeClinic, makeMember, makeSession, makeUser, middayTimeZone, rand } from '../factories';
@@ -107,6 +107,25 @@ describe('commands publish the live documents they change', () => {
 		);
 		expect(await db.select().from(projectionChange)).toEqual([]);
 		for (const c of [dayOne, dayTwo, waitlist]) c.destroy();
+	});
+
+	it('shows the patient’s own list the desk’s confirmation and cancellation, with the reason, with no caller publishing', async () => {
+		const { db } = running.database;
+		const { doctor, desk, patient } = await clinicWithDoctor();
+		const account = await makeUser(db, { kind: 'patient' });
+		await db.update(patientRecord).set({ userId: account.id }).where(eq(patientRecord.id, patient.id));
+		const day = clinicToday(TZ, new Date(Date.now() + 2 * 86_400_000));
+		const mine = connect(running.url, documentName.patientAppointments(patient.id), { token: await makeSession(db, account.id) });
+		expect(await mine.outcome).toBe('synced');
+		type Entry = { id: string; status: string; cancellation: { cause: string; reason: string } | null };
+		const listed = () => (readProjection(mine.doc).appointments ?? []) as Entry[];
+
+		const booked = await bookAppointment(db, desk, { patientId: patient.id, doctorId: doctor.id, start: `${day}T10:00:00+05:00`, idempotencyKey: rand(8) });
+		await eventually(listed, (rows) => rows.some((r) => r.id === booked.id));
+		await cancelAppointment(db, desk, booked.id, { reason: 'Clinic flooded', idempotencyKey: rand(8) });
+		await eventually(listed, (rows) => rows.some((r) => r.id === booked.id && r.status === 'cancelled' && r.cancellation?.reason === 'Clinic flooded'));
+		expect(await db.select().from(projectionChange)).toEqual([]);
+		mine.destroy();
 	});
 
 	it('shows who is on duty when the desk marks it, with no caller publishing', async () => {
@@ -244,6 +263,7 @@ describe('queue, patient-link, tenancy and hours commands publish what they chan
 				documentName.queue(s.home.id, s.day),
 				documentName.display(s.home.id, s.day),
 				documentName.patientLive(patient.id),
+				documentName.patientAppointments(patient.id),
 				documentName.calendar(s.home.id, s.day),
 				documentName.waitlist(s.home.id)
 			])
@@ -276,22 +296,23 @@ describe('queue, patient-link, tenancy and hours commands publish what they chan
 				documentName.display(s.home.id, s.day),
 				documentName.patientLive(survivor.id),
 				documentName.patientLive(duplicate.id),
+				documentName.patientAppointments(survivor.id),
+				documentName.patientAppointments(duplicate.id),
 				documentName.calendar(s.home.id, s.day),
 				documentName.waitlist(s.home.id)
 			])
 		);
 	});
 
-	it('linking and unlinking an account publish the record’s live document', async () => {
+	it('linking and unlinking an account publish the record’s live documents', async () => {
 		const { db } = running.database;
 		const s = await queueScene(db);
 		const patient = await makePatient(db, s.home.id);
 		const account = await makeUser(db, { kind: 'patient' });
 		const { code } = await createLinkCode(db, s.deskCtx, patient.id);
-		expect(await publishedBy(() => linkPatientAccount(db, { id: account.id, kind: 'patient' }, { code }, '127.0.0.1'))).toEqual([
-			documentName.patientLive(patient.id)
-		]);
-		expect(await publishedBy(() => unlinkPatientAccount(db, s.deskCtx, patient.id))).toEqual([documentName.patientLive(patient.id)]);
+		const own = sorted([documentName.patientLive(patient.id), documentName.patientAppointments(patient.id)]);
+		expect(await publishedBy(() => linkPatientAccount(db, { id: account.id, kind: 'patient' }, { code }, '127.0.0.1'))).toEqual(own);
+		expect(await publishedBy(() => unlinkPatientAccount(db, s.deskCtx, patient.id))).toEqual(own);
 	});
 
 	it('membership, profile, settings and hours commands publish every document of the clinic', async () => {
@@ -366,7 +387,9 @@ describe('appointment types and recurring bookings publish what they change', ()
 				idempotencyKey: rand(8)
 			})
 		);
-		expect(series).toEqual(sorted([...days.map((day) => documentName.calendar(clinic.id, day)), documentName.waitlist(clinic.id)]));
+		expect(series).toEqual(
+			sorted([...days.map((day) => documentName.calendar(clinic.id, day)), documentName.waitlist(clinic.id), documentName.patientAppointments(patient.id)])
+		);
 
 		const admin = ctxOf(clinic.id, (await makeMember(db, clinic.id, 'admin')).id, 'admin');
 		let typeId = '';

@@ -15,7 +15,8 @@ describe('document names', () => {
 			documentName.staff(clinic),
 			documentName.waitlist(clinic),
 			documentName.chart(visit),
-			documentName.patientLive(visit)
+			documentName.patientLive(visit),
+			documentName.patientAppointments(visit)
 		];
 		expect(names).toContain(`clinic/${clinic}/day/2025-03-01/calendar`);
 		expect(names.map((n) => parseDocumentName(n)?.type)).toEqual([
@@ -27,10 +28,11 @@ describe('document names', () => {
 			'staff',
 			'waitlist',
 			'chart',
-			'patientLive'
+			'patientLive',
+			'patientAppointments'
 		]);
 		expect(parseDocumentName(documentName.queue(clinic, '2025-03-01'))).toEqual({ type: 'queue', clinicId: clinic, day: '2025-03-01' });
-		expect(Object.keys(documentKinds)).toHaveLength(9);
+		expect(Object.keys(documentKinds)).toHaveLength(10);
 	});
 
 	it.each([

@@ -12,7 +12,7 @@ export type DocumentRef =
 	| { type: DayType; clinicId: string; day: string }
 	| { type: 'pharmacy' | 'staff' | 'waitlist'; clinicId: string }
 	| { type: 'chart'; visitId: string }
-	| { type: 'patientLive'; patientId: string };
+	| { type: 'patientLive' | 'patientAppointments'; patientId: string };
 
 export type DocumentType = DocumentRef['type'];
 
@@ -25,7 +25,8 @@ export const documentKinds: Record<DocumentType, DocumentKind> = {
 	staff: 'projection',
 	waitlist: 'projection',
 	chart: 'collaborative',
-	patientLive: 'projection'
+	patientLive: 'projection',
+	patientAppointments: 'projection'
 };
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -54,7 +55,8 @@ export const documentName = {
 	staff: (clinicId: string) => `clinic/${assertUuid(clinicId)}/staff`,
 	waitlist: (clinicId: string) => `clinic/${assertUuid(clinicId)}/waitlist`,
 	chart: (visitId: string) => `visit/${assertUuid(visitId)}/chart`,
-	patientLive: (patientId: string) => `patient/${assertUuid(patientId)}/live`
+	patientLive: (patientId: string) => `patient/${assertUuid(patientId)}/live`,
+	patientAppointments: (patientId: string) => `patient/${assertUuid(patientId)}/appointments`
 } as const;
 
 type DayType = 'calendar' | 'desk' | 'queue' | 'display';
@@ -75,6 +77,7 @@ export function parseDocumentName(name: string): DocumentRef | null {
 	if (parts.length !== 3 || !uuid.test(parts[1] ?? '')) return null;
 	if (parts[0] === 'visit' && parts[2] === 'chart') return { type: 'chart', visitId: parts[1] };
 	if (parts[0] === 'patient' && parts[2] === 'live') return { type: 'patientLive', patientId: parts[1] };
+	if (parts[0] === 'patient' && parts[2] === 'appointments') return { type: 'patientAppointments', patientId: parts[1] };
 	return null;
 }
 

@@ -84,7 +84,7 @@ async function redeem(tx: Tx, userId: string, codeHash: string): Promise<Account
 		data: { linkCodeId: claimed.id }
 	});
 	// The account may open the record's live document now; one already open shows the record.
-	await documentsChanged(tx, [documentName.patientLive(record.id)]);
+	await documentsChanged(tx, [documentName.patientLive(record.id), documentName.patientAppointments(record.id)]);
 	return view(record);
 }
 

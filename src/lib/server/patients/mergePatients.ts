@@ -68,7 +68,7 @@ export async function mergePatients(db: Db, ctx: ClinicContext, survivorId: stri
 			.insert(patientMerge)
 			.values({ clinicId: ctx.clinicId, survivorId, mergedId: mergeId, moved, mergedBy: ctx.actor.userId, reason })
 			.returning();
-		await mergedTokensChanged(tx, ctx, mergeId, tokens);
+		await mergedTokensChanged(tx, ctx, survivorId, mergeId, tokens);
 		// The token cancellations first, then the merge: the order things happened in.
 		for (const entry of tokens.audit) await appendAudit(tx, entry);
 		await appendAudit(tx, {

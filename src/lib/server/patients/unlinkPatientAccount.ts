@@ -35,7 +35,7 @@ export async function unlinkPatientAccount(db: Db, ctx: ClinicContext, patientId
 			data: { userId: record.userId }
 		});
 		// Rebuilding it checks again who has it open: the unlinked phone is closed out.
-		await documentsChanged(tx, [documentName.patientLive(patientId)]);
+		await documentsChanged(tx, [documentName.patientLive(patientId), documentName.patientAppointments(patientId)]);
 		return { patientId, userId: record.userId };
 	});
 }

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { queueToken, visit, type QueueToken } from '../db/schema';
 import { appointment } from '../db/schema/scheduling';
+import { patientAppointmentsChanged } from '../scheduling/patientProject';
 import type { Db, Tx } from '../db';
 import { optionalIdempotency, requiredIdempotency, runCommand, type Idempotency } from '../command';
 import { badRequest, forbidden } from '../errors';
@@ -105,7 +106,10 @@ export async function skipToken(db: Db, ctx: ClinicContext, tokenId: string, inp
 			if (row.status !== 'waiting' && row.status !== 'with_doctor') return refuseTransition(row);
 			const skips = row.skipCount + 1;
 			if (skips < NO_SHOW_AFTER_SKIPS) return { status: 'skipped', skipCount: skips };
-			if (row.appointmentId) await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, row.appointmentId));
+			if (row.appointmentId) {
+				await tx.update(appointment).set({ status: 'no_show', updatedAt: new Date() }).where(eq(appointment.id, row.appointmentId));
+				await patientAppointmentsChanged(tx, [row.patientId]);
+			}
 			return { status: 'no_show', skipCount: skips };
 		},
 		{},
@@ -163,6 +167,7 @@ export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string,
 					.update(appointment)
 					.set({ status: 'completed', updatedAt: now })
 					.where(and(eq(appointment.id, row.appointmentId), inArray(appointment.status, ['checked_in', 'confirmed', 'requested'])));
+				await patientAppointmentsChanged(tx, [row.patientId]);
 			}
 			return { status: 'completed', completedAt: now };
 		},

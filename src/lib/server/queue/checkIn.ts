@@ -12,6 +12,7 @@ import type { ClinicContext } from '../tenancy/context';
 import { isClinicDoctor } from '../tenancy/doctors';
 import { clinicToday } from '../../time';
 import { calendarChanged } from '../scheduling/project';
+import { patientAppointmentsChanged } from '../scheduling/patientProject';
 import { can } from './policy';
 import { checkInInput, type CheckInInput } from './schema';
 import { arrivalTiming } from './estimate';
@@ -122,7 +123,10 @@ export async function checkInPatient(db: Db, ctx: ClinicContext, input: unknown,
 			await emit(tx, ctx.clinicId, { type: 'queue.checked_in', payload: { tokenId: row.id, patientId: row.patientId, token: presentToken(row).token } });
 			await queueNearNotices(tx, ctx.clinicId, day, now);
 			await queueChanged(tx, ctx.clinicId, day);
-			if (who.appointmentId) await calendarChanged(tx, ctx.clinicId, home.timezone, [now]);
+			if (who.appointmentId) {
+				await calendarChanged(tx, ctx.clinicId, home.timezone, [now]);
+				await patientAppointmentsChanged(tx, [row.patientId]);
+			}
 			return presentToken(row);
 		});
 	} catch (e) {

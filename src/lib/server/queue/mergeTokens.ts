@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import { documentName } from '../../sync/protocol';
 import { documentsChanged } from '../sync/changes';
 import { calendarChanged } from '../scheduling/project';
+import { patientAppointmentsChanged } from '../scheduling/patientProject';
 import type { ClinicContext } from '../tenancy/context';
 import { loadClinic, lockQueue, queueChanged } from './common';
 import { tokenLabel } from './queries';
@@ -143,9 +144,11 @@ async function cancelForMerge(tx: Tx, ctx: ClinicContext, { kept, dropped, appoi
  * it changed, the merged record's own live document, and the calendars of appointments it
  * cancelled (all published after commit).
  */
-export async function mergedTokensChanged(tx: Tx, ctx: ClinicContext, mergedId: string, settled: MergedTokens): Promise<void> {
+export async function mergedTokensChanged(tx: Tx, ctx: ClinicContext, survivorId: string, mergedId: string, settled: MergedTokens): Promise<void> {
 	for (const day of settled.days) await queueChanged(tx, ctx.clinicId, day);
 	await documentsChanged(tx, [documentName.patientLive(mergedId)]);
+	// The duplicate's appointments moved to the survivor: both records' lists changed.
+	await patientAppointmentsChanged(tx, [survivorId, mergedId]);
 	if (settled.cancelledAppointmentStarts.length > 0)
 		await calendarChanged(tx, ctx.clinicId, (await loadClinic(tx, ctx.clinicId)).timezone, settled.cancelledAppointmentStarts);
 }

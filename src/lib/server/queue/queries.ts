@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { appUser, clinic, doctorDayRoom, doctorProfile, membership, patient, queueToken, room, type QueueToken } from '../db/schema';
 import { appointment } from '../db/schema/scheduling';
@@ -7,6 +7,9 @@ import { doctorShifts } from '../scheduling/queries';
 import { consultationMs, freeAt } from './estimate';
 import { LATE_GRACE_MINUTES, type LineToken } from './order';
 import { predictQueue, type DoctorLine, type PredictedToken } from './prediction';
+import { forbidden } from '../errors';
+import type { ClinicContext } from '../tenancy/context';
+import { can } from './policy';
 
 type Reader = Db | Tx;
 
@@ -178,4 +181,39 @@ export async function linkedPatientRecords(db: Reader, userId: string) {
 		.innerJoin(clinic, eq(clinic.id, patient.clinicId))
 		.where(and(eq(patient.userId, userId), isNull(patient.mergedIntoId)))
 		.orderBy(asc(clinic.name));
+}
+
+/** One of a record's past or present tokens as the staff patient page lists it. */
+export type PatientTokenRow = {
+	id: string;
+	token: string;
+	day: string;
+	status: QueueToken['status'];
+	doctorName: string | null;
+	appointmentId: string | null;
+	/** From check-in to being called, when they were called. */
+	waitedMinutes: number | null;
+};
+
+/** A record's tokens, newest day first, for someone who may see the queue (asked through the queue's policy). */
+export async function patientQueueHistory(db: Reader, ctx: ClinicContext, patientId: string, limit = 100): Promise<PatientTokenRow[]> {
+	if (!can(ctx.actor, 'queue.view')) throw forbidden();
+	const seenBy = alias(appUser, 'seen_by');
+	const rows = await db
+		.select({ token: queueToken, chosen: appUser.name, caller: seenBy.name })
+		.from(queueToken)
+		.leftJoin(appUser, eq(appUser.id, queueToken.doctorId))
+		.leftJoin(seenBy, eq(seenBy.id, queueToken.calledBy))
+		.where(and(eq(queueToken.clinicId, ctx.clinicId), eq(queueToken.patientId, patientId)))
+		.orderBy(desc(queueToken.day), desc(queueToken.checkedInAt))
+		.limit(limit);
+	return rows.map(({ token: t, chosen, caller }) => ({
+		id: t.id,
+		token: tokenLabel(t),
+		day: t.day,
+		status: t.status,
+		doctorName: caller ?? chosen,
+		appointmentId: t.appointmentId,
+		waitedMinutes: t.calledAt ? Math.max(0, Math.round((t.calledAt.getTime() - t.checkedInAt.getTime()) / 60_000)) : null
+	}));
 }

@@ -6,6 +6,7 @@ import { emit } from '../notifications/outbox';
 import type { Db, Tx } from '../db';
 import { requiredIdempotency, runCommand } from '../command';
 import { calendarChanged } from './project';
+import { patientAppointmentsChanged } from './patientProject';
 import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { pgError } from '../db/errors';
@@ -160,6 +161,7 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 	const id = crypto.randomUUID();
 	const start = values.slot.start.toISOString();
 	await calendarChanged(tx, ctx.clinicId, home.timezone, [values.slot.start]);
+	await patientAppointmentsChanged(tx, [values.patientId]);
 	await emit(tx, ctx.clinicId, { type: 'appointment.booked', payload: { appointmentId: id, patientId: values.patientId, doctorId: values.doctorId, start } });
 	const number = nextNumberInInsert(tx, ctx.clinicId, 'A');
 	const [row] = await tx

@@ -9,6 +9,7 @@ import { parseInput } from '../validation';
 import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { calendarChanged } from './project';
+import { patientAppointmentsChanged } from './patientProject';
 import { appointmentChangeInput, cancelInput, rescheduleInput } from './schema';
 import { isClinicDoctor } from '../tenancy/doctors';
 import { presentAppointment, scheduledSlot, slotTakenOr, type BookedAppointment } from './bookAppointment';
@@ -60,12 +61,13 @@ type AppointmentEvent = OutboxEvent<'appointment.confirm' | 'appointment.decline
 const idsOf = (row: Appointment) => ({ appointmentId: row.id, patientId: row.patientId, doctorId: row.doctorId });
 
 /**
- * The audit row, outbox event and changed calendars of a change; `from` is where a moved
+ * The audit row, outbox event and changed calendars (and the patient's list) of a change; `from` is where a moved
  * appointment was. The audit row is named by the event's type and keeps the event's details.
  */
 async function record(tx: Tx, ctx: ClinicContext, home: Clinic, row: Appointment, event: AppointmentEvent, from: Date[] = []) {
 	const { appointmentId: _appointment, patientId: _patient, doctorId: _doctor, ...data } = event.payload;
 	await calendarChanged(tx, ctx.clinicId, home.timezone, [row.startsAt, ...from]);
+	await patientAppointmentsChanged(tx, [row.patientId]);
 	await appendAudit(tx, { clinicId: ctx.clinicId, actorUserId: ctx.actor.userId, action: event.type, entityType: 'appointment', entityId: row.id, data });
 	await emit(tx, ctx.clinicId, event);
 	return presentAppointment(home, row);

@@ -11,6 +11,7 @@ import { formatRef } from '../tenancy/counters';
 import type { ClinicContext } from '../tenancy/context';
 import { dayBounds } from '../../time';
 import { MOVABLE_STATUSES } from './queries';
+import { patientAppointmentsChanged } from './patientProject';
 import type { ClosedDayChoice } from './schema';
 
 /** Why the clinic cancelled: the clinic is closed that day, the doctor is on leave, or the doctor's hours that day no longer hold the appointment. */
@@ -119,6 +120,10 @@ export async function settleClosedDayAppointments(
 	if (choice === 'keep') return { cancelledAppointments: [], keptAppointments: ids };
 	const cancelled = affected.filter((a) => a.status !== 'checked_in');
 	const stayed = affected.filter((a) => a.status === 'checked_in').map((a) => a.id);
+	await patientAppointmentsChanged(
+		tx,
+		cancelled.map((a) => a.patientId)
+	);
 	for (const a of cancelled) {
 		// The words given for that day (a holiday's name, the leave's note): kept in the audit log and the event, never shown to the patient.
 		const reason = closing.reasons[a.day] ?? '';

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt } from 'drizzle-orm';
 import {
 	appointment,
 	appointmentType,
@@ -205,4 +205,45 @@ export async function patientUpcomingAppointments(db: Reader, clinicId: string, 
 		)
 		.orderBy(asc(appointment.startsAt))
 		.limit(20);
+}
+
+/** One appointment of a patient's record as the staff patient page lists it. */
+export type PatientAppointmentRow = {
+	id: string;
+	refNo: number;
+	startsAt: Date;
+	endsAt: Date;
+	status: AppointmentStatus;
+	doctorId: string;
+	doctorName: string;
+	type: string | null;
+	reason: string;
+	cancelReason: string | null;
+};
+
+/**
+ * A record's appointments, past and upcoming, newest first, for someone who may see the calendar
+ * (the patient page asks through the access decision, like the calendar does).
+ */
+export async function patientAppointmentHistory(db: Reader, ctx: ClinicContext, patientId: string, limit = 100): Promise<PatientAppointmentRow[]> {
+	if (!can(ctx.actor, 'calendar.view')) throw forbidden();
+	return db
+		.select({
+			id: appointment.id,
+			refNo: appointment.refNo,
+			startsAt: appointment.startsAt,
+			endsAt: appointment.endsAt,
+			status: appointment.status,
+			doctorId: appointment.doctorId,
+			doctorName: appUser.name,
+			type: appointmentType.name,
+			reason: appointment.reason,
+			cancelReason: appointment.cancelReason
+		})
+		.from(appointment)
+		.innerJoin(appUser, eq(appUser.id, appointment.doctorId))
+		.leftJoin(appointmentType, eq(appointmentType.id, appointment.typeId))
+		.where(and(eq(appointment.clinicId, ctx.clinicId), eq(appointment.patientId, patientId)))
+		.orderBy(desc(appointment.startsAt))
+		.limit(limit);
 }

@@ -9,6 +9,7 @@ import { projectClinicQueue } from './projections/queue';
 import { projectClinicDisplay } from './projections/display';
 import { locatePatientLive, projectPatientLive } from './projections/patientLive';
 import { projectClinicCalendar, projectClinicWaitlist } from '../scheduling/project';
+import { projectPatientAppointments } from '../scheduling/patientProject';
 
 /**
  * Looks up what the policy needs to know about a document for an actor; null when the
@@ -48,7 +49,8 @@ export function nameOf(ref: DocumentRef): string {
 		case 'chart':
 			return documentName.chart(ref.visitId);
 		case 'patientLive':
-			return documentName.patientLive(ref.patientId);
+		case 'patientAppointments':
+			return documentName[ref.type](ref.patientId);
 	}
 }
 
@@ -59,6 +61,7 @@ export function defaultCatalogue(): Catalogue {
 			queue: projectClinicQueue,
 			display: projectClinicDisplay,
 			patientLive: projectPatientLive,
+			patientAppointments: projectPatientAppointments,
 			calendar: projectClinicCalendar,
 			waitlist: projectClinicWaitlist
 			// pharmacy: the pharmacy domain registers its builder here; until then the document opens empty.
@@ -71,7 +74,8 @@ export function defaultCatalogue(): Catalogue {
 			pharmacy: locateClinicDocument,
 			staff: locateClinicDocument,
 			waitlist: locateClinicDocument,
-			patientLive: locatePatientLive
+			patientLive: locatePatientLive,
+			patientAppointments: locatePatientLive
 			// chart: the visits domain adds a locator that finds the visit's clinic and clinicians;
 			// until then the server refuses the chart as an unknown document.
 		}

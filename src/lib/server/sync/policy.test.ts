@@ -19,7 +19,8 @@ const refs: Record<DocumentType, DocumentRef> = {
 	staff: { type: 'staff', clinicId },
 	waitlist: { type: 'waitlist', clinicId },
 	chart: { type: 'chart', visitId },
-	patientLive: { type: 'patientLive', patientId }
+	patientLive: { type: 'patientLive', patientId },
+	patientAppointments: { type: 'patientAppointments', patientId }
 };
 
 const staff = (): SyncActor => ({ kind: 'user', userId, name: 'Sana', userKind: 'staff', mustChangePassword: false, twoFactorEnabled: false });
@@ -35,11 +36,12 @@ const expected: Record<DocumentType, Record<Role, 'none' | 'read' | 'write'>> = 
 	staff: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
 	waitlist: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'none' },
 	chart: { admin: 'none', doctor: 'read', reception: 'none', pharmacist: 'none' },
-	patientLive: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' }
+	patientLive: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
+	patientAppointments: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' }
 };
 
 describe('who may open which document', () => {
-	const types: DocumentType[] = ['calendar', 'desk', 'queue', 'display', 'pharmacy', 'staff', 'waitlist', 'chart', 'patientLive'];
+	const types: DocumentType[] = ['calendar', 'desk', 'queue', 'display', 'pharmacy', 'staff', 'waitlist', 'chart', 'patientLive', 'patientAppointments'];
 	for (const type of types) {
 		it.each(ROLES)(`${type}: a clinic %s gets the catalogue's access`, (role) => {
 			expect(documentAccess(staff(), refs[type], facts(role))).toBe(expected[type][role]);
@@ -69,6 +71,8 @@ describe('who may open which document', () => {
 		const patient: SyncActor = { kind: 'user', userId, name: 'Pat', userKind: 'patient', mustChangePassword: false, twoFactorEnabled: false };
 		expect(documentAccess(patient, refs.patientLive, facts(null, { patientUserId: userId }))).toBe('read');
 		expect(documentAccess(patient, refs.patientLive, facts(null, { patientUserId: visitId }))).toBe('none');
+		expect(documentAccess(patient, refs.patientAppointments, facts(null, { patientUserId: userId }))).toBe('read');
+		expect(documentAccess(patient, refs.patientAppointments, facts(null, { patientUserId: visitId }))).toBe('none');
 		expect(documentAccess(patient, refs.staff, facts('admin'))).toBe('none');
 	});
 
@@ -76,13 +80,13 @@ describe('who may open which document', () => {
 		const kiosk: SyncActor = { kind: 'display', clinicId };
 		expect(documentAccess(kiosk, refs.display, facts(null))).toBe('read');
 		expect(documentAccess({ kind: 'display', clinicId: otherClinicId }, refs.display, facts(null))).toBe('none');
-		for (const type of ['calendar', 'desk', 'queue', 'pharmacy', 'staff', 'waitlist', 'chart', 'patientLive'] as const) {
+		for (const type of ['calendar', 'desk', 'queue', 'pharmacy', 'staff', 'waitlist', 'chart', 'patientLive', 'patientAppointments'] as const) {
 			expect(documentAccess(kiosk, refs[type], facts(null))).toBe('none');
 		}
 	});
 
 	it('never lets anyone write a projection', () => {
-		for (const type of ['calendar', 'queue', 'display', 'pharmacy', 'staff', 'waitlist', 'patientLive'] as const) {
+		for (const type of ['calendar', 'queue', 'display', 'pharmacy', 'staff', 'waitlist', 'patientLive', 'patientAppointments'] as const) {
 			for (const role of ROLES) expect(can(staff(), 'document.write', refs[type], facts(role, { clinicianUserIds: [userId] }))).toBe(false);
 		}
 	});

@@ -37,7 +37,7 @@ export type DocumentFacts = {
 	closed: boolean;
 	/** `visit/{id}/chart`: the visit's clinicians, who may write the chart. */
 	clinicianUserIds?: readonly string[];
-	/** `patient/{id}/live`: the account of the patient it belongs to. */
+	/** `patient/{id}/live` and `patient/{id}/appointments`: the account of the patient it belongs to. */
 	patientUserId?: string | null;
 };
 
@@ -59,12 +59,13 @@ const rules: Record<DocumentType, Rule> = {
 	staff: { read: (a) => tenancy(a, 'members.view') },
 	waitlist: { read: (a) => scheduling(a, 'waitlist.view') },
 	chart: { read: (a) => visits(a, 'chart.view'), write: (a, f) => visits(a, 'chart.write', { clinicianUserIds: f.clinicianUserIds }) },
-	patientLive: { read: (a) => patients(a, 'patient.view') }
+	patientLive: { read: (a) => patients(a, 'patient.view') },
+	patientAppointments: { read: (a) => patients(a, 'patient.view') }
 };
 
 function userAccess(actor: Extract<SyncActor, { kind: 'user' }>, ref: DocumentRef, facts: DocumentFacts): DocumentAccess {
 	if (actor.mustChangePassword) return 'none';
-	if (ref.type === 'patientLive' && facts.patientUserId === actor.userId) return 'read';
+	if ((ref.type === 'patientLive' || ref.type === 'patientAppointments') && facts.patientUserId === actor.userId) return 'read';
 	if (actor.userKind !== 'staff' || !facts.role) return 'none';
 	const clinicActor: ClinicActor = { userId: actor.userId, role: facts.role };
 	const rule = rules[ref.type];

@@ -7,10 +7,11 @@ import { accountLinks } from '$lib/server/patients/linkQueries';
 import { projectPatientLive } from '$lib/server/sync/projections/patientLive';
 import { vapidPublicKey } from '$lib/server/notifications/vapid';
 import { documentName } from '$lib/sync/protocol';
-import { cancelAppointmentAsPatient, patientAppointments } from '$lib/server/scheduling/patientBooking';
+import { cancelAppointmentAsPatient } from '$lib/server/scheduling/patientBooking';
+import { projectPatientAppointments } from '$lib/server/scheduling/patientProject';
 import type { Actions, PageServerLoad } from './$types';
 
-/** The patient's live queue cards (one per clinic record linked to their account), their upcoming appointments and the list of those clinics. */
+/** The patient's live queue cards and appointment lists (one each per clinic record linked to their account) and the list of those clinics. */
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user!;
 	const { db } = await getDatabase();
@@ -24,12 +25,19 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			initial: await projectPatientLive(db, { type: 'patientLive', patientId: r.patientId })
 		}))
 	);
+	const appointmentLists = await Promise.all(
+		records.map(async (r) => ({
+			document: documentName.patientAppointments(r.patientId),
+			// The live document's own content, so the list is right before the socket connects.
+			initial: await projectPatientAppointments(db, { type: 'patientAppointments', patientId: r.patientId })
+		}))
+	);
 	const links = (await accountLinks(db, user.id)).map(({ clinicName, clinicCode, patientRef }) => ({ clinicName, clinicCode, patientRef }));
 	// The browser needs the server's VAPID public key to subscribe to web push.
 	return {
 		me: { id: user.id, name: user.name },
 		queueCards,
-		appointments: await patientAppointments(db, user.id),
+		appointmentLists,
 		requested: url.searchParams.get('requested')?.slice(0, 40) ?? null,
 		links,
 		pushKey: await vapidPublicKey(db)

@@ -77,9 +77,9 @@ export async function projectPatientLive(db: Db, ref: DocumentRef): Promise<Proj
 	} satisfies PatientLiveContent;
 }
 
-/** Who may open a patient's live document: that patient's account, and staff of the record's clinic. */
+/** Who may open a patient's live documents (`live`, `appointments`): that patient's account, and staff of the record's clinic. */
 export const locatePatientLive: FactsLocator = async (db, ref, actor) => {
-	if (ref.type !== 'patientLive') return null;
+	if (ref.type !== 'patientLive' && ref.type !== 'patientAppointments') return null;
 	const [record] = await db.select({ clinicId: patient.clinicId, userId: patient.userId }).from(patient).where(eq(patient.id, ref.patientId));
 	if (!record) return null;
 	return { clinicId: record.clinicId, role: await roleIn(db, actor, record.clinicId), closed: false, patientUserId: record.userId };

@@ -17,10 +17,15 @@ import type { ClinicContext } from '$lib/server/tenancy/context';
 import type { Db } from '$lib/server/db';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { isoDay } from '$lib/server/text';
+import { can as patients } from '$lib/server/patients/policy';
+import { getPatient } from '$lib/server/patients/queries';
+import { formatRef } from '$lib/server/tenancy/counters';
 
 const pageQuery = z.object({
 	date: isoDay().optional().catch(undefined),
-	view: z.enum(['day', 'week']).catch('day')
+	view: z.enum(['day', 'week']).catch('day'),
+	/** A record to book for: the booking opens with this patient picked (from the patient's page). */
+	patient: z.uuid().optional().catch(undefined)
 });
 
 export const load: PageServerLoad = async ({ parent, url }) => {
@@ -33,6 +38,8 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 	const days = query.view === 'week' ? Array.from({ length: 7 }, (_, i) => addDays(weekStart(date), i)) : [date];
 	const { db } = await getDatabase();
 	// The same content the live documents carry, so the page is right before the sockets connect.
+	// Only for someone who may book and see patients; an unknown or foreign id simply opens nothing.
+	const bookFor = query.patient && can(actor, 'appointment.book') && patients(actor, 'patient.view') ? await getPatient(db, clinic.id, query.patient) : null;
 	const [initial, types] = await Promise.all([
 		Promise.all(days.map((day) => projectClinicCalendar(db, { type: 'calendar', clinicId: clinic.id, day }))),
 		listAppointmentTypes(db, { clinicId: clinic.id, actor })
@@ -46,6 +53,8 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 		/** The types the booking dialog offers (in use), and the legend's colours. */
 		types: types.filter((t) => !t.archived).map((t) => ({ id: t.id, name: t.name, minutes: t.minutes, color: t.color })),
 		canBook: can(actor, 'appointment.book'),
+		bookFor:
+			bookFor && !bookFor.mergedIntoId ? { id: bookFor.id, name: bookFor.name, ref: formatRef(clinic.code, 'P', bookFor.refNo), phone: bookFor.phone } : null,
 		canChange: can(actor, 'appointment.change')
 	};
 };

@@ -14,13 +14,55 @@ import { deletePatientDocument } from '$lib/server/patients/deletePatientDocumen
 import { createLinkCode } from '$lib/server/patients/createLinkCode';
 import { unlinkPatientAccount } from '$lib/server/patients/unlinkPatientAccount';
 import { recordAccount } from '$lib/server/patients/linkQueries';
-import { clinicToday } from '$lib/time';
+import { clinicDay, clinicToday } from '$lib/time';
+import { randomUUID } from 'node:crypto';
+import { can as scheduling } from '$lib/server/scheduling/policy';
+import { can as queue } from '$lib/server/queue/policy';
+import { isMovableStatus, patientAppointmentHistory } from '$lib/server/scheduling/queries';
+import { clinicDoctors } from '$lib/server/tenancy/doctors';
+import { patientQueueHistory } from '$lib/server/queue/queries';
+import { checkInPatient } from '$lib/server/queue/checkIn';
+import type { ClinicContext } from '$lib/server/tenancy/context';
+import type { Clinic } from '$lib/server/db/schema';
+import type { Db } from '$lib/server/db';
 import { correctionInput, formOf } from '../forms';
 import type { Actions, PageServerLoad } from './$types';
 
 const notFound = (): never => error(404, { message: errorMessage('not_found'), code: 'not_found' });
 
 const withRef = (record: Patient, code: string): Patient & { ref: string } => ({ ...record, ref: formatRef(code, 'P', record.refNo) });
+
+/**
+ * The record's appointments and tokens, each read through its domain's policy (null where the role
+ * may not look), and whether the desk may check the patient in today: for an appointment of today
+ * still open, or as a walk-in when they hold no place in today's line.
+ */
+async function visitHistory(db: Db, clinic: Clinic, ctx: ClinicContext, patientId: string, live: boolean) {
+	const today = clinicToday(clinic.timezone);
+	const appointments = scheduling(ctx.actor, 'calendar.view') ? await patientAppointmentHistory(db, ctx, patientId) : null;
+	const tokens = queue(ctx.actor, 'queue.view') ? await patientQueueHistory(db, ctx, patientId) : null;
+	const inLine = tokens?.find((t) => t.day === today && (t.status === 'waiting' || t.status === 'with_doctor')) ?? null;
+	const canCheckIn = live && queue(ctx.actor, 'queue.checkIn');
+	return {
+		appointments:
+			appointments?.map((a) => ({
+				id: a.id,
+				ref: formatRef(clinic.code, 'A', a.refNo),
+				start: a.startsAt.toISOString(),
+				end: a.endsAt.toISOString(),
+				status: a.status,
+				doctorName: a.doctorName,
+				type: a.type,
+				reason: a.reason,
+				cancelReason: a.cancelReason,
+				checkIn: canCheckIn && !inLine && isMovableStatus(a.status) && clinicDay(a.startsAt, clinic.timezone) === today
+			})) ?? null,
+		tokens,
+		inLine: inLine ? { token: inLine.token } : null,
+		canBook: live && scheduling(ctx.actor, 'appointment.book'),
+		walkIn: canCheckIn && !inLine ? { doctors: await clinicDoctors(db, clinic.id), key: randomUUID() } : null
+	};
+}
 
 export const load: PageServerLoad = async (event) => {
 	const { clinic, ctx } = await requireClinic(event, event.params.clinic);
@@ -47,11 +89,28 @@ export const load: PageServerLoad = async (event) => {
 		canMerge: live && can(ctx.actor, 'patient.merge'),
 		account: live && can(ctx.actor, 'patient.account.view') ? await recordAccount(db, clinic.id, record.id) : null,
 		canLink: live && can(ctx.actor, 'patient.account.link'),
+		visits: await visitHistory(db, clinic, ctx, record.id, live),
 		notice: ['registered', 'merged'].find((key) => event.url.searchParams.has(key)) ?? null
 	};
 };
 
 export const actions: Actions = {
+	/** Checks the patient in (for today's appointment, or as a walk-in) with the queue's own command. */
+	checkIn: async (event) => {
+		const { ctx } = await requireClinic(event, event.params.clinic);
+		const values = await formValues(event.request);
+		const { db } = await getDatabase();
+		const idempotencyKey = values.idempotencyKey || undefined;
+		const input = values.appointmentId
+			? { appointmentId: values.appointmentId, idempotencyKey }
+			: { patientId: event.params.id, doctorId: values.doctorId || undefined, idempotencyKey };
+		try {
+			const token = await checkInPatient(db, ctx, input);
+			return { checkedIn: { token: token.token } };
+		} catch (e) {
+			return formFailure(e, { ...values, form: 'checkIn' });
+		}
+	},
 	update: async (event) => {
 		const { clinic, ctx } = await requireClinic(event, event.params.clinic);
 		const values = await formValues(event.request);
