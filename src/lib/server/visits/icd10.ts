@@ -21,7 +21,8 @@ export const MAX_RESULTS = 20;
 export const MIN_QUERY_CHARS = 2;
 
 type Entry = Icd10Code & { key: string; words: string[] };
-type Index = { entries: Entry[]; byKey: Map<string, number>; vocabulary: string[]; postings: Map<string, number[]> };
+/** `vocabulary` is every title word, sorted; `postings[w]` the entries whose title has `vocabulary[w]`. */
+type Index = { entries: Entry[]; byKey: Map<string, number>; vocabulary: string[]; postings: number[][] };
 
 /** The published list: source, edition and licence travel with the codes. */
 export const icd10Source = {
@@ -68,7 +69,7 @@ function index(): Index {
 		}
 	});
 	const vocabulary = [...postings.keys()].sort();
-	built = { entries, byKey, vocabulary, postings };
+	built = { entries, byKey, vocabulary, postings: vocabulary.map((word) => postings.get(word) ?? []) };
 	return built;
 }
 
@@ -84,13 +85,12 @@ function lowerBound(list: readonly string[], prefix: string): number {
 	return low;
 }
 
-/** Entries with a title word beginning with `prefix`. */
-function entriesWithWordPrefix(ix: Index, prefix: string): Set<number> {
-	const found = new Set<number>();
-	for (let i = lowerBound(ix.vocabulary, prefix); i < ix.vocabulary.length && ix.vocabulary[i].startsWith(prefix); i++) {
-		for (const entry of ix.postings.get(ix.vocabulary[i]) ?? []) found.add(entry);
-	}
-	return found;
+/** The vocabulary's words that begin with `prefix`, as a range of positions. */
+function wordsBeginning(ix: Index, prefix: string): [number, number] {
+	const from = lowerBound(ix.vocabulary, prefix);
+	let to = from;
+	while (to < ix.vocabulary.length && ix.vocabulary[to].startsWith(prefix)) to++;
+	return [from, to];
 }
 
 /** Lower is better: for each query word, where its best title word stands, and one more when it only begins that word. */
@@ -119,9 +119,14 @@ function codeMatches(ix: Index, key: string): number[] {
 }
 
 function titleMatches(ix: Index, query: readonly string[], skip: ReadonlySet<number>, room: number): number[] {
-	// The rarest word's entries first, so the intersection stays small.
-	const sets = query.map((q) => entriesWithWordPrefix(ix, q)).sort((a, b) => a.size - b.size);
-	const candidates = [...sets[0]].filter((i) => !skip.has(i) && sets.every((s) => s.has(i)));
+	// Start from the word with the fewest vocabulary words beginning with it, then keep the
+	// entries whose titles also have a word beginning with each of the others.
+	const ranges = query.map((q) => ({ q, range: wordsBeginning(ix, q) }));
+	ranges.sort((a, b) => a.range[1] - a.range[0] - (b.range[1] - b.range[0]));
+	const [first, ...rest] = ranges;
+	const seen = new Set<number>();
+	for (let w = first.range[0]; w < first.range[1]; w++) for (const i of ix.postings[w]) seen.add(i);
+	const candidates = [...seen].filter((i) => !skip.has(i) && rest.every(({ q }) => ix.entries[i].words.some((word) => word.startsWith(q))));
 	const scored = candidates.map((i) => ({ i, score: titleScore(ix.entries[i].words, query), length: ix.entries[i].title.length }));
 	scored.sort((a, b) => a.score - b.score || a.length - b.length || a.i - b.i);
 	return scored.slice(0, room).map((s) => s.i);
