@@ -53,6 +53,7 @@ export function normalise(text: string): string {
 const codeKey = (text: string) => text.toLowerCase().replace(/[\s.]+/g, '');
 const looksLikeCode = (key: string) => /^[a-z][0-9]{1,4}$/.test(key);
 
+/** Built on first use and never changed: a constant of the module, not a service (it holds nothing to close). */
 let built: Index | undefined;
 
 function index(): Index {
@@ -111,7 +112,7 @@ function codeMatches(ix: Index, key: string): number[] {
 	const out: number[] = [];
 	const exact = ix.byKey.get(key);
 	if (exact !== undefined) out.push(exact);
-	// Codes are kept in the classification's order, which is also the order of their keys.
+	// In the classification's order: a category, then its subcategories.
 	for (let i = 0; i < ix.entries.length && out.length < MAX_RESULTS; i++) {
 		if (i !== exact && ix.entries[i].key.startsWith(key)) out.push(i);
 	}
