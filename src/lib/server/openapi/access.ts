@@ -64,6 +64,8 @@ export const operationAccess: Record<string, OperationAccess> = {
 	createRoom: { roles: admins },
 	updateRoom: { roles: admins },
 	setTodayRoom: { roles: desk, ownDoctor: true },
+	// visits
+	searchIcd10: { roles: staff },
 	// scheduling
 	putAvailability: { roles: desk, ownDoctor: true },
 	listSlots: { roles: staff },

@@ -6,6 +6,7 @@ import { patientsApi } from './patients';
 import { schedulingApi } from './scheduling';
 import { queueApi } from './queue';
 import { notificationsApi } from './notifications';
+import { visitsApi } from './visits';
 import { metaApi } from './meta';
 import type { ApiContribution, Method, PathItem } from './types';
 import { operationAccess } from './access';
@@ -15,7 +16,7 @@ import type { JsonSchema } from './jsonSchema';
  * Each domain contributes its own paths and schemas; a new domain adds its module here. The
  * order is the order of the tags in the document.
  */
-export const contributions: ApiContribution[] = [authApi, tenancyApi, patientsApi, schedulingApi, queueApi, notificationsApi, metaApi];
+export const contributions: ApiContribution[] = [authApi, tenancyApi, patientsApi, schedulingApi, queueApi, visitsApi, notificationsApi, metaApi];
 
 export const API_BASE = '/api/v1';
 /** The document's own version: bump the minor for additions, the major never within /api/v1. */
