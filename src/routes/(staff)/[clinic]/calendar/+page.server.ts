@@ -5,6 +5,7 @@ import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
 import { can } from '$lib/server/scheduling/policy';
+import { can as canPatients } from '$lib/server/patients/policy';
 import { bookAppointmentOrSeries } from '$lib/server/scheduling/bookSeries';
 import { listAppointmentTypes } from '$lib/server/scheduling/appointmentTypes';
 import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '$lib/server/scheduling/changeAppointment';
@@ -46,7 +47,9 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 		/** The types the booking dialog offers (in use), and the legend's colours. */
 		types: types.filter((t) => !t.archived).map((t) => ({ id: t.id, name: t.name, minutes: t.minutes, color: t.color })),
 		canBook: can(actor, 'appointment.book'),
-		canChange: can(actor, 'appointment.change')
+		canChange: can(actor, 'appointment.change'),
+		/** The booking dialog's "New patient" step registers through the patients API. */
+		canRegister: canPatients(actor, 'patient.register')
 	};
 };
 
