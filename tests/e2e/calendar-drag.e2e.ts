@@ -9,8 +9,8 @@ const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.sl
 /**
  * Drags an appointment with the mouse, as a person does, from its start time to another time
  * (and, in the day view, another doctor's column). What makes it reliable:
- * - the grid scrolls the page by itself when the pointer nears the window's edge, so the whole
- *   journey is first brought into the middle of the window and checked to stay clear of the edges;
+ * - the grid scrolls its own box by itself when the pointer nears the edge, so the whole journey is
+ *   first brought into the middle of the box and checked to stay clear of the window's edges;
  * - the pointer grabs the middle of the event's first row and lands in the middle of the target
  *   row, never on a line between two rows;
  * - hover, press, then a small move past the library's 5 px threshold, and wait until the
@@ -26,9 +26,15 @@ async function dragAppointment(page: Page, patient: string, from: string, to: st
 	// The target column first (it may scroll the page up to the column heads), then the rows.
 	const column = toDoctor ? calendar.locator('.ec-col-head', { hasText: toDoctor }) : null;
 	if (column) await column.scrollIntoViewIfNeeded();
+	// The grid scrolls in its own box: the box into the middle of the window, then the journey into the middle of the box.
+	const grid = calendar.locator('.ec-main');
+	await grid.evaluate((el) => el.scrollIntoView({ block: 'center' }));
 	const first = await event.boundingBox();
 	if (!first) throw new Error(`${patient} is not on the calendar`);
-	await page.evaluate((y) => window.scrollBy(0, y - window.innerHeight / 2), first.y + ROW / 2 + dy / 2);
+	await grid.evaluate(
+		(el, y) => el.scrollBy({ top: y - (el.getBoundingClientRect().top + el.clientHeight / 2), behavior: 'instant' }),
+		first.y + ROW / 2 + dy / 2
+	);
 	const box = await event.boundingBox();
 	const target = column ? await column.boundingBox() : null;
 	const size = page.viewportSize();
@@ -79,7 +85,8 @@ test('dragging with the mouse moves an appointment for everyone, and a refused d
 	await bookAt(admin, omar.id, doctorA.id, day, '11:00');
 
 	const desk = await pageFor(browser, reception.email, PASSWORD);
-	await desk.setViewportSize({ width: 1280, height: 900 });
+	// Tall enough for the grid's box to hold a seven-hour drag clear of the edges where it scrolls by itself.
+	await desk.setViewportSize({ width: 1280, height: 1100 });
 	for (const page of [admin, desk]) {
 		await page.goto(`/${CLINIC.code}/calendar?date=${day}&view=day`);
 		await waitLive(page);

@@ -52,7 +52,8 @@ export async function tomorrow(page: Page): Promise<string> {
 /** Clicks the empty grid at a doctor's column and a time of day, as a receptionist would. */
 export async function clickSlot(page: Page, doctor: string, time: string) {
 	const label = page.locator('.ec-body .ec-sidebar time', { hasText: new RegExp(`^${time}$`) });
-	await label.scrollIntoViewIfNeeded();
+	// The middle of the grid's own scrolling box: at its edge the row may sit under the doctors' heads or below the box.
+	await label.evaluate((el) => el.scrollIntoView({ block: 'center', inline: 'nearest' }));
 	const column = await page.locator('.ec-col-head', { hasText: doctor }).boundingBox();
 	const row = await label.boundingBox();
 	if (!column || !row) throw new Error(`no slot at ${doctor} ${time}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clinicDay } from '$lib/time';
-import { contrastRatio, dateText, offSpans, readCalendarDays, textOn } from './calendarData';
+import { contrastRatio, dateText, DOCTOR_PALETTE, doctorColours, offSpans, readCalendarDays, textOn } from './calendarData';
 
 describe('clinicDay', () => {
 	it('names the clinic’s date, not the UTC date, for an evening instant', () => {
@@ -94,5 +94,19 @@ describe('readCalendarDays', () => {
 			{ day: '2026-12-08', content: day('2026-12-08', 'in_triage') }
 		]);
 		expect(read.outdated).toBe(true);
+	});
+});
+
+describe('doctorColours', () => {
+	it('writes every doctor colour in black or white that reaches 4.5:1', () => {
+		for (const colour of DOCTOR_PALETTE) expect(contrastRatio(colour, textOn(colour))).toBeGreaterThanOrEqual(4.5);
+	});
+
+	it('gives each doctor a different colour by their place in the clinic’s list, starting again past the palette’s end', () => {
+		const doctors = Array.from({ length: DOCTOR_PALETTE.length + 1 }, (_, i) => ({ id: `d${i}` }));
+		const colours = doctorColours(doctors);
+		expect(new Set(doctors.slice(0, DOCTOR_PALETTE.length).map((d) => colours.get(d.id)?.background)).size).toBe(DOCTOR_PALETTE.length);
+		expect(colours.get('d0')).toEqual({ background: DOCTOR_PALETTE[0], text: textOn(DOCTOR_PALETTE[0]) });
+		expect(colours.get(`d${DOCTOR_PALETTE.length}`)?.background).toBe(DOCTOR_PALETTE[0]);
 	});
 });

@@ -97,6 +97,23 @@ export function textOn(background: string): '#000000' | '#ffffff' {
 	return contrastRatio(background, '#000000') >= contrastRatio(background, '#ffffff') ? '#000000' : '#ffffff';
 }
 
+/**
+ * The doctors' colours in the week view of all doctors: a fixed palette handed out in the order
+ * the clinic lists its doctors (by name), so a doctor keeps a colour from week to week without a
+ * stored setting; past the palette's end it starts again. Mid-tone hues far apart from each other,
+ * each written on in black or white by `textOn` (at least 4.5:1, `calendarData.test.ts` checks).
+ */
+export const DOCTOR_PALETTE = ['#1d4ed8', '#c2410c', '#047857', '#7e22ce', '#be185d', '#0e7490', '#a16207', '#4d7c0f'] as const;
+
+export function doctorColours(doctors: { id: string }[]): Map<string, { background: string; text: string }> {
+	return new Map(
+		doctors.map((d, i) => {
+			const background = DOCTOR_PALETTE[i % DOCTOR_PALETTE.length];
+			return [d.id, { background, text: textOn(background) }];
+		})
+	);
+}
+
 /** Time of day in the clinic's zone for a person to read, in the page's language. */
 export function timeText(iso: string, timeZone: string, locale: string): string {
 	return new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit' }).format(new Date(iso));

@@ -1,6 +1,7 @@
 import { deserialize } from '$app/forms';
 import { m } from '$lib/paraglide/messages.js';
 import type { FormError } from '$lib/server/edge/types';
+import type { PickedPatient } from './types';
 
 /** A refusal as the action sent it, `fields` included. */
 export type ActionError = FormError;
@@ -52,4 +53,42 @@ export async function fetchFreeSlots(clinicCode: string, doctorId: string, day: 
 	} catch {
 		return [];
 	}
+}
+
+/** What registering from the booking dialog answers: the new patient, the records that may be them, or the refusal. */
+export type Registration =
+	{ ok: true; patient: PickedPatient } | { ok: false; duplicates: PickedPatient[] } | { ok: false; error: ActionError; duplicates?: undefined };
+
+const isPicked = (v: unknown): v is PickedPatient =>
+	typeof v === 'object' && v !== null && typeof Reflect.get(v, 'id') === 'string' && typeof Reflect.get(v, 'name') === 'string';
+const picked = (v: PickedPatient): PickedPatient => ({ id: v.id, name: v.name, ref: v.ref, phone: v.phone ?? null });
+
+/**
+ * Registers a patient through the patients API (`POST …/patients`, `registerPatient` behind it):
+ * the server validates and names every field's problem; a record that looks like someone already
+ * registered comes back as candidates until the desk resends with `allowDuplicate`.
+ */
+export async function registerPatient(
+	clinicCode: string,
+	record: Record<string, string>,
+	options: { allowDuplicate: boolean; idempotencyKey: string }
+): Promise<Registration> {
+	const fields = Object.fromEntries(Object.entries(record).filter(([, value]) => value.trim() !== ''));
+	let response: Response;
+	try {
+		response = await fetch(`/api/v1/clinics/${encodeURIComponent(clinicCode)}/patients`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', accept: 'application/json' },
+			body: JSON.stringify({ ...fields, ...options })
+		});
+	} catch {
+		return { ok: false, error: { code: 'offline', message: m.scheduling_offline() } };
+	}
+	const body: unknown = await response.json().catch(() => null);
+	if (response.ok && isPicked(body)) return { ok: true, patient: picked(body) };
+	const candidates: unknown = body && typeof body === 'object' ? Reflect.get(body, 'candidates') : null;
+	if (response.status === 409 && Array.isArray(candidates)) return { ok: false, duplicates: candidates.filter(isPicked).map(picked) };
+	const error: unknown = body && typeof body === 'object' ? Reflect.get(body, 'error') : null;
+	if (isActionError(error)) return { ok: false, error };
+	return { ok: false, error: { code: 'internal', message: m.error_internal() } };
 }

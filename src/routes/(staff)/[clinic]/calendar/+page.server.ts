@@ -5,6 +5,7 @@ import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
 import { errorMessage } from '$lib/i18n/errors';
 import { can } from '$lib/server/scheduling/policy';
+import { can as canPatients } from '$lib/server/patients/policy';
 import { bookAppointmentOrSeries } from '$lib/server/scheduling/bookSeries';
 import { listAppointmentTypes } from '$lib/server/scheduling/appointmentTypes';
 import { cancelAppointment, decideAppointment, markNoShow, rescheduleAppointment } from '$lib/server/scheduling/changeAppointment';
@@ -55,7 +56,9 @@ export const load: PageServerLoad = async ({ parent, url }) => {
 		canBook: can(actor, 'appointment.book'),
 		bookFor:
 			bookFor && !bookFor.mergedIntoId ? { id: bookFor.id, name: bookFor.name, ref: formatRef(clinic.code, 'P', bookFor.refNo), phone: bookFor.phone } : null,
-		canChange: can(actor, 'appointment.change')
+		canChange: can(actor, 'appointment.change'),
+		/** The booking dialog's "New patient" step registers through the patients API. */
+		canRegister: canPatients(actor, 'patient.register')
 	};
 };
 
