@@ -52,9 +52,12 @@ export async function tomorrow(page: Page): Promise<string> {
 /** Clicks the empty grid at a doctor's column and a time of day, as a receptionist would. */
 export async function clickSlot(page: Page, doctor: string, time: string) {
 	const label = page.locator('.ec-body .ec-sidebar time', { hasText: new RegExp(`^${time}$`) });
+	const head = page.locator('.ec-col-head', { hasText: doctor });
+	// With many doctors (the shared e2e clinic has dozens) the grid scrolls sideways too: bring the doctor's column in.
+	await head.evaluate((el) => el.scrollIntoView({ block: 'nearest', inline: 'center' }));
 	// The middle of the grid's own scrolling box: at its edge the row may sit under the doctors' heads or below the box.
 	await label.evaluate((el) => el.scrollIntoView({ block: 'center', inline: 'nearest' }));
-	const column = await page.locator('.ec-col-head', { hasText: doctor }).boundingBox();
+	const column = await head.boundingBox();
 	const row = await label.boundingBox();
 	if (!column || !row) throw new Error(`no slot at ${doctor} ${time}`);
 	// Hour labels sit on the line where their hour starts: half a 15-minute row below is inside it.
