@@ -50,6 +50,11 @@ async function main() {
 		for (const [name, value] of Object.entries(baseSecurityHeaders(path, config.secureCookies))) res.setHeader(name, value);
 		handler(req, res);
 	});
+	// Node closes an idle kept-alive connection after 5 s; a client (a proxy, the API's callers)
+	// sending on it at that moment gets ECONNRESET. Idle connections are kept longer than the
+	// usual proxies' and clients' own 60 s, so they are the ones to close first.
+	server.keepAliveTimeout = 65_000;
+	server.headersTimeout = 66_000;
 	server.on('upgrade', (request, socket, head) => {
 		if (new URL(request.url ?? '/', 'http://localhost').pathname === '/sync') sync.handleUpgrade(request, socket, head);
 		else socket.destroy();
