@@ -73,13 +73,18 @@ export async function createSyncServer(deps: SyncDeps = {}): Promise<SyncServer>
 	const limits: SyncLimits = { ...defaultLimits, maxDocumentBytes: env().SYNC_MAX_DOCUMENT_BYTES ?? defaultLimits.maxDocumentBytes, ...deps.limits };
 	const catalogue = deps.catalogue ?? defaultCatalogue();
 	const redisUrl = deps.redis === undefined ? env().REDIS_URL : deps.redis?.url;
-	const accessRecheck = new AccessRecheck({ db, catalogue });
+	// A chart's access ends or narrows when its visit completes (the command publishes the chart's name).
+	const accessRecheck = new AccessRecheck({ db, catalogue, types: ['patientLive', 'patientAppointments', 'chart'] });
+	const persistence = new Persistence(db, deps.compaction?.compact);
 	const projections = new Projections({
 		db,
 		projections: catalogue.projections,
-		afterRebuild: (names, clinicsChanged) => accessRecheck.recheck(names, clinicsChanged)
+		// A collaborative document a command wrote into takes the logged update before access is checked again.
+		afterRebuild: async (names, clinicsChanged) => {
+			await persistence.refresh(names);
+			await accessRecheck.recheck(names, clinicsChanged);
+		}
 	});
-	const persistence = new Persistence(db, deps.compaction?.compact);
 	const budget = new Budget({ db, limits, now: deps.now });
 	const scaleOut = redisUrl
 		? redisScaleOut({ url: redisUrl, prefix: deps.redis?.prefix ?? env().REDIS_PREFIX }, projections, () => publishPendingChanges(db))

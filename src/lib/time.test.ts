@@ -123,3 +123,25 @@ describe('wall clock', () => {
 		expect(offsetOn('2026-11-23', 'America/St_Johns')).toBe('-03:30');
 	});
 });
+describe('the clinic clock in half-hour zones', () => {
+	const cases = [
+		{ zone: 'Pacific/Marquesas', iso: '2026-12-07T10:00:00-09:30', wall: '2026-12-07T10:00:00', offset: '-09:30' },
+		{ zone: 'America/St_Johns', iso: '2026-12-07T10:00:00-03:30', wall: '2026-12-07T10:00:00', offset: '-03:30' },
+		{ zone: 'America/St_Johns', iso: '2026-07-07T10:00:00-02:30', wall: '2026-07-07T10:00:00', offset: '-02:30' },
+		{ zone: 'Asia/Kathmandu', iso: '2026-12-07T10:00:00+05:45', wall: '2026-12-07T10:00:00', offset: '+05:45' },
+		{ zone: 'Asia/Kolkata', iso: '2026-12-07T10:00:00+05:30', wall: '2026-12-07T10:00:00', offset: '+05:30' }
+	];
+	for (const { zone, iso, wall, offset } of cases) {
+		it(`reads ${iso} as ${wall} on the wall of ${zone}`, () => {
+			expect(wallClock(iso, zone)).toBe(wall);
+			expect(wallClock(new Date(iso).toISOString(), zone)).toBe(wall);
+		});
+		it(`goes round from the wall to the instant and back in ${zone}`, () => {
+			const instant = instantOf(wall, zone);
+			expect(new Date(instant).getTime()).toBe(new Date(iso).getTime());
+			expect(isoWithOffset(new Date(instant), zone)).toBe(iso);
+			expect(offsetOn(wall.slice(0, 10), zone)).toBe(offset);
+			expect(clinicDay(instant, zone)).toBe(wall.slice(0, 10));
+		});
+	}
+});

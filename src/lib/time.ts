@@ -1,14 +1,4 @@
-import {
-	fromDate,
-	getDayOfWeek,
-	parseAbsolute,
-	parseDate,
-	parseDateTime,
-	startOfWeek,
-	toCalendarDate,
-	toCalendarDateTime,
-	toZoned
-} from '@internationalized/date';
+import { fromDate, getDayOfWeek, parseDate, parseDateTime, startOfWeek, toCalendarDate, toCalendarDateTime, toZoned } from '@internationalized/date';
 
 /**
  * The clinic's clock: every clinic day (YYYY-MM-DD), day bound, week start and day step, on the
@@ -71,7 +61,11 @@ export function isoWeekday(day: string): number {
 
 /** "2026-11-24T09:00:00": the clinic's wall clock at an instant (what the calendar grid shows). */
 export function wallClock(iso: string, timeZone: string): string {
-	return toCalendarDateTime(parseAbsolute(iso, timeZone)).toString().slice(0, 19);
+	// Not parseAbsolute: @internationalized/date 3.12 reads "-09:30" as -08:30 (a negative offset's
+	// minutes get the wrong sign), an hour out in Marquesas and Newfoundland.
+	return toCalendarDateTime(fromDate(instantOfInput(iso), timeZone))
+		.toString()
+		.slice(0, 19);
 }
 
 /** The instant of a clinic wall-clock time, as ISO with Z (a skipped time moves forward, a repeated one takes the earlier). */

@@ -1,5 +1,6 @@
 import type { Connection, connectedPayload, Extension, onDisconnectPayload } from '@hocuspocus/server';
 import { parseDocumentName, SyncClose, type DocumentType } from '../../src/lib/sync/protocol';
+import { CHART_COMPLETED_MESSAGE, CHART_RECORD_CHANGED_MESSAGE } from '../../src/lib/sync/contracts/chart';
 import type { Db } from '../../src/lib/server/db';
 import type { Catalogue } from '../../src/lib/server/sync/catalogue';
 import { documentAccess } from '../../src/lib/server/sync/policy';
@@ -22,7 +23,8 @@ type Open = { ctx: SyncContext; connection: Connection };
  * its open connections are checked again with the same policy: a connection that may now only
  * read becomes read-only (its writes are dropped from then on), and one no longer allowed is
  * closed as forbidden for that document alone. A socket left with no document is closed with the
- * final forbidden code, so the client does not retry.
+ * final forbidden code, so the client does not retry. A published chart whose visit is completed
+ * is also announced to the connections that keep it (`CHART_RECORD_CHANGED_MESSAGE`).
  */
 export class AccessRecheck implements Extension {
 	extensionName = 'tabeeb-access-recheck';
@@ -39,6 +41,8 @@ export class AccessRecheck implements Extension {
 		const sockets = this.open.get(documentName) ?? new Map<string, Open>();
 		sockets.set(socketId, { ctx, connection });
 		this.open.set(documentName, sockets);
+		// An editor who was offline while the visit was completed learns it as they come back.
+		if (ctx.ref.type === 'chart' && ctx.facts?.closed) connection.sendStateless(CHART_COMPLETED_MESSAGE);
 	}
 
 	async onDisconnect({ socketId, documentName }: onDisconnectPayload) {
@@ -55,6 +59,7 @@ export class AccessRecheck implements Extension {
 	 */
 	async recheck(names: string[], clinicsChanged: string[] = []): Promise<void> {
 		const everyKind = clinicsChanged.length > 0;
+		const published = new Set(names);
 		for (const name of everyKind ? this.withClinicsDocuments(names, clinicsChanged) : names) {
 			const sockets = this.open.get(name);
 			const ref = parseDocumentName(name);
@@ -70,8 +75,13 @@ export class AccessRecheck implements Extension {
 						logger().info({ document: name }, 'access narrowed: the connection may only read now');
 						ctx.access = 'read';
 						connection.readOnly = true;
+						if (ref.type === 'chart' && facts?.closed) connection.sendStateless(CHART_COMPLETED_MESSAGE);
 					}
-					if (access !== 'none') continue;
+					if (access !== 'none') {
+						// A completed visit's record changed (completed, amended): whoever has it open reads it again.
+						if (ref.type === 'chart' && facts?.closed && published.has(name)) connection.sendStateless(CHART_RECORD_CHANGED_MESSAGE);
+						continue;
+					}
 					sockets.delete(socketId);
 					logger().info({ document: name }, 'access ended: closing the document');
 					connection.close(SyncClose.forbidden);

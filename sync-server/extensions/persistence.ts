@@ -1,11 +1,11 @@
-import type { beforeHandleMessagePayload, Extension, onLoadDocumentPayload, onStoreDocumentPayload } from '@hocuspocus/server';
+import type { beforeHandleMessagePayload, Extension, Hocuspocus, onLoadDocumentPayload, onStoreDocumentPayload } from '@hocuspocus/server';
 import * as Y from 'yjs';
-import { documentKindOf, parseDocumentName } from '../../src/lib/sync/protocol';
+import { documentKindOf, parseDocumentName, SyncClose } from '../../src/lib/sync/protocol';
 import type { Db } from '../../src/lib/server/db';
 import { compactCollaborativeDocument, ensureCollaborativeDocument, loadCollaborativeDocument } from '../../src/lib/server/sync/persistence';
-import { UpdateLog } from '../../src/lib/server/sync/updateLog';
+import { DocumentClosedError, UpdateLog } from '../../src/lib/server/sync/updateLog';
 import { logger } from '../../src/lib/server/logger';
-import type { SyncContext } from '../context';
+import { SyncRefusal, type SyncContext } from '../context';
 import { decodedFrame } from '../gate';
 import { isEmptyUpdate } from '../frames';
 
@@ -25,6 +25,7 @@ export type CompactDocument = typeof compactCollaborativeDocument;
 export class Persistence implements Extension {
 	extensionName = 'tabeeb-persistence';
 	readonly log: UpdateLog;
+	private instance: Hocuspocus | null = null;
 
 	constructor(
 		private readonly db: Db,
@@ -32,6 +33,35 @@ export class Persistence implements Extension {
 		private readonly compact: CompactDocument = compactCollaborativeDocument
 	) {
 		this.log = new UpdateLog(db);
+	}
+
+	async onConfigure({ instance }: { instance: Hocuspocus }) {
+		this.instance = instance;
+	}
+
+	/**
+	 * A command wrote into these documents through the log (`PATCH …/visits/{id}/chart`) and
+	 * published their names: the ones held here take what they lack from the log, through a
+	 * direct connection, so every editor sees it arrive. Never appended again: it is logged already.
+	 */
+	async refresh(names: string[]): Promise<void> {
+		const instance = this.instance;
+		if (!instance) return;
+		for (const name of names) {
+			const document = instance.documents.get(name);
+			if (!document || !isCollaborative(name)) continue;
+			try {
+				const stored = await loadCollaborativeDocument(this.db, name);
+				if (!stored.state) continue;
+				const missing = Y.diffUpdate(stored.state, Y.encodeStateVector(document));
+				if (isEmptyUpdate(missing)) continue;
+				const connection = await instance.openDirectConnection(name, { serverWriter: true });
+				await connection.transact((doc) => Y.applyUpdate(doc, missing));
+				await connection.disconnect();
+			} catch (err) {
+				logger().warn({ err, document: name }, 'could not bring a document up to its log');
+			}
+		}
 	}
 
 	async onLoadDocument({ documentName, document, context }: onLoadDocumentPayload) {
@@ -42,12 +72,26 @@ export class Persistence implements Extension {
 		if (stored.state) Y.applyUpdate(document, stored.state);
 	}
 
-	async beforeHandleMessage({ documentName, update, connection }: beforeHandleMessagePayload) {
+	/**
+	 * An update to a document a command closed first (a completed visit's chart) is not kept: the
+	 * connection becomes read-only and this document is closed for it with `visitCompleted`, so
+	 * the writer learns why its edit was not taken (the other documents of its socket stay open).
+	 */
+	async beforeHandleMessage({ documentName, update, connection, context }: beforeHandleMessagePayload) {
 		if (connection.readOnly || !isCollaborative(documentName)) return;
 		const frame = decodedFrame(update);
 		if (frame.type !== 'sync' || frame.step === 'step1' || isEmptyUpdate(frame.payload)) return;
-		// A copy: the frame's buffer may be a slice of a larger one that ws reuses.
-		await this.log.append(documentName, frame.payload.slice());
+		try {
+			// A copy: the frame's buffer may be a slice of a larger one that ws reuses.
+			await this.log.append(documentName, frame.payload.slice());
+		} catch (err) {
+			if (!(err instanceof DocumentClosedError)) throw err;
+			const ctx: SyncContext = context ?? {};
+			connection.readOnly = true;
+			ctx.access = 'read';
+			ctx.socket?.documentClosed(documentName, SyncClose.visitCompleted);
+			throw new SyncRefusal(SyncClose.visitCompleted.code, SyncClose.visitCompleted.reason);
+		}
 	}
 
 	async onStoreDocument({ documentName }: onStoreDocumentPayload) {

@@ -6,15 +6,26 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 
 /** A benchmark server in its own process, driven over stdin, reporting over stdout JSON lines. */
-/** `nextT0(tag)` waits for the t0 of the change sent with that tag (changes may finish out of order). */
-export type BenchServer<R> = { child: ChildProcess; ready: R; send(line: string): void; nextT0(tag: string): Promise<bigint>; stop(): Promise<void> };
+/**
+ * `nextT0(tag)` waits for the t0 of the change sent with that tag (changes may finish out of
+ * order); `nextReport(tag)` for the whole line that carried it (a command's own figures).
+ */
+export type BenchServer<R> = {
+	child: ChildProcess;
+	ready: R;
+	send(line: string): void;
+	nextT0(tag: string): Promise<bigint>;
+	nextReport(tag: string): Promise<Record<string, unknown>>;
+	stop(): Promise<void>;
+};
 
 export function spawnServer<R>(file: string, env: Record<string, string> = {}): Promise<BenchServer<R>> {
 	const child = spawn(process.execPath, ['--import', 'tsx', file], {
 		env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'error', ...env },
 		stdio: ['pipe', 'pipe', 'inherit']
 	});
-	const waiting = new Map<string, ((t0: bigint) => void)[]>();
+	const waiting = new Map<string, ((report: Record<string, unknown>) => void)[]>();
+	const nextReport = (tag: string) => new Promise<Record<string, unknown>>((r) => waiting.set(tag, [...(waiting.get(tag) ?? []), r]));
 	return new Promise((resolve, reject) => {
 		child.once('exit', (code) => reject(new Error(`${file} exited (${code})`)));
 		createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -25,7 +36,8 @@ export function spawnServer<R>(file: string, env: Record<string, string> = {}): 
 					child,
 					ready: message,
 					send: (l) => child.stdin!.write(`${l}\n`),
-					nextT0: (tag) => new Promise((r) => waiting.set(tag, [...(waiting.get(tag) ?? []), r])),
+					nextT0: (tag) => nextReport(tag).then((report) => BigInt(String(report.t0))),
+					nextReport,
 					stop: () =>
 						new Promise((r) => {
 							child.removeAllListeners('exit');
@@ -33,7 +45,7 @@ export function spawnServer<R>(file: string, env: Record<string, string> = {}): 
 							child.kill('SIGKILL');
 						})
 				});
-			} else if (message.t0) waiting.get(String(message.tag))?.shift()?.(BigInt(message.t0));
+			} else if (message.t0) waiting.get(String(message.tag))?.shift()?.(message);
 		});
 	});
 }

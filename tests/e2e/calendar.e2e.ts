@@ -1,4 +1,4 @@
-import { ADMIN, CLINIC, expect, expectAccessible, pageFor, PASSWORD, rand, test } from './fixtures';
+import { ADMIN, CLINIC, expect, expectAccessible, pageFor, PASSWORD, rand, test, hydrated } from './fixtures';
 import { addPatient, addStaff, clickSlot, pickPatient, screenshots, waitLive } from './calendarHelpers';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -15,6 +15,7 @@ test('the desk books from the calendar, colleagues see it live, one of two racin
 
 	// The doctor's week, set through the availability screen: the full-day preset every day.
 	await admin.goto(`/${CLINIC.code}/availability?doctor=${doctor.id}`);
+	await hydrated(admin);
 	await expect(admin.getByRole('heading', { name: 'Availability', level: 1 })).toBeVisible();
 	for (const day of WEEKDAYS) await admin.getByRole('button', { name: `Full day 09:00–17:00 · ${day}` }).click();
 	await admin.getByRole('button', { name: 'Save schedule' }).click();
@@ -26,7 +27,7 @@ test('the desk books from the calendar, colleagues see it live, one of two racin
 	// Tomorrow in the clinic's calendar, for two receptionists in two browsers and the admin.
 	const second = await addStaff(admin, 'reception', `Rukhsana Desk ${rand()}`);
 	await admin.goto(`/${CLINIC.code}/calendar`);
-	await admin.getByRole('button', { name: 'Next' }).click();
+	await admin.getByRole('link', { name: 'Next', exact: true }).click();
 	await expect(admin).toHaveURL(/date=\d{4}-\d{2}-\d{2}/);
 	const day = new URL(admin.url()).searchParams.get('date');
 	const desk = await pageFor(browser, reception.email, PASSWORD);
@@ -133,6 +134,7 @@ test('the availability screen refuses hours that end before they start, and the 
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = await addStaff(admin, 'doctor', `Dr Kamran ${rand()}`);
 	await admin.goto(`/${CLINIC.code}/availability?doctor=${doctor.id}`);
+	await hydrated(admin);
 	await admin.getByRole('button', { name: 'Add hours · Monday' }).click();
 	await admin.getByLabel('From · Monday').fill('15:00');
 	await admin.getByLabel('To · Monday').fill('10:00');

@@ -9,7 +9,7 @@ async function api(page: Page, method: 'post' | 'put', path: string, data: Recor
 	return response.json();
 }
 
-export async function addStaff(admin: Page, role: 'doctor' | 'reception', name: string) {
+export async function addStaff(admin: Page, role: 'doctor' | 'nurse' | 'reception' | 'pharmacist', name: string) {
 	const email = `${role}-${rand()}@clinic.test`;
 	const body = await api(admin, 'post', '/members', { name, email, role, password: PASSWORD }, 201);
 	return { id: String(body.userId), name, email };
@@ -44,7 +44,7 @@ export async function bookAt(page: Page, patientId: string, doctorId: string, da
 /** Tomorrow in the clinic's calendar (the app's own Next button knows the clinic's today). */
 export async function tomorrow(page: Page): Promise<string> {
 	await page.goto(`/${CLINIC.code}/calendar`);
-	await page.getByRole('button', { name: 'Next' }).click();
+	await page.getByRole('link', { name: 'Next', exact: true }).click();
 	await expect(page).toHaveURL(/date=\d{4}-\d{2}-\d{2}/);
 	return new URL(page.url()).searchParams.get('date') ?? '';
 }

@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { ADMIN, CLINIC, expect, expectAccessible, pageFor, PASSWORD, rand, signIn, test } from './fixtures';
+import { ADMIN, CLINIC, expect, expectAccessible, pageFor, PASSWORD, rand, signIn, test, hydrated } from './fixtures';
 import { addPatient, addStaff, bookAt, setFullWeek, waitLive } from './calendarHelpers';
 import { addDays } from '../../src/lib/time';
 
@@ -145,6 +145,7 @@ test('leave on a booked day asks the same question in the schedule form before s
 	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const { doctor, patient, day } = await bookedDay(admin, 23, 'Laila Leave');
 	await admin.goto(`/${CLINIC.code}/availability?doctor=${doctor.id}`);
+	await hydrated(admin);
 	await admin.getByRole('button', { name: 'Add a one-off change' }).click();
 	const exception = admin.getByTestId('exception').last();
 	await exception.locator('input[type="date"]').fill(day);
@@ -176,6 +177,7 @@ test('cutting a booked day short asks about the bookings the new hours leave out
 	const afternoon = await addPatient(admin, `Asma Afternoon ${rand()}`);
 	await bookAt(admin, afternoon.id, doctor.id, day, '15:00');
 	await admin.goto(`/${CLINIC.code}/availability?doctor=${doctor.id}`);
+	await hydrated(admin);
 	await admin.getByRole('button', { name: 'Add a one-off change' }).click();
 	const exception = admin.getByTestId('exception').last();
 	await exception.locator('input[type="date"]').fill(day);

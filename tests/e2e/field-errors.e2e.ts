@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { ADMIN, CLINIC, expect, expectAccessible, pageFor, test } from './fixtures';
+import { ADMIN, CLINIC, expect, expectAccessible, pageFor, test, hydrated } from './fixtures';
 import { addStaff } from './calendarHelpers';
 
 /**
@@ -117,6 +117,7 @@ test('on the long availability form every shift says its problem, the first is f
 	const page = await pageFor(browser, ADMIN.email, ADMIN.password);
 	const doctor = await addStaff(page, 'doctor', `Dr Faiza Fields`);
 	await page.goto(`/${CLINIC.code}/availability?doctor=${doctor.id}`);
+	await hydrated(page);
 	await page.getByRole('button', { name: 'Add hours · Monday' }).click();
 	await page.getByRole('button', { name: 'Save schedule' }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'Schedule saved.' })).toBeVisible();

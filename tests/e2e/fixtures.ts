@@ -27,6 +27,8 @@ export const rand = () => randomBytes(3).toString('hex');
  * rolls over mid-test, and today's queue and tomorrow's calendar are the days the specs expect.
  */
 export function middayZone(zones: string[], now = new Date()): string {
+	const forced = process.env.E2E_TIME_ZONE; // to reproduce what a given hour of the day picks
+	if (forced && zones.includes(forced)) return forced;
 	const fromNoon = (zone: string) => {
 		try {
 			const parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(now);
@@ -54,6 +56,14 @@ export async function pageFor(browser: Browser, email: string, password: string,
 	await signIn(page, email, password);
 	await expect(page).toHaveURL(/\/[A-Z0-9]{3,8}$/);
 	return page;
+}
+
+/**
+ * Waits until the page's script has run (the root layout marks `<html data-hydrated>`): a click on
+ * a button whose work is done by script (add a row, open a dialog) does nothing before that.
+ */
+export async function hydrated(page: Page) {
+	await expect(page.locator('html[data-hydrated]')).toBeAttached();
 }
 
 /** Fails on serious or critical accessibility violations of the current page. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App, type ApiResponse } from './http';
 import { makeClinic, makeMember, makeSession, makeUser, middayTimeZone, rand } from '../factories';
 import { ctxOf, makeAppointment, makePatient } from './queueScene';
-import { installation, patient, room, displayKey } from '../../src/lib/server/db/schema';
+import { installation, patient, room, displayKey, visit } from '../../src/lib/server/db/schema';
 import { waitlistEntry, appointment, appointmentType } from '../../src/lib/server/db/schema/scheduling';
 import { checkInPatient } from '../../src/lib/server/queue/checkIn';
 import { clinicToday } from '../../src/lib/time';
@@ -18,11 +18,18 @@ import { eq } from 'drizzle-orm';
  * with a 5xx. An operation without a declaration fails here.
  */
 
-const CALLERS = ['nobody', 'outsider', 'otherClinicAdmin', 'patient', 'pharmacist', 'otherDoctor', 'reception', 'doctor', 'admin'] as const;
+const CALLERS = ['nobody', 'outsider', 'otherClinicAdmin', 'patient', 'pharmacist', 'otherDoctor', 'reception', 'nurse', 'doctor', 'admin'] as const;
 type Caller = (typeof CALLERS)[number];
 type Expectation = 'allowed' | 401 | 403 | 404;
 
-const roleOf: Partial<Record<Caller, string>> = { admin: 'admin', doctor: 'doctor', otherDoctor: 'doctor', reception: 'reception', pharmacist: 'pharmacist' };
+const roleOf: Partial<Record<Caller, string>> = {
+	admin: 'admin',
+	doctor: 'doctor',
+	otherDoctor: 'doctor',
+	nurse: 'nurse',
+	reception: 'reception',
+	pharmacist: 'pharmacist'
+};
 
 export function expectedAnswer(access: OperationAccess, caller: Caller): Expectation {
 	if ('anyone' in access) return 'allowed';
@@ -58,6 +65,7 @@ type Fixture = {
 		displayKey: string;
 		waitlist: string;
 		appointmentType: string;
+		visit: string;
 	};
 };
 
@@ -75,6 +83,7 @@ beforeAll(async () => {
 				doctor: await makeMember(db, home.id, 'doctor'),
 				otherDoctor: await makeMember(db, home.id, 'doctor'),
 				reception: await makeMember(db, home.id, 'reception'),
+				nurse: await makeMember(db, home.id, 'nurse'),
 				pharmacist: await makeMember(db, home.id, 'pharmacist'),
 				otherClinicAdmin: await makeMember(db, other.id, 'admin'),
 				outsider: await makeUser(db),
@@ -116,6 +125,7 @@ beforeAll(async () => {
 				.insert(appointmentType)
 				.values({ clinicId: home.id, name: `Type ${rand(2)}`, minutes: 30, color: '#0e7490' })
 				.returning();
+			const [aVisit] = await db.insert(visit).values({ clinicId: home.id, refNo: 1, patientId: waiting.id, doctorId: members.doctor.id }).returning();
 			fx = {
 				code: home.code,
 				today: clinicToday(home.timezone),
@@ -132,7 +142,8 @@ beforeAll(async () => {
 					room: aRoom.id,
 					displayKey: aKey.id,
 					waitlist: entry.id,
-					appointmentType: aType.id
+					appointmentType: aType.id,
+					visit: aVisit.id
 				}
 			};
 		}
@@ -153,7 +164,9 @@ function fillPath(path: string): string {
 		if (path.startsWith('/clinics/{code}/rooms/')) return fx.ids.room;
 		if (path.startsWith('/clinics/{code}/appointments/')) return fx.ids.appointment;
 		if (path.startsWith('/clinics/{code}/waitlist/')) return fx.ids.waitlist;
+		if (path.startsWith('/clinics/{code}/visits/')) return fx.ids.visit;
 		if (path.startsWith('/me/appointments/')) return fx.ids.appointment;
+		if (path.startsWith('/clinics/{code}/visits/')) return fx.ids.visit;
 		return randomUUID();
 	};
 	return path

@@ -142,6 +142,15 @@ describe('clinic settings', () => {
 		expect(audit).toHaveLength(2);
 	});
 
+	it('sets how close to expiry the pharmacy stops dispensing a batch, and keeps it when the form leaves it out', async () => {
+		const { clinic, adminCtx } = await clinicWithDoctor();
+		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ nearExpiryDays: 30 });
+		await updateClinicSettings(db, adminCtx, { name: clinic.name, require2fa: false, nearExpiryDays: '60' });
+		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ nearExpiryDays: 60 });
+		await updateClinicSettings(db, adminCtx, { name: clinic.name, require2fa: false });
+		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ nearExpiryDays: 60 });
+	});
+
 	it('refuses bad input and non-admins, changing nothing', async () => {
 		const { clinic, adminCtx, doctorCtx } = await clinicWithDoctor();
 		const ok = { name: 'Fine', color: '#112233', tagline: 'x', require2fa: false };
@@ -151,7 +160,10 @@ describe('clinic settings', () => {
 			[{ ...ok, color: '#12345g' }, 'color', 'field_invalid'],
 			[{ ...ok, color: 'url(javascript:alert(1))' }, 'color', 'field_invalid'],
 			[{ ...ok, tagline: 'x'.repeat(161) }, 'tagline', 'field_too_long'],
-			[{ ...ok, require2fa: 'yes' }, 'require2fa', 'field_invalid']
+			[{ ...ok, require2fa: 'yes' }, 'require2fa', 'field_invalid'],
+			[{ ...ok, nearExpiryDays: -1 }, 'nearExpiryDays', 'field_too_small'],
+			[{ ...ok, nearExpiryDays: 366 }, 'nearExpiryDays', 'field_too_large'],
+			[{ ...ok, nearExpiryDays: 'soon' }, 'nearExpiryDays', 'field_invalid']
 		];
 		for (const [input, field, code] of cases) {
 			await expect(updateClinicSettings(db, adminCtx, input), JSON.stringify(input)).rejects.toMatchObject({ field, code });

@@ -4,21 +4,19 @@ import { defaultCatalogue, type Catalogue } from '../../src/lib/server/sync/cata
 import { roleIn } from '../../src/lib/server/sync/access';
 import { createSession, generateSessionToken } from '../../src/lib/server/auth/session';
 import { ROLES, type Role } from '../../src/lib/server/db/schema';
-import { makeClinic, makeMember, makeSession, makeUser } from '../factories';
+import { patient, visit } from '../../src/lib/server/db/schema';
+import { closeCollaborativeDocument } from '../../src/lib/server/sync/persistence';
+import type { Db } from '../../src/lib/server/db';
+import { makeClinic, makeMember, makeSession, makeUser, rand } from '../factories';
 import { connect, dayFromToday, startSync, type RunningSync } from './harness';
 
-/** A visit and a patient as their future domains will describe them, for the chart and live documents. */
-const visitId = '5d1c2a47-0e4b-4f3f-8a6e-2b9d7c1e4f55';
+/** A patient as its future domain will describe it, for the live documents; charts are real visits. */
 const patientId = '6e2d3b58-1f5c-4a4f-9b7f-3c0e8d2f5a66';
-let visitFacts: { clinicId: string; clinicianUserIds: string[] };
+let visitId: string;
 let patientFacts: { clinicId: string; patientUserId: string };
 
-function catalogueWithVisitsAndPatients(): Catalogue {
+function catalogueWithPatients(): Catalogue {
 	const catalogue = defaultCatalogue();
-	catalogue.locators.chart = async (db, ref, actor) => {
-		if (ref.type !== 'chart' || ref.visitId !== visitId || actor.kind !== 'user') return null;
-		return { clinicId: visitFacts.clinicId, role: await roleIn(db, actor, visitFacts.clinicId), closed: false, clinicianUserIds: visitFacts.clinicianUserIds };
-	};
 	catalogue.locators.patientLive = async (db, ref, actor) => {
 		if ((ref.type !== 'patientLive' && ref.type !== 'patientAppointments') || ref.patientId !== patientId || actor.kind !== 'user') return null;
 		return { clinicId: patientFacts.clinicId, role: await roleIn(db, actor, patientFacts.clinicId), closed: false, patientUserId: patientFacts.patientUserId };
@@ -35,7 +33,7 @@ const displayKey = 'display-key-for-tests-0001';
 
 beforeAll(async () => {
 	running = await startSync({
-		catalogue: catalogueWithVisitsAndPatients(),
+		catalogue: catalogueWithPatients(),
 		resolveDisplayKey: async (key) => (key === displayKey ? { clinicId } : null)
 	});
 	const { db } = running.database;
@@ -50,10 +48,29 @@ beforeAll(async () => {
 	tokens.otherClinicAdmin = await makeSession(db, (await makeMember(db, other.id, 'admin')).id);
 	const patient = await makeUser(db, { kind: 'patient' });
 	tokens.patient = await makeSession(db, patient.id);
-	visitFacts = { clinicId, clinicianUserIds: [ids.doctor] };
+	visitId = await makeVisit(db, clinicId, ids.doctor);
 	patientFacts = { clinicId, patientUserId: patient.id };
 });
 afterAll(() => running.close());
+
+async function makeVisit(db: Db, clinic: string, doctorId: string, status: 'open' | 'completed' = 'open'): Promise<string> {
+	const [p] = await db
+		.insert(patient)
+		.values({ clinicId: clinic, refNo: 1 + Math.floor(Math.random() * 1e6), name: `Chart patient ${rand(2)}` })
+		.returning();
+	const [v] = await db
+		.insert(visit)
+		.values({
+			clinicId: clinic,
+			refNo: 1 + Math.floor(Math.random() * 1e6),
+			patientId: p.id,
+			doctorId,
+			status,
+			completedAt: status === 'completed' ? new Date() : null
+		})
+		.returning();
+	return v.id;
+}
 
 type Outcome = 'read-write' | 'readonly' | 'forbidden' | 'unauthenticated' | 'unknown-document';
 
@@ -75,6 +92,7 @@ const docs = (): Record<DocumentRef['type'], string> => ({
 	pharmacy: documentName.pharmacy(clinicId),
 	staff: documentName.staff(clinicId),
 	waitlist: documentName.waitlist(clinicId),
+	referrals: documentName.referrals(clinicId),
 	chart: documentName.chart(visitId),
 	patientLive: documentName.patientLive(patientId),
 	patientAppointments: documentName.patientAppointments(patientId)
@@ -84,16 +102,17 @@ const R = 'readonly';
 const W = 'read-write';
 const F = 'forbidden';
 const matrix: Record<DocumentRef['type'], Record<Role | 'otherClinicAdmin' | 'patient', Outcome>> = {
-	calendar: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
-	desk: { admin: W, doctor: W, reception: W, pharmacist: W, otherClinicAdmin: F, patient: F },
-	queue: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
-	display: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
-	pharmacy: { admin: R, doctor: R, reception: F, pharmacist: R, otherClinicAdmin: F, patient: F },
-	staff: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
-	waitlist: { admin: R, doctor: R, reception: R, pharmacist: F, otherClinicAdmin: F, patient: F },
-	chart: { admin: F, doctor: W, reception: F, pharmacist: F, otherClinicAdmin: F, patient: F },
-	patientLive: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: R },
-	patientAppointments: { admin: R, doctor: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: R }
+	calendar: { admin: R, doctor: R, nurse: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
+	desk: { admin: W, doctor: W, nurse: W, reception: W, pharmacist: W, otherClinicAdmin: F, patient: F },
+	queue: { admin: R, doctor: R, nurse: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
+	display: { admin: R, doctor: R, nurse: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
+	pharmacy: { admin: R, doctor: R, nurse: F, reception: F, pharmacist: R, otherClinicAdmin: F, patient: F },
+	staff: { admin: R, doctor: R, nurse: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: F },
+	waitlist: { admin: R, doctor: R, nurse: F, reception: R, pharmacist: F, otherClinicAdmin: F, patient: F },
+	referrals: { admin: F, doctor: R, nurse: R, reception: F, pharmacist: F, otherClinicAdmin: F, patient: F },
+	chart: { admin: F, doctor: W, nurse: W, reception: F, pharmacist: F, otherClinicAdmin: F, patient: F },
+	patientLive: { admin: R, doctor: R, nurse: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: R },
+	patientAppointments: { admin: R, doctor: R, nurse: R, reception: R, pharmacist: R, otherClinicAdmin: F, patient: R }
 };
 
 describe('opening documents through the real server', () => {
@@ -112,6 +131,31 @@ describe('opening documents through the real server', () => {
 		const second = await makeMember(db, clinicId, 'doctor');
 		expect(await open(docs().chart, { token: await makeSession(db, second.id) })).toBe(R);
 		expect(await open(docs().chart, { token: tokens.doctor })).toBe(W);
+	});
+
+	it('gives the chart of a completed visit read-only to its doctor and the nurses, and still nothing to the others', async () => {
+		const { db } = running.database;
+		const completed = documentName.chart(await makeVisit(db, clinicId, ids.doctor, 'completed'));
+		const seen = Object.fromEntries(
+			await Promise.all(Object.keys(matrix.chart).map(async (who) => [who, await open(completed, { token: tokens[who as keyof typeof tokens] })]))
+		);
+		expect(seen).toEqual({ admin: F, doctor: R, nurse: R, reception: F, pharmacist: F, otherClinicAdmin: F, patient: F });
+	});
+
+	it('closes the chart once its document is closed: the writers read only', async () => {
+		const { db } = running.database;
+		const id = await makeVisit(db, clinicId, ids.doctor);
+		await db.transaction((tx) => closeCollaborativeDocument(tx, documentName.chart(id), clinicId));
+		expect(await open(documentName.chart(id), { token: tokens.doctor })).toBe(R);
+		expect(await open(documentName.chart(id), { token: tokens.nurse })).toBe(R);
+	});
+
+	it('lets a doctor of another clinic and a nurse of another clinic open nothing of this clinic’s chart', async () => {
+		const { db } = running.database;
+		const other = await makeClinic(db);
+		for (const role of ['doctor', 'nurse'] as const) {
+			expect(await open(docs().chart, { token: await makeSession(db, (await makeMember(db, other.id, role)).id) })).toBe(F);
+		}
 	});
 
 	it('knows a browser by its session cookie, but not when the page is on another origin', async () => {

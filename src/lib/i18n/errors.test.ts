@@ -4,7 +4,12 @@ import { EDGE_ERROR_CODES, ERROR_CODES } from '$lib/server/errors';
 import { adminErrorMessages } from '$lib/components/admin/errorMessages';
 import { patientErrorMessages } from '$lib/components/patients/errorMessages';
 import { queueErrorMessages } from '$lib/components/queue/errorMessages';
+import { referralErrorMessages } from '$lib/components/referrals/errorMessages';
+import { pharmacyErrorMessages } from '$lib/components/pharmacy/errorMessages';
+import { billingErrorMessages } from '$lib/components/billing/errorMessages';
+import { prescribingErrorMessages } from '$lib/components/prescribing/errorMessages';
 import { schedulingErrorMessages } from '$lib/components/scheduling/errorMessages';
+import { visitErrorMessages } from '$lib/visits/errorMessages';
 import { commonErrorMessages, errorMessage, type ErrorParams, type WordedCode } from './errors';
 
 /** Every parameter any sentence takes, so none is left blank. */
@@ -46,7 +51,18 @@ describe('error sentences', () => {
 	});
 
 	it('has each code worded by one table only, so no domain silently rewords another’s code', () => {
-		const tables = [commonErrorMessages, adminErrorMessages, patientErrorMessages, queueErrorMessages, schedulingErrorMessages];
+		const tables = [
+			commonErrorMessages,
+			adminErrorMessages,
+			patientErrorMessages,
+			queueErrorMessages,
+			referralErrorMessages,
+			schedulingErrorMessages,
+			visitErrorMessages,
+			prescribingErrorMessages,
+			pharmacyErrorMessages,
+			billingErrorMessages
+		];
 		const codes = tables.flatMap((table) => Object.keys(table));
 		expect(codes.length).toBe(new Set(codes).size);
 		expect(new Set(codes)).toEqual(new Set([...ERROR_CODES, ...EDGE_ERROR_CODES]));

@@ -2,8 +2,13 @@ import { m } from '$lib/paraglide/messages.js';
 import type { EdgeErrorCode, ErrorCode } from '$lib/server/errors';
 import { adminErrorMessages } from '$lib/components/admin/errorMessages';
 import { patientErrorMessages } from '$lib/components/patients/errorMessages';
+import { pharmacyErrorMessages } from '$lib/components/pharmacy/errorMessages';
+import { billingErrorMessages } from '$lib/components/billing/errorMessages';
+import { prescribingErrorMessages } from '$lib/components/prescribing/errorMessages';
 import { queueErrorMessages } from '$lib/components/queue/errorMessages';
+import { referralErrorMessages } from '$lib/components/referrals/errorMessages';
 import { schedulingErrorMessages } from '$lib/components/scheduling/errorMessages';
+import { visitErrorMessages } from '$lib/visits/errorMessages';
 
 export type WordedCode = ErrorCode | EdgeErrorCode;
 export type ErrorParams = Record<string, string | number | undefined>;
@@ -74,7 +79,12 @@ export const errorSentences: Record<WordedCode, ErrorSentence> = {
 	...adminErrorMessages,
 	...patientErrorMessages,
 	...queueErrorMessages,
-	...schedulingErrorMessages
+	...referralErrorMessages,
+	...pharmacyErrorMessages,
+	...billingErrorMessages,
+	...schedulingErrorMessages,
+	...visitErrorMessages,
+	...prescribingErrorMessages
 };
 
 /** The translated sentence for an error code, in the current request's language. */

@@ -37,4 +37,16 @@ describe('security headers', () => {
 			"default-src 'none'; sandbox; frame-ancestors 'none'"
 		);
 	});
+
+	it('lets only a visit chart page use the microphone (this origin) and play blob: media', () => {
+		const policy = "default-src 'self'; media-src 'self' data:; connect-src 'self'";
+		const chart = '/SHF01/visits/0b7c6f1e-2a65-4c1b-9d7e-3f0a2b1c4d5e';
+		expect(baseSecurityHeaders(chart, false)['permissions-policy']).toContain('microphone=(self)');
+		expect(baseSecurityHeaders(chart, false)['permissions-policy']).toContain('camera=()');
+		expect(completePagePolicy(policy, new URL(`https://c.test${chart}`))).toContain("media-src 'self' data: blob:");
+		for (const path of ['/', '/SHF01/queue', `${chart}/prescription`, '/SHF01/patients/1', '/api/v1/clinics/SHF01/visits/1', '/SHF01/visits']) {
+			expect(baseSecurityHeaders(path, false)['permissions-policy']).toContain('microphone=()');
+			expect(completePagePolicy(policy, new URL(`https://c.test${path}`))).toContain("media-src 'self' data:;");
+		}
+	});
 });

@@ -14,6 +14,7 @@ describe('document names', () => {
 			documentName.pharmacy(clinic),
 			documentName.staff(clinic),
 			documentName.waitlist(clinic),
+			documentName.referrals(clinic),
 			documentName.chart(visit),
 			documentName.patientLive(visit),
 			documentName.patientAppointments(visit)
@@ -27,12 +28,13 @@ describe('document names', () => {
 			'pharmacy',
 			'staff',
 			'waitlist',
+			'referrals',
 			'chart',
 			'patientLive',
 			'patientAppointments'
 		]);
 		expect(parseDocumentName(documentName.queue(clinic, '2025-03-01'))).toEqual({ type: 'queue', clinicId: clinic, day: '2025-03-01' });
-		expect(Object.keys(documentKinds)).toHaveLength(10);
+		expect(Object.keys(documentKinds)).toHaveLength(11);
 	});
 
 	it.each([

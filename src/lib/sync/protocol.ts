@@ -10,7 +10,7 @@ export type DocumentKind = 'projection' | 'collaborative';
 /** A parsed document name. `type` names the catalogue entry (docs/ARCHITECTURE.md, "The document catalogue"). */
 export type DocumentRef =
 	| { type: DayType; clinicId: string; day: string }
-	| { type: 'pharmacy' | 'staff' | 'waitlist'; clinicId: string }
+	| { type: 'pharmacy' | 'staff' | 'waitlist' | 'referrals'; clinicId: string }
 	| { type: 'chart'; visitId: string }
 	| { type: 'patientLive' | 'patientAppointments'; patientId: string };
 
@@ -24,6 +24,7 @@ export const documentKinds: Record<DocumentType, DocumentKind> = {
 	pharmacy: 'projection',
 	staff: 'projection',
 	waitlist: 'projection',
+	referrals: 'projection',
 	chart: 'collaborative',
 	patientLive: 'projection',
 	patientAppointments: 'projection'
@@ -54,6 +55,7 @@ export const documentName = {
 	pharmacy: (clinicId: string) => `clinic/${assertUuid(clinicId)}/pharmacy`,
 	staff: (clinicId: string) => `clinic/${assertUuid(clinicId)}/staff`,
 	waitlist: (clinicId: string) => `clinic/${assertUuid(clinicId)}/waitlist`,
+	referrals: (clinicId: string) => `clinic/${assertUuid(clinicId)}/referrals`,
 	chart: (visitId: string) => `visit/${assertUuid(visitId)}/chart`,
 	patientLive: (patientId: string) => `patient/${assertUuid(patientId)}/live`,
 	patientAppointments: (patientId: string) => `patient/${assertUuid(patientId)}/appointments`
@@ -69,7 +71,8 @@ export function parseDocumentName(name: string): DocumentRef | null {
 	const parts = name.split('/');
 	if (parts[0] === 'clinic' && uuid.test(parts[1] ?? '')) {
 		const clinicId = parts[1];
-		if (parts.length === 3 && (parts[2] === 'pharmacy' || parts[2] === 'staff' || parts[2] === 'waitlist')) return { type: parts[2], clinicId };
+		if (parts.length === 3 && (parts[2] === 'pharmacy' || parts[2] === 'staff' || parts[2] === 'waitlist' || parts[2] === 'referrals'))
+			return { type: parts[2], clinicId };
 		const type = parts[4] ?? '';
 		if (parts.length === 5 && parts[2] === 'day' && isCalendarDay(parts[3]) && isDayType(type)) return { type, clinicId, day: parts[3] };
 		return null;
@@ -111,6 +114,12 @@ export const SyncClose = {
 	tooManyDocuments: { code: 4430, reason: 'too-many-documents' },
 	/** An update that would grow a collaborative document past its size cap; the update was not kept. */
 	documentFull: { code: 4413, reason: 'document-full' },
+	/**
+	 * An update to a visit's chart that reached the server after the visit was completed: it was
+	 * not kept (the completed visit's snapshot does not have it). The chart screen keeps the
+	 * writer's late text as the draft of an addendum (see `contracts/chart.ts`).
+	 */
+	visitCompleted: { code: 4423, reason: 'visit-completed' },
 	/** A frame larger than the server accepts (the WebSocket standard's code). */
 	messageTooBig: { code: 1009, reason: 'message-too-big' },
 	/** The server is shutting down or hit an unexpected error; the client should reconnect. */
@@ -132,7 +141,7 @@ export function closeReasonOf(code: number): SyncCloseReason | null {
 }
 
 /** Codes after which reconnecting cannot help until something changes (sign-in, permissions). */
-export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4404, 4413, 4430]);
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4404, 4413, 4423, 4430]);
 
 const finalReasons = new Set<string>(
 	Object.values(SyncClose)

@@ -25,6 +25,10 @@ export type LiveDocumentOptions = {
 	url?: string;
 	/** For non-browser clients and kiosks (display key); browsers leave it empty. */
 	token?: string;
+	/** A collaborative document only read here (a completed chart) keeps no IndexedDB copy. */
+	keepLocal?: boolean;
+	/** A stateless message from the server about a collaborative document (`CHART_RECORD_CHANGED_MESSAGE`). */
+	onMessage?: (payload: string) => void;
 };
 
 /** A stable colour per person, so everyone sees the same colour for the same colleague. */
@@ -60,6 +64,8 @@ export class LiveDocument {
 
 	/** The shared document of a collaborative kind (a projection's content is in `content`). */
 	readonly doc = new Y.Doc();
+	/** The Hocuspocus provider of a collaborative document, for editors that share its awareness (Tiptap's caret); null for projections. */
+	provider: HocuspocusProvider | null = null;
 	private readonly close: () => void;
 	private everLive = false;
 
@@ -92,10 +98,11 @@ export class LiveDocument {
 	}
 
 	private openCollaborative(options: LiveDocumentOptions, url: string, self: PresenceUser): () => void {
-		const local = new IndexeddbPersistence(options.name, this.doc);
+		const local = options.keepLocal === false ? null : new IndexeddbPersistence(options.name, this.doc);
 		// One socket per document: a refusal or a limit then affects only this document.
 		const socket = new HocuspocusProviderWebsocket({ url, delay: 1000, factor: 2, maxDelay: 15_000, jitter: true });
 		const provider = new HocuspocusProvider({ websocketProvider: socket, name: options.name, document: this.doc, token: options.token ?? '' });
+		this.provider = provider;
 		const refuse = (reason: SyncCloseReason | null) => {
 			this.refusal ??= reason;
 			this.state = 'refused';
@@ -110,6 +117,8 @@ export class LiveDocument {
 			this.everLive = true;
 			if (this.state !== 'refused') this.state = navigator.onLine ? 'live' : 'offline';
 		});
+		const onMessage = options.onMessage;
+		if (onMessage) provider.on('stateless', ({ payload }: { payload: string }) => onMessage(payload));
 		provider.on('authenticationFailed', ({ reason }: { reason: string }) => refuse(isSyncCloseReason(reason) ? reason : null));
 		provider.on('close', ({ event }: { event: { code: number; reason?: string } }) => {
 			// A document the server closed alone arrives as 1000 with the reason: read the reason then.
@@ -121,7 +130,7 @@ export class LiveDocument {
 		return () => {
 			provider.destroy();
 			socket.destroy();
-			void local.destroy();
+			void local?.destroy();
 		};
 	}
 

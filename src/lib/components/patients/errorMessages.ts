@@ -14,5 +14,6 @@ export const patientErrorMessages = {
 	link_code_used: () => m.error_link_code_used(),
 	patient_already_linked: () => m.error_patient_already_linked(),
 	account_linked_here: () => m.error_account_linked_here(),
-	patient_not_linked: () => m.error_patient_not_linked()
+	patient_not_linked: () => m.error_patient_not_linked(),
+	icd10_code_unknown: () => m.error_icd10_code_unknown()
 } satisfies ErrorSentences;

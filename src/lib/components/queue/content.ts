@@ -4,6 +4,7 @@ import {
 	patientLiveContract,
 	queueContract,
 	type DisplayContent,
+	type PatientPrescription,
 	type PatientQueue,
 	type QueueContent,
 	type QueueDoctorContent,
@@ -35,6 +36,12 @@ export function readPatientQueue(content: Record<string, unknown>): PatientQueue
 	const reading = readContent(patientLiveContract, content);
 	if (reading.state === 'mismatch') return 'mismatch';
 	return reading.state === 'ok' ? reading.value.queue : null;
+}
+
+/** The patient's recent prescriptions at the pharmacy (status only), newest first. */
+export function readPatientMedicines(content: Record<string, unknown>): PatientPrescription[] {
+	const reading = readContent(patientLiveContract, content);
+	return reading.state === 'ok' ? (reading.value.prescriptions ?? []) : [];
 }
 
 /** Minutes since an instant, for "waiting 12 min". */

@@ -20,3 +20,8 @@ export function isUniqueViolation(e: unknown, constraint?: string): boolean {
 	const err = pgError(e);
 	return err?.code === '23505' && (constraint === undefined || err.constraint === constraint);
 }
+
+export function isCheckViolation(e: unknown, constraint?: string): boolean {
+	const err = pgError(e);
+	return err?.code === '23514' && (constraint === undefined || err.constraint === constraint);
+}

@@ -83,6 +83,40 @@ export async function readJson(request: Request): Promise<unknown> {
 	return body;
 }
 
+/** A multipart upload as the API reads it: its text fields and its one file (`file`), if any. */
+export type Upload = { fields: Record<string, string>; file: { name: string; bytes: Uint8Array } | null };
+
+/**
+ * Reads a `multipart/form-data` body with one file part named `file`: 415 for any other type,
+ * 413 `file_too_large` when the declared length is past `maxFileBytes` and a little room for
+ * the form's own parts (the domain checks the file's own size), 400 when it cannot be parsed.
+ */
+export async function readUpload(request: Request, maxFileBytes: number): Promise<Upload> {
+	const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+	if (type !== 'multipart/form-data') throw new EdgeError(415, 'unsupported_media_type');
+	const declared = Number(request.headers.get('content-length'));
+	const tooBig = () => new AppError('file_too_large', 413, 'The file is too large', 'file', { max: maxFileBytes / (1024 * 1024) });
+	if (Number.isFinite(declared) && declared > maxFileBytes + MAX_BODY_BYTES) {
+		await discardBody(request);
+		throw tooBig();
+	}
+	let form: FormData;
+	try {
+		form = await request.formData();
+	} catch (e) {
+		if (hasStatus(e, 413)) throw tooBig();
+		throw new AppError('bad_request', 400, 'The upload could not be read');
+	}
+	const fields: Record<string, string> = {};
+	let file: Upload['file'] = null;
+	for (const [name, value] of form.entries()) {
+		if (typeof value === 'string') fields[name] = value;
+		else if (name === 'file' && !file) file = { name: value.name, bytes: new Uint8Array(await value.arrayBuffer()) };
+	}
+	refuseUnstorableText(fields);
+	return { fields, file };
+}
+
 const tooLarge = () => new AppError('payload_too_large', 413, `Body over ${MAX_BODY_BYTES} bytes`);
 
 /**

@@ -31,4 +31,7 @@ export type AffectedAppointment = {
 };
 
 /** The details a refusal carries, each in a list of its own name inside `error` (never in the sentence). */
-export type RefusalLists = { appointments?: AffectedAppointment[] };
+export type RefusalLists = { appointments?: AffectedAppointment[]; warnings?: PrescriptionWarning[] };
+
+/** A prescribing warning that stands until overridden with a reason (`prescription_warning`). */
+export type PrescriptionWarning = { id: string; kind: 'allergy' | 'duplicate' | 'interaction'; message: string };

@@ -9,6 +9,8 @@ import type { OutboxRow } from './outbox';
 import { sendPush } from './push';
 import { findRecipient } from './recipients';
 import { deliverInvitation } from './invitationEmail';
+import { deliverReferralReminder } from './referralEmail';
+import { deliverStockDigest } from './stockDigestEmail';
 import { renderEmail, renderPush } from './render';
 import type { VapidDetails } from './vapid';
 
@@ -44,6 +46,8 @@ export async function deliverEvent(deps: DeliveryDeps, row: DeliverableEvent): P
 	if (!parsed.ok) return { done: [], errors: [], rejected: parsed.reason };
 	const { event } = parsed;
 	if (event.type === 'member.invited') return deliverInvitation(deps, event.payload, row);
+	if (event.type === 'referral.reminder') return deliverReferralReminder(deps, event.payload, row);
+	if (event.type === 'stock.digest') return deliverStockDigest(deps, event.payload, row);
 	const recipient = await findRecipient(deps.db, event.payload.patientId);
 	if (!recipient) return { done: [], errors: [] };
 	const email = recipient.email && !row.deliveredTo.some((key) => key === 'email' || key === 'email:log') ? recipient.email : null;

@@ -31,7 +31,13 @@ export const outboxEventSchema = z.discriminatedUnion('type', [
 	event('queue.almost_next', { ...tokenIds, doctorId: z.uuid().nullable(), ahead: z.number().int().min(0), waitMinutes: z.number().int().min(0) }),
 	event('queue.called', { ...tokenIds, doctorId: z.uuid(), visitId: z.uuid() }),
 	/** To a staff member, not a patient: the single-use link to set their password (tenancy/invitations.ts). */
-	event('member.invited', { invitationId: z.uuid(), userId: z.uuid(), token: z.string().min(20), expiresAt: instant })
+	event('member.invited', { invitationId: z.uuid(), userId: z.uuid(), token: z.string().min(20), expiresAt: instant }),
+	/** To the referring doctor: a referral of theirs still has no answer (referrals/referrals.ts). */
+	event('referral.reminder', { referralId: z.uuid(), doctorId: z.uuid() }),
+	/** To the patient: everything on their prescription is dispensed (pharmacy/dispense.ts). */
+	event('prescription.ready', { prescriptionId: z.uuid(), patientId: z.uuid() }),
+	/** To the clinic's pharmacists and admins, once a clinic day: low stock and batches expiring (pharmacy/digest.ts). */
+	event('stock.digest', { clinicId: z.uuid(), day: z.iso.date() })
 ]);
 
 type AnyOutboxEvent = z.infer<typeof outboxEventSchema>;

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db';
-import { appointment, appUser, queueToken, room, waitlistEntry, type Clinic } from '../db/schema';
+import { appointment, appUser, dispensing, queueToken, room, waitlistEntry, type Clinic } from '../db/schema';
 import { appointmentIcs } from '../scheduling/ics';
 import { formatRef } from '../tenancy/counters';
 import { m } from '../../paraglide/messages.js';
@@ -48,7 +48,12 @@ const composers: { [K in OutboxEventType]: Composer<K> | null } = {
 	'queue.almost_next': almostNextNotice,
 	'queue.called': calledNotice,
 	// Goes to a staff member, not a patient: delivered by invitationEmail.ts.
-	'member.invited': null
+	'member.invited': null,
+	// Goes to the referring doctor: delivered by referralEmail.ts.
+	'referral.reminder': null,
+	'prescription.ready': readyNotice,
+	// Goes to the pharmacy's staff: delivered by stockDigestEmail.ts.
+	'stock.digest': null
 };
 
 /** The notice for one event, or null when it tells the patient nothing (any more). */
@@ -225,6 +230,20 @@ async function calledNotice(db: Db, payload: OutboxPayloads['queue.called'], r: 
 		attachments: [],
 		urgent: true,
 		tag: `queue-${payload.tokenId}`
+	};
+}
+
+async function readyNotice(db: Db, payload: OutboxPayloads['prescription.ready'], r: Recipient): Promise<Notice | null> {
+	const [state] = await db.select({ status: dispensing.status }).from(dispensing).where(eq(dispensing.prescriptionId, payload.prescriptionId));
+	// Collected (or taken back to work) before the notice went out: nothing to tell.
+	if (state?.status !== 'ready') return null;
+	const locale = { locale: r.locale };
+	return {
+		subject: m.notify_ready_subject({ clinic: r.clinic.name }, locale),
+		lines: [m.notify_ready_body({ clinic: r.clinic.name }, locale)],
+		attachments: [],
+		urgent: false,
+		tag: `prescription-${payload.prescriptionId}`
 	};
 }
 

@@ -19,10 +19,15 @@ import type { Role } from '../db/schema';
 export type OperationAccess =
 	{ anyone: true } | { account: true } | { patientAccount: true } | { roles: readonly Role[]; ownDoctor?: true } | { anyClinicRoles: readonly Role[] };
 
-const staff: readonly Role[] = ['admin', 'doctor', 'reception', 'pharmacist'];
+const staff: readonly Role[] = ['admin', 'doctor', 'nurse', 'reception', 'pharmacist'];
 const bookers: readonly Role[] = ['admin', 'doctor', 'reception'];
 const admins: readonly Role[] = ['admin'];
 const desk: readonly Role[] = ['admin', 'reception'];
+/** The clinical record: clinicians write it; the pharmacy reads it too (allergies when dispensing). */
+const clinicians: readonly Role[] = ['doctor', 'nurse'];
+const recordReaders: readonly Role[] = ['doctor', 'nurse', 'pharmacist'];
+/** Stock and dispensing: the pharmacy and the administrator. */
+const pharmacy: readonly Role[] = ['admin', 'pharmacist'];
 
 export const operationAccess: Record<string, OperationAccess> = {
 	// auth, meta
@@ -44,6 +49,16 @@ export const operationAccess: Record<string, OperationAccess> = {
 	createLinkCode: { roles: desk },
 	unlinkPatientAccount: { roles: desk },
 	listAccountLinks: { account: true },
+	listAllergies: { roles: recordReaders },
+	recordAllergy: { roles: clinicians },
+	removeAllergy: { roles: clinicians },
+	setBloodGroup: { roles: clinicians },
+	listConditions: { roles: recordReaders },
+	recordCondition: { roles: clinicians },
+	resolveCondition: { roles: clinicians },
+	listMedications: { roles: recordReaders },
+	recordMedication: { roles: clinicians },
+	stopMedication: { roles: clinicians },
 	linkAccount: { patientAccount: true },
 	// queue
 	getQueue: { roles: staff },
@@ -53,7 +68,8 @@ export const operationAccess: Record<string, OperationAccess> = {
 	skipToken: { roles: desk, ownDoctor: true },
 	sendBackToken: { roles: desk, ownDoctor: true },
 	completeToken: { roles: desk, ownDoctor: true },
-	markTokenUrgent: { roles: bookers },
+	// A nurse triaging at the door marks a token urgent too (queue/policy.ts, 'queue.urgent').
+	markTokenUrgent: { roles: ['admin', 'doctor', 'nurse', 'reception'] },
 	getTokenSlip: { roles: bookers },
 	reorderToken: { roles: desk },
 	listDisplayKeys: { roles: admins },
@@ -66,6 +82,86 @@ export const operationAccess: Record<string, OperationAccess> = {
 	setTodayRoom: { roles: desk, ownDoctor: true },
 	// visits
 	searchIcd10: { roles: staff },
+	listReferrals: { roles: ['doctor', 'nurse'] },
+	createReferral: { roles: ['doctor'] },
+	acceptReferral: { roles: ['doctor'] },
+	declineReferral: { roles: ['doctor'] },
+	// Any doctor (for themselves) or nurse (for a doctor they name): a doctor naming another is refused by the command.
+	openVisit: { roles: ['doctor', 'nurse'] },
+	getVisit: { roles: ['doctor', 'nurse'] },
+	completeVisit: { roles: [], ownDoctor: true },
+	addVisitAddendum: { roles: ['doctor', 'nurse'] },
+	writeVisitChart: { roles: ['nurse'], ownDoctor: true },
+	listVisitAttachments: { roles: ['doctor', 'nurse'] },
+	addVisitAttachment: { roles: ['nurse'], ownDoctor: true },
+	getVisitAttachment: { roles: ['doctor', 'nurse'] },
+	// pharmacy: the catalogue and prescribing
+	searchMedicines: { roles: staff },
+	addMedicine: { roles: ['admin', 'doctor'] },
+	getPrescription: { roles: ['doctor', 'nurse', 'pharmacist'] },
+	putPrescription: { roles: [], ownDoctor: true },
+	getPrescriptionPdf: { roles: ['doctor', 'nurse', 'pharmacist'] },
+	// stock and dispensing
+	receiveBatch: { roles: pharmacy },
+	getMedicineStock: { roles: pharmacy },
+	getPharmacyQueue: { roles: ['admin', 'pharmacist', 'doctor'] },
+	dispensePrescription: { roles: pharmacy },
+	preparePrescription: { roles: pharmacy },
+	setPrescriptionLineOutcome: { roles: pharmacy },
+	collectPrescription: { roles: pharmacy },
+	returnPrescription: { roles: pharmacy },
+	adjustStock: { roles: pharmacy },
+	listStockMovements: { roles: pharmacy },
+	// inventory: reorder levels and stock exports
+	setReorderLevels: { roles: pharmacy },
+	exportStockCsv: { roles: pharmacy },
+	exportStockMovementsCsv: { roles: pharmacy },
+	exportExpiringStockCsv: { roles: pharmacy },
+	// reports: dispensing log, a medicine's movements, stock value
+	getDispensingLog: { roles: pharmacy },
+	exportDispensingLogCsv: { roles: pharmacy },
+	getMedicineMovementReport: { roles: pharmacy },
+	exportMedicineMovementReportCsv: { roles: pharmacy },
+	getStockValue: { roles: pharmacy },
+	exportStockValueCsv: { roles: pharmacy },
+	// purchasing: suppliers and purchase orders
+	listSuppliers: { roles: pharmacy },
+	createSupplier: { roles: pharmacy },
+	updateSupplier: { roles: pharmacy },
+	listPurchaseOrders: { roles: pharmacy },
+	createPurchaseOrder: { roles: pharmacy },
+	orderFromLowStock: { roles: pharmacy },
+	getPurchaseOrder: { roles: pharmacy },
+	updatePurchaseOrder: { roles: pharmacy },
+	markPurchaseOrderOrdered: { roles: pharmacy },
+	cancelPurchaseOrder: { roles: pharmacy },
+	receivePurchaseOrder: { roles: pharmacy },
+	purchaseOrderPdf: { roles: pharmacy },
+	purchaseOrderCsv: { roles: pharmacy },
+	// billing (openapi/billing.ts)
+	listServices: { roles: ['admin', 'reception', 'doctor', 'pharmacist'] },
+	createService: { roles: ['admin'] },
+	listInvoices: { roles: ['admin', 'reception'] },
+	createInvoice: { roles: ['admin', 'reception'] },
+	getInvoice: { roles: ['admin', 'reception'] },
+	invoicePdf: { roles: ['admin', 'reception'] },
+	issueInvoice: { roles: ['admin', 'reception'] },
+	recordPayment: { roles: ['admin', 'reception'] },
+	refundPayment: { roles: ['admin'] },
+	voidInvoice: { roles: ['admin'] },
+	createCreditNote: { roles: ['admin'] },
+	getDeskDay: { roles: ['admin', 'reception'] },
+	closeDay: { roles: ['admin', 'reception'] },
+	setDoctorShare: { roles: ['admin'] },
+	getEarnings: { roles: ['admin', 'doctor'] },
+	// stock operations (openapi/stockOps.ts)
+	importMedicines: { roles: pharmacy },
+	startStockCount: { roles: pharmacy },
+	getStockCount: { roles: pharmacy },
+	saveStockCountLines: { roles: pharmacy },
+	postStockCount: { roles: pharmacy },
+	cancelStockCount: { roles: pharmacy },
+	transferStock: { roles: pharmacy },
 	// scheduling
 	putAvailability: { roles: desk, ownDoctor: true },
 	listSlots: { roles: staff },

@@ -44,7 +44,11 @@ export const errorBody = z.object({
 		fields: z
 			.array(fieldError)
 			.meta({ description: 'Every field at fault, each once, in the order of the request\u2019s schema; empty when the refusal is not about a field.' }),
-		clashes: z.array(clash).optional().meta({ description: 'With `series_clashes` only: every date of a recurring booking that cannot be booked, and why.' })
+		clashes: z.array(clash).optional().meta({ description: 'With `series_clashes` only: every date of a recurring booking that cannot be booked, and why.' }),
+		warnings: z
+			.array(z.object({ id: z.string(), kind: z.enum(['allergy', 'duplicate', 'interaction']), message: z.string() }))
+			.optional()
+			.meta({ description: 'With `prescription_warning` only: every warning still to override, each by its stable `id`.' })
 	})
 });
 

@@ -7,6 +7,15 @@ import { schedulingApi } from './scheduling';
 import { queueApi } from './queue';
 import { notificationsApi } from './notifications';
 import { visitsApi } from './visits';
+import { visitAttachmentsApi } from './visitAttachments';
+import { referralsApi } from './referrals';
+import { stockApi } from './stock';
+import { inventoryApi } from './inventory';
+import { stockReportsApi } from './stockReports';
+import { pharmacyApi } from './pharmacy';
+import { purchasingApi } from './purchasing';
+import { billingApi } from './billing';
+import { stockOpsApi } from './stockOps';
 import { metaApi } from './meta';
 import type { ApiContribution, Method, PathItem } from './types';
 import { operationAccess } from './access';
@@ -16,7 +25,25 @@ import type { JsonSchema } from './jsonSchema';
  * Each domain contributes its own paths and schemas; a new domain adds its module here. The
  * order is the order of the tags in the document.
  */
-export const contributions: ApiContribution[] = [authApi, tenancyApi, patientsApi, schedulingApi, queueApi, visitsApi, notificationsApi, metaApi];
+export const contributions: ApiContribution[] = [
+	authApi,
+	tenancyApi,
+	patientsApi,
+	schedulingApi,
+	queueApi,
+	visitsApi,
+	visitAttachmentsApi,
+	referralsApi,
+	pharmacyApi,
+	stockApi,
+	inventoryApi,
+	stockReportsApi,
+	purchasingApi,
+	billingApi,
+	stockOpsApi,
+	notificationsApi,
+	metaApi
+];
 
 export const API_BASE = '/api/v1';
 /** The document's own version: bump the minor for additions, the major never within /api/v1. */

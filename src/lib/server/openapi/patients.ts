@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { patientDocumentKind, sex } from '../db/schema/patients';
 import { formatRef } from '../tenancy/counters';
 import { patientInput, mergeInput, linkInput } from '../patients/schema';
+import { clinicalRecordPaths, clinicalRecordSchemas } from './clinicalRecord';
 import type { Patient } from '../db/schema/patients';
 import type { PatientSummary } from '../patients/queries';
 import { clinicCode } from '../tenancy/schema';
@@ -143,7 +144,8 @@ export const patientsApi: ApiContribution = {
 		PatientMerge: jsonSchemaOf(mergeView, 'output'),
 		LinkCode: jsonSchemaOf(linkCodeView, 'output'),
 		AccountLink: jsonSchemaOf(accountLinkView, 'output'),
-		AccountLinks: jsonSchemaOf(accountLinksView, 'output')
+		AccountLinks: jsonSchemaOf(accountLinksView, 'output'),
+		...clinicalRecordSchemas
 	},
 	paths: {
 		'/clinics/{code}/patients': {
@@ -237,6 +239,7 @@ export const patientsApi: ApiContribution = {
 				responses: { '204': { description: 'Unlinked.' }, ...errors(...scoped, 'Forbidden', 'Conflict') }
 			}
 		},
+		...clinicalRecordPaths(codeParameter, idParameter),
 		'/me/links': {
 			get: {
 				operationId: 'listAccountLinks',

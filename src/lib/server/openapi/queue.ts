@@ -193,7 +193,7 @@ export const queueApi: ApiContribution = {
 		'/clinics/{code}/queue/{tokenId}/complete': tokenAction(
 			'completeToken',
 			'Complete the consultation',
-			'The token, its visit and its appointment complete. No body is needed when the key comes as a header.',
+			'The patient leaves the doctor: the token and its appointment complete. The visit stays open for its chart to be completed (`POST …/visits/{id}/complete`, which also completes a token still with the doctor). No body is needed when the key comes as a header.',
 			undefined,
 			'required'
 		),

@@ -34,11 +34,16 @@ const EXTENSION: Record<DocumentType, string> = {
  * characters, at most 120 characters, and an extension that matches what the file really is.
  */
 export function cleanFileName(name: string, type: DocumentType): string {
+	return safeFileName(name, EXTENSION[type], 'document');
+}
+
+/** `cleanFileName` with the extension given: for files that are not patient documents (a chart's voice note). */
+export function safeFileName(name: string, extension: string, fallback: string): string {
 	const base = (name.split(/[\\/]/).pop() ?? '')
 		// eslint-disable-next-line no-control-regex -- control characters are what is removed
 		.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
 		.trim()
 		.slice(0, 120);
-	const stem = base.replace(/\.[^.]*$/, '') || 'document';
-	return `${stem}.${EXTENSION[type]}`;
+	const stem = base.replace(/\.[^.]*$/, '') || fallback;
+	return `${stem}.${extension}`;
 }

@@ -10,6 +10,7 @@ import type { ClinicContext } from '../tenancy/context';
 import { can } from './policy';
 import { mergeInput } from './schema';
 import { mergedTokensChanged, settleTokensForMerge } from '../queue/mergeTokens';
+import { moveCredit } from '../billing/payments';
 
 /**
  * Every table that points at a patient. A feature that adds one (visits, prescriptions,
@@ -20,7 +21,17 @@ export const patientReferences: { table: string; column: string }[] = [
 	{ table: 'waitlist_entry', column: 'patient_id' },
 	{ table: 'patient_document', column: 'patient_id' },
 	{ table: 'queue_token', column: 'patient_id' },
-	{ table: 'visit', column: 'patient_id' }
+	{ table: 'visit', column: 'patient_id' },
+	{ table: 'visit_observation', column: 'patient_id' },
+	{ table: 'visit_diagnosis', column: 'patient_id' },
+	{ table: 'patient_allergy', column: 'patient_id' },
+	{ table: 'patient_condition', column: 'patient_id' },
+	{ table: 'patient_medication', column: 'patient_id' },
+	{ table: 'prescription', column: 'patient_id' },
+	{ table: 'referral', column: 'patient_id' },
+	{ table: 'referral', column: 'to_patient_id' },
+	// Invoices follow the patient; their payments hang off the invoice. Credit is append-only and moves by new entries (moveCredit).
+	{ table: 'invoice', column: 'patient_id' }
 ];
 
 const fillable = ['dateOfBirth', 'sex', 'phone', 'email', 'nationalId', 'externalRef', 'emergencyContactPhone', 'userId'] as const;
@@ -52,6 +63,7 @@ export async function mergePatients(db: Db, ctx: ClinicContext, survivorId: stri
 		// Before the tokens move: the survivor may hold only one active token a day.
 		const tokens = await settleTokensForMerge(tx, ctx, survivorId, mergeId);
 		const moved = await moveReferences(tx, ctx.clinicId, mergeId, survivorId);
+		const creditMoved = await moveCredit(tx, ctx.clinicId, ctx.actor.userId, mergeId, survivorId);
 		const gains = Object.fromEntries(fillable.filter((f) => survivor[f] === null && merged[f] !== null).map((f) => [f, merged[f]]));
 		const notes = {
 			allergies: joinNotes(survivor.allergies, merged.allergies),
@@ -77,7 +89,7 @@ export async function mergePatients(db: Db, ctx: ClinicContext, survivorId: stri
 			action: 'patient.merge',
 			entityType: 'patient',
 			entityId: survivorId,
-			data: { mergedId: mergeId, moved, gainedFields: Object.keys(gains), reason, cancelledTokens: tokens.cancelled }
+			data: { mergedId: mergeId, moved, gainedFields: Object.keys(gains), reason, cancelledTokens: tokens.cancelled, creditMoved }
 		});
 		return { mergeId: record.id, survivorId, mergedId: mergeId, moved, tokens };
 	});

@@ -12,7 +12,7 @@ export type DocumentListing = Pick<PatientDocument, 'id' | 'kind' | 'fileName' |
 	uploadedByName: string | null;
 };
 
-/** The record's documents, newest first; deleted ones are hidden. */
+/** The record's documents, newest first; deleted ones are hidden, and so are visits' attachments (clinical: the chart shows them). */
 export async function listPatientDocuments(db: Db, clinicId: string, patientId: string): Promise<DocumentListing[]> {
 	if (!isUuid(patientId)) return [];
 	return db
@@ -27,7 +27,9 @@ export async function listPatientDocuments(db: Db, clinicId: string, patientId: 
 		})
 		.from(patientDocument)
 		.leftJoin(appUser, eq(appUser.id, patientDocument.uploadedBy))
-		.where(and(eq(patientDocument.clinicId, clinicId), eq(patientDocument.patientId, patientId), isNull(patientDocument.deletedAt)))
+		.where(
+			and(eq(patientDocument.clinicId, clinicId), eq(patientDocument.patientId, patientId), isNull(patientDocument.deletedAt), isNull(patientDocument.visitId))
+		)
 		.orderBy(desc(patientDocument.createdAt));
 }
 
@@ -65,7 +67,9 @@ async function liveDocument(db: Db, clinicId: string, patientId: string, documen
 				eq(patientDocument.clinicId, clinicId),
 				eq(patientDocument.patientId, patientId),
 				eq(patientDocument.id, documentId),
-				isNull(patientDocument.deletedAt)
+				isNull(patientDocument.deletedAt),
+				// A visit's attachment is read through the chart (`chart.view`), never the desk's document door.
+				isNull(patientDocument.visitId)
 			)
 		);
 	return row ?? null;

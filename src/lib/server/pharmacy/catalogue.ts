@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ErrorCode } from '../errors';
+import type { ErrorCode, ErrorParams } from '../errors';
 import { cleanText } from '../text';
 import essentialMedicinesData from './essentialMedicines.data.json';
 import interactionsData from './interactions.data.json';
@@ -97,7 +97,7 @@ const essentialMedicinesFile = z.object({
 const interactionsFile = z.object({ interactions: z.array(interactionSchema) });
 
 /** The key a catalogue keeps unique: one entry per generic name, form and strength. */
-export function medicineKey(m: Pick<Medicine, 'genericName' | 'form' | 'strength'>): string {
+export function medicineKey(m: { genericName: string; form: string; strength: string }): string {
 	return [m.genericName, m.form, m.strength].map((part) => part.toLowerCase()).join('|');
 }
 
@@ -167,49 +167,73 @@ export function interactionsBetween(atcA: string, atcB: string, table: readonly 
 
 export const CSV_COLUMNS = ['genericName', 'form', 'strength', 'route', 'atc', 'atcClass'] as const;
 
-export type CsvProblem = { line: number; field: string; code: ErrorCode };
+export type CsvProblem = { line: number; field: string; code: ErrorCode; params?: ErrorParams };
+
+/** The most data rows one CSV file may hold (catalogue or opening stock). */
+export const MAX_CSV_ROWS = 5000;
+
+/** One data row of a catalogue file: its cells by column, the medicine when the row is right, and what is wrong. */
+export type MedicineCsvRow = { line: number; cells: Record<string, string>; medicine: Medicine | null; problems: CsvProblem[] };
 
 /**
- * A clinic's own medicines from CSV (header row of CSV_COLUMNS; atcClass may be left empty and
- * is then taken from the code). Nothing is imported when any row is wrong: every problem is
- * returned with its line so the whole file can be fixed at once.
+ * A clinic's own medicines from CSV, row by row (header row of CSV_COLUMNS; atcClass may be left
+ * empty and is then taken from the code). A file that cannot be read at all (a quote never
+ * closed, a missing column, no rows, too many rows) is `ok: false`; otherwise every row comes
+ * back with its problems. A row repeating an earlier kept row is a `conflict`; rows in
+ * `dropLines` are read but neither checked for repeats nor counted as seen.
  */
-export function parseMedicinesCsv(text: string): { ok: true; medicines: Medicine[] } | { ok: false; problems: CsvProblem[] } {
-	const rows = csvRows(text);
-	if (rows === null) return { ok: false, problems: [{ line: 1, field: 'file', code: 'invalid_input' }] };
-	const [header, ...body] = rows;
+export function readMedicinesCsv(
+	text: string,
+	dropLines: ReadonlySet<number> = new Set()
+): { ok: true; rows: MedicineCsvRow[] } | { ok: false; problems: CsvProblem[] } {
+	const table = csvRows(text);
+	if (table === null) return { ok: false, problems: [{ line: 1, field: 'file', code: 'invalid_input' }] };
+	const [header, ...body] = table;
 	const columns = header?.cells.map((c) => c.trim()) ?? [];
 	const missing = CSV_COLUMNS.filter((c) => c !== 'atcClass' && !columns.includes(c));
 	if (missing.length > 0) return { ok: false, problems: missing.map((field) => ({ line: 1, field, code: 'field_required' })) };
+	const filled = body.filter((row) => row.cells.some((c) => c.trim() !== ''));
+	if (filled.length === 0) return { ok: false, problems: [{ line: 1, field: 'file', code: 'csv_empty' }] };
+	if (filled.length > MAX_CSV_ROWS) return { ok: false, problems: [{ line: 1, field: 'file', code: 'field_too_large', params: { max: MAX_CSV_ROWS } }] };
 
-	const problems: CsvProblem[] = [];
-	const medicines: Medicine[] = [];
+	const rows: MedicineCsvRow[] = [];
 	const seen = new Set<string>();
-	for (const row of body) {
-		if (row.cells.every((c) => c.trim() === '')) continue;
-		const record: Record<string, string> = {};
-		columns.forEach((column, i) => (record[column] = (row.cells[i] ?? '').trim()));
+	for (const row of filled) {
+		const cells: Record<string, string> = {};
+		columns.forEach((column, i) => (cells[column] = (row.cells[i] ?? '').trim()));
+		const record = { ...cells };
 		const derivedClass = !record.atcClass;
 		if (derivedClass) record.atcClass = (record.atc ?? '').slice(0, 4);
 		const parsed = medicineSchema.safeParse(record);
 		if (!parsed.success) {
+			const problems: CsvProblem[] = [];
 			for (const issue of parsed.error.issues) {
 				const field = String(issue.path[0] ?? 'row');
 				// A class taken from a bad code is wrong only because the code is: report the code alone.
 				if (derivedClass && field === 'atcClass') continue;
 				problems.push({ line: row.line, field, code: csvCode(issue) });
 			}
+			rows.push({ line: row.line, cells, medicine: null, problems });
 			continue;
 		}
 		const key = medicineKey(parsed.data);
-		if (seen.has(key)) {
-			problems.push({ line: row.line, field: 'genericName', code: 'conflict' });
+		if (!dropLines.has(row.line) && seen.has(key)) {
+			rows.push({ line: row.line, cells, medicine: null, problems: [{ line: row.line, field: 'genericName', code: 'conflict' }] });
 			continue;
 		}
-		seen.add(key);
-		medicines.push(parsed.data);
+		if (!dropLines.has(row.line)) seen.add(key);
+		rows.push({ line: row.line, cells, medicine: parsed.data, problems: [] });
 	}
-	return problems.length > 0 ? { ok: false, problems } : { ok: true, medicines };
+	return { ok: true, rows };
+}
+
+/** The whole file or nothing: the medicines when every row is right, else every problem by line. */
+export function parseMedicinesCsv(text: string): { ok: true; medicines: Medicine[] } | { ok: false; problems: CsvProblem[] } {
+	const read = readMedicinesCsv(text);
+	if (!read.ok) return read;
+	const problems = read.rows.flatMap((r) => r.problems);
+	if (problems.length > 0) return { ok: false, problems };
+	return { ok: true, medicines: read.rows.flatMap((r) => (r.medicine ? [r.medicine] : [])) };
 }
 
 function csvCode(issue: z.core.$ZodIssue): ErrorCode {
@@ -227,7 +251,7 @@ export function extendCatalogue(base: readonly Medicine[], clinicEntries: readon
 }
 
 /** RFC 4180 rows with their starting line numbers; null when a quote is never closed. */
-function csvRows(text: string): { line: number; cells: string[] }[] | null {
+export function csvRows(text: string): { line: number; cells: string[] }[] | null {
 	const rows: { line: number; cells: string[] }[] = [];
 	let cells: string[] = [];
 	let cell = '';

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db';
 import { purgeExpired, type PurgeCounts, type PurgeOptions } from './retention';
+import { startPeriodic } from './periodic';
 
 export type RetentionJobOptions = {
 	/** One purge as of `now`: `purgeExpired` on the process database in the app. */
@@ -38,11 +39,7 @@ export function startRetentionJob(options: Partial<RetentionJobOptions> & Pick<R
 		firstRunMs: options.firstRunMs ?? retentionJobDefaults.firstRunMs,
 		now: options.now ?? retentionJobDefaults.now
 	};
-	let stopped = false;
-	let timer: NodeJS.Timeout | undefined;
-	let running: Promise<PurgeCounts | null> | null = null;
-
-	const purgeOnce = async (): Promise<PurgeCounts | null> => {
+	return startPeriodic(async (): Promise<PurgeCounts | null> => {
 		try {
 			const counts = await o.purge(o.now());
 			if (Object.values(counts).some((n) => n > 0)) o.log.info(counts, 'retention: purged expired rows');
@@ -52,32 +49,7 @@ export function startRetentionJob(options: Partial<RetentionJobOptions> & Pick<R
 			o.log.error({ err }, 'retention purge failed');
 			return null;
 		}
-	};
-
-	const runOnce = (): Promise<PurgeCounts | null> => {
-		running ??= purgeOnce().finally(() => {
-			running = null;
-		});
-		return running;
-	};
-
-	const tick = async () => {
-		timer = undefined;
-		if (stopped) return;
-		await runOnce();
-		if (!stopped) timer = setTimeout(() => void tick(), o.intervalMs);
-	};
-
-	timer = setTimeout(() => void tick(), o.firstRunMs);
-	return {
-		runOnce,
-		stop: async () => {
-			stopped = true;
-			if (timer) clearTimeout(timer);
-			timer = undefined;
-			await running;
-		}
-	};
+	}, o);
 }
 
 /**

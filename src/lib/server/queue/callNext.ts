@@ -6,6 +6,7 @@ import { requiredIdempotency, runCommand } from '../command';
 import { AppError, badRequest, forbidden } from '../errors';
 import { parseInput } from '../validation';
 import { nextNumber } from '../tenancy/counters';
+import { referralsSeen } from '../referrals/referrals';
 import type { ClinicContext } from '../tenancy/context';
 import { isClinicDoctor } from '../tenancy/doctors';
 import { can } from './policy';
@@ -15,18 +16,34 @@ import { dayTokens, doctorRoomsOn, lineToken, tokenLabel } from './queries';
 import { activeRoom, recordDayRoom } from './rooms';
 import { audit, loadClinic, lockQueue, presentToken, queueChanged, queueNearNotices, today, type TokenView } from './common';
 
-/** Calling a token starts the patient's visit, or opens again the one a send-back left open. */
+/**
+ * Calling a token starts the patient's visit in the room of the call, or goes on with the one a
+ * send-back left open (in the room of this call). A visit already completed ("complete visit"
+ * while the patient was sent back to wait) is never opened again: its record is final, and the
+ * call goes on under it (anything more is an addendum).
+ */
 export async function startVisit(tx: Tx, row: QueueToken, doctorId: string, now: Date): Promise<string> {
-	const [existing] = await tx.select({ id: visit.id }).from(visit).where(eq(visit.tokenId, row.id));
+	const [existing] = await tx.select({ id: visit.id, status: visit.status }).from(visit).where(eq(visit.tokenId, row.id));
+	if (existing?.status === 'completed') return existing.id;
 	if (existing) {
-		await tx.update(visit).set({ status: 'open', doctorId, completedAt: null }).where(eq(visit.id, existing.id));
+		await tx.update(visit).set({ doctorId, roomId: row.roomId }).where(eq(visit.id, existing.id));
 		return existing.id;
 	}
 	const refNo = await nextNumber(tx, row.clinicId, 'V');
 	const [created] = await tx
 		.insert(visit)
-		.values({ clinicId: row.clinicId, refNo, patientId: row.patientId, doctorId, appointmentId: row.appointmentId, tokenId: row.id, startedAt: now })
+		.values({
+			clinicId: row.clinicId,
+			refNo,
+			patientId: row.patientId,
+			doctorId,
+			appointmentId: row.appointmentId,
+			tokenId: row.id,
+			roomId: row.roomId,
+			startedAt: now
+		})
 		.returning({ id: visit.id });
+	await referralsSeen(tx, row.clinicId, row.patientId, doctorId, created.id);
 	return created.id;
 }
 

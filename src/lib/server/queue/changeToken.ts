@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { queueToken, visit, type QueueToken } from '../db/schema';
+import { queueToken, visit, type Clinic, type QueueToken } from '../db/schema';
+import { calendarChanged } from '../scheduling/project';
 import { appointment } from '../db/schema/scheduling';
 import { patientAppointmentsChanged } from '../scheduling/patientProject';
 import type { Db, Tx } from '../db';
@@ -136,8 +137,10 @@ export async function sendBackToken(db: Db, ctx: ClinicContext, tokenId: string,
 }
 
 /**
- * The consultation is over: the token, its visit and its appointment complete. A retry with the
- * same key answers as the first did rather than refusing a token that is already completed.
+ * The patient leaves the doctor: the token and its appointment complete. The visit stays open
+ * for its chart to be completed ("complete visit", visits/completeVisit.ts, which completes the
+ * token too when it is still with the doctor). A retry with the same key answers as the first
+ * did rather than refusing a token that is already completed.
  */
 export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string, input: unknown): Promise<TokenView> {
 	// Whose line it is decides who may complete it, before anything else (even a missing key) is said.
@@ -150,6 +153,7 @@ export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string,
 	if (target && !mayCall(ctx)(target)) throw forbidden();
 	const { idempotencyKey } = parseInput(tokenChangeInput, input);
 	const idempotency = requiredIdempotency(`queue.complete:${ctx.clinicId}`, ctx.actor.userId, idempotencyKey, { tokenId });
+	const home = await loadClinic(db, ctx.clinicId);
 	return changeToken(
 		db,
 		ctx,
@@ -158,22 +162,36 @@ export async function completeToken(db: Db, ctx: ClinicContext, tokenId: string,
 		mayCall(ctx),
 		async (tx, row, now) => {
 			if (row.status !== 'with_doctor') return refuseTransition(row);
-			await tx
-				.update(visit)
-				.set({ status: 'completed', completedAt: now })
-				.where(and(eq(visit.tokenId, row.id), eq(visit.status, 'open')));
-			if (row.appointmentId) {
-				await tx
-					.update(appointment)
-					.set({ status: 'completed', updatedAt: now })
-					.where(and(eq(appointment.id, row.appointmentId), inArray(appointment.status, ['checked_in', 'confirmed', 'requested'])));
-				await patientAppointmentsChanged(tx, [row.patientId]);
-			}
+			if (row.appointmentId) await completeAppointment(tx, home, row.appointmentId, row.patientId, now);
 			return { status: 'completed', completedAt: now };
 		},
 		{},
 		idempotency
 	);
+}
+
+/** A consultation's appointment is over: completed (unless already ended otherwise), and the calendar and the patient's documents named. */
+export async function completeAppointment(tx: Tx, home: Pick<Clinic, 'id' | 'timezone'>, appointmentId: string, patientId: string, now: Date): Promise<void> {
+	const [done] = await tx
+		.update(appointment)
+		.set({ status: 'completed', updatedAt: now })
+		.where(and(eq(appointment.id, appointmentId), inArray(appointment.status, ['checked_in', 'confirmed', 'requested'])))
+		.returning({ startsAt: appointment.startsAt });
+	await patientAppointmentsChanged(tx, [patientId]);
+	if (done) await calendarChanged(tx, home.id, home.timezone, [done.startsAt]);
+}
+
+/**
+ * Inside "complete visit" (which holds the token's day lock): its token, when still with the
+ * doctor, completes as `completeToken` does it, with the same audit entry and documents.
+ */
+export async function completeTokenOfVisit(tx: Tx, ctx: ClinicContext, tokenId: string, now: Date): Promise<void> {
+	const current = await lockToken(tx, ctx.clinicId, tokenId);
+	if (current.status !== 'with_doctor') return;
+	const [row] = await tx.update(queueToken).set({ status: 'completed', completedAt: now, updatedAt: now }).where(eq(queueToken.id, current.id)).returning();
+	await audit(tx, ctx, 'queue.complete', row, { from: current.status, to: row.status, byVisit: true });
+	await queueNearNotices(tx, ctx.clinicId, current.day, now);
+	await queueChanged(tx, ctx.clinicId, current.day);
 }
 
 /** Moves a waiting token to the front, with the reason in the audit log. */

@@ -5,10 +5,10 @@ export type QueueAction =
 	'queue.view' | 'queue.checkIn' | 'queue.call' | 'queue.urgent' | 'queue.reorder' | 'queue.settings' | 'displayKey.manage' | 'room.manage' | 'room.assign';
 
 const rules: Record<QueueAction, readonly Role[]> = {
-	'queue.view': ['admin', 'doctor', 'reception', 'pharmacist'],
+	'queue.view': ['admin', 'doctor', 'nurse', 'reception', 'pharmacist'],
 	'queue.checkIn': ['admin', 'doctor', 'reception'],
 	'queue.call': ['admin', 'doctor', 'reception'],
-	'queue.urgent': ['admin', 'doctor', 'reception'],
+	'queue.urgent': ['admin', 'doctor', 'nurse', 'reception'],
 	'queue.reorder': ['admin', 'reception'],
 	'queue.settings': ['admin'],
 	'displayKey.manage': ['admin'],

@@ -6,6 +6,7 @@ import { emit } from '../notifications/outbox';
 import type { Db, Tx } from '../db';
 import { requiredIdempotency, runCommand } from '../command';
 import { calendarChanged } from './project';
+import { referralsBooked } from '../referrals/referrals';
 import { patientAppointmentsChanged } from './patientProject';
 import { appendAudit } from '../audit/audit';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../errors';
@@ -183,6 +184,8 @@ export async function insertAppointment(tx: Tx, ctx: ClinicContext, home: Clinic
 			createdBy: ctx.actor.userId
 		})
 		.returning();
+	// A referral waiting for this booking moves on (one indexed update; usually none).
+	await referralsBooked(tx, ctx.clinicId, values.patientId, values.doctorId, row.id);
 	const booked = presentAppointment(home, row);
 	await appendAudit(tx, {
 		clinicId: ctx.clinicId,

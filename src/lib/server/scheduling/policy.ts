@@ -13,9 +13,9 @@ export type SchedulingAction =
 	| 'appointmentType.manage';
 
 const rules: Record<SchedulingAction, readonly Role[]> = {
-	'calendar.view': ['admin', 'doctor', 'reception', 'pharmacist'],
+	'calendar.view': ['admin', 'doctor', 'nurse', 'reception', 'pharmacist'],
 	/** The day's shared desk notes, written beside the calendar by anyone who sees it. */
-	'desk.write': ['admin', 'doctor', 'reception', 'pharmacist'],
+	'desk.write': ['admin', 'doctor', 'nurse', 'reception', 'pharmacist'],
 	/** Patients' names and wishes: the people who book. */
 	'waitlist.view': ['admin', 'doctor', 'reception'],
 	'appointment.book': ['admin', 'doctor', 'reception'],

@@ -1,5 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { documentKindOf, documentName, type DocumentRef, type DocumentType } from '../../sync/protocol';
 import type { Db } from '../db';
+import { visit } from '../db/schema';
 import { roleIn } from './access';
 import { isDocumentClosed } from './persistence';
 import type { DocumentFacts, SyncActor } from './policy';
@@ -10,6 +12,8 @@ import { projectClinicDisplay } from './projections/display';
 import { locatePatientLive, projectPatientLive } from './projections/patientLive';
 import { projectClinicCalendar, projectClinicWaitlist } from '../scheduling/project';
 import { projectPatientAppointments } from '../scheduling/patientProject';
+import { projectClinicReferrals } from '../referrals/project';
+import { projectClinicPharmacy } from '../pharmacy/project';
 
 /**
  * Looks up what the policy needs to know about a document for an actor; null when the
@@ -34,6 +38,19 @@ export const locateClinicDocument: FactsLocator = async (db, ref, actor) => {
 	return { clinicId: ref.clinicId, role: await roleIn(db, actor, ref.clinicId), closed };
 };
 
+/**
+ * `visit/{visitId}/chart`: the visit's clinic (the actor's role there through the one access
+ * decision), its doctor as the clinician who writes it, and closed once the visit is completed
+ * (its document closed by "complete visit", or a visit completed before charts existed).
+ */
+export const locateVisitChart: FactsLocator = async (db, ref, actor) => {
+	if (ref.type !== 'chart') return null;
+	const [row] = await db.select({ clinicId: visit.clinicId, doctorId: visit.doctorId, status: visit.status }).from(visit).where(eq(visit.id, ref.visitId));
+	if (!row) return null;
+	const closed = row.status === 'completed' || (await isDocumentClosed(db, nameOf(ref)));
+	return { clinicId: row.clinicId, role: await roleIn(db, actor, row.clinicId), closed, clinicianUserIds: [row.doctorId] };
+};
+
 /** Rebuilds a name from a parsed ref (the protocol is the only place that spells names). */
 export function nameOf(ref: DocumentRef): string {
 	switch (ref.type) {
@@ -45,6 +62,7 @@ export function nameOf(ref: DocumentRef): string {
 		case 'pharmacy':
 		case 'staff':
 		case 'waitlist':
+		case 'referrals':
 			return documentName[ref.type](ref.clinicId);
 		case 'chart':
 			return documentName.chart(ref.visitId);
@@ -63,8 +81,9 @@ export function defaultCatalogue(): Catalogue {
 			patientLive: projectPatientLive,
 			patientAppointments: projectPatientAppointments,
 			calendar: projectClinicCalendar,
-			waitlist: projectClinicWaitlist
-			// pharmacy: the pharmacy domain registers its builder here; until then the document opens empty.
+			waitlist: projectClinicWaitlist,
+			referrals: projectClinicReferrals,
+			pharmacy: (db, ref) => projectClinicPharmacy(db, ref)
 		},
 		locators: {
 			calendar: locateClinicDocument,
@@ -74,10 +93,10 @@ export function defaultCatalogue(): Catalogue {
 			pharmacy: locateClinicDocument,
 			staff: locateClinicDocument,
 			waitlist: locateClinicDocument,
+			referrals: locateClinicDocument,
 			patientLive: locatePatientLive,
-			patientAppointments: locatePatientLive
-			// chart: the visits domain adds a locator that finds the visit's clinic and clinicians;
-			// until then the server refuses the chart as an unknown document.
+			patientAppointments: locatePatientLive,
+			chart: locateVisitChart
 		}
 	};
 }

@@ -48,10 +48,52 @@ export async function loadCollaborativeDocument(db: Db, name: string): Promise<S
 	return { state, updates: updates.length, closed: row?.closedAt != null };
 }
 
-/** Appends client updates to the log (one statement for a batch, in arrival order). */
-export async function appendDocumentUpdates(db: Db, rows: { documentName: string; data: Uint8Array }[]): Promise<void> {
-	if (rows.length === 0) return;
-	await db.insert(syncUpdate).values(rows);
+/**
+ * Appends client updates to the log (one statement for a batch, in arrival order), unless their
+ * document is closed. The documents' rows are share-locked first: a command that closes a
+ * document (completing a visit) holds the row exclusively from reading the log to commit, so an
+ * update is either logged before it (and in its snapshot) or finds the document closed and is
+ * refused. Returns the names of the closed documents whose updates were refused.
+ */
+export async function appendDocumentUpdates(db: Db, rows: { documentName: string; data: Uint8Array }[]): Promise<Set<string>> {
+	if (rows.length === 0) return new Set();
+	const names = [...new Set(rows.map((r) => r.documentName))].sort();
+	return db.transaction(async (tx) => {
+		const docs = await tx
+			.select({ name: syncDocument.name, closedAt: syncDocument.closedAt })
+			.from(syncDocument)
+			.where(inArray(syncDocument.name, names))
+			.orderBy(asc(syncDocument.name))
+			.for('share');
+		const closed = new Set(docs.filter((d) => d.closedAt !== null).map((d) => d.name));
+		const open = rows.filter((r) => !closed.has(r.documentName));
+		if (open.length > 0) await tx.insert(syncUpdate).values(open);
+		return closed;
+	});
+}
+
+/** The document's row locked for a command that reads or writes its content (`lockCollaborativeDocument`). */
+export type LockedDocument = { doc: Y.Doc; closed: boolean };
+
+/**
+ * Locks a collaborative document against appends and compaction until the transaction ends, and
+ * returns its whole state as logged (snapshot plus every update): what a command that writes into
+ * it or snapshots it reads. Creates the row when the document was never opened.
+ */
+export async function lockCollaborativeDocument(tx: Tx, name: string, clinicId: string | null): Promise<LockedDocument> {
+	await tx.insert(syncDocument).values({ name, clinicId }).onConflictDoNothing();
+	const [row] = await tx.select().from(syncDocument).where(eq(syncDocument.name, name)).for('update');
+	const updates = await tx
+		.select({ id: syncUpdate.id, data: syncUpdate.data })
+		.from(syncUpdate)
+		.where(eq(syncUpdate.documentName, name))
+		.orderBy(asc(syncUpdate.id));
+	return { doc: foldUpdates(name, row.snapshot, updates).doc, closed: row.closedAt !== null };
+}
+
+/** Appends a server-made update to a document locked by `lockCollaborativeDocument` (a command writing into it). */
+export async function appendLockedUpdate(tx: Tx, name: string, data: Uint8Array): Promise<void> {
+	await tx.insert(syncUpdate).values({ documentName: name, data });
 }
 
 export type Compaction = { folded: number; skipped: number };

@@ -18,6 +18,7 @@ const refs: Record<DocumentType, DocumentRef> = {
 	pharmacy: { type: 'pharmacy', clinicId },
 	staff: { type: 'staff', clinicId },
 	waitlist: { type: 'waitlist', clinicId },
+	referrals: { type: 'referrals', clinicId },
 	chart: { type: 'chart', visitId },
 	patientLive: { type: 'patientLive', patientId },
 	patientAppointments: { type: 'patientAppointments', patientId }
@@ -28,20 +29,33 @@ const facts = (role: Role | null, more: Partial<DocumentFacts> = {}): DocumentFa
 
 /** The document catalogue (docs/ARCHITECTURE.md), role by role, for a member of the document's clinic. */
 const expected: Record<DocumentType, Record<Role, 'none' | 'read' | 'write'>> = {
-	calendar: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
-	desk: { admin: 'write', doctor: 'write', reception: 'write', pharmacist: 'write' },
-	queue: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
-	display: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
-	pharmacy: { admin: 'read', doctor: 'read', reception: 'none', pharmacist: 'read' },
-	staff: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
-	waitlist: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'none' },
-	chart: { admin: 'none', doctor: 'read', reception: 'none', pharmacist: 'none' },
-	patientLive: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' },
-	patientAppointments: { admin: 'read', doctor: 'read', reception: 'read', pharmacist: 'read' }
+	calendar: { admin: 'read', doctor: 'read', nurse: 'read', reception: 'read', pharmacist: 'read' },
+	desk: { admin: 'write', doctor: 'write', nurse: 'write', reception: 'write', pharmacist: 'write' },
+	queue: { admin: 'read', doctor: 'read', nurse: 'read', reception: 'read', pharmacist: 'read' },
+	display: { admin: 'read', doctor: 'read', nurse: 'read', reception: 'read', pharmacist: 'read' },
+	pharmacy: { admin: 'read', doctor: 'read', nurse: 'none', reception: 'none', pharmacist: 'read' },
+	staff: { admin: 'read', doctor: 'read', nurse: 'read', reception: 'read', pharmacist: 'read' },
+	waitlist: { admin: 'read', doctor: 'read', nurse: 'none', reception: 'read', pharmacist: 'none' },
+	referrals: { admin: 'none', doctor: 'read', nurse: 'read', reception: 'none', pharmacist: 'none' },
+	chart: { admin: 'none', doctor: 'read', nurse: 'write', reception: 'none', pharmacist: 'none' },
+	patientLive: { admin: 'read', doctor: 'read', nurse: 'read', reception: 'read', pharmacist: 'read' },
+	patientAppointments: { admin: 'read', doctor: 'read', nurse: 'read', reception: 'read', pharmacist: 'read' }
 };
 
 describe('who may open which document', () => {
-	const types: DocumentType[] = ['calendar', 'desk', 'queue', 'display', 'pharmacy', 'staff', 'waitlist', 'chart', 'patientLive', 'patientAppointments'];
+	const types: DocumentType[] = [
+		'calendar',
+		'desk',
+		'queue',
+		'display',
+		'pharmacy',
+		'staff',
+		'waitlist',
+		'referrals',
+		'chart',
+		'patientLive',
+		'patientAppointments'
+	];
 	for (const type of types) {
 		it.each(ROLES)(`${type}: a clinic %s gets the catalogue's access`, (role) => {
 			expect(documentAccess(staff(), refs[type], facts(role))).toBe(expected[type][role]);
@@ -80,7 +94,7 @@ describe('who may open which document', () => {
 		const kiosk: SyncActor = { kind: 'display', clinicId };
 		expect(documentAccess(kiosk, refs.display, facts(null))).toBe('read');
 		expect(documentAccess({ kind: 'display', clinicId: otherClinicId }, refs.display, facts(null))).toBe('none');
-		for (const type of ['calendar', 'desk', 'queue', 'pharmacy', 'staff', 'waitlist', 'chart', 'patientLive', 'patientAppointments'] as const) {
+		for (const type of ['calendar', 'desk', 'queue', 'pharmacy', 'staff', 'waitlist', 'referrals', 'chart', 'patientLive', 'patientAppointments'] as const) {
 			expect(documentAccess(kiosk, refs[type], facts(null))).toBe('none');
 		}
 	});

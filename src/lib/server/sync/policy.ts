@@ -7,6 +7,7 @@ import { can as queue } from '../queue/policy';
 import { can as patients } from '../patients/policy';
 import { can as pharmacy } from '../pharmacy/policy';
 import { can as visits } from '../visits/policy';
+import { can as referrals } from '../referrals/policy';
 
 /**
  * Who holds a sync connection: a signed-in person (session cookie or session token), or a
@@ -58,6 +59,7 @@ const rules: Record<DocumentType, Rule> = {
 	pharmacy: { read: (a) => pharmacy(a, 'pharmacy.view') },
 	staff: { read: (a) => tenancy(a, 'members.view') },
 	waitlist: { read: (a) => scheduling(a, 'waitlist.view') },
+	referrals: { read: (a) => referrals(a, 'referral.view') },
 	chart: { read: (a) => visits(a, 'chart.view'), write: (a, f) => visits(a, 'chart.write', { clinicianUserIds: f.clinicianUserIds }) },
 	patientLive: { read: (a) => patients(a, 'patient.view') },
 	patientAppointments: { read: (a) => patients(a, 'patient.view') }

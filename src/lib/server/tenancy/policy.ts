@@ -7,9 +7,9 @@ export type TenancyAction =
 	'clinic.view' | 'clinic.manage' | 'members.view' | 'members.manage' | 'branch.create' | 'doctorProfile.edit' | 'duty.manage' | 'audit.view' | 'clinic.report';
 
 const rules: Record<TenancyAction, readonly Role[]> = {
-	'clinic.view': ['admin', 'doctor', 'reception', 'pharmacist'],
+	'clinic.view': ['admin', 'doctor', 'nurse', 'reception', 'pharmacist'],
 	'clinic.manage': ['admin'],
-	'members.view': ['admin', 'doctor', 'reception', 'pharmacist'],
+	'members.view': ['admin', 'doctor', 'nurse', 'reception', 'pharmacist'],
 	'members.manage': ['admin'],
 	'branch.create': ['admin'],
 	'doctorProfile.edit': ['admin'],

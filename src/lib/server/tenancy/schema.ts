@@ -106,6 +106,10 @@ export const clinicSettingsInput = z.object({
 	name: requiredText(120),
 	require2fa: z.boolean(),
 	color: hexColor.optional(),
-	tagline: text(160).optional()
+	tagline: text(160).optional(),
+	/** The unit the screens show and take temperatures in (the API and the chart keep °C); absent keeps it. */
+	temperatureUnit: z.enum(['C', 'F']).optional(),
+	/** Batches expiring within this many days are not dispensed; absent keeps it. */
+	nearExpiryDays: z.coerce.number().int().min(0).max(365).optional()
 });
 export type ClinicSettingsInput = z.infer<typeof clinicSettingsInput>;

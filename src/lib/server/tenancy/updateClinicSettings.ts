@@ -10,7 +10,7 @@ import { can } from './policy';
 import type { ClinicContext } from './context';
 import { clinicDocumentsChanged } from '../sync/changes';
 
-/** Name, branding and the clinic-wide 2FA rule. An empty colour or tagline clears it. */
+/** Name, branding, the clinic-wide 2FA rule and the temperature unit. An empty colour or tagline clears it. */
 export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: unknown) {
 	if (!can(ctx.actor, 'clinic.manage')) throw forbidden('Only a clinic admin can change its settings');
 	const data = parseInput(clinicSettingsInput, input);
@@ -21,14 +21,20 @@ export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: un
 			if (!actor?.totpKey) throw new AppError('own_two_factor_required', 409, 'Turn on two-factor authentication for your own account first', 'require2fa');
 		}
 		const branding = { ...(data.color ? { color: data.color } : {}), ...(data.tagline ? { tagline: data.tagline } : {}) };
-		const [row] = await tx.update(clinic).set({ name: data.name, require2fa: data.require2fa, branding }).where(eq(clinic.id, ctx.clinicId)).returning();
+		const unit = data.temperatureUnit ? { temperatureUnit: data.temperatureUnit } : {};
+		const expiry = data.nearExpiryDays === undefined ? {} : { nearExpiryDays: data.nearExpiryDays };
+		const [row] = await tx
+			.update(clinic)
+			.set({ name: data.name, require2fa: data.require2fa, branding, ...unit, ...expiry })
+			.where(eq(clinic.id, ctx.clinicId))
+			.returning();
 		await appendAudit(tx, {
 			clinicId: ctx.clinicId,
 			actorUserId: ctx.actor.userId,
 			action: 'clinic.settings',
 			entityType: 'clinic',
 			entityId: ctx.clinicId,
-			data: { name: data.name, require2fa: data.require2fa, branding }
+			data: { name: data.name, require2fa: data.require2fa, branding, ...unit }
 		});
 		// The name and branding show on the displays and patients' screens; the 2FA rule decides who may keep documents open.
 		await clinicDocumentsChanged(tx, [ctx.clinicId]);

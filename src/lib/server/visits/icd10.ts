@@ -38,6 +38,14 @@ export function allIcd10Codes(): readonly Icd10Code[] {
 	return index().entries;
 }
 
+let byCode: Map<string, Icd10Code> | null = null;
+
+/** The code of the list as the WHO writes it, given with or without its dot and in any case; null when it is not in the list. */
+export function findIcd10(code: string): Icd10Code | null {
+	byCode ??= new Map(index().entries.map((entry) => [entry.code.replace('.', ''), entry]));
+	return byCode.get(code.trim().toUpperCase().replace('.', '')) ?? null;
+}
+
 /** Lower case, accents removed, a possessive dropped ("Hodgkin's" → "hodgkin"), anything else not a letter or digit a space. */
 export function normalise(text: string): string {
 	return text

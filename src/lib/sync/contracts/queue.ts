@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { PHARMACY_STATUSES } from './pharmacy';
 
 /**
  * The contracts of the queue's live documents: what the server's builders write and what the
@@ -104,11 +105,24 @@ export const patientQueueContract = z.object({
 	checkedInAt: instant
 });
 
-/** `patient/{id}/live`: one patient's own place in today's queue, or none. */
+/** One of the patient's recent prescriptions at the clinic's pharmacy: where it is, never its medicines. */
+export const patientPrescriptionContract = z.object({
+	id: z.string(),
+	status: z.enum(PHARMACY_STATUSES),
+	issuedAt: instant,
+	readyAt: z.nullable(instant),
+	collectedAt: z.nullable(instant)
+});
+
+/**
+ * `patient/{id}/live`: one patient's own place in today's queue, or none, and where their recent
+ * prescriptions are at the clinic's pharmacy (optional: older servers do not send it).
+ */
 export const patientLiveContract = z.object({
 	clinic: z.optional(z.object({ name: z.string(), code: z.string() })),
 	day: z.optional(z.string()),
-	queue: z.nullable(patientQueueContract)
+	queue: z.nullable(patientQueueContract),
+	prescriptions: z.optional(z.array(patientPrescriptionContract))
 });
 
 export type QueueContent = z.infer<typeof queueContract>;
@@ -118,3 +132,4 @@ export type DisplayContent = z.infer<typeof displayContract>;
 export type DisplayDoctor = z.infer<typeof displayDoctorContract>;
 export type PatientLiveContent = z.infer<typeof patientLiveContract>;
 export type PatientQueue = z.infer<typeof patientQueueContract>;
+export type PatientPrescription = z.infer<typeof patientPrescriptionContract>;

@@ -16,7 +16,7 @@ describe('reading the live staff list against its contract', () => {
 	});
 
 	it('calls a role it does not know a mismatch instead of listing the person under a wrong role', () => {
-		expect(readContent(staffContract, { day: '2026-12-07', staff: [{ ...member, role: 'nurse' }] })).toEqual({ state: 'mismatch' });
+		expect(readContent(staffContract, { day: '2026-12-07', staff: [{ ...member, role: 'lab' }] })).toEqual({ state: 'mismatch' });
 	});
 
 	it('calls a missing or retyped field a mismatch', () => {

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
  */
 
 /** The roles a member of staff may hold; the list labels each one. */
-export const STAFF_ROLES = ['admin', 'doctor', 'reception', 'pharmacist'] as const;
+export const STAFF_ROLES = ['admin', 'doctor', 'nurse', 'reception', 'pharmacist'] as const;
 
 export const staffMemberContract = z.object({
 	userId: z.string(),

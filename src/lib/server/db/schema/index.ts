@@ -7,3 +7,6 @@ export * from './patients';
 export * from './scheduling';
 export * from './queue';
 export * from './notifications';
+export * from './clinical';
+export * from './stock';
+export * from './billing';

@@ -1,7 +1,23 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, boolean } from 'drizzle-orm/pg-core';
+import {
+	type AnyPgColumn,
+	bigint,
+	check,
+	date,
+	index,
+	integer,
+	jsonb,
+	pgEnum,
+	pgTable,
+	text,
+	timestamp,
+	uniqueIndex,
+	uuid,
+	boolean
+} from 'drizzle-orm/pg-core';
 import { appUser } from './auth';
 import { clinic } from './tenancy';
+import { visit } from './queue';
 
 export const sex = pgEnum('sex', ['male', 'female', 'other']);
 
@@ -37,6 +53,8 @@ export const patient = pgTable(
 		externalRef: text(),
 		allergies: text().notNull().default(''),
 		chronicConditions: text().notNull().default(''),
+		/** ABO and Rh as written on a lab report: A+, A-, B+, B-, AB+, AB-, O+, O-; null when unknown. */
+		bloodGroup: text(),
 		emergencyContactName: text().notNull().default(''),
 		emergencyContactPhone: text(),
 		preferredLanguage: text().notNull().default('en'),
@@ -59,11 +77,20 @@ export const patient = pgTable(
 		index('patient_user_idx').on(t.userId),
 		// One account, at most one record per clinic; NULLs (unlinked records) never collide.
 		uniqueIndex('patient_clinic_user_key').on(t.clinicId, t.userId),
-		check('patient_language', sql`${t.preferredLanguage} IN ('en', 'ur')`)
+		check('patient_language', sql`${t.preferredLanguage} IN ('en', 'ur')`),
+		check('patient_blood_group', sql`${t.bloodGroup} IN ('A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-')`)
 	]
 );
 
-export const patientDocumentKind = pgEnum('patient_document_kind', ['id_scan', 'insurance_card', 'referral_letter', 'lab_report', 'other']);
+export const patientDocumentKind = pgEnum('patient_document_kind', [
+	'id_scan',
+	'insurance_card',
+	'referral_letter',
+	'lab_report',
+	'other',
+	'photo',
+	'voice_note'
+]);
 
 export const patientDocument = pgTable(
 	'patient_document',
@@ -76,6 +103,8 @@ export const patientDocument = pgTable(
 			.notNull()
 			.references(() => patient.id),
 		kind: patientDocumentKind().notNull(),
+		/** Attached to a visit's chart (a photo, a scan, a voice note); null for the patient's own papers. */
+		visitId: uuid().references((): AnyPgColumn => visit.id),
 		fileName: text().notNull(),
 		contentType: text().notNull(),
 		sizeBytes: bigint({ mode: 'number' }).notNull(),
@@ -87,7 +116,7 @@ export const patientDocument = pgTable(
 		deletedAt: timestamp({ withTimezone: true }),
 		deletedBy: uuid().references(() => appUser.id)
 	},
-	(t) => [index('patient_document_patient_idx').on(t.clinicId, t.patientId)]
+	(t) => [index('patient_document_patient_idx').on(t.clinicId, t.patientId), index('patient_document_visit_idx').on(t.visitId)]
 );
 
 /** What a merge moved, so it can be explained later. */

@@ -120,8 +120,10 @@ export const displayKey = pgTable(
 );
 
 export const visitStatus = pgEnum('visit_status', ['open', 'completed']);
+/** Where the consultation happened: at the clinic (from the queue or the patient's page), at home, by phone. */
+export const visitSetting = pgEnum('visit_setting', ['clinic', 'home', 'phone']);
 
-/** The consultation a call starts; the visits domain will build the chart on it (docs/ARCHITECTURE.md, "Where does X go"). */
+/** A consultation: a call starts one, or a clinician from the patient's page; its chart is in `visits/`. */
 export const visit = pgTable(
 	'visit',
 	{
@@ -139,6 +141,9 @@ export const visit = pgTable(
 		appointmentId: uuid().references(() => appointment.id),
 		tokenId: uuid().references(() => queueToken.id),
 		status: visitStatus().notNull().default('open'),
+		setting: visitSetting().notNull().default('clinic'),
+		/** The room of the call (from the token), or null for a visit started outside the queue. */
+		roomId: uuid().references(() => room.id),
 		startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 		completedAt: timestamp({ withTimezone: true })
 	},

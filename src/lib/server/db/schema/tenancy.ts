@@ -3,7 +3,7 @@ import { boolean, check, integer, smallint, jsonb, pgEnum, pgTable, primaryKey, 
 import { appUser } from './auth';
 
 export const clinicStatus = pgEnum('clinic_status', ['active', 'inactive', 'suspended']);
-export const role = pgEnum('role', ['admin', 'doctor', 'reception', 'pharmacist']);
+export const role = pgEnum('role', ['admin', 'doctor', 'nurse', 'reception', 'pharmacist']);
 export const membershipStatus = pgEnum('membership_status', ['active', 'suspended', 'removed']);
 export const doctorListing = pgEnum('doctor_listing', ['public', 'private']);
 
@@ -25,6 +25,14 @@ export const clinic = pgTable(
 		 * the clinic is created: stored amounts keep their meaning whatever Node's ICU data says.
 		 */
 		currencyExponent: smallint().notNull(),
+		/** How the clinic's screens show and take temperatures; stored and spoken by the API in °C always. */
+		temperatureUnit: text().notNull().default('C'),
+		/** Batches this close to expiry (days) are not dispensed. */
+		nearExpiryDays: integer().notNull().default(30),
+		/** The month (1–12) the clinic's fiscal year starts: invoice numbers restart then (July in Pakistan). */
+		fiscalYearStartMonth: smallint().notNull().default(1),
+		/** The tax registration number printed on invoices ('' when the clinic has none). */
+		taxNumber: text().notNull().default(''),
 		status: clinicStatus().notNull().default('active'),
 		branding: jsonb().$type<ClinicBranding>().notNull().default({}),
 		require2fa: boolean('require_2fa').notNull().default(false),
@@ -35,7 +43,13 @@ export const clinic = pgTable(
 		parentClinicId: uuid(),
 		createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [uniqueIndex('clinic_code_key').on(t.code), check('clinic_code_format', sql`${t.code} ~ '^[A-Z0-9]{3,8}$'`)]
+	(t) => [
+		uniqueIndex('clinic_code_key').on(t.code),
+		check('clinic_code_format', sql`${t.code} ~ '^[A-Z0-9]{3,8}$'`),
+		check('clinic_temperature_unit', sql`${t.temperatureUnit} IN ('C', 'F')`),
+		check('clinic_near_expiry_days', sql`${t.nearExpiryDays} BETWEEN 0 AND 365`),
+		check('clinic_fiscal_year_start', sql`${t.fiscalYearStartMonth} BETWEEN 1 AND 12`)
+	]
 );
 
 export const membership = pgTable(

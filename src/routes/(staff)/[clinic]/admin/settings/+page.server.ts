@@ -18,7 +18,14 @@ export const load: PageServerLoad = async (event) => {
 	const region = new Intl.DisplayNames([event.locals.locale, 'en'], { type: 'region', fallback: 'code' });
 	const currency = new Intl.DisplayNames([event.locals.locale, 'en'], { type: 'currency', fallback: 'code' });
 	return {
-		settings: { name: clinic.name, color: clinic.branding.color ?? '', tagline: clinic.branding.tagline ?? '', require2fa: clinic.require2fa },
+		settings: {
+			name: clinic.name,
+			color: clinic.branding.color ?? '',
+			tagline: clinic.branding.tagline ?? '',
+			require2fa: clinic.require2fa,
+			temperatureUnit: clinic.temperatureUnit,
+			nearExpiryDays: String(clinic.nearExpiryDays)
+		},
 		details: {
 			code: clinic.code,
 			timezone: clinic.timezone,
@@ -38,7 +45,9 @@ export const actions: Actions = {
 				name: values.name,
 				color: values.color || undefined,
 				tagline: values.tagline,
-				require2fa: values.require2fa === 'on'
+				require2fa: values.require2fa === 'on',
+				temperatureUnit: values.temperatureUnit || undefined,
+				nearExpiryDays: values.nearExpiryDays?.trim() ? values.nearExpiryDays.trim() : undefined
 			});
 			return { saved: true };
 		} catch (e) {

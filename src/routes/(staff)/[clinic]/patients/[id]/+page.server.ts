@@ -1,4 +1,5 @@
-import { error } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { and, asc, eq } from 'drizzle-orm';
 import { getDatabase } from '$lib/server/db';
 import { requireClinic } from '$lib/server/edge/access';
 import { formFailure, formValues } from '$lib/server/edge';
@@ -26,7 +27,38 @@ import type { ClinicContext } from '$lib/server/tenancy/context';
 import type { Clinic } from '$lib/server/db/schema';
 import type { Db } from '$lib/server/db';
 import { correctionInput, formOf } from '../forms';
+import { readClinicalRecord } from '$lib/server/patients/clinicalRecord';
+import { completedVisits, vitalsOverTime } from '$lib/server/patients/timeline';
+import { recordActions } from './recordActions';
+import { appUser, visit } from '$lib/server/db/schema';
+import { can as visits } from '$lib/server/visits/policy';
+import { openVisit } from '$lib/server/visits/openVisit';
+import { isAppError } from '$lib/server/errors';
+import { can as pharmacy } from '$lib/server/pharmacy/policy';
+import { patientPrescriptionStatuses } from '$lib/server/pharmacy/dispense';
 import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * Starting a visit from the record (a patient seen without the queue, at home, by phone): for a
+ * doctor their own, for a nurse a doctor's of their choice; the visits already open, to go back to.
+ */
+async function visitStart(db: Db, clinic: Clinic, ctx: ClinicContext, patientId: string, live: boolean) {
+	if (!visits(ctx.actor, 'chart.view')) return null;
+	const open = await db
+		.select({ id: visit.id, refNo: visit.refNo, doctorName: appUser.name, startedAt: visit.startedAt })
+		.from(visit)
+		.innerJoin(appUser, eq(appUser.id, visit.doctorId))
+		.where(and(eq(visit.clinicId, clinic.id), eq(visit.patientId, patientId), eq(visit.status, 'open')))
+		.orderBy(asc(visit.startedAt));
+	const canStart = live && visits(ctx.actor, 'visit.open', { clinicianUserIds: [ctx.actor.userId] });
+	return {
+		open: open.map((v) => ({ id: v.id, ref: formatRef(clinic.code, 'V', v.refNo), doctorName: v.doctorName, startedAt: v.startedAt.toISOString() })),
+		canStart,
+		doctors: canStart && ctx.actor.role === 'nurse' ? await clinicDoctors(db, clinic.id) : null,
+		canRefer: live && ctx.actor.role === 'doctor',
+		key: randomUUID()
+	};
+}
 
 const notFound = (): never => error(404, { message: errorMessage('not_found'), code: 'not_found' });
 
@@ -90,11 +122,40 @@ export const load: PageServerLoad = async (event) => {
 		account: live && can(ctx.actor, 'patient.account.view') ? await recordAccount(db, clinic.id, record.id) : null,
 		canLink: live && can(ctx.actor, 'patient.account.link'),
 		visits: await visitHistory(db, clinic, ctx, record.id, live),
+		visitStart: await visitStart(db, clinic, ctx, record.id, live),
+		clinicalRecord: can(ctx.actor, 'patient.record.view') ? await readClinicalRecord(db, ctx, record.id) : null,
+		canWriteRecord: live && can(ctx.actor, 'patient.record.write'),
+		timeline: can(ctx.actor, 'patient.timeline')
+			? { visits: await completedVisits(db, ctx, record.id), vitals: await vitalsOverTime(db, ctx, record.id), temperatureUnit: clinic.temperatureUnit }
+			: null,
+		// Every staff role sees where the prescriptions are; the medicines stay with the clinicians and the pharmacy.
+		prescriptions: pharmacy(ctx.actor, 'prescription.status') ? await patientPrescriptionStatuses(db, ctx, record.id) : null,
 		notice: ['registered', 'merged'].find((key) => event.url.searchParams.has(key)) ?? null
 	};
 };
 
 export const actions: Actions = {
+	...recordActions,
+	/** Opens a visit with the visits' own command and goes to its chart; an open one of that doctor's is gone back to. */
+	startVisit: async (event) => {
+		const { clinic, ctx } = await requireClinic(event, event.params.clinic);
+		const values = await formValues(event.request);
+		const { db } = await getDatabase();
+		let visitId: string;
+		try {
+			const opened = await openVisit(db, ctx, {
+				patientId: event.params.id,
+				doctorId: values.doctorId || undefined,
+				setting: values.setting || undefined,
+				idempotencyKey: values.idempotencyKey || undefined
+			});
+			visitId = opened.id;
+		} catch (e) {
+			if (isAppError(e) && e.code === 'visit_open' && typeof e.params.visitId === 'string') visitId = e.params.visitId;
+			else return formFailure(e, { ...values, form: 'startVisit' });
+		}
+		redirect(303, `/${clinic.code}/visits/${visitId}`);
+	},
 	/** Checks the patient in (for today's appointment, or as a walk-in) with the queue's own command. */
 	checkIn: async (event) => {
 		const { ctx } = await requireClinic(event, event.params.clinic);

@@ -1,0 +1,15 @@
+import { getDatabase } from '$lib/server/db';
+import { apiRoute, created, methodNotAllowed, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { readCommand } from '$lib/server/edge/idempotency';
+import { addAddendum } from '$lib/server/visits/addAddendum';
+import { visitView } from '$lib/server/openapi/visits';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = apiRoute(async ({ locals, params, request }) => {
+	const { ctx } = await requireApiClinic(locals, params.code);
+	const body = await readCommand(request);
+	const { db } = await getDatabase();
+	return created(visitView.parse(await addAddendum(db, ctx, resourceId(params.id), body)));
+});
+
+export const fallback = methodNotAllowed('POST');
