@@ -170,6 +170,12 @@ test('a doctor and a nurse write one chart at once from two screens, see each ot
 	await nurse.getByTestId('chart-observations').click();
 	await nurse.keyboard.press('End');
 	await nurse.keyboard.type(' Late: throat red');
+	// The chart looks now and then (and when the connection seems back) whether the visit was
+	// completed; offline that look must leave the page alone, not swap it for the browser's
+	// "no connection" page (SvelteKit's answer to a failed data request) with the text on it.
+	await nurse.evaluate(() => window.dispatchEvent(new Event('online')));
+	await nurse.waitForTimeout(500);
+	await expect(nurse.getByTestId('chart-observations')).toContainText('Late: throat red');
 	await doctor.locator('#chart-follow-up').fill('14');
 	await doctor.locator('#chart-follow-up').press('Tab');
 	await doctor.getByTestId('complete-visit').click();
