@@ -19,3 +19,47 @@ export function paymentMethodLabel(method: string, options?: { locale: 'en' | 'u
 			return method;
 	}
 }
+
+/** An invoice's state in the reader's language. */
+export function invoiceStatusLabel(status: string): string {
+	switch (status) {
+		case 'draft':
+			return m.bill_status_draft();
+		case 'issued':
+			return m.bill_status_issued();
+		case 'partly_paid':
+			return m.bill_status_partly_paid();
+		case 'paid':
+			return m.bill_status_paid();
+		case 'void':
+			return m.bill_status_void();
+		default:
+			return status;
+	}
+}
+
+/** The badge colour of an invoice's state: money owed stands out, paid is green, void red. */
+export function invoiceBadgeClass(status: string): string {
+	if (status === 'paid') return 'badge-success';
+	if (status === 'issued' || status === 'partly_paid') return 'badge-warning';
+	if (status === 'void') return 'badge-danger';
+	return '';
+}
+
+/** The billing list's filters. */
+export function deskFilterLabel(filter: string): string {
+	switch (filter) {
+		case 'open':
+			return m.bill_filter_open();
+		case 'draft':
+			return m.bill_filter_draft();
+		case 'unpaid':
+			return m.bill_filter_unpaid();
+		case 'paid':
+			return m.bill_filter_paid();
+		case 'void':
+			return m.bill_filter_void();
+		default:
+			return m.bill_filter_all();
+	}
+}

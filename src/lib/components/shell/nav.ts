@@ -18,6 +18,7 @@ export function clinicNav(code: string, role: Role): NavItem[] {
 	items.push({ href: `${base}/queue`, label: m.nav_queue() });
 	if (role === 'doctor' || role === 'nurse') items.push({ href: `${base}/referrals`, label: m.nav_referrals() });
 	if (role === 'pharmacist' || role === 'admin') items.push({ href: `${base}/pharmacy`, label: m.nav_pharmacy() });
+	if (role === 'reception' || role === 'admin') items.push({ href: `${base}/billing`, label: m.nav_billing() });
 	if (role === 'doctor') items.push({ href: `${base}/profile`, label: m.nav_my_profile() });
 	items.push({ href: `${base}/admin/members`, label: m.nav_members() });
 	if (role === 'admin') {

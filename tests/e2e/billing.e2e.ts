@@ -1,0 +1,157 @@
+import type { Page } from '@playwright/test';
+import { ADMIN, CLINIC, PASSWORD, expect, expectAccessible, hydrated, pageFor, rand, test } from './fixtures';
+import { addPatient, addStaff } from './calendarHelpers';
+import { call, phoneFor, screenshot } from './pharmacyHelpers';
+
+/**
+ * The desk's billing screens: a draft invoice (the kind a completed visit leaves) is found in the
+ * list, issued with its number, paid part in cash (the change worked out as the cashier types)
+ * and the rest by card after two refusals; an admin refunds part of the card payment and credits
+ * the rest; the same invoice reads right to left in Urdu on a phone; the pharmacy has no way in.
+ */
+
+const key = () => `e2e-${rand()}${rand()}`;
+
+async function draftFor(desk: Page, patientId: string, serviceId: string) {
+	const draft = await call(
+		desk,
+		'post',
+		'/invoices',
+		{
+			patientId,
+			lines: [
+				{ serviceId, quantity: 1 },
+				{ description: 'Wound dressing', category: 'procedure', quantity: 2, unitPrice: 25_000, discount: { percent: 10, reason: 'Staff family' } }
+			],
+			idempotencyKey: key()
+		},
+		201
+	);
+	return String(draft.id);
+}
+
+test('the desk issues a draft, takes cash with change and a card, and an admin refunds and credits; in Urdu on a phone too', async ({ browser }) => {
+	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
+	const service = await call(admin, 'post', '/services', { name: `Consultation ${rand()}`, category: 'consultation', price: 150_000 }, 201);
+	const receptionist = await addStaff(admin, 'reception', `Desk Rabia ${rand()}`);
+	const pharmacist = await addStaff(admin, 'pharmacist', `Pharmacist Omar ${rand()}`);
+	const patient = await addPatient(admin, `Billing Patient ${rand()}`);
+
+	const desk = await pageFor(browser, receptionist.email, PASSWORD);
+	const id = await draftFor(desk, patient.id, String(service.id));
+
+	// The navigation leads to the list, where the draft waits under "To do".
+	await desk.getByRole('link', { name: 'Billing', exact: true }).first().click();
+	await expect(desk.getByRole('heading', { name: 'Billing', level: 1 })).toBeVisible();
+	const row = desk.getByTestId('invoice-row').filter({ hasText: patient.name });
+	await expect(row).toContainText('Draft');
+	// 1,500.00 + 2 × 250.00 less 10% = 1,950.00
+	await expect(row).toContainText('1,950.00');
+	await desk.getByRole('searchbox').fill('no such patient here');
+	await desk.getByRole('button', { name: 'Search' }).click();
+	await expect(desk.getByTestId('no-invoices')).toHaveText('No invoice matches that search.');
+	await desk.getByRole('searchbox').fill(patient.name);
+	await desk.getByRole('button', { name: 'Search' }).click();
+	await expect(desk.getByTestId('invoice-row')).toHaveCount(1);
+	await screenshot(desk, 'billing-list-en');
+	await desk.getByTestId('invoice-row').getByRole('link').click();
+
+	await expect(desk.getByTestId('invoice-status')).toHaveText('Draft');
+	await expect(desk.getByTestId('invoice-line')).toHaveCount(2);
+	await expect(desk.getByTestId('invoice-line').nth(1)).toContainText('Staff family');
+	await expect(desk.getByTestId('balance')).toContainText('1,950.00');
+	await hydrated(desk);
+	await desk.getByRole('button', { name: 'Issue invoice' }).click();
+	await expect(desk.getByTestId('invoice-status')).toHaveText('Issued');
+	const year = new Date().getFullYear();
+	await expect(desk.getByTestId('invoice-number')).toHaveText(new RegExp(`^${CLINIC.code}-INV-(${year - 1}|${year})-000001$`));
+	const number = (await desk.getByTestId('invoice-number').innerText()).trim();
+	await expect(desk.getByRole('status')).toContainText(`Invoice ${number} issued.`);
+
+	// Cash: the change is worked out as the cashier types what the patient handed over.
+	const pay = desk.getByTestId('pay-form');
+	await expect(pay.getByLabel(/^Amount/)).toHaveValue('1950.00');
+	await pay.getByLabel(/^Amount/).fill('1000');
+	await pay.getByLabel(/^Cash given/).fill('900');
+	await expect(pay.getByTestId('change-due')).toContainText('short of the amount');
+	await pay.getByLabel(/^Cash given/).fill('1500');
+	await expect(pay.getByTestId('change-due')).toContainText('Change due');
+	await expect(pay.getByTestId('change-due')).toContainText('500.00');
+	await screenshot(desk, 'billing-cash-en');
+	await pay.getByRole('button', { name: 'Take payment' }).click();
+	await expect(desk.getByTestId('payment-done')).toContainText('Payment taken.');
+	await expect(desk.getByTestId('payment-done')).toContainText('500.00');
+	await expect(desk.getByTestId('invoice-status')).toHaveText('Partly paid');
+	await expect(desk.getByTestId('balance')).toContainText('950.00');
+
+	// Two refusals, each beside the amount, and nothing taken: too many decimals, then more than is owed.
+	await pay.getByLabel('Card').check();
+	await expect(pay.getByLabel(/^Amount/)).toHaveValue('950.00');
+	await pay.getByLabel(/^Amount/).fill('12.345');
+	await pay.getByRole('button', { name: 'Take payment' }).click();
+	await expect(pay.locator('.field-error')).toContainText('at most 2 decimals');
+	await expect(pay.getByLabel(/^Amount/)).toHaveAttribute('aria-invalid', 'true');
+	await pay.getByLabel(/^Amount/).fill('1000');
+	await pay.getByLabel('Reference').fill('AUTH-7781');
+	await pay.getByRole('button', { name: 'Take payment' }).click();
+	await expect(pay.locator('.field-error')).toContainText('more than is still owed');
+	await expect(desk.getByTestId('payment')).toHaveCount(1);
+	await expect(desk.getByTestId('balance')).toContainText('950.00');
+	await expectAccessible(desk);
+
+	await pay.getByLabel(/^Amount/).fill('950');
+	await pay.getByRole('button', { name: 'Take payment' }).click();
+	await expect(desk.getByTestId('invoice-status')).toHaveText('Paid');
+	await expect(desk.getByTestId('payment')).toHaveCount(2);
+	await expect(desk.getByTestId('payment').nth(1)).toContainText('AUTH-7781');
+	await expect(desk.getByTestId('pay-form')).toHaveCount(0);
+	// The desk cannot give money back: that is an admin's.
+	await expect(desk.getByText('Refund this payment')).toHaveCount(0);
+
+	// The printed invoice is there for the desk.
+	const pdf = await desk.request.get(`/api/v1/clinics/${CLINIC.code}/invoices/${id}/pdf`);
+	expect(pdf.status()).toBe(200);
+	expect(pdf.headers()['content-type']).toContain('application/pdf');
+
+	// An admin refunds part of the card payment, then credits what that leaves owed.
+	await admin.goto(`/${CLINIC.code}/billing/${id}`);
+	await hydrated(admin);
+	const card = admin.getByTestId('payment').nth(1);
+	await card.getByText('Refund this payment').click();
+	await card.getByLabel(/^Amount/).fill('200');
+	await card.getByRole('button', { name: 'Refund' }).click();
+	await expect(card.locator('.field-error')).toContainText(/./);
+	await card.getByLabel('Reason').fill('Charged for a second dressing not done');
+	await card.getByRole('button', { name: 'Refund' }).click();
+	await expect(admin.getByRole('status')).toContainText('Refund recorded.');
+	await expect(admin.getByTestId('invoice-status')).toHaveText('Partly paid');
+	await expect(admin.locator('[data-testid="payment"][data-refund="true"]')).toContainText('Charged for a second dressing not done');
+	await expect(admin.getByTestId('balance')).toContainText('200.00');
+	await admin.getByText('Make a credit note').click();
+	await admin.locator('#credit-amount').fill('200');
+	await admin.locator('#credit-reason').fill('Dressing not needed after all');
+	await admin.getByRole('button', { name: 'Make credit note' }).click();
+	await expect(admin.getByTestId('invoice-status')).toHaveText('Paid');
+	await expect(admin.getByTestId('credit-note')).toContainText(new RegExp(`${CLINIC.code}-CN-\\d{4}-000001`));
+	await screenshot(admin, 'billing-invoice-admin-en');
+
+	// The same invoice in Urdu on a phone: right to left, nothing wider than the screen.
+	const phone = await phoneFor(browser, receptionist.email);
+	await phone.goto(`/${CLINIC.code}/billing/${id}`);
+	await expect(phone.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(phone.getByTestId('invoice-status')).toHaveText('ادا شدہ');
+	await expect(phone.getByRole('heading', { name: 'کس چیز کا بل ہے' })).toBeVisible();
+	const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	expect(overflow).toBeLessThanOrEqual(1);
+	await screenshot(phone, 'billing-invoice-ur-phone');
+	await expectAccessible(phone);
+	await phone.goto(`/${CLINIC.code}/billing?show=all`);
+	await expect(phone.getByTestId('invoice-row').filter({ hasText: patient.name })).toContainText('ادا شدہ');
+	await screenshot(phone, 'billing-list-ur-phone');
+
+	// The pharmacy sees no billing screen and has no link to one.
+	const pharmacy = await pageFor(browser, pharmacist.email, PASSWORD);
+	await expect(pharmacy.getByRole('link', { name: 'Billing', exact: true })).toHaveCount(0);
+	const refused = await pharmacy.goto(`/${CLINIC.code}/billing/${id}`);
+	expect(refused?.status()).toBe(403);
+});
