@@ -149,9 +149,97 @@ test('the desk issues a draft, takes cash with change and a card, and an admin r
 	await expect(phone.getByTestId('invoice-row').filter({ hasText: patient.name })).toContainText('ادا شدہ');
 	await screenshot(phone, 'billing-list-ur-phone');
 
+	// The desk closes its day: cash matches, the card count is short, so the reason is asked for.
+	await desk.goto(`/${CLINIC.code}/billing`);
+	await desk.getByRole('link', { name: 'Close the day' }).click();
+	await hydrated(desk);
+	const close = desk.getByTestId('close-form');
+	await expect(close.getByTestId('count-cash')).toContainText('Your payments: PKR 1,000.00');
+	await close.getByLabel(/^Cash/).fill('1000');
+	await expect(close.getByTestId('count-cash')).toContainText('Matches');
+	await close.getByLabel(/^Card/).fill('900');
+	await expect(close.getByTestId('count-card')).toContainText('Differs by −PKR 50.00');
+	await close.getByRole('button', { name: 'Close the day' }).click();
+	await expect(close.locator('.field-error')).toHaveText('This field is required.');
+	await close.getByLabel('Reason for any difference').fill('One card slip missing');
+	await close.getByRole('button', { name: 'Close the day' }).click();
+	await expect(desk.getByTestId('day-closed')).toContainText('Day closed at');
+	await expect(desk.getByTestId('close-row').nth(1)).toContainText('−PKR 50.00');
+	await expect(desk.getByText('One card slip missing')).toBeVisible();
+	await screenshot(desk, 'billing-day-closed-en');
+
 	// The pharmacy sees no billing screen and has no link to one.
 	const pharmacy = await pageFor(browser, pharmacist.email, PASSWORD);
 	await expect(pharmacy.getByRole('link', { name: 'Billing', exact: true })).toHaveCount(0);
 	const refused = await pharmacy.goto(`/${CLINIC.code}/billing/${id}`);
 	expect(refused?.status()).toBe(403);
+});
+
+test('an admin keeps the price list and the taxes; the desk reads them; in Urdu on a phone too', async ({ browser }) => {
+	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
+	const receptionist = await addStaff(admin, 'reception', `Desk Saima ${rand()}`);
+	const name = `ECG ${rand()}`;
+
+	await admin.goto(`/${CLINIC.code}/billing`);
+	await admin.getByRole('link', { name: 'Price list and taxes' }).click();
+	await expect(admin.getByRole('heading', { name: 'Price list', level: 1 })).toBeVisible();
+	await hydrated(admin);
+	const add = admin.getByTestId('add-service');
+	await add.getByLabel('Kind').selectOption('procedure');
+	await expect(add.getByLabel('Doctor')).toHaveCount(0);
+	await add.getByLabel('Service').fill(name);
+	await add.getByLabel(/^Price/).fill('800');
+	await add.getByRole('button', { name: 'Add service' }).click();
+	await expect(admin.getByRole('status')).toHaveText(`${name} added to the price list.`);
+	const row = admin.getByTestId('service-row').filter({ hasText: name });
+	await expect(row.getByTestId('price-today')).toContainText('800.00');
+
+	// The same name again is refused beside the name; nothing is added.
+	await add.getByLabel('Kind').selectOption('procedure');
+	await add.getByLabel('Service').fill(name.toUpperCase());
+	await add.getByLabel(/^Price/).fill('50');
+	await add.getByRole('button', { name: 'Add service' }).click();
+	await expect(add.locator('.field-error')).toHaveText('The price list already has a service of that name.');
+	await expect(admin.getByTestId('service-row').filter({ hasText: name })).toHaveCount(1);
+
+	// A new price from tomorrow: today's stays, the next one is shown with its day.
+	const change = admin.locator('details').filter({ hasText: `Change the price of ${name}` });
+	await change.getByText(`Change the price of ${name}`).click();
+	const today = await change.getByLabel('From').inputValue();
+	const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+	await change.getByLabel(/^New price/).fill('900');
+	await change.getByLabel('From').fill(tomorrow);
+	await change.getByRole('button', { name: 'Set price' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Price set.');
+	await expect(row.getByTestId('price-today')).toContainText('800.00');
+	await expect(row.getByTestId('price-next')).toContainText('900.00 from');
+
+	// Sales tax on procedures: a rate with three decimals is refused beside the rate, 17 is kept.
+	const procedures = admin.getByTestId('tax-procedure');
+	await procedures.getByLabel('Name on the bill').fill('Sales tax');
+	await procedures.getByLabel('Rate (%)').fill('17.555');
+	await procedures.getByRole('button', { name: 'Save' }).click();
+	await expect(procedures.locator('.field-error')).toContainText('at most 2 decimals');
+	await procedures.getByLabel('Rate (%)').fill('17');
+	await procedures.getByRole('button', { name: 'Save' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Tax saved.');
+	await expect(admin.getByTestId('tax-procedure').getByLabel('Rate (%)')).toHaveValue('17.00');
+	await expect(admin.getByTestId('tax-procedure').getByLabel('Name on the bill')).toHaveValue('Sales tax');
+	await screenshot(admin, 'billing-prices-admin-en');
+	await expectAccessible(admin);
+
+	// The desk reads the list and the taxes, and has no form to change them.
+	const desk = await pageFor(browser, receptionist.email, PASSWORD);
+	await desk.goto(`/${CLINIC.code}/billing/prices`);
+	await expect(desk.getByTestId('service-row').filter({ hasText: name })).toContainText('800.00');
+	await expect(desk.getByTestId('add-service')).toHaveCount(0);
+	await expect(desk.getByTestId('tax-procedure')).toContainText('Sales tax 17.00% · added to the price');
+
+	const phone = await phoneFor(browser, receptionist.email);
+	await phone.goto(`/${CLINIC.code}/billing/prices`);
+	await expect(phone.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(phone.getByRole('heading', { name: 'قیمتوں کی فہرست', level: 1 })).toBeVisible();
+	const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	expect(overflow).toBeLessThanOrEqual(1);
+	await screenshot(phone, 'billing-prices-ur-phone');
 });

@@ -7,6 +7,7 @@ import { createSession, generateSessionToken, validateSessionToken } from '../..
 import { createInvoice, getInvoice } from '../../src/lib/server/billing/invoices';
 import { actions, load } from '../../src/routes/(staff)/[clinic]/billing/[id]/+page.server';
 import { load as listLoad } from '../../src/routes/(staff)/[clinic]/billing/+page.server';
+import { actions as closeActions, load as closeLoad } from '../../src/routes/(staff)/[clinic]/billing/day-close/+page.server';
 
 /**
  * The billing screens' server side: the list and the invoice page read through billing's policy
@@ -152,5 +153,31 @@ describe('billing screens', () => {
 		const after = await pageAs(scene.admin.id, id);
 		expect(after.invoice).toMatchObject({ status: 'paid', paid: 90_000, credited: 60_000, balance: 0 });
 		expect(after.invoice.payments.find((p: { id: string }) => p.id === paymentId)?.refundable).toBe(90_000);
+	});
+
+	it('closes the desk’s day from typed counts: a difference needs its reason, a day closes once, the pharmacy cannot', async () => {
+		const desk = await makeMember(db, scene.home.id, 'reception');
+		const id = await draft();
+		await act('issue', desk.id, id, { idempotencyKey: key() });
+		await act('pay', desk.id, id, { amount: '500', method: 'cash', idempotencyKey: key() });
+		type CloseEvent = Parameters<(typeof closeActions)['close']>[0];
+		const close = async (userId: string, form: Record<string, string>) =>
+			closeActions.close((await requestAs(userId, scene.home.code, '/day-close', {}, form)) as unknown as CloseEvent) as Promise<Record<string, unknown>>;
+		const before = await closeLoad((await requestAs(desk.id, scene.home.code, '/day-close', {})) as unknown as Parameters<typeof closeLoad>[0]);
+		expect(before?.rows.find((r: { method: string }) => r.method === 'cash')).toMatchObject({ expected: 50_000 });
+		expect(before?.closed).toBeNull();
+
+		const bad = (await close(desk.id, { cash: '5OO', idempotencyKey: key() })) as { status: number; data: { error: { fields?: { field: string }[] } } };
+		expect(bad.status).toBe(400);
+		expect(bad.data.error.fields?.[0]?.field).toBe('cash');
+		const noReason = (await close(desk.id, { cash: '450', idempotencyKey: key() })) as { status: number; data: { error: { field?: string } } };
+		expect(noReason.data.error.field).toBe('reason');
+		expect(await close(desk.id, { cash: '450', reason: 'Gave 50 too much change', idempotencyKey: key() })).toMatchObject({ done: true });
+		const again = (await close(desk.id, { cash: '500', idempotencyKey: key() })) as { status: number; data: { error: { code: string } } };
+		expect(again.data.error.code).toBe('day_closed');
+		const after = await closeLoad((await requestAs(desk.id, scene.home.code, '/day-close', {})) as unknown as Parameters<typeof closeLoad>[0]);
+		expect(after?.closed?.reason).toBe('Gave 50 too much change');
+		expect(after?.rows.find((r: { method: string }) => r.method === 'cash')).toMatchObject({ difference: -5_000 });
+		expect(await statusOf(close(scene.pharmacist.id, { cash: '0', idempotencyKey: key() }))).toBe(403);
 	});
 });

@@ -140,6 +140,8 @@ export const ERROR_CODES = [
 	'service_unpriced',
 	'service_name_taken',
 	'day_closed',
+	'price_in_past',
+	'tax_rate_invalid',
 	'transfer_clinic_invalid',
 	'date_order',
 	'idempotency_key_required',

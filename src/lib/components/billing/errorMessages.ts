@@ -10,5 +10,7 @@ export const billingErrorMessages = {
 	discount_exceeds: () => m.bill_error_discount_exceeds(),
 	service_unpriced: () => m.bill_error_service_unpriced(),
 	service_name_taken: () => m.bill_error_service_name_taken(),
-	day_closed: () => m.bill_error_day_closed()
+	day_closed: () => m.bill_error_day_closed(),
+	price_in_past: () => m.bill_error_price_in_past(),
+	tax_rate_invalid: () => m.bill_error_tax_rate_invalid()
 } satisfies ErrorSentences;

@@ -63,3 +63,27 @@ export function deskFilterLabel(filter: string): string {
 			return m.bill_filter_all();
 	}
 }
+
+/** A service category's name (also the name of its tax rule's row). */
+export function serviceCategoryLabel(category: string): string {
+	switch (category) {
+		case 'consultation':
+			return m.bill_category_consultation();
+		case 'procedure':
+			return m.bill_category_procedure();
+		case 'lab':
+			return m.bill_category_lab();
+		case 'medicine':
+			return m.bill_category_medicine();
+		default:
+			return m.bill_category_other();
+	}
+}
+
+/** A consultation's visit type. */
+export function visitTypeLabel(type: string): string {
+	if (type === 'new') return m.bill_visit_new();
+	if (type === 'follow_up') return m.bill_visit_follow_up();
+	if (type === 'emergency') return m.bill_visit_emergency();
+	return type;
+}

@@ -21,6 +21,22 @@ export const serviceInput = z.strictObject({
 	idempotencyKey: idempotencyKeyInput.optional()
 });
 
+/** A service's new price from a day (today when not given); a second price for the same day corrects the first. */
+export const servicePriceInput = z.strictObject({
+	price: amount(0),
+	effectiveFrom: isoDay().optional(),
+	idempotencyKey: idempotencyKeyInput.optional()
+});
+
+/** A category's tax: its name on the bill, a rate in basis points (1700 = 17 %), inside the price or on top. 0 removes it. */
+export const taxRuleInput = z.strictObject({
+	category: z.enum(SERVICE_CATEGORIES),
+	name: text(60).default(''),
+	rateBasisPoints: withFieldCode(z.number().int().min(0).max(10_000), 'field_invalid'),
+	inclusive: z.boolean().default(false),
+	idempotencyKey: idempotencyKeyInput.optional()
+});
+
 /** A discount given as an amount (minor units) or a whole percentage (as a referral's is), with its reason. */
 const discountInput = z.union([
 	z.strictObject({ amount: amount(1), reason: requiredText(200) }),
