@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
+import { destroySocket } from '../../src/lib/sync/socket';
 import * as Y from 'yjs';
 
 /** A benchmark server in its own process, driven over stdin, reporting over stdout JSON lines. */
@@ -58,7 +59,7 @@ export function benchClient(url: string, name: string, token: string): Promise<B
 	const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc, token });
 	provider.attach();
 	return new Promise((resolve, reject) => {
-		provider.on('synced', () => resolve({ provider, socket, doc, destroy: () => (provider.destroy(), socket.destroy()) }));
+		provider.on('synced', () => resolve({ provider, socket, doc, destroy: () => (provider.destroy(), destroySocket(socket)) }));
 		provider.on('authenticationFailed', ({ reason }: { reason: string }) => reject(new Error(reason)));
 	});
 }

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { eq } from 'drizzle-orm';
 import { documentName } from '../../src/lib/sync/protocol';
+import { destroySocket } from '../../src/lib/sync/socket';
 import { defaultCatalogue, type Catalogue } from '../../src/lib/server/sync/catalogue';
 import { roleIn } from '../../src/lib/server/sync/access';
 import { changeMemberRole } from '../../src/lib/server/tenancy/members';
@@ -62,7 +63,7 @@ function shareSocket(token: string, names: string[]) {
 		socketClosed: () => socketClosed,
 		destroy() {
 			for (const d of docs) d.provider.destroy();
-			socket.destroy();
+			destroySocket(socket);
 		}
 	};
 }

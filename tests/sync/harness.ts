@@ -4,6 +4,7 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { today } from '@internationalized/date';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { destroySocket } from '../../src/lib/sync/socket';
 import { createSyncServer, type SyncDeps, type SyncServer } from '../../sync-server';
 import type { Database } from '../../src/lib/server/db';
 import { testDatabase } from '../db';
@@ -88,7 +89,7 @@ export function connect(
 		destroy: () => {
 			liveClients.get(url)?.delete(client);
 			provider.destroy();
-			socket.destroy();
+			destroySocket(socket);
 		}
 	};
 	if (!options.keepRetrying) liveClients.set(url, (liveClients.get(url) ?? new Set()).add(client));

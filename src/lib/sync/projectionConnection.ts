@@ -1,6 +1,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import { isFinalClose, PROJECTION_MAP } from './protocol';
+import { destroySocket } from './socket';
 
 /** `stale`: the server was reached before but not now; what is shown may be out of date. */
 export type ProjectionState = 'connecting' | 'live' | 'stale' | 'refused';
@@ -55,7 +56,7 @@ export class ProjectionConnection {
 	destroy() {
 		this.provider?.destroy();
 		this.doc?.destroy();
-		this.socket.destroy();
+		destroySocket(this.socket);
 	}
 
 	private attach() {

@@ -2,6 +2,7 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { ProjectionConnection, type ProjectionState } from './projectionConnection';
+import { destroySocket } from './socket';
 import {
 	closeReasonOf,
 	isFinalClose,
@@ -129,7 +130,7 @@ export class LiveDocument {
 		awareness?.on('change', () => (this.peers = peersOf(awareness.getStates(), awareness.clientID, self.id)));
 		return () => {
 			provider.destroy();
-			socket.destroy();
+			destroySocket(socket);
 			void local?.destroy();
 		};
 	}
