@@ -243,3 +243,65 @@ test('an admin keeps the price list and the taxes; the desk reads them; in Urdu 
 	expect(overflow).toBeLessThanOrEqual(1);
 	await screenshot(phone, 'billing-prices-ur-phone');
 });
+
+test('an admin sets who QR payments go to; the desk shows the code for the balance and records the bank’s reference; in Urdu on a phone too', async ({
+	browser
+}) => {
+	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
+	const service = await call(admin, 'post', '/services', { name: `Consultation QR ${rand()}`, category: 'consultation', price: 150_000 }, 201);
+	const receptionist = await addStaff(admin, 'reception', `Desk Hina ${rand()}`);
+	const patient = await addPatient(admin, `QR Patient ${rand()}`);
+	const desk = await pageFor(browser, receptionist.email, PASSWORD);
+	const id = await draftFor(desk, patient.id, String(service.id));
+	await call(desk, 'post', `/invoices/${id}/issue`, { idempotencyKey: key() }, 200);
+
+	// Before an admin sets the payee, choosing QR says so instead of showing a code.
+	await desk.goto(`/${CLINIC.code}/billing/${id}`);
+	await hydrated(desk);
+	const pay = desk.getByTestId('pay-form');
+	await pay.getByLabel('QR').check();
+	await expect(pay.getByTestId('payment-qr-missing')).toContainText('QR payments are not set up yet');
+
+	// The admin's payee: a name in Urdu script is refused beside the name (banking apps show Latin letters only).
+	await admin.goto(`/${CLINIC.code}/billing/prices`);
+	await hydrated(admin);
+	const payee = admin.getByTestId('payee');
+	await payee.getByLabel('Name shown to the payer').fill('شفا کلینک');
+	await payee.getByLabel('City').fill('Lahore');
+	await payee.getByLabel(/^Account/).fill('PK36 SCBL 0000 0011 2345 6702');
+	await payee.getByRole('button', { name: 'Save payee' }).click();
+	await expect(payee.locator('.field-error').first()).toContainText('Use Latin letters');
+	await payee.getByLabel('Name shown to the payer').fill('Shifa Clinic');
+	await payee.getByRole('button', { name: 'Save payee' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Payee saved. New QR codes pay this account.');
+	await expect(payee.getByLabel(/^Account/)).toHaveValue('PK36SCBL0000001123456702');
+	await screenshot(admin, 'billing-payee-admin-en');
+
+	// The desk now sees the code for the whole balance; the image is a real picture, not a broken link.
+	await desk.reload();
+	await hydrated(desk);
+	await pay.getByLabel('QR').check();
+	const panel = pay.getByTestId('payment-qr');
+	// The code asks for the balance (whatever taxes the price list adds by now).
+	await expect(panel.getByRole('heading')).toHaveText(`Scan to pay ${await desk.getByTestId('balance').innerText()}`);
+	const image = panel.getByRole('img', { name: /Payment QR code for invoice/ });
+	await expect(image).toBeVisible();
+	await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+	await screenshot(desk, 'billing-qr-en');
+
+	// Urdu on a phone: the panel fits and reads right to left.
+	const phone = await phoneFor(browser, receptionist.email);
+	await phone.goto(`/${CLINIC.code}/billing/${id}`);
+	await hydrated(phone);
+	await phone.getByTestId('pay-form').getByLabel('کیو آر').check();
+	await expect(phone.getByTestId('payment-qr').getByRole('heading')).toContainText('ادائیگی کے لیے اسکین کریں');
+	const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	expect(overflow).toBeLessThanOrEqual(1);
+	await screenshot(phone, 'billing-qr-ur-phone');
+
+	// The bank confirms: the desk records the QR payment with its reference, and the invoice is paid.
+	await pay.getByLabel('Reference').fill('RAAST-20261207-5521');
+	await pay.getByRole('button', { name: 'Take payment' }).click();
+	await expect(desk.getByTestId('invoice-status')).toHaveText('Paid');
+	await expect(desk.getByTestId('pay-form')).toHaveCount(0);
+});

@@ -12,5 +12,9 @@ export const billingErrorMessages = {
 	service_name_taken: () => m.bill_error_service_name_taken(),
 	day_closed: () => m.bill_error_day_closed(),
 	price_in_past: () => m.bill_error_price_in_past(),
-	tax_rate_invalid: () => m.bill_error_tax_rate_invalid()
+	tax_rate_invalid: () => m.bill_error_tax_rate_invalid(),
+	payee_not_configured: () => m.bill_error_payee_not_configured(),
+	latin_text: (p) => m.bill_error_latin_text({ max: String(p.max ?? '') }),
+	payment_account_invalid: () => m.bill_error_payment_account_invalid(),
+	upi_vpa_invalid: () => m.bill_error_upi_vpa_invalid()
 } satisfies ErrorSentences;

@@ -13,7 +13,9 @@ export type BillingAction =
 	| 'earnings.view'
 	| 'earnings.manage'
 	| 'service.view'
-	| 'service.manage';
+	| 'service.manage'
+	| 'payee.view'
+	| 'payee.manage';
 
 const rules: Record<BillingAction, readonly Role[]> = {
 	/** Invoices name patients and what was done for them: the desk and admins. */
@@ -33,7 +35,10 @@ const rules: Record<BillingAction, readonly Role[]> = {
 	'earnings.manage': ['admin'],
 	/** The price list: everyone billing or explaining a bill reads it; admins set it. */
 	'service.view': ['admin', 'reception', 'doctor', 'pharmacist'],
-	'service.manage': ['admin']
+	'service.manage': ['admin'],
+	/** Who payment QR codes pay: the desk shows the codes, admins set the payee. */
+	'payee.view': ['admin', 'reception'],
+	'payee.manage': ['admin']
 };
 
 export function can(actor: ClinicActor, action: BillingAction): boolean {

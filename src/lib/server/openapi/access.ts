@@ -152,6 +152,11 @@ export const operationAccess: Record<string, OperationAccess> = {
 	createCreditNote: { roles: ['admin'] },
 	getDeskDay: { roles: ['admin', 'reception'] },
 	closeDay: { roles: ['admin', 'reception'] },
+	getPaymentSettings: { roles: desk },
+	setPaymentSettings: { roles: admins },
+	invoicePaymentQr: { roles: desk },
+	invoicePaymentQrSvg: { roles: desk },
+	invoicePaymentQrPng: { roles: desk },
 	setDoctorShare: { roles: ['admin'] },
 	getEarnings: { roles: ['admin', 'doctor'] },
 	// stock operations (openapi/stockOps.ts)

@@ -14,6 +14,7 @@ import {
 } from '../billing/schema';
 import { dayCloseInput } from '../billing/dayClose';
 import { doctorShareInput } from '../billing/earnings';
+import { paymentSettingsInput } from '../billing/paymentQr';
 import { jsonSchemaOf } from './jsonSchema';
 import { bodyErrors, errors, idempotent, jsonRequest, jsonResponse, pathParameter } from './common';
 import type { ApiContribution, Parameter } from './types';
@@ -153,6 +154,31 @@ export const earningsView = z.object({
 	total: money('The month’s earnings')
 });
 
+export const paymentSettingsView = z.object({
+	settings: z
+		.object({
+			merchantName: z.string(),
+			merchantCity: z.string(),
+			account: z.string(),
+			accountScheme: z
+				.string()
+				.meta({ description: 'The payment scheme’s identifier (EMVCo merchant account template, sub-tag 00); empty when none was given.' }),
+			upiVpa: z.string().nullable(),
+			updatedAt: z.string()
+		})
+		.nullable()
+		.meta({ description: 'Null until an admin sets the payee.' })
+});
+export const paymentQrView = z.object({
+	invoiceId: z.uuid(),
+	number: z.string(),
+	amount: money('What is still owed, the amount in the codes'),
+	emv: z
+		.string()
+		.meta({ description: 'An EMVCo merchant-presented payload (dynamic, with the amount and the invoice number as bill number), closed by its CRC-16.' }),
+	upi: z.string().nullable().meta({ description: 'A `upi://pay` link, for clinics billing in rupees with a UPI payee; null otherwise.' })
+});
+
 const codeParameter: Parameter = pathParameter('code', 'The clinic code, e.g. `SHF01`.', jsonSchemaOf(clinicCode, 'input'));
 const invoiceParameter: Parameter = pathParameter('id', 'The invoice’s id.', { type: 'string', format: 'uuid' });
 const paymentParameter: Parameter = pathParameter('id', 'The payment’s id.', { type: 'string', format: 'uuid' });
@@ -182,7 +208,9 @@ export const billingApi: ApiContribution = {
 		DayClose: jsonSchemaOf(dayCloseView, 'output'),
 		DeskDay: jsonSchemaOf(deskDayView, 'output'),
 		DoctorShare: jsonSchemaOf(doctorShareView, 'output'),
-		Earnings: jsonSchemaOf(earningsView, 'output')
+		Earnings: jsonSchemaOf(earningsView, 'output'),
+		PaymentSettings: jsonSchemaOf(paymentSettingsView, 'output'),
+		PaymentQr: jsonSchemaOf(paymentQrView, 'output')
 	},
 	paths: {
 		'/clinics/{code}/services': {
@@ -252,6 +280,78 @@ export const billingApi: ApiContribution = {
 				description: `${desk} A4, its labels in English and Urdu side by side, the clinic’s tax number and a QR code of the invoice number; a draft prints as a draft.`,
 				tags,
 				responses: { '200': { description: 'The PDF.', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...readErrors }
+			}
+		},
+		'/clinics/{code}/invoices/{id}/payment-qr': {
+			parameters: [codeParameter, invoiceParameter],
+			get: {
+				operationId: 'invoicePaymentQr',
+				summary: 'The payment QR payloads for what an invoice still owes',
+				description: `${desk} 409 \`payee_not_configured\` until an admin sets the payment settings; 409 \`invoice_state\` for a draft, a void invoice or one with nothing left to pay.`,
+				tags,
+				responses: { '200': jsonResponse('The payloads.', 'PaymentQr'), ...errors('Unauthenticated', 'NotFound', 'Forbidden', 'Conflict') }
+			}
+		},
+		'/clinics/{code}/invoices/{id}/payment-qr.svg': {
+			parameters: [codeParameter, invoiceParameter],
+			get: {
+				operationId: 'invoicePaymentQrSvg',
+				summary: 'The payment QR as an SVG image',
+				description: `${desk} The EMVCo code, or with \`kind=upi\` the UPI link (409 \`payee_not_configured\` where there is none); the same refusals as the payloads.`,
+				tags,
+				parameters: [
+					{ name: 'kind', in: 'query', description: 'Which code (EMVCo by default).', schema: { type: 'string', enum: ['emv', 'upi'] } },
+					{
+						name: 'v',
+						in: 'query',
+						description: 'Ignored: a screen changes it with the balance so that no cached code is shown.',
+						schema: { type: 'string', maxLength: 40 }
+					}
+				],
+				responses: {
+					'200': { description: 'The image.', content: { 'image/svg+xml': { schema: { type: 'string', format: 'binary' } } } },
+					...errors('BadRequest', 'Unauthenticated', 'NotFound', 'Forbidden', 'Conflict')
+				}
+			}
+		},
+		'/clinics/{code}/invoices/{id}/payment-qr.png': {
+			parameters: [codeParameter, invoiceParameter],
+			get: {
+				operationId: 'invoicePaymentQrPng',
+				summary: 'The payment QR as a PNG image',
+				description: `${desk} The EMVCo code, or with \`kind=upi\` the UPI link (409 \`payee_not_configured\` where there is none); the same refusals as the payloads.`,
+				tags,
+				parameters: [
+					{ name: 'kind', in: 'query', description: 'Which code (EMVCo by default).', schema: { type: 'string', enum: ['emv', 'upi'] } },
+					{
+						name: 'v',
+						in: 'query',
+						description: 'Ignored: a screen changes it with the balance so that no cached code is shown.',
+						schema: { type: 'string', maxLength: 40 }
+					}
+				],
+				responses: {
+					'200': { description: 'The image.', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } },
+					...errors('BadRequest', 'Unauthenticated', 'NotFound', 'Forbidden', 'Conflict')
+				}
+			}
+		},
+		'/clinics/{code}/payment-settings': {
+			parameters: [codeParameter],
+			get: {
+				operationId: 'getPaymentSettings',
+				summary: 'Who the clinic’s payment QR codes pay',
+				description: `${desk}`,
+				tags,
+				responses: { '200': jsonResponse('The payee.', 'PaymentSettings'), ...readErrors }
+			},
+			put: {
+				operationId: 'setPaymentSettings',
+				summary: 'Set who payment QR codes pay',
+				description: `${admins} Name (at most 25) and city (at most 15) in Latin letters, as banking apps show them (400 \`latin_text\`); the account as the bank writes it (\`payment_account_invalid\`); a UPI VPA for clinics billing in rupees (\`upi_vpa_invalid\`).`,
+				tags,
+				requestBody: jsonRequest(paymentSettingsInput),
+				responses: { '200': jsonResponse('Set.', 'PaymentSettings'), ...errors(...bodyErrors, 'Unauthenticated', 'NotFound', 'Forbidden') }
 			}
 		},
 		'/clinics/{code}/invoices/{id}/issue': {

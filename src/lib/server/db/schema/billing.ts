@@ -314,3 +314,25 @@ export const doctorShare = pgTable(
 		)
 	]
 );
+
+/**
+ * Who a clinic's payment QR codes pay (one row per clinic, set by admins): the EMVCo fields a
+ * banking app shows (name and city, Latin letters as the standard asks), the account (an IBAN, a
+ * Raast ID, a wallet number) with the identifier of its scheme from the bank, and a UPI VPA for
+ * clinics billing in rupees. Without a row, a payment QR is refused (`payee_not_configured`).
+ */
+export const paymentSettings = pgTable('payment_settings', {
+	clinicId: uuid()
+		.primaryKey()
+		.references(() => clinic.id),
+	merchantName: text().notNull(),
+	merchantCity: text().notNull(),
+	account: text().notNull(),
+	/** The payment scheme's globally unique identifier (EMVCo merchant account template, sub-tag 00); '' when the bank gave none. */
+	accountScheme: text().notNull().default(''),
+	upiVpa: text().notNull().default(''),
+	updatedBy: uuid()
+		.notNull()
+		.references(() => appUser.id),
+	updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+});

@@ -5,6 +5,8 @@ import { formValues } from '$lib/server/edge';
 import { getInvoice, issueInvoice, voidInvoice } from '$lib/server/billing/invoices';
 import { createCreditNote, patientCreditBalance, recordPayment, refundPayment } from '$lib/server/billing/payments';
 import { can, type BillingAction } from '$lib/server/billing/policy';
+import { invoicePaymentQr } from '$lib/server/billing/paymentQr';
+import { AppError } from '$lib/server/errors';
 import { formatRef } from '$lib/server/tenancy/counters';
 import { currencyOf, formatMajorAmount, formatMoney, parseMajorAmount, type Currency } from '$lib/server/tenancy/money';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -39,6 +41,7 @@ export const load: PageServerLoad = async (event) => {
 	for (const p of invoice.payments) if (p.refundOf) refunded.set(p.refundOf, (refunded.get(p.refundOf) ?? 0) - p.amount);
 	const allowed = (action: BillingAction) => can(ctx.actor, action);
 	return {
+		qr: allowed('payee.view') ? await qrOf(db, ctx, invoice) : null,
 		invoice: {
 			...invoice,
 			text: {
@@ -86,6 +89,25 @@ export const load: PageServerLoad = async (event) => {
 		}
 	};
 };
+
+/**
+ * Whether the invoice's payment QR can be shown (the image itself comes from the API): null when
+ * there is nothing to pay; `ready: false` before an admin has set the payee.
+ */
+async function qrOf(
+	db: Awaited<ReturnType<typeof getDatabase>>['db'],
+	ctx: Parameters<typeof getInvoice>[1],
+	invoice: { id: string; status: string; balance: number }
+) {
+	if ((invoice.status !== 'issued' && invoice.status !== 'partly_paid') || invoice.balance <= 0) return null;
+	try {
+		const qr = await invoicePaymentQr(db, ctx, invoice.id);
+		return { ready: true, upi: qr.upi !== null };
+	} catch (e) {
+		if (e instanceof AppError && e.code === 'payee_not_configured') return { ready: false, upi: false };
+		throw e;
+	}
+}
 
 type Access = Awaited<ReturnType<typeof billingDesk>>;
 type Step = (event: RequestEvent, v: Record<string, string>, access: Access & { currency: Currency }) => Promise<Record<string, unknown> | void>;

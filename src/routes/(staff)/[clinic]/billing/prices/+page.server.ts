@@ -2,6 +2,7 @@ import { getDatabase } from '$lib/server/db';
 import { formValues } from '$lib/server/edge';
 import { can } from '$lib/server/billing/policy';
 import { SERVICE_CATEGORIES } from '$lib/server/billing/schema';
+import { getPaymentSettings, setPaymentSettings } from '$lib/server/billing/paymentQr';
 import { createService, listTaxRules, priceList, setServicePrice, setTaxRule } from '$lib/server/billing/services';
 import { clinicDoctors } from '$lib/server/tenancy/doctors';
 import { currencyOf, formatMajorAmount, formatMoney, parseMajorAmount, type Currency } from '$lib/server/tenancy/money';
@@ -32,7 +33,13 @@ function rateOf(text: string | undefined): number {
 export const load: PageServerLoad = async (event) => {
 	const { ctx, clinic: home } = await billingDesk(event, 'service.view');
 	const { db } = await getDatabase();
-	const [list, taxes, doctors] = await Promise.all([priceList(db, ctx), listTaxRules(db, ctx), clinicDoctors(db, ctx.clinicId)]);
+	const [list, taxes, doctors, payee] = await Promise.all([
+		priceList(db, ctx),
+		listTaxRules(db, ctx),
+		clinicDoctors(db, ctx.clinicId),
+		// Who QR payments go to: the desk reads it, admins set it; doctors and the pharmacy do not see it.
+		can(ctx.actor, 'payee.view') ? getPaymentSettings(db, ctx) : null
+	]);
 	const currency = currencyOf(home);
 	const locale = formatLocale(getLocale());
 	const day = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
@@ -52,7 +59,8 @@ export const load: PageServerLoad = async (event) => {
 		}),
 		doctors,
 		currency,
-		manage: can(ctx.actor, 'service.manage')
+		manage: can(ctx.actor, 'service.manage'),
+		payee: payee ? { settings: payee.settings, manage: can(ctx.actor, 'payee.manage') } : null
 	};
 };
 
@@ -107,6 +115,23 @@ export const actions: Actions = {
 			return { form: 'tax', done: true, category: v.category };
 		} catch (e) {
 			return refused('tax', e, v);
+		}
+	},
+	payee: async (event) => {
+		const { ctx } = await billingDesk(event, 'payee.manage');
+		const v = await formValues(event.request);
+		const { db } = await getDatabase();
+		try {
+			await setPaymentSettings(db, ctx, {
+				merchantName: v.merchantName ?? '',
+				merchantCity: v.merchantCity ?? '',
+				account: v.account ?? '',
+				accountScheme: v.accountScheme ?? '',
+				upiVpa: v.upiVpa ?? ''
+			});
+			return { form: 'payee', done: true };
+		} catch (e) {
+			return refused('payee', e, v);
 		}
 	}
 };

@@ -1,0 +1,15 @@
+import { getDatabase } from '$lib/server/db';
+import { apiRoute, methodNotAllowed, requireApiClinic, resourceId } from '$lib/server/edge/api';
+import { invoicePaymentQrText, qrPng } from '$lib/server/billing/paymentQr';
+import type { RequestHandler } from './$types';
+
+/** The payment QR as an image; refusals stay JSON. */
+export const GET: RequestHandler = apiRoute(async ({ locals, params, url }) => {
+	const { ctx } = await requireApiClinic(locals, params.code);
+	const id = resourceId(params.id);
+	const { db } = await getDatabase();
+	const text = await invoicePaymentQrText(db, ctx, id, Object.fromEntries(url.searchParams));
+	return new Response(await qrPng(text), { headers: { 'content-type': 'image/png', 'cache-control': 'no-store' } });
+});
+
+export const fallback = methodNotAllowed('GET');
