@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError, signedIn, startApp, type ApiClient, type App } from './http';
+import { errorOf, expectError, signedIn, startApp, type ApiClient, type App } from './http';
 import { PASSWORD, makeClinic, makeMember, rand } from '../factories';
 import { makePatient } from './queueScene';
 import {
@@ -10,7 +10,9 @@ import {
 	paymentView,
 	refundView,
 	serviceView,
-	servicesView
+	servicesView,
+	paymentQrView,
+	paymentSettingsView
 } from '../../src/lib/server/openapi/billing';
 
 /** The billing API over HTTP: the contract's paths, fields and error codes, its refusals, and a race of two desks. */
@@ -145,5 +147,42 @@ describe('billing over HTTP', () => {
 		}
 		expectError(await outsider.get(api(`/invoices/${id}`)), 404, 'not_found');
 		expectError(await desk.post(api(`/invoices/${id}/void`), { reason: 'x', idempotencyKey: rand(8) }), 403, 'forbidden');
+	});
+});
+
+describe('payment QR over HTTP', () => {
+	it('is refused with payee_not_configured until an admin PUTs the payment settings, then serves the payloads, an SVG and a PNG', async () => {
+		const id = await issuedInvoice(120_000);
+		expectError(await desk.get(api(`/invoices/${id}/payment-qr`)), 409, 'payee_not_configured');
+		const refused = await urduDesk.get(api(`/invoices/${id}/payment-qr.svg`));
+		expectError(refused, 409, 'payee_not_configured');
+		expect((refused.body as { error: { message: string } }).error.message).toMatch(/[\u0600-\u06FF]/);
+
+		const settings = { merchantName: 'Shifa Clinic', merchantCity: 'Lahore', account: 'PK36SCBL0000001123456702' };
+		expectError(await desk.put(api('/payment-settings'), settings), 403, 'forbidden');
+		expectError(await outsider.put(api('/payment-settings'), settings), 404, 'not_found');
+		const urduCity = await admin.put(api('/payment-settings'), { ...settings, merchantCity: 'لاہور' });
+		expectError(urduCity, 400, 'field_invalid', 'merchantCity');
+		expect(errorOf(urduCity).fields?.[0]).toMatchObject({ field: 'merchantCity', code: 'latin_text' });
+		expect(paymentSettingsView.parse((await desk.get(api('/payment-settings'))).body).settings).toBeNull();
+		const put = await admin.put(api('/payment-settings'), settings);
+		expect(put.status).toBe(200);
+		expect(paymentSettingsView.parse(put.body).settings).toMatchObject({ ...settings, accountScheme: '', upiVpa: null });
+
+		const qr = await desk.get(api(`/invoices/${id}/payment-qr`));
+		expect(qr.status).toBe(200);
+		const payloads = paymentQrView.parse(qr.body);
+		expect(payloads).toMatchObject({ invoiceId: id, amount: 120_000, upi: null });
+		expect(payloads.emv).toContain('54071200.00');
+		const svg = await desk.get(api(`/invoices/${id}/payment-qr.svg?v=120000`));
+		expect([svg.status, svg.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
+		expect(svg.text).toMatch(/^<svg/);
+		const png = await desk.get(api(`/invoices/${id}/payment-qr.png`));
+		expect([png.status, png.headers.get('content-type')]).toEqual([200, 'image/png']);
+		expectError(await desk.get(api(`/invoices/${id}/payment-qr.png?kind=upi`)), 409, 'payee_not_configured', 'kind');
+		expectError(await desk.get(api(`/invoices/${id}/payment-qr.png?size=9`)), 400, 'field_invalid');
+		for (const who of [doctor, pharmacist]) expectError(await who.get(api(`/invoices/${id}/payment-qr`)), 403, 'forbidden');
+		expectError(await outsider.get(api(`/invoices/${id}/payment-qr`)), 404, 'not_found');
+		expectError(await desk.get(api('/invoices/not-an-id/payment-qr')), 404, 'not_found');
 	});
 });

@@ -146,7 +146,7 @@ describe('an invoice’s payment QR', () => {
 			'58': 'PK',
 			'59': 'Shifa Clinic',
 			'60': 'Lahore',
-			'62': `01${String(issued.number.length).padStart(2, '0')}${issued.number}`,
+			'62': `01${String(issued.number?.length).padStart(2, '0')}${issued.number}`,
 			'63': referenceCrc(decoded!.slice(0, -4))
 		});
 		expect(decoded!.slice(-8, -4)).toBe('6304');

@@ -54,6 +54,9 @@ async function requestAs(userId: string, form?: Record<string, string>) {
 	const request = new Request(url, { method: 'POST', body: new URLSearchParams(form ?? {}), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 	return { locals: { session, user, locale: 'en' }, url, params: { clinic: scene.home.code }, request };
 }
+/** The page's data as a person sees it. */
+const pageAs = async (userId: string) =>
+	(await load((await requestAs(userId)) as unknown as LoadEvent)) as { payee: { settings: unknown; manage: boolean } | null };
 const act = async (name: keyof typeof actions, userId: string, form: Record<string, string>) =>
 	actions[name]((await requestAs(userId, form)) as unknown as ActionEvent) as Promise<Record<string, unknown>>;
 
@@ -136,5 +139,31 @@ describe('prices', () => {
 		expect(badRate.status).toBe(400);
 		expect(badRate.data.error).toMatchObject({ code: 'tax_rate_invalid', field: 'rate' });
 		expect(await listTaxRules(db, scene.admin)).toContainEqual({ category: 'lab', name: 'GST', rateBasisPoints: 1_750, inclusive: true });
+	});
+
+	it('shows the desk who QR payments go to and lets only an admin set it from the page; a refused payee changes nothing', async () => {
+		const statusOf = (p: Promise<unknown>) =>
+			p.then(
+				() => 200,
+				(e: { status?: number }) => e.status ?? 500
+			);
+		const payee = { merchantName: 'Shifa Clinic', merchantCity: 'Lahore', account: 'PK36 SCBL 0000 0011 2345 6702', accountScheme: '', upiVpa: '' };
+		expect(await statusOf(act('payee', scene.deskUser.id, payee))).toBe(403);
+		const refused = (await act('payee', scene.adminUser.id, { ...payee, merchantName: 'شفا کلینک' })) as {
+			status: number;
+			data: { error: { fields?: { field: string; code: string }[] } };
+		};
+		expect(refused.status).toBe(400);
+		expect(refused.data.error.fields?.[0]).toMatchObject({ field: 'merchantName', code: 'latin_text' });
+		expect((await pageAs(scene.deskUser.id)).payee).toEqual({ settings: null, manage: false });
+
+		expect(await act('payee', scene.adminUser.id, payee)).toMatchObject({ done: true });
+		expect((await pageAs(scene.deskUser.id)).payee).toMatchObject({
+			manage: false,
+			settings: { merchantName: 'Shifa Clinic', account: 'PK36SCBL0000001123456702', upiVpa: null }
+		});
+		expect((await pageAs(scene.adminUser.id)).payee?.manage).toBe(true);
+		// The pharmacy reads prices, not where the money goes.
+		expect((await pageAs(scene.pharmacist.actor.userId)).payee).toBeNull();
 	});
 });
