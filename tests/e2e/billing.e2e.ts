@@ -305,3 +305,64 @@ test('an admin sets who QR payments go to; the desk shows the code for the balan
 	await expect(desk.getByTestId('invoice-status')).toHaveText('Paid');
 	await expect(desk.getByTestId('pay-form')).toHaveCount(0);
 });
+
+test('an admin sets a doctor’s share from the earnings page; the doctor sees what they earned this month; in Urdu on a phone too', async ({ browser }) => {
+	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
+	const doctor = await addStaff(admin, 'doctor', `Dr Earnings ${rand()}`);
+	const receptionist = await addStaff(admin, 'reception', `Desk Nadia ${rand()}`);
+	const patient = await addPatient(admin, `Earnings Patient ${rand()}`);
+	const service = await call(
+		admin,
+		'post',
+		'/services',
+		{ name: `Consultation ${doctor.name}`, category: 'consultation', price: 200_000, doctorId: doctor.id },
+		201
+	);
+	const desk = await pageFor(browser, receptionist.email, PASSWORD);
+	const draft = await call(desk, 'post', '/invoices', { patientId: patient.id, lines: [{ serviceId: service.id, quantity: 1 }], idempotencyKey: key() }, 201);
+	const issued = await call(desk, 'post', `/invoices/${draft.id}/issue`, { idempotencyKey: key() }, 200);
+	await call(desk, 'post', `/invoices/${draft.id}/payments`, { amount: issued.balance, method: 'cash', idempotencyKey: key() }, 201);
+
+	// The admin opens Earnings, picks the doctor: the paid consultation is there, earning nothing yet.
+	await admin.goto(`/${CLINIC.code}`);
+	await admin.getByRole('link', { name: 'Earnings', exact: true }).first().click();
+	await expect(admin.getByRole('heading', { name: 'Earnings', level: 1 })).toBeVisible();
+	await admin.getByLabel('Doctor').selectOption({ label: doctor.name });
+	await admin.getByRole('button', { name: 'Show' }).click();
+	await expect(admin.getByTestId('earnings-line')).toHaveCount(1);
+	await expect(admin.getByTestId('no-shares')).toBeVisible();
+	await hydrated(admin);
+
+	// 140% is refused beside the value; 40% is saved and applies now.
+	const form = admin.getByTestId('share-form');
+	await form.getByLabel('Percentage of what was paid').check();
+	await form.getByLabel('Percentage (%)').fill('140');
+	await form.getByRole('button', { name: 'Save share' }).click();
+	await expect(form.locator('.field-error')).toHaveText('Write a whole percentage from 0 to 100.');
+	await form.getByLabel('Percentage (%)').fill('40');
+	await form.getByRole('button', { name: 'Save share' }).click();
+	await expect(admin.getByRole('status')).toHaveText('Share saved.');
+	await expect(admin.getByTestId('share-rule')).toContainText(['40% of what was paid, before tax']);
+	await expect(admin.getByTestId('earnings-total')).toContainText('800.00');
+	await screenshot(admin, 'earnings-admin-en');
+	await expectAccessible(admin);
+
+	// The doctor sees their own month from their navigation; the share form is the admin's.
+	const own = await pageFor(browser, doctor.email, PASSWORD);
+	await own.getByRole('link', { name: 'Earnings', exact: true }).first().click();
+	await expect(own.getByTestId('earnings-total')).toContainText('800.00');
+	await expect(own.getByLabel('Doctor')).toHaveCount(0);
+	await expect(own.getByTestId('share-form')).toHaveCount(0);
+
+	const phone = await phoneFor(browser, doctor.email);
+	await phone.goto(`/${CLINIC.code}/earnings`);
+	await expect(phone.locator('html')).toHaveAttribute('dir', 'rtl');
+	await expect(phone.getByRole('heading', { name: 'آمدنی', level: 1 })).toBeVisible();
+	await expect(phone.getByTestId('earnings-total')).toContainText('800.00');
+	const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	expect(overflow).toBeLessThanOrEqual(1);
+	await screenshot(phone, 'earnings-doctor-ur-phone');
+
+	// The desk has no way in.
+	expect((await desk.goto(`/${CLINIC.code}/earnings`))?.status()).toBe(403);
+});

@@ -146,6 +146,7 @@ export const ERROR_CODES = [
 	'latin_text',
 	'payment_account_invalid',
 	'upi_vpa_invalid',
+	'share_percent_invalid',
 	'transfer_clinic_invalid',
 	'date_order',
 	'idempotency_key_required',

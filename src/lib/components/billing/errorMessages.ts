@@ -16,5 +16,6 @@ export const billingErrorMessages = {
 	payee_not_configured: () => m.bill_error_payee_not_configured(),
 	latin_text: (p) => m.bill_error_latin_text({ max: String(p.max ?? '') }),
 	payment_account_invalid: () => m.bill_error_payment_account_invalid(),
-	upi_vpa_invalid: () => m.bill_error_upi_vpa_invalid()
+	upi_vpa_invalid: () => m.bill_error_upi_vpa_invalid(),
+	share_percent_invalid: () => m.earn_error_share_percent()
 } satisfies ErrorSentences;

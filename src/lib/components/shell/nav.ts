@@ -19,6 +19,7 @@ export function clinicNav(code: string, role: Role): NavItem[] {
 	if (role === 'doctor' || role === 'nurse') items.push({ href: `${base}/referrals`, label: m.nav_referrals() });
 	if (role === 'pharmacist' || role === 'admin') items.push({ href: `${base}/pharmacy`, label: m.nav_pharmacy() });
 	if (role === 'reception' || role === 'admin') items.push({ href: `${base}/billing`, label: m.nav_billing() });
+	if (role === 'doctor' || role === 'admin') items.push({ href: `${base}/earnings`, label: m.nav_earnings() });
 	if (role === 'doctor') items.push({ href: `${base}/profile`, label: m.nav_my_profile() });
 	items.push({ href: `${base}/admin/members`, label: m.nav_members() });
 	if (role === 'admin') {

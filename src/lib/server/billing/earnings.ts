@@ -23,7 +23,7 @@ export const doctorShareInput = z
 		doctorId: uuid(),
 		category: z.enum(SERVICE_CATEGORIES),
 		/** A whole percentage of each paid line before tax… */
-		percent: withFieldCode(z.number().int().min(0).max(100), 'field_invalid').optional(),
+		percent: withFieldCode(z.number().int().min(0).max(100), 'share_percent_invalid').optional(),
 		/** …or a fixed amount per unit, minor units. */
 		amount: withFieldCode(z.number().int().min(0).max(1_000_000_000_000), 'amount_invalid').optional(),
 		effectiveFrom: isoDay().optional(),
@@ -149,4 +149,32 @@ export async function doctorEarnings(db: Reader, ctx: ClinicContext, query: unkn
 		})
 	) as Record<Category, { amount: number; share: number }>;
 	return { doctorId, month: q.month, lines, byCategory, total: lines.reduce((s, l) => s + l.share, 0) };
+}
+
+const sharesQuery = z.strictObject({ doctorId: uuid().optional() });
+
+/**
+ * `GET …/doctor-shares?doctorId=`: a doctor's share rules, newest first per category (the first
+ * of each category applies today unless it starts later). Doctors see their own, admins anyone's.
+ */
+export async function listDoctorShares(db: Reader, ctx: ClinicContext, query: unknown) {
+	if (!can(ctx.actor, 'earnings.view')) throw forbidden();
+	const q = parseInput(sharesQuery, query);
+	const doctorId = q.doctorId ?? ctx.actor.userId;
+	if (ctx.actor.role !== 'admin' && doctorId !== ctx.actor.userId) throw forbidden();
+	const rows = await db
+		.select()
+		.from(doctorShare)
+		.where(and(eq(doctorShare.clinicId, ctx.clinicId), eq(doctorShare.doctorId, doctorId)))
+		.orderBy(doctorShare.category, desc(doctorShare.effectiveFrom));
+	return {
+		doctorId,
+		shares: rows.map((r) => ({
+			doctorId,
+			category: r.category,
+			percent: r.percentBasisPoints === null ? null : r.percentBasisPoints / 100,
+			amount: r.fixedAmount,
+			effectiveFrom: r.effectiveFrom
+		}))
+	};
 }

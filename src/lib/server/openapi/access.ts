@@ -158,6 +158,7 @@ export const operationAccess: Record<string, OperationAccess> = {
 	invoicePaymentQrSvg: { roles: desk },
 	invoicePaymentQrPng: { roles: desk },
 	setDoctorShare: { roles: ['admin'] },
+	listDoctorShares: { roles: ['admin', 'doctor'] },
 	getEarnings: { roles: ['admin', 'doctor'] },
 	// stock operations (openapi/stockOps.ts)
 	importMedicines: { roles: pharmacy },

@@ -133,6 +133,7 @@ export const doctorShareView = z.object({
 	amount: money('Fixed share per unit').nullable(),
 	effectiveFrom: z.string()
 });
+export const doctorSharesView = z.object({ doctorId: z.uuid(), shares: z.array(doctorShareView) });
 const share = z.object({ amount: money('Paid, before tax'), share: money('The doctor’s share') });
 export const earningsView = z.object({
 	doctorId: z.uuid(),
@@ -208,6 +209,7 @@ export const billingApi: ApiContribution = {
 		DayClose: jsonSchemaOf(dayCloseView, 'output'),
 		DeskDay: jsonSchemaOf(deskDayView, 'output'),
 		DoctorShare: jsonSchemaOf(doctorShareView, 'output'),
+		DoctorShares: jsonSchemaOf(doctorSharesView, 'output'),
 		Earnings: jsonSchemaOf(earningsView, 'output'),
 		PaymentSettings: jsonSchemaOf(paymentSettingsView, 'output'),
 		PaymentQr: jsonSchemaOf(paymentQrView, 'output')
@@ -436,6 +438,14 @@ export const billingApi: ApiContribution = {
 		},
 		'/clinics/{code}/doctor-shares': {
 			parameters: [codeParameter],
+			get: {
+				operationId: 'listDoctorShares',
+				summary: 'A doctor’s share rules',
+				description: 'Doctors see their own (the default), admins anyone’s. Newest first per category; the first of a category on or before a day applies on it.',
+				tags,
+				parameters: [{ name: 'doctorId', in: 'query', description: 'The doctor (the caller by default).', schema: { type: 'string', format: 'uuid' } }],
+				responses: { '200': jsonResponse('The rules.', 'DoctorShares'), ...errors('BadRequest', 'Unauthenticated', 'NotFound', 'Forbidden') }
+			},
 			post: idempotent(
 				{
 					operationId: 'setDoctorShare',
