@@ -138,11 +138,16 @@ test.describe('clinic administration', () => {
 		await expect(page.locator('#main').getByText(code, { exact: true })).toBeVisible();
 		await page.locator('input[type=color]').fill('#aa3377');
 		await page.getByLabel('Tagline').fill('Care close to home');
+		// Billing: the tax number invoices print, and a fiscal year from July (as in Pakistan).
+		await page.getByLabel('Tax registration number').fill('NTN 1234567-8');
+		await page.getByLabel('The fiscal year starts in').selectOption({ label: 'July' });
 		await page.getByRole('button', { name: 'Save' }).click();
 		await expect(page.getByRole('status')).toHaveText('Settings saved.');
 		await page.reload();
 		await expect(page.locator('nav a[aria-current="page"]')).toHaveCSS('border-left-color', 'rgb(170, 51, 119)');
 		await expect(page.getByLabel('Tagline')).toHaveValue('Care close to home');
+		await expect(page.getByLabel('Tax registration number')).toHaveValue('NTN 1234567-8');
+		await expect(page.getByLabel('The fiscal year starts in')).toHaveValue('7');
 
 		// Requiring 2FA without having it oneself is refused, so the admin is not locked out.
 		await page.getByLabel('Require two-factor authentication for all staff').check();

@@ -151,6 +151,17 @@ describe('clinic settings', () => {
 		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ nearExpiryDays: 60 });
 	});
 
+	it('sets the month the fiscal year starts and the tax number invoices print; left out keeps them, empty clears the number', async () => {
+		const { clinic, adminCtx } = await clinicWithDoctor();
+		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ fiscalYearStartMonth: 1, taxNumber: '' });
+		await updateClinicSettings(db, adminCtx, { name: clinic.name, require2fa: false, fiscalYearStartMonth: '7', taxNumber: ' NTN 1234567-8 ' });
+		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ fiscalYearStartMonth: 7, taxNumber: 'NTN 1234567-8' });
+		await updateClinicSettings(db, adminCtx, { name: clinic.name, require2fa: false });
+		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ fiscalYearStartMonth: 7, taxNumber: 'NTN 1234567-8' });
+		await updateClinicSettings(db, adminCtx, { name: clinic.name, require2fa: false, taxNumber: '' });
+		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ fiscalYearStartMonth: 7, taxNumber: '' });
+	});
+
 	it('refuses bad input and non-admins, changing nothing', async () => {
 		const { clinic, adminCtx, doctorCtx } = await clinicWithDoctor();
 		const ok = { name: 'Fine', color: '#112233', tagline: 'x', require2fa: false };
@@ -163,13 +174,16 @@ describe('clinic settings', () => {
 			[{ ...ok, require2fa: 'yes' }, 'require2fa', 'field_invalid'],
 			[{ ...ok, nearExpiryDays: -1 }, 'nearExpiryDays', 'field_too_small'],
 			[{ ...ok, nearExpiryDays: 366 }, 'nearExpiryDays', 'field_too_large'],
-			[{ ...ok, nearExpiryDays: 'soon' }, 'nearExpiryDays', 'field_invalid']
+			[{ ...ok, nearExpiryDays: 'soon' }, 'nearExpiryDays', 'field_invalid'],
+			[{ ...ok, fiscalYearStartMonth: 13 }, 'fiscalYearStartMonth', 'field_too_large'],
+			[{ ...ok, fiscalYearStartMonth: '0' }, 'fiscalYearStartMonth', 'field_too_small'],
+			[{ ...ok, taxNumber: 'x'.repeat(41) }, 'taxNumber', 'field_too_long']
 		];
 		for (const [input, field, code] of cases) {
 			await expect(updateClinicSettings(db, adminCtx, input), JSON.stringify(input)).rejects.toMatchObject({ field, code });
 		}
 		await expect(updateClinicSettings(db, doctorCtx, ok)).rejects.toMatchObject({ code: 'forbidden', status: 403 });
-		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ name: clinic.name, branding: {} });
+		expect(await findClinicByCode(db, clinic.code)).toMatchObject({ name: clinic.name, branding: {}, fiscalYearStartMonth: 1, taxNumber: '' });
 	});
 
 	it('requires two-factor for all staff only once the admin has it themselves', async () => {

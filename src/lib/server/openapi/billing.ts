@@ -441,7 +441,8 @@ export const billingApi: ApiContribution = {
 			get: {
 				operationId: 'listDoctorShares',
 				summary: 'A doctor’s share rules',
-				description: 'Doctors see their own (the default), admins anyone’s. Newest first per category; the first of a category on or before a day applies on it.',
+				description:
+					'Doctors see their own (the default), admins anyone’s. Newest first per category; the first of a category on or before a day applies on it.',
 				tags,
 				parameters: [{ name: 'doctorId', in: 'query', description: 'The doctor (the caller by default).', schema: { type: 'string', format: 'uuid' } }],
 				responses: { '200': jsonResponse('The rules.', 'DoctorShares'), ...errors('BadRequest', 'Unauthenticated', 'NotFound', 'Forbidden') }

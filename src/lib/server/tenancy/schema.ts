@@ -110,6 +110,10 @@ export const clinicSettingsInput = z.object({
 	/** The unit the screens show and take temperatures in (the API and the chart keep °C); absent keeps it. */
 	temperatureUnit: z.enum(['C', 'F']).optional(),
 	/** Batches expiring within this many days are not dispensed; absent keeps it. */
-	nearExpiryDays: z.coerce.number().int().min(0).max(365).optional()
+	nearExpiryDays: z.coerce.number().int().min(0).max(365).optional(),
+	/** The month (1–12) the fiscal year starts, when invoice numbers restart; absent keeps it. */
+	fiscalYearStartMonth: withFieldCode(z.coerce.number().int().min(1).max(12), 'choice_invalid').optional(),
+	/** The tax registration number printed on invoices; '' clears it, absent keeps it. */
+	taxNumber: text(40).optional()
 });
 export type ClinicSettingsInput = z.infer<typeof clinicSettingsInput>;

@@ -10,7 +10,10 @@ import { can } from './policy';
 import type { ClinicContext } from './context';
 import { clinicDocumentsChanged } from '../sync/changes';
 
-/** Name, branding, the clinic-wide 2FA rule and the temperature unit. An empty colour or tagline clears it. */
+/**
+ * Name, branding, the clinic-wide 2FA rule, the temperature unit, the pharmacy's near-expiry days,
+ * and billing's fiscal year start and tax number. An empty colour, tagline or tax number clears it.
+ */
 export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: unknown) {
 	if (!can(ctx.actor, 'clinic.manage')) throw forbidden('Only a clinic admin can change its settings');
 	const data = parseInput(clinicSettingsInput, input);
@@ -23,9 +26,13 @@ export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: un
 		const branding = { ...(data.color ? { color: data.color } : {}), ...(data.tagline ? { tagline: data.tagline } : {}) };
 		const unit = data.temperatureUnit ? { temperatureUnit: data.temperatureUnit } : {};
 		const expiry = data.nearExpiryDays === undefined ? {} : { nearExpiryDays: data.nearExpiryDays };
+		const billing = {
+			...(data.fiscalYearStartMonth === undefined ? {} : { fiscalYearStartMonth: data.fiscalYearStartMonth }),
+			...(data.taxNumber === undefined ? {} : { taxNumber: data.taxNumber })
+		};
 		const [row] = await tx
 			.update(clinic)
-			.set({ name: data.name, require2fa: data.require2fa, branding, ...unit, ...expiry })
+			.set({ name: data.name, require2fa: data.require2fa, branding, ...unit, ...expiry, ...billing })
 			.where(eq(clinic.id, ctx.clinicId))
 			.returning();
 		await appendAudit(tx, {
@@ -34,7 +41,7 @@ export async function updateClinicSettings(db: Db, ctx: ClinicContext, input: un
 			action: 'clinic.settings',
 			entityType: 'clinic',
 			entityId: ctx.clinicId,
-			data: { name: data.name, require2fa: data.require2fa, branding, ...unit }
+			data: { name: data.name, require2fa: data.require2fa, branding, ...unit, ...expiry, ...billing }
 		});
 		// The name and branding show on the displays and patients' screens; the 2FA rule decides who may keep documents open.
 		await clinicDocumentsChanged(tx, [ctx.clinicId]);

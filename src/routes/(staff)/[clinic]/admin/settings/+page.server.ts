@@ -24,8 +24,15 @@ export const load: PageServerLoad = async (event) => {
 			tagline: clinic.branding.tagline ?? '',
 			require2fa: clinic.require2fa,
 			temperatureUnit: clinic.temperatureUnit,
-			nearExpiryDays: String(clinic.nearExpiryDays)
+			nearExpiryDays: String(clinic.nearExpiryDays),
+			fiscalYearStartMonth: String(clinic.fiscalYearStartMonth),
+			taxNumber: clinic.taxNumber
 		},
+		// The months by name in the reader's language, for the fiscal year's start.
+		months: Array.from({ length: 12 }, (_, i) => ({
+			value: String(i + 1),
+			label: new Intl.DateTimeFormat([event.locals.locale, 'en'], { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, i, 1)))
+		})),
 		details: {
 			code: clinic.code,
 			timezone: clinic.timezone,
@@ -47,7 +54,9 @@ export const actions: Actions = {
 				tagline: values.tagline,
 				require2fa: values.require2fa === 'on',
 				temperatureUnit: values.temperatureUnit || undefined,
-				nearExpiryDays: values.nearExpiryDays?.trim() ? values.nearExpiryDays.trim() : undefined
+				nearExpiryDays: values.nearExpiryDays?.trim() ? values.nearExpiryDays.trim() : undefined,
+				fiscalYearStartMonth: values.fiscalYearStartMonth || undefined,
+				taxNumber: values.taxNumber
 			});
 			return { saved: true };
 		} catch (e) {
