@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { ADMIN, CLINIC, PASSWORD, expect, expectAccessible, hydrated, pageFor, rand, test } from './fixtures';
 import { addPatient, addStaff } from './calendarHelpers';
@@ -365,4 +366,53 @@ test('an admin sets a doctor’s share from the earnings page; the doctor sees w
 
 	// The desk has no way in.
 	expect((await desk.goto(`/${CLINIC.code}/earnings`))?.status()).toBe(403);
+});
+
+test('an admin reads the revenue report with its chart and downloads it as CSV; in Urdu on a phone too; the desk has no way in', async ({ browser }) => {
+	const admin = await pageFor(browser, ADMIN.email, ADMIN.password);
+	const receptionist = await addStaff(admin, 'reception', `Desk Sana ${rand()}`);
+	const patient = await addPatient(admin, `Report Patient ${rand()}`);
+	const desk = await pageFor(browser, receptionist.email, PASSWORD);
+	const draft = await call(
+		desk,
+		'post',
+		'/invoices',
+		{ patientId: patient.id, lines: [{ description: 'Nebulisation', category: 'procedure', quantity: 1, unitPrice: 40_000 }], idempotencyKey: key() },
+		201
+	);
+	await call(desk, 'post', `/invoices/${draft.id}/issue`, { idempotencyKey: key() }, 200);
+	await call(desk, 'post', `/invoices/${draft.id}/payments`, { amount: 40_000, method: 'wallet', idempotencyKey: key() }, 201);
+
+	await admin.goto(`/${CLINIC.code}/billing`);
+	await admin.getByRole('link', { name: 'Revenue report' }).click();
+	await expect(admin.getByRole('heading', { name: 'Revenue report', level: 1 })).toBeVisible();
+	await expect(admin.getByTestId('revenue-chart')).toBeVisible();
+	expect(Number(await admin.getByTestId('total-invoices').innerText())).toBeGreaterThanOrEqual(1);
+	await expect(admin.getByTestId('by-method').filter({ hasText: 'Mobile wallet' })).toBeVisible();
+	await screenshot(admin, 'revenue-report-en');
+	await expectAccessible(admin);
+
+	// The CSV holds the same period's figures.
+	const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByTestId('revenue-csv').click()]);
+	expect(download.suggestedFilename()).toMatch(/^revenue-\d{4}-\d{2}-01-\d{4}-\d{2}-\d{2}\.csv$/);
+	const csv = await readFile((await download.path())!, 'utf8');
+	expect(csv).toContain('section,key,label,amount_PKR,count');
+	expect(csv).toMatch(/method,wallet,,\d+\.\d{2},/);
+
+	// "To" before "from" is said beside the field; this month is shown instead.
+	await admin.getByLabel('From', { exact: true }).fill('2026-11-30');
+	await admin.getByLabel('To', { exact: true }).fill('2026-11-01');
+	await admin.getByRole('button', { name: 'Show' }).click();
+	await expect(admin.getByTestId('period').locator('.field-error')).toHaveText('The last day must not be before the first day.');
+
+	const phone = await phoneFor(browser, ADMIN.email, ADMIN.password);
+	await phone.goto(`/${CLINIC.code}/billing/reports`);
+	await expect(phone.getByRole('heading', { name: 'آمدنی کی رپورٹ', level: 1 })).toBeVisible();
+	const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	expect(overflow).toBeLessThanOrEqual(1);
+	await screenshot(phone, 'revenue-report-ur-phone');
+
+	expect((await desk.goto(`/${CLINIC.code}/billing/reports`))?.status()).toBe(403);
+	await desk.goto(`/${CLINIC.code}/billing`);
+	await expect(desk.getByRole('link', { name: 'Revenue report' })).toHaveCount(0);
 });

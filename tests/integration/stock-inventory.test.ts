@@ -104,7 +104,18 @@ describe('stock CSV exports', () => {
 	});
 
 	it('defuses every formula lead-in', () => {
-		expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', 'plain', 'a,b'].map(csvCell)).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", 'plain', '"a,b"']);
+		expect(['=1+1', '+1', '-1+1', '-2-3', '@SUM(A1)', '\tx', 'plain', 'a,b'].map(csvCell)).toEqual([
+			"'=1+1",
+			"'+1",
+			"'-1+1",
+			"'-2-3",
+			"'@SUM(A1)",
+			"'\tx",
+			'plain',
+			'"a,b"'
+		]);
+		// A negative amount is a number a spreadsheet adds up, not a formula.
+		expect(['-1', '-500.00'].map(csvCell)).toEqual(['-1', '-500.00']);
 		expect(csvCell(-5)).toBe('-5');
 	});
 

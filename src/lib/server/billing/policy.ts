@@ -15,7 +15,8 @@ export type BillingAction =
 	| 'service.view'
 	| 'service.manage'
 	| 'payee.view'
-	| 'payee.manage';
+	| 'payee.manage'
+	| 'report.view';
 
 const rules: Record<BillingAction, readonly Role[]> = {
 	/** Invoices name patients and what was done for them: the desk and admins. */
@@ -38,7 +39,9 @@ const rules: Record<BillingAction, readonly Role[]> = {
 	'service.manage': ['admin'],
 	/** Who payment QR codes pay: the desk shows the codes, admins set the payee. */
 	'payee.view': ['admin', 'reception'],
-	'payee.manage': ['admin']
+	'payee.manage': ['admin'],
+	/** The clinic's revenue, per doctor and method: the administrator's. */
+	'report.view': ['admin']
 };
 
 export function can(actor: ClinicActor, action: BillingAction): boolean {

@@ -159,6 +159,8 @@ export const operationAccess: Record<string, OperationAccess> = {
 	invoicePaymentQrPng: { roles: desk },
 	setDoctorShare: { roles: ['admin'] },
 	listDoctorShares: { roles: ['admin', 'doctor'] },
+	getRevenueReport: { roles: admins },
+	getRevenueReportCsv: { roles: admins },
 	getEarnings: { roles: ['admin', 'doctor'] },
 	// stock operations (openapi/stockOps.ts)
 	importMedicines: { roles: pharmacy },

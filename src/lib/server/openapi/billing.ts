@@ -180,6 +180,28 @@ export const paymentQrView = z.object({
 	upi: z.string().nullable().meta({ description: 'A `upi://pay` link, for clinics billing in rupees with a UPI payee; null otherwise.' })
 });
 
+const amountOf = (description: string) => money(description);
+export const revenueView = z.object({
+	from: z.string(),
+	to: z.string(),
+	currency: z.object({ code: z.string(), exponent: z.number().int() }),
+	totals: z.object({
+		invoices: z.number().int().meta({ description: 'Invoices issued in the period (void ones left out).' }),
+		invoiced: amountOf('Their totals'),
+		discounts: amountOf('Their discounts'),
+		tax: amountOf('Their tax'),
+		collected: amountOf('Payments taken in the period, the patient’s credit spent left out'),
+		refunded: amountOf('Refunds given in the period'),
+		credited: amountOf('Credit notes made in the period'),
+		outstanding: amountOf('Owed today on every issued invoice')
+	}),
+	byDay: z.array(z.object({ day: z.string(), invoiced: amountOf('Issued that day'), collected: amountOf('Taken that day, refunds subtracted') })),
+	byDoctor: z.array(z.object({ doctorId: z.uuid(), name: z.string(), amount: amountOf('Lines of the doctor’s visits and services, before tax') })),
+	byCategory: z.array(z.object({ category, amount: amountOf('Lines of the kind, before tax') })),
+	byMethod: z.array(z.object({ method, amount: amountOf('Taken by the method, refunds subtracted') })),
+	outstandingByAge: z.array(z.object({ bucket: z.enum(['0-30', '31-60', '61-90', '90+']), count: z.number().int(), amount: amountOf('Owed') }))
+});
+
 const codeParameter: Parameter = pathParameter('code', 'The clinic code, e.g. `SHF01`.', jsonSchemaOf(clinicCode, 'input'));
 const invoiceParameter: Parameter = pathParameter('id', 'The invoice’s id.', { type: 'string', format: 'uuid' });
 const paymentParameter: Parameter = pathParameter('id', 'The payment’s id.', { type: 'string', format: 'uuid' });
@@ -212,7 +234,8 @@ export const billingApi: ApiContribution = {
 		DoctorShares: jsonSchemaOf(doctorSharesView, 'output'),
 		Earnings: jsonSchemaOf(earningsView, 'output'),
 		PaymentSettings: jsonSchemaOf(paymentSettingsView, 'output'),
-		PaymentQr: jsonSchemaOf(paymentQrView, 'output')
+		PaymentQr: jsonSchemaOf(paymentQrView, 'output'),
+		RevenueReport: jsonSchemaOf(revenueView, 'output')
 	},
 	paths: {
 		'/clinics/{code}/services': {
@@ -413,6 +436,49 @@ export const billingApi: ApiContribution = {
 				},
 				{ required: true }
 			)
+		},
+		'/clinics/{code}/reports/revenue': {
+			parameters: [codeParameter],
+			get: {
+				operationId: 'getRevenueReport',
+				summary: 'Revenue in a period: invoiced, collected, by day, doctor, kind of service and method; outstanding by age',
+				description: `${admins} Invoices count on the day they were issued, payments and refunds on the day they were taken.`,
+				tags,
+				parameters: [
+					{ name: 'from', in: 'query', required: true, description: 'The first clinic day.', schema: { type: 'string', format: 'date' } },
+					{
+						name: 'to',
+						in: 'query',
+						required: true,
+						description: 'The last clinic day (at most 366 days after `from`).',
+						schema: { type: 'string', format: 'date' }
+					}
+				],
+				responses: { '200': jsonResponse('The report.', 'RevenueReport'), ...errors('BadRequest', 'Unauthenticated', 'NotFound', 'Forbidden') }
+			}
+		},
+		'/clinics/{code}/reports/revenue.csv': {
+			parameters: [codeParameter],
+			get: {
+				operationId: 'getRevenueReportCsv',
+				summary: 'The revenue report as CSV',
+				description: `${admins} One row per figure: \`section\`, \`key\`, \`label\`, the amount in major units, \`count\`.`,
+				tags,
+				parameters: [
+					{ name: 'from', in: 'query', required: true, description: 'The first clinic day.', schema: { type: 'string', format: 'date' } },
+					{
+						name: 'to',
+						in: 'query',
+						required: true,
+						description: 'The last clinic day (at most 366 days after `from`).',
+						schema: { type: 'string', format: 'date' }
+					}
+				],
+				responses: {
+					'200': { description: 'The CSV.', content: { 'text/csv': { schema: { type: 'string' } } } },
+					...errors('BadRequest', 'Unauthenticated', 'NotFound', 'Forbidden')
+				}
+			}
 		},
 		'/clinics/{code}/day-close': {
 			parameters: [codeParameter],

@@ -16,10 +16,11 @@ type Cell = string | number;
 /**
  * One CSV cell. A cell a spreadsheet would read as a formula (= + - @, or a tab or carriage return
  * in front) gets a leading apostrophe: a batch number or a note is text, never something to run.
+ * A plain signed number ("-500.00", a refund) is a number, not a formula, and stays as it is.
  */
 export function csvCell(value: Cell): string {
 	let text = String(value);
-	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^-\d+(\.\d+)?$/.test(text)) text = `'${text}`;
 	return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
