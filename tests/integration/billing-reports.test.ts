@@ -8,6 +8,8 @@ import { billingService, servicePrice } from '../../src/lib/server/db/schema';
 import { createInvoice, issueInvoice, voidInvoice } from '../../src/lib/server/billing/invoices';
 import { createCreditNote, recordPayment, refundPayment } from '../../src/lib/server/billing/payments';
 import { revenueCsv, revenueReport } from '../../src/lib/server/billing/reports';
+import { revenuePdf } from '../../src/lib/server/billing/revenuePdf';
+import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../../src/lib/server/db';
 import { load } from '../../src/routes/(staff)/[clinic]/billing/reports/+page.server';
 
@@ -117,6 +119,22 @@ describe('the revenue report', () => {
 		expect(rows).toContain('day_collected,2026-11-05,,-500.00,');
 		expect(rows).toContain(`doctor,${s.doctorUser.id},${s.doctorUser.name},2000.00,`);
 		expect(rows).toContain('outstanding_age,61-90,,800.00,1');
+	});
+
+	it('prints as a PDF of the same period, by month for a long one', async () => {
+		for (const [query, name] of [
+			[{ from: '2026-11-01', to: '2026-11-30' }, 'revenue-2026-11-01-2026-11-30.pdf'],
+			[{ from: '2026-01-01', to: '2026-12-31' }, 'revenue-2026-01-01-2026-12-31.pdf']
+		] as const) {
+			const { filename, bytes } = await revenuePdf(db, s.admin, query, at('2026-12-07'));
+			expect(filename).toBe(name);
+			expect(Buffer.from(bytes.slice(0, 5)).toString()).toBe('%PDF-');
+			const doc = await PDFDocument.load(bytes);
+			expect(doc.getPageCount()).toBeGreaterThanOrEqual(1);
+			expect(doc.getTitle()).toContain('2026-');
+		}
+		expect(await failure(revenuePdf(db, s.desk, { from: '2026-11-01', to: '2026-11-30' }))).toMatchObject({ status: 403 });
+		expect(await failure(revenuePdf(db, s.admin, { from: '2026-11-30', to: '2026-11-01' }))).toMatchObject({ status: 400 });
 	});
 
 	it('is the admin’s only, and refuses a period that is not one with its field', async () => {

@@ -64,19 +64,19 @@ export function deskFilterLabel(filter: string): string {
 	}
 }
 
-/** A service category's name (also the name of its tax rule's row). */
-export function serviceCategoryLabel(category: string): string {
+/** A service category's name (also the name of its tax rule's row), in the reader's language or the one asked. */
+export function serviceCategoryLabel(category: string, options?: { locale: 'en' | 'ur' }): string {
 	switch (category) {
 		case 'consultation':
-			return m.bill_category_consultation();
+			return m.bill_category_consultation({}, options);
 		case 'procedure':
-			return m.bill_category_procedure();
+			return m.bill_category_procedure({}, options);
 		case 'lab':
-			return m.bill_category_lab();
+			return m.bill_category_lab({}, options);
 		case 'medicine':
-			return m.bill_category_medicine();
+			return m.bill_category_medicine({}, options);
 		default:
-			return m.bill_category_other();
+			return m.bill_category_other({}, options);
 	}
 }
 

@@ -161,6 +161,7 @@ export const operationAccess: Record<string, OperationAccess> = {
 	listDoctorShares: { roles: ['admin', 'doctor'] },
 	getRevenueReport: { roles: admins },
 	getRevenueReportCsv: { roles: admins },
+	getRevenueReportPdf: { roles: admins },
 	getEarnings: { roles: ['admin', 'doctor'] },
 	// stock operations (openapi/stockOps.ts)
 	importMedicines: { roles: pharmacy },

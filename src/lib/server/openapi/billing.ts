@@ -480,6 +480,29 @@ export const billingApi: ApiContribution = {
 				}
 			}
 		},
+		'/clinics/{code}/reports/revenue.pdf': {
+			parameters: [codeParameter],
+			get: {
+				operationId: 'getRevenueReportPdf',
+				summary: 'The revenue report as a printable PDF',
+				description: `${admins} A4, labels in English and Urdu side by side, the bars of invoiced and collected with their figures.`,
+				tags,
+				parameters: [
+					{ name: 'from', in: 'query', required: true, description: 'The first clinic day.', schema: { type: 'string', format: 'date' } },
+					{
+						name: 'to',
+						in: 'query',
+						required: true,
+						description: 'The last clinic day (at most 366 days after `from`).',
+						schema: { type: 'string', format: 'date' }
+					}
+				],
+				responses: {
+					'200': { description: 'The PDF.', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+					...errors('BadRequest', 'Unauthenticated', 'NotFound', 'Forbidden')
+				}
+			}
+		},
 		'/clinics/{code}/day-close': {
 			parameters: [codeParameter],
 			get: {

@@ -107,6 +107,27 @@ export class PdfWriter {
 		this.y += 6;
 	}
 
+	/**
+	 * Bars across the page, `height` points tall: for each period its values side by side, each
+	 * series in its colour, scaled to the largest value; a baseline under them. Moves the flow down.
+	 */
+	bars(periods: readonly (readonly number[])[], colors: readonly RGB[], height: number): void {
+		this.ensure(height + 4);
+		const top = this.height - this.y;
+		const bottom = top - height;
+		const high = Math.max(1, ...periods.flat());
+		const slot = this.contentWidth / Math.max(1, periods.length);
+		const width = (slot * 0.8) / Math.max(1, colors.length);
+		periods.forEach((values, i) => {
+			values.forEach((value, k) => {
+				const h = (height * Math.max(0, value)) / high;
+				if (h > 0) this.page.drawRectangle({ x: this.margin + i * slot + slot * 0.1 + k * width, y: bottom, width, height: h, color: colors[k] });
+			});
+		});
+		this.page.drawLine({ start: { x: this.margin, y: bottom }, end: { x: this.width - this.margin, y: bottom }, thickness: 0.6, color: MUTED });
+		this.y += height + 4;
+	}
+
 	/** A PNG at the top right of the current position (a QR code beside the heading), not moving the flow. */
 	async imageTopRight(png: Uint8Array, size: number): Promise<void> {
 		const image = await this.doc.embedPng(png);

@@ -58,6 +58,7 @@ export const load: PageServerLoad = async (event) => {
 		byCategory: report.byCategory.filter((c) => c.amount !== 0).map((c) => ({ ...c, amountText: money(c.amount) })),
 		byMethod: report.byMethod.filter((x) => x.amount !== 0).map((x) => ({ ...x, amountText: money(x.amount) })),
 		byAge: report.outstandingByAge.map((a) => ({ ...a, amountText: money(a.amount) })),
-		csv: `/api/v1/clinics/${home.code}/reports/revenue.csv?from=${report.from}&to=${report.to}`
+		csv: `/api/v1/clinics/${home.code}/reports/revenue.csv?from=${report.from}&to=${report.to}`,
+		pdf: `/api/v1/clinics/${home.code}/reports/revenue.pdf?from=${report.from}&to=${report.to}`
 	};
 };
