@@ -2,6 +2,7 @@
 // Adds or updates translated messages in messages/en.json and messages/ur.json together, safely
 // when several people run it at once (a lock directory serializes writers).
 //   node scripts/messages.mjs set key "English text" "اردو متن" [key2 "…" "…" …]
+//   node scripts/messages.mjs set --replace key …   (change a key that exists: other screens may use it)
 //   node scripts/messages.mjs check      (every key in both files, none copied)
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 
@@ -29,10 +30,20 @@ function withLock(fn) {
 }
 
 if (command === 'set') {
-	if (args.length === 0 || args.length % 3 !== 0) throw new Error('usage: set key en ur [key en ur …]');
+	const replace = args[0] === '--replace';
+	if (replace) args.shift();
+	if (args.length === 0 || args.length % 3 !== 0) throw new Error('usage: set [--replace] key en ur [key en ur …]');
 	withLock(() => {
 		const en = read(files.en);
 		const ur = read(files.ur);
+		// A key that exists with other words is someone's screen: changing it is said out loud (--replace).
+		const taken = [];
+		for (let i = 0; i < args.length; i += 3) {
+			const [key, enText, urText] = args.slice(i, i + 3);
+			if (key in en && (en[key] !== enText || ur[key] !== urText)) taken.push(key);
+		}
+		if (taken.length > 0 && !replace)
+			throw new Error(`${taken.join(', ')} already exist with other words (used elsewhere?): choose new keys, or pass --replace`);
 		for (let i = 0; i < args.length; i += 3) {
 			const [key, enText, urText] = args.slice(i, i + 3);
 			if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`bad key ${key}: use snake_case`);

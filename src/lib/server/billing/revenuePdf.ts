@@ -29,7 +29,7 @@ export async function revenuePdf(db: Db, ctx: ClinicContext, query: unknown, now
 	const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
 	const month = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short', year: 'numeric' });
 	const dayOf = (iso: string) => day.format(new Date(`${iso}T00:00:00Z`));
-	const title = both(m.rep_title);
+	const title = both(m.rev_title);
 	const pdf = await PdfWriter.create('A4', { title: `${home.name} · ${title.en} · ${r.from} – ${r.to}`, lang: 'en' });
 	const cw = pdf.contentWidth;
 
